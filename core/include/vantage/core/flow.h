@@ -1,0 +1,110 @@
+// Flow key and flow record: the metadata a flow exporter keeps and a collector stores.
+//
+// The default key is the seed article's (and NetFlow's) seven fields: ingress interface,
+// source and destination address, source and destination port, protocol, type of service.
+//
+//   FlowKey k;
+//   k.src = IpAddress::V4(0x0a000001); k.dst = ...; k.protocol = 6; k.srcPort = 43210;
+//   FlowRecord r; r.key = k; r.packets = 3; r.octets = 180;
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vantage/core/ip-address.h"
+#include "vantage/core/time.h"
+
+namespace vantage::core {
+
+/// @brief flowEndReason values (IANA IE 136).
+enum class FlowEndReason : uint8_t {
+  kNone = 0,
+  kIdleTimeout = 1,
+  kActiveTimeout = 2,
+  kEndOfFlow = 3,        ///< TCP FIN or RST seen
+  kForcedEnd = 4,        ///< end of input, shutdown
+  kLackOfResources = 5,  ///< cache full
+};
+const char* FlowEndReasonName(FlowEndReason r);
+
+/// @brief natEvent values (IANA IE 230, RFC 8158).
+enum class NatEvent : uint8_t {
+  kNone = 0,
+  kNat44SessionCreate = 4,
+  kNat44SessionDelete = 5,
+  kNat44BindingCreate = 10,
+  kNat44BindingDelete = 11,
+  kAddressesExhausted = 3,
+  kPortsExhausted = 13,
+};
+
+/// @brief The fields that identify a flow. Fields not part of the configured key stay zero.
+struct FlowKey {
+  IpAddress src;
+  IpAddress dst;
+  uint16_t srcPort = 0;  ///< for ICMP: 0
+  uint16_t dstPort = 0;  ///< for ICMP: type * 256 + code (NetFlow convention)
+  uint8_t protocol = 0;
+  uint8_t tos = 0;
+  uint16_t vlan = 0;
+  uint32_t ingressInterface = 0;
+
+  friend bool operator==(const FlowKey& a, const FlowKey& b) {
+    return a.srcPort == b.srcPort && a.dstPort == b.dstPort && a.protocol == b.protocol &&
+           a.tos == b.tos && a.vlan == b.vlan && a.ingressInterface == b.ingressInterface &&
+           a.src == b.src && a.dst == b.dst;
+  }
+  friend bool operator!=(const FlowKey& a, const FlowKey& b) { return !(a == b); }
+  /// @brief The key of the opposite direction (addresses and ports swapped).
+  FlowKey Reversed() const;
+  /// @brief "6 10.0.0.1:1234 > 10.0.0.2:80" style text.
+  std::string ToString() const;
+};
+
+/// @brief One flow record: key, counters, times and the optional fields of the IE set we use.
+struct FlowRecord {
+  FlowKey key;
+  uint64_t packets = 0;
+  uint64_t octets = 0;  ///< IP layer bytes (IP header included)
+  Timestamp start;      ///< first packet
+  Timestamp end;        ///< last packet
+  uint8_t tcpFlags = 0; ///< OR of flags seen
+  uint8_t minTtl = 0;
+  uint8_t maxTtl = 0;
+  uint32_t egressInterface = 0;
+  uint8_t icmpType = 0;
+  uint8_t icmpCode = 0;
+  uint32_t srcAs = 0;
+  uint32_t dstAs = 0;
+  IpAddress nextHop;
+  std::array<uint8_t, 6> srcMac{};
+  std::array<uint8_t, 6> dstMac{};
+  FlowEndReason endReason = FlowEndReason::kNone;
+
+  // RFC 5103 biflow: counters of the reverse direction (zero for uniflows).
+  uint64_t reversePackets = 0;
+  uint64_t reverseOctets = 0;
+
+  // NAT (RFC 8158 / IEs 225-228, 230).
+  IpAddress postNatSrc;
+  IpAddress postNatDst;
+  uint16_t postNatSrcPort = 0;
+  uint16_t postNatDstPort = 0;
+  NatEvent natEvent = NatEvent::kNone;
+
+  // Sampling: 1-in-N that applied to the counters (0 or 1: unsampled).
+  uint32_t samplingInterval = 0;
+
+  // Where the record came from (filled by collectors).
+  IpAddress exporter;
+  uint32_t observationDomain = 0;
+};
+
+}  // namespace vantage::core
+
+template <>
+struct std::hash<vantage::core::FlowKey> {
+  size_t operator()(const vantage::core::FlowKey& k) const noexcept;
+};
