@@ -8,11 +8,11 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   # libraries
   libns3-dev ns3 libgsl-dev libpcap-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev
-  libsqlite3-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libsqlite3-dev libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev librapidcheck-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 time
   # interop peers
-  tshark nfdump softflowd pmacct libfixbuf-tools
+  tshark nfdump softflowd pmacct libfixbuf-tools python3-ipfix iproute2
 )
 
 missing=()
