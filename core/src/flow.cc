@@ -1,6 +1,8 @@
 // FlowKey helpers and hashing.
 #include "vantage/core/flow.h"
 
+#include <cstdio>
+
 namespace vantage::core {
 
 const char* FlowEndReasonName(FlowEndReason r) {
@@ -53,3 +55,69 @@ size_t std::hash<vantage::core::FlowKey>::operator()(
   h = mix(h ^ k.ingressInterface);
   return static_cast<size_t>(h);
 }
+
+namespace vantage::core {
+
+std::string FlowRecord::ToCanonicalString() const {
+  std::string s = "proto=" + std::to_string(key.protocol);
+  auto add = [&s](const char* name, const std::string& value) {
+    s += ' ';
+    s += name;
+    s += '=';
+    s += value;
+  };
+  auto addNum = [&add](const char* name, uint64_t v) {
+    if (v != 0) add(name, std::to_string(v));
+  };
+  auto addIp = [&add](const char* name, const IpAddress& a) {
+    if (a.IsSet()) add(name, a.ToString());
+  };
+  auto mac = [](const std::array<uint8_t, 6>& m) {
+    char buf[18];
+    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+                  m[5]);
+    return std::string(buf);
+  };
+  addIp("src", key.src);
+  addNum("sport", key.srcPort);
+  addIp("dst", key.dst);
+  addNum("dport", key.dstPort);
+  addNum("tos", key.tos);
+  addNum("vlan", key.vlan);
+  addNum("in", key.ingressInterface);
+  addNum("out", egressInterface);
+  add("pkts", std::to_string(packets));
+  add("octets", std::to_string(octets));
+  add("start", std::to_string(start.ns));
+  add("end", std::to_string(end.ns));
+  if (tcpFlags != 0) {
+    static const char kFlags[] = "FSRPAUEC";
+    std::string f;
+    for (int i = 0; i < 8; ++i) f += (tcpFlags & (1 << i)) ? kFlags[i] : '.';
+    add("flags", f);
+  }
+  addNum("ttl_min", minTtl);
+  addNum("ttl_max", maxTtl);
+  if (icmpType != 0 || icmpCode != 0 || key.protocol == 1 || key.protocol == 58) {
+    add("icmp", std::to_string(icmpType) + "/" + std::to_string(icmpCode));
+  }
+  addNum("src_as", srcAs);
+  addNum("dst_as", dstAs);
+  addIp("nexthop", nextHop);
+  if (srcMac != std::array<uint8_t, 6>{}) add("src_mac", mac(srcMac));
+  if (dstMac != std::array<uint8_t, 6>{}) add("dst_mac", mac(dstMac));
+  if (endReason != FlowEndReason::kNone) add("end_reason", FlowEndReasonName(endReason));
+  addNum("rpkts", reversePackets);
+  addNum("roctets", reverseOctets);
+  addIp("nat_src", postNatSrc);
+  addNum("nat_sport", postNatSrcPort);
+  addIp("nat_dst", postNatDst);
+  addNum("nat_dport", postNatDstPort);
+  addNum("nat_event", static_cast<uint64_t>(natEvent));
+  addNum("sampling", samplingInterval);
+  addIp("exporter", exporter);
+  addNum("domain", observationDomain);
+  return s;
+}
+
+}  // namespace vantage::core

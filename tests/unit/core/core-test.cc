@@ -135,3 +135,21 @@ TEST(AnomalyCounters, CountsByName) {
   EXPECT_EQ(a.Total(), 4u);
   EXPECT_EQ(a.All().begin()->first, "ipfix.truncated_set");
 }
+
+TEST(FlowRecord, CanonicalStringListsSetFieldsOnly) {
+  FlowRecord r;
+  r.key.protocol = 6;
+  r.key.src = IpAddress::V4(0x0a000001);
+  r.key.dst = IpAddress::V4(0x0a000002);
+  r.key.srcPort = 1234;
+  r.key.dstPort = 80;
+  r.packets = 3;
+  r.octets = 180;
+  r.start = Timestamp::FromMillis(1000);
+  r.end = Timestamp::FromMillis(2000);
+  r.tcpFlags = 0x12;  // SYN ACK
+  r.endReason = FlowEndReason::kEndOfFlow;
+  EXPECT_EQ(r.ToCanonicalString(),
+            "proto=6 src=10.0.0.1 sport=1234 dst=10.0.0.2 dport=80 pkts=3 octets=180 "
+            "start=1000000000 end=2000000000 flags=.S..A... end_reason=end");
+}

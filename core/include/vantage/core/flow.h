@@ -100,6 +100,11 @@ struct FlowRecord {
   // Where the record came from (filled by collectors).
   IpAddress exporter;
   uint32_t observationDomain = 0;
+
+  /// @brief Canonical one-line text of every field, stable across versions, for golden files
+  /// and diffs: "proto=6 src=10.0.0.1:1234 dst=... pkts=3 octets=180 start=... end=... ...".
+  /// Fields that are zero/unset are left out, so adding a field keeps old goldens valid.
+  std::string ToCanonicalString() const;
 };
 
 }  // namespace vantage::core
