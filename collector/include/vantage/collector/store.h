@@ -1,0 +1,113 @@
+// The SQLite flow store: one file, WAL mode, rows inserted in batched transactions, indexes
+// built lazily (at Close or on demand) so ingest stays fast. Loss accounting, exporter and
+// options (sampling, exporter statistics) rows live beside the flows. Schema: docs/collector.md.
+//
+//   auto store = Store::Open("flows.sqlite");
+//   if (!store) { std::cerr << store.GetError().ToString(); }
+//   (*store)->Insert(record);
+//   (*store)->Flush();           // commit pending rows
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vantage/core/flow.h"
+#include "vantage/core/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vantage::collector {
+
+class PrefixTable;
+
+/// @brief Store tuning.
+struct StoreConfig {
+  size_t batchSize = 50000;   ///< rows per transaction
+  bool walMode = true;        ///< journal_mode=WAL, synchronous=NORMAL
+  bool buildIndexesOnClose = true;  ///< time and address indexes built at Close()
+  /// Write in a background thread: Insert only queues rows (the receive path never waits for
+  /// the disk). Flush waits until everything queued is committed.
+  bool asyncWrite = false;
+  /// Enrichment at ingest: fills src/dst AS (when 0) and country from these tables.
+  std::shared_ptr<const PrefixTable> asTable;
+  std::shared_ptr<const PrefixTable> countryTable;
+};
+
+/// @brief Sequence-number loss accounting of one exporter + observation domain.
+struct LossReport {
+  core::IpAddress exporter;
+  uint16_t port = 0;
+  uint32_t observationDomain = 0;
+  uint16_t version = 0;      ///< 5, 9 or 10
+  const char* unit = "";     ///< "flows", "messages" or "records"
+  uint64_t expected = 0;     ///< units the sequence numbers say were sent
+  uint64_t received = 0;     ///< units received
+  uint64_t lost = 0;         ///< expected - received, never negative
+  uint64_t duplicates = 0;   ///< received more than once (or out of the expected range)
+  uint64_t resets = 0;       ///< sequence restarts (exporter restart)
+};
+
+/// @brief What one exporter told us in options records (RFC 7011 section 4).
+struct ExporterOptions {
+  core::IpAddress exporter;
+  uint16_t port = 0;
+  uint32_t observationDomain = 0;
+  uint32_t samplingInterval = 0;     ///< 1-in-N, 0 unknown
+  int64_t systemInitTimeMs = 0;
+  uint64_t exportedMessages = 0;     ///< exportedMessageTotalCount
+  uint64_t exportedFlowRecords = 0;  ///< exportedFlowRecordTotalCount
+  uint64_t exportedOctets = 0;       ///< exportedOctetTotalCount
+  uint64_t droppedPackets = 0;       ///< droppedPacketTotalCount / notSent... totals
+  uint64_t ignoredPackets = 0;       ///< ignoredPacketTotalCount
+};
+
+/// @brief SQLite flow store.
+class Store {
+ public:
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  /// @brief Opens or creates the database; creates the schema. Errors name the path.
+  static core::Result<std::unique_ptr<Store>> Open(const std::string& path, StoreConfig cfg = {});
+  /// @brief Queues one flow; committed in transactions of cfg.batchSize rows.
+  core::Status Insert(const core::FlowRecord& r);
+  /// @brief Commits pending rows (waits for the writer thread in async mode).
+  core::Status Flush();
+  /// @brief Flushes, builds indexes if configured, closes the database.
+  core::Status Close();
+  /// @brief Rows committed or queued so far by this Store.
+  uint64_t RowCount() const;
+  /// @brief Creates the time and address indexes if missing.
+  core::Status BuildIndexes();
+
+  /// @brief Replaces the loss-accounting rows (one per exporter + domain).
+  core::Status SaveLoss(const std::vector<LossReport>& loss);
+  /// @brief Upserts what an exporter's options records said.
+  core::Status SaveExporterOptions(const ExporterOptions& opts);
+  /// @brief Upserts a row in the anomalies table (name -> count).
+  core::Status SaveAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts);
+
+  const std::string& Path() const { return m_path; }
+  sqlite3* Db() { return m_db; }
+
+ private:
+  struct Impl;
+  Store(std::string path, StoreConfig cfg);
+  core::Status WriteBatch(const std::vector<core::FlowRecord>& rows);
+
+  std::string m_path;
+  StoreConfig m_cfg;
+  sqlite3* m_db = nullptr;
+  sqlite3_stmt* m_insert = nullptr;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// @brief The store's schema version (kept in the meta table).
+inline constexpr int kStoreSchemaVersion = 1;
+
+}  // namespace vantage::collector
