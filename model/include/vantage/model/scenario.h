@@ -87,7 +87,32 @@ struct Scenario {
   std::vector<double> diurnal;
   std::vector<TrafficMix> traffic;
   std::vector<Behaviour> behaviours;
+  /// Role overrides per server node (YAML `server_roles: {node: role}`); otherwise the
+  /// topology node's `role` applies. Used to pick a default server for an application.
+  std::map<std::string, std::string> serverRoles;
+
+  /// @brief The diurnal factor of the hour the window starts in (1.0 if no profile).
+  double DiurnalFactor() const;
 };
+
+/// @brief Defaults of a known application kind: protocol, port, and server roles that serve it.
+struct ApplicationDefaults {
+  uint8_t protocol = 6;
+  uint16_t port = 0;
+  std::vector<std::string> roles;
+};
+ApplicationDefaults DefaultsFor(const std::string& app);
+/// @brief Application kinds the loader knows (web, dns, smb, ssh, db, mail, backup, updates,
+/// streaming, ldap).
+const std::vector<std::string>& KnownApplications();
+/// @brief Behaviour kinds known to this version (others load with a warning).
+const std::vector<std::string>& KnownBehaviours();
+/// @brief A named diurnal profile ("office", "flat"/"24x7"): 24 hourly factors; empty if unknown.
+std::vector<double> DiurnalProfile(const std::string& name);
+
+/// @brief Expected number of benign sessions (flows) in the window: sum over mixes of
+/// simulated hosts x sessions per host-hour x diurnal factor x window hours.
+double ExpectedSessions(const Scenario& scenario, const Topology& topology);
 
 /// @brief Loads and validates a scenario against its topology (references must exist).
 core::Result<Scenario> LoadScenario(const std::string& path, const Topology& topology,
