@@ -27,6 +27,8 @@ struct FlowTemplateOptions {
   bool asNumbers = true;
   bool nanoseconds = false;   ///< flowStart/EndNanoseconds instead of milliseconds
   bool sysUpTime = false;     ///< NetFlow v9 style flowStart/EndSysUpTime instead of absolute
+  bool sampling = false;      ///< samplingInterval (IE 34 with sysUpTime, else IE 305)
+  bool endReason = true;      ///< flowEndReason (IE 136)
 };
 
 /// @brief The template Vantage exports for flows with these options.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,6 +42,8 @@ const InformationElement* FindInformationElement(uint32_t enterprise, uint16_t i
 const InformationElement* FindInformationElementByName(std::string_view name);
 /// @brief The whole registry, sorted by id.
 const std::vector<InformationElement>& AllInformationElements();
+/// @brief RFC 5103 name of the reverse element, e.g. "reverseOctetDeltaCount".
+std::string ReverseName(const InformationElement& ie);
 
 /// IANA element identifiers used by Vantage (names as in the IANA registry).
 namespace ie {

@@ -52,6 +52,8 @@ struct DecoderLimits {
   size_t maxTemplatesPerDomain = 4096;
   size_t maxFieldsPerTemplate = 512;
   size_t maxVariableLength = 65535;
+  /// Templates of all domains / source ids of one session together.
+  size_t maxTemplatesTotal = 16384;
 };
 
 /// @brief Walks the fields of one data record: for each field, its spec and its bytes.
@@ -65,6 +67,9 @@ class RecordFieldIterator {
   bool Next(const FieldSpec*& spec, core::ByteReader& value);
   bool Failed() const { return m_failed; }
   const core::Error& GetError() const { return m_error; }
+  /// @brief Bytes of the record consumed so far (the record length once Next() returned
+  /// false without failing).
+  size_t Consumed() const { return m_reader.Position(); }
 
  private:
   const Template* m_tmpl;
