@@ -1,0 +1,417 @@
+// Topology graph analysis on Boost.Graph: Dijkstra paths, articulation points, Brandes
+// betweenness (exact via Boost, sampled for big graphs), zone boundaries, suggestions.
+#include "vantage/model/graph.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/biconnected_components.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace vantage::model {
+
+namespace {
+
+struct EdgeProp {
+  double weight = 1;
+  int link = -1;
+};
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
+                                    boost::no_property, EdgeProp>;
+using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
+using Edge = boost::graph_traits<Graph>::edge_descriptor;
+
+constexpr double kHopWeight = 0.01;
+
+struct PredRecorder : public boost::default_dijkstra_visitor {
+  std::vector<Edge>* pred;
+  std::vector<char>* has;
+  void edge_relaxed(Edge e, const Graph& g) {
+    (*pred)[boost::target(e, g)] = e;
+    (*has)[boost::target(e, g)] = 1;
+  }
+};
+
+std::string Percent(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", v * 100);
+  return buf;
+}
+
+}  // namespace
+
+struct TopologyGraph::Impl {
+  const Topology* t;
+  Graph g;
+  size_t nodeCount = 0;  // vertices [0, nodeCount) are topology nodes
+  Vertex super = 0;      // temporary multi-source vertex (isolated between queries)
+  std::unordered_map<std::string, Vertex> byName;
+
+  struct RunResult {
+    std::vector<double> dist;
+    std::vector<Edge> pred;
+    std::vector<char> has;
+  };
+
+  RunResult Run(const std::vector<Vertex>& sources) {
+    for (Vertex s : sources) boost::add_edge(super, s, EdgeProp{0, -1}, g);
+    size_t n = boost::num_vertices(g);
+    RunResult r;
+    r.dist.assign(n, std::numeric_limits<double>::infinity());
+    r.pred.resize(n);
+    r.has.assign(n, 0);
+    PredRecorder vis;
+    vis.pred = &r.pred;
+    vis.has = &r.has;
+    boost::dijkstra_shortest_paths(
+        g, super,
+        boost::weight_map(boost::get(&EdgeProp::weight, g))
+            .distance_map(boost::make_iterator_property_map(r.dist.begin(),
+                                                            boost::get(boost::vertex_index, g)))
+            .visitor(vis));
+    boost::clear_vertex(super, g);
+    return r;
+  }
+
+  /// Path from the (nearest) source to `target`, in source-to-target order.
+  Path Extract(const RunResult& r, Vertex target) const {
+    Path p;
+    if (target >= r.dist.size() || r.dist[target] == std::numeric_limits<double>::infinity()) {
+      return p;
+    }
+    std::vector<Vertex> verts;
+    std::vector<int> links;
+    Vertex v = target;
+    while (v != super) {
+      verts.push_back(v);
+      if (!r.has[v]) break;
+      Edge e = r.pred[v];
+      int link = g[e].link;
+      if (link >= 0 && (links.empty() || links.back() != link)) links.push_back(link);
+      v = boost::source(e, g);
+    }
+    std::reverse(verts.begin(), verts.end());
+    std::reverse(links.begin(), links.end());
+    for (Vertex x : verts) {
+      if (x < nodeCount) p.nodes.push_back(t->nodes[x].name);
+    }
+    for (int l : links) {
+      p.links.push_back(t->links[static_cast<size_t>(l)].name);
+      p.delayMs += t->links[static_cast<size_t>(l)].delayMs;
+    }
+    std::string zone;
+    for (Vertex x : verts) {
+      if (x >= nodeCount) continue;
+      const Node& n = t->nodes[x];
+      if (!zone.empty() && n.zone != zone) p.crossings.push_back({zone, n.zone, n.name});
+      zone = n.zone;
+    }
+    return p;
+  }
+};
+
+TopologyGraph::TopologyGraph(const Topology& topology) : m_impl(new Impl) {
+  Impl& m = *m_impl;
+  m.t = &topology;
+  m.nodeCount = topology.nodes.size();
+  m.g = Graph(m.nodeCount);
+  m.byName.reserve(m.nodeCount);
+  for (size_t i = 0; i < m.nodeCount; ++i) m.byName.emplace(topology.nodes[i].name, i);
+  for (size_t li = 0; li < topology.links.size(); ++li) {
+    const Link& l = topology.links[li];
+    std::vector<Vertex> ends;
+    for (const auto& e : l.endpoints) {
+      auto it = m.byName.find(e);
+      if (it != m.byName.end()) ends.push_back(it->second);
+    }
+    if (ends.size() < 2) continue;
+    int link = static_cast<int>(li);
+    if (l.kind == LinkKind::kPointToPoint && ends.size() == 2) {
+      boost::add_edge(ends[0], ends[1], EdgeProp{l.delayMs + kHopWeight, link}, m.g);
+      continue;
+    }
+    // A lan: star around its layer-2 switch, else around a hidden segment vertex.
+    std::optional<Vertex> hub;
+    for (Vertex v : ends) {
+      if (topology.nodes[v].kind == NodeKind::kSwitch) {
+        hub = v;
+        break;
+      }
+    }
+    double w = l.delayMs / 2 + kHopWeight / 2;
+    if (!hub) hub = boost::add_vertex(m.g);
+    for (Vertex v : ends) {
+      if (v != *hub) boost::add_edge(*hub, v, EdgeProp{w, link}, m.g);
+    }
+  }
+  m.super = boost::add_vertex(m.g);
+}
+
+TopologyGraph::~TopologyGraph() { delete m_impl; }
+
+Path TopologyGraph::ShortestPath(const std::string& from, const std::string& to) const {
+  auto a = m_impl->byName.find(from);
+  auto b = m_impl->byName.find(to);
+  if (a == m_impl->byName.end() || b == m_impl->byName.end()) return {};
+  auto r = m_impl->Run({a->second});
+  return m_impl->Extract(r, b->second);
+}
+
+Path TopologyGraph::ZonePath(const std::string& from, const std::string& to) const {
+  std::vector<Vertex> src, dst;
+  for (size_t i = 0; i < m_impl->nodeCount; ++i) {
+    const Node& n = m_impl->t->nodes[i];
+    if (n.zone == from) src.push_back(i);
+    if (n.zone == to) dst.push_back(i);
+  }
+  if (src.empty() || dst.empty()) return {};
+  auto r = m_impl->Run(src);
+  Vertex best = dst[0];
+  for (Vertex v : dst) {
+    if (r.dist[v] < r.dist[best]) best = v;
+  }
+  return m_impl->Extract(r, best);
+}
+
+std::vector<Path> TopologyGraph::PathsFromHostGroupsTo(const std::string& node) const {
+  std::vector<Path> out;
+  auto it = m_impl->byName.find(node);
+  if (it == m_impl->byName.end()) return out;
+  auto r = m_impl->Run({it->second});
+  for (size_t i = 0; i < m_impl->nodeCount; ++i) {
+    const Node& n = m_impl->t->nodes[i];
+    if (n.kind != NodeKind::kHostGroup || n.name == node) continue;
+    Path p = m_impl->Extract(r, i);
+    if (!p.Found()) continue;
+    // Extracted from the asset outwards: reverse to read group -> asset.
+    std::reverse(p.nodes.begin(), p.nodes.end());
+    std::reverse(p.links.begin(), p.links.end());
+    p.crossings.clear();
+    std::string zone;
+    for (const auto& name : p.nodes) {
+      const Node& x = m_impl->t->nodes[m_impl->byName.at(name)];
+      if (!zone.empty() && x.zone != zone) p.crossings.push_back({zone, x.zone, x.name});
+      zone = x.zone;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<std::string> TopologyGraph::ArticulationPoints() const {
+  std::vector<Vertex> cut;
+  boost::articulation_points(m_impl->g, std::back_inserter(cut));
+  std::vector<char> mark(m_impl->nodeCount, 0);
+  for (Vertex v : cut) {
+    if (v < m_impl->nodeCount) mark[v] = 1;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < m_impl->nodeCount; ++i) {
+    if (mark[i]) out.push_back(m_impl->t->nodes[i].name);
+  }
+  return out;
+}
+
+BetweennessResult TopologyGraph::Betweenness(size_t exactLimit, uint32_t samples) const {
+  const Graph& g = m_impl->g;
+  size_t n = boost::num_vertices(g);
+  std::vector<double> c(n, 0.0);
+  BetweennessResult res;
+  size_t real = n - 1;  // without the isolated super vertex
+  if (real <= exactLimit) {
+    boost::brandes_betweenness_centrality(
+        g, boost::centrality_map(
+               boost::make_iterator_property_map(c.begin(), boost::get(boost::vertex_index, g))));
+    res.exact = true;
+  } else {
+    // Brandes' accumulation from evenly spread sources on hop counts, scaled by real / k.
+    uint32_t k = std::max<uint32_t>(1, std::min<uint32_t>(samples, static_cast<uint32_t>(real)));
+    std::vector<double> sigma(n), delta(n);
+    std::vector<int64_t> dist(n);
+    std::vector<std::vector<Vertex>> preds(n);
+    std::vector<Vertex> order;
+    order.reserve(n);
+    for (uint32_t si = 0; si < k; ++si) {
+      Vertex s = static_cast<Vertex>((static_cast<uint64_t>(si) * real) / k);
+      std::fill(sigma.begin(), sigma.end(), 0.0);
+      std::fill(delta.begin(), delta.end(), 0.0);
+      std::fill(dist.begin(), dist.end(), -1);
+      for (auto& p : preds) p.clear();
+      order.clear();
+      sigma[s] = 1;
+      dist[s] = 0;
+      std::deque<Vertex> q{s};
+      while (!q.empty()) {
+        Vertex v = q.front();
+        q.pop_front();
+        order.push_back(v);
+        for (auto [ei, ee] = boost::out_edges(v, g); ei != ee; ++ei) {
+          Vertex w = boost::target(*ei, g);
+          if (dist[w] < 0) {
+            dist[w] = dist[v] + 1;
+            q.push_back(w);
+          }
+          if (dist[w] == dist[v] + 1) {
+            sigma[w] += sigma[v];
+            preds[w].push_back(v);
+          }
+        }
+      }
+      for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        Vertex w = *it;
+        for (Vertex v : preds[w]) delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
+        if (w != s) c[w] += delta[w];
+      }
+    }
+    // Undirected: each pair is counted from both ends; scale the sample to all sources.
+    double scale = static_cast<double>(real) / k / 2.0;
+    for (double& x : c) x *= scale;
+    res.exact = false;
+    res.samples = k;
+  }
+  double pairs = real > 2 ? static_cast<double>(real - 1) * static_cast<double>(real - 2) / 2 : 1;
+  for (size_t i = 0; i < m_impl->nodeCount; ++i) {
+    res.scores.push_back({m_impl->t->nodes[i].name, std::min(1.0, c[i] / pairs)});
+  }
+  std::stable_sort(res.scores.begin(), res.scores.end(), [](const NodeScore& a, const NodeScore& b) {
+    return a.score > b.score || (a.score == b.score && a.node < b.node);
+  });
+  return res;
+}
+
+std::vector<BoundaryLink> TopologyGraph::BoundaryLinks() const {
+  std::vector<BoundaryLink> out;
+  for (const auto& l : m_impl->t->links) {
+    std::set<std::string> zones;
+    if (!l.zone.empty()) zones.insert(l.zone);
+    for (const auto& e : l.endpoints) {
+      auto it = m_impl->byName.find(e);
+      if (it != m_impl->byName.end()) zones.insert(m_impl->t->nodes[it->second].zone);
+    }
+    if (zones.size() > 1) out.push_back({l.name, {zones.begin(), zones.end()}});
+  }
+  return out;
+}
+
+std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
+  TopologyGraph g(t);
+  auto bc = g.Betweenness();
+  std::map<std::string, double> score;
+  for (const auto& s : bc.scores) score[s.node] = s.score;
+  auto cut = g.ArticulationPoints();
+  std::set<std::string> cutSet(cut.begin(), cut.end());
+
+  std::vector<SuggestedPoint> out;
+  auto add = [&](const std::string& name, const std::string& node,
+                 std::vector<std::string> interfaces, double s, const std::string& reason) {
+    for (auto& p : out) {
+      if (p.point.node == node && p.point.interfaces == interfaces) {
+        p.reason += "; " + reason;
+        p.score = std::max(p.score, s);
+        return;
+      }
+    }
+    SuggestedPoint sp;
+    sp.point.name = name;
+    sp.point.node = node;
+    sp.point.interfaces = std::move(interfaces);
+    const Node* n = t.FindNode(node);
+    sp.point.canExportFlows = true;
+    sp.point.canFullCapture = true;
+    sp.point.costFlow = n != nullptr && n->kind == NodeKind::kSwitch ? 3 : 1;
+    sp.point.costFullCapture = 5;
+    sp.reason = reason;
+    sp.score = s;
+    out.push_back(std::move(sp));
+  };
+
+  // NAT: both sides, because addresses differ.
+  for (const auto& nat : t.nats) {
+    double s = 2 + score[nat.node];
+    add(nat.node + "-outside", nat.node, {nat.outsideLink}, s,
+        "outside the NAT on " + nat.node + ": sees internet traffic after translation (public "
+        "addresses only, internal hosts hidden)");
+    add(nat.node + "-inside", nat.node, nat.insideLinks, s + 0.1,
+        "inside the NAT on " + nat.node + ": sees real internal addresses before translation");
+  }
+  // Forwarding nodes that join zones, by betweenness; articulation points.
+  for (const auto& n : t.nodes) {
+    if (!n.ForwardsPackets()) continue;
+    std::set<std::string> zones{n.zone};
+    for (const Link* l : t.LinksOf(n.name)) {
+      zones.insert(l->zone);
+      for (const auto& e : l->endpoints) {
+        if (const Node* x = t.FindNode(e)) zones.insert(x->zone);
+      }
+    }
+    zones.erase("");
+    double s = score[n.name];
+    std::string reason;
+    if (zones.size() > 1) {
+      std::string zl;
+      for (const auto& z : zones) zl += (zl.empty() ? "" : ", ") + z;
+      reason = std::string(NodeKindName(n.kind)) + " joining zones " + zl + "; on " +
+               Percent(s) + " of shortest paths";
+    }
+    if (cutSet.count(n.name)) {
+      reason += std::string(reason.empty() ? "" : "; ") +
+                "articulation point: traffic between the parts it joins has no other way";
+      s += 0.5;
+    }
+    if (!reason.empty()) add(n.name, n.name, {}, s, reason);
+  }
+  // Last forwarding hop before each critical asset.
+  for (const auto& a : t.criticalAssets) {
+    for (const Link* l : t.LinksOf(a.node)) {
+      for (const auto& e : l->endpoints) {
+        const Node* x = t.FindNode(e);
+        if (x == nullptr || !x->ForwardsPackets()) continue;
+        char w[32];
+        std::snprintf(w, sizeof w, "%g", a.weight);
+        add(x->name + "-" + l->name, x->name, {l->name}, 1 + a.weight / 10,
+            "last hop before critical asset '" + a.name + "' (weight " + w +
+                "): sees every flow to and from it");
+        break;
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const SuggestedPoint& a, const SuggestedPoint& b) {
+    return a.score > b.score;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+GraphFacts Analyse(const Topology& t, size_t maxZonePairs) {
+  GraphFacts f;
+  TopologyGraph g(t);
+  f.articulationPoints = g.ArticulationPoints();
+  f.betweenness = g.Betweenness();
+  f.boundaries = g.BoundaryLinks();
+  for (const auto& a : t.criticalAssets) {
+    for (auto& p : g.PathsFromHostGroupsTo(a.node)) {
+      std::string label = p.nodes.front() + " -> " + a.name;
+      f.assetPaths.emplace_back(label, std::move(p));
+    }
+  }
+  size_t z = t.zones.size();
+  if (z * (z - 1) / 2 <= maxZonePairs) {
+    for (size_t i = 0; i < z; ++i) {
+      for (size_t j = i + 1; j < z; ++j) {
+        Path p = g.ZonePath(t.zones[i].name, t.zones[j].name);
+        if (p.Found()) f.zonePaths.emplace_back(t.zones[i].name + " -> " + t.zones[j].name, p);
+      }
+    }
+  }
+  return f;
+}
+
+}  // namespace vantage::model
