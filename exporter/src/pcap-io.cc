@@ -36,6 +36,11 @@ core::Status PcapSource::OpenFile(const std::string& path) {
                            path + ": not a readable pcap/pcapng file: " + what + " (" + errbuf + ")",
                            0);
   }
+  // Classic pcap: record offsets are computed (24-byte file header, 16-byte record headers);
+  // pcapng: asked from the stream (slower, one lseek per packet).
+  uint32_t m = (static_cast<uint32_t>(magic[0]) << 24) | (magic[1] << 16) | (magic[2] << 8) | magic[3];
+  m_classic = m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d || m == 0x4d3cb2a1;
+  m_offset = 24;
   m_dlt = pcap_datalink(m_pcap);
   auto link = LinkTypeFromDlt(m_dlt);
   if (!link) return core::MakeError(link.GetError().code, path + ": " + link.GetError().message);
@@ -92,18 +97,21 @@ PcapSource::NextResult PcapSource::Next(PcapPacket& out) {
   if (!m_pcap) return NextResult::kEnd;
   long offset = -1;
   if (!m_live) {
-    std::FILE* f = pcap_file(m_pcap);
-    if (f) offset = std::ftell(f);
+    if (m_classic) {
+      offset = static_cast<long>(m_offset);
+    } else if (std::FILE* f = pcap_file(m_pcap)) {
+      offset = std::ftell(f);
+    }
   }
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   int rc = pcap_next_ex(m_pcap, &hdr, &data);
-  std::string where = m_live ? "interface " + m_name
-                             : m_name + " (packet " + std::to_string(m_index + 1) +
-                                   (offset >= 0 ? ", offset " + std::to_string(offset) : "") + ")";
   if (rc == 1) {
     ++m_index;
+    m_offset += 16 + hdr->caplen;
     if (hdr->caplen > hdr->len && !m_live) {
+      std::string where = m_name + " (packet " + std::to_string(m_index) +
+                          (offset >= 0 ? ", offset " + std::to_string(offset) : "") + ")";
       m_error = core::MakeError(core::ErrorCode::kInvalid,
                                 where + ": captured length " + std::to_string(hdr->caplen) +
                                     " is larger than the packet's wire length " +
@@ -120,6 +128,9 @@ PcapSource::NextResult PcapSource::Next(PcapPacket& out) {
   }
   if (rc == 0) return NextResult::kTimeout;
   if (rc == PCAP_ERROR_BREAK) return NextResult::kEnd;
+  std::string where = m_live ? "interface " + m_name
+                             : m_name + " (packet " + std::to_string(m_index + 1) +
+                                   (offset >= 0 ? ", offset " + std::to_string(offset) : "") + ")";
   m_error = core::MakeError(core::ErrorCode::kTruncated, where + ": " + pcap_geterr(m_pcap),
                             offset >= 0 ? static_cast<size_t>(offset) : core::Error::kNoOffset);
   return NextResult::kError;

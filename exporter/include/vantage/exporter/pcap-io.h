@@ -59,6 +59,8 @@ class PcapSource {
   LinkType m_link = LinkType::kEthernet;
   int m_dlt = 1;
   uint64_t m_index = 0;
+  bool m_classic = false;
+  uint64_t m_offset = 0;
   core::Error m_error;
 };
 

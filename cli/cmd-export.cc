@@ -1,0 +1,395 @@
+// `vantage export`: meter packets from a pcap file or a live interface into flows and export
+// them (IPFIX, NetFlow v9 or v5 over UDP/TCP, IPFIX file), optionally keeping full packets.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "vantage/exporter/exporter.h"
+#include "vantage/exporter/pcap-io.h"
+
+namespace vantage::cli {
+namespace {
+
+using exporter::Destination;
+using exporter::ExportFormat;
+
+std::atomic<exporter::PcapSource*> g_liveSource{nullptr};
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) {
+  g_stop = true;
+  if (auto* s = g_liveSource.load()) s->BreakLoop();
+}
+
+struct Options {
+  std::string readFile;
+  std::string iface;
+  std::vector<std::string> to;
+  std::string file;
+  std::string format = "ipfix";
+  double active = 1800;
+  double inactive = 15;
+  uint32_t sample = 1;
+  std::string sampleMode = "count";
+  uint64_t seed = 1;
+  std::string capture;
+  std::string captureFilter;
+  uint32_t snaplen = 262144;
+  uint64_t rotateSize = 0;
+  double rotateTime = 0;
+  size_t cacheSize = 65536;
+  bool vlanKey = false;
+  bool biflow = false;
+  std::string asTable;
+  bool macs = false;
+  bool nanoseconds = false;
+  size_t mtu = 1500;
+  double rate = 20000;
+  uint32_t domain = 1;
+  double templateRefresh = 600;
+  uint32_t templateRefreshMessages = 100;
+  bool quiet = false;
+};
+
+bool ParseFormat(const std::string& s, ExportFormat& out) {
+  if (s == "ipfix") out = ExportFormat::kIpfix;
+  else if (s == "v9" || s == "netflow9") out = ExportFormat::kNetflowV9;
+  else if (s == "v5" || s == "netflow5") out = ExportFormat::kNetflowV5;
+  else return false;
+  return true;
+}
+
+/// "ipfix+udp://HOST:PORT", "v9+udp://...", "v5+udp://...", "ipfix+tcp://...", "udp://...".
+bool ParseDestination(const std::string& url, Destination& d, std::string& format,
+                      std::string& err) {
+  size_t sep = url.find("://");
+  if (sep == std::string::npos) {
+    err = "expected SCHEME://HOST:PORT, e.g. ipfix+udp://127.0.0.1:4739";
+    return false;
+  }
+  std::string scheme = url.substr(0, sep);
+  std::string rest = url.substr(sep + 3);
+  format.clear();
+  size_t plus = scheme.find('+');
+  std::string transport = scheme;
+  if (plus != std::string::npos) {
+    format = scheme.substr(0, plus);
+    transport = scheme.substr(plus + 1);
+  }
+  if (transport == "udp") d.kind = Destination::Kind::kUdp;
+  else if (transport == "tcp") d.kind = Destination::Kind::kTcp;
+  else {
+    err = "unknown transport '" + transport + "' (udp or tcp)";
+    return false;
+  }
+  ExportFormat f;
+  if (!format.empty() && !ParseFormat(format, f)) {
+    err = "unknown format '" + format + "' (ipfix, v9 or v5)";
+    return false;
+  }
+  std::string host, port;
+  if (!rest.empty() && rest[0] == '[') {
+    size_t close = rest.find(']');
+    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
+      err = "expected [IPv6]:PORT";
+      return false;
+    }
+    host = rest.substr(1, close - 1);
+    port = rest.substr(close + 2);
+  } else {
+    size_t colon = rest.rfind(':');
+    if (colon == std::string::npos) {
+      err = "missing :PORT";
+      return false;
+    }
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  char* end = nullptr;
+  unsigned long p = std::strtoul(port.c_str(), &end, 10);
+  if (host.empty() || port.empty() || *end != '\0' || p == 0 || p > 65535) {
+    err = "bad host or port";
+    return false;
+  }
+  d.host = host;
+  d.port = static_cast<uint16_t>(p);
+  return true;
+}
+
+std::string Rate(double v) {
+  char buf[32];
+  if (v >= 1e6) std::snprintf(buf, sizeof(buf), "%.2fM", v / 1e6);
+  else if (v >= 1e3) std::snprintf(buf, sizeof(buf), "%.1fk", v / 1e3);
+  else std::snprintf(buf, sizeof(buf), "%.0f", v);
+  return buf;
+}
+
+int Run(const Options& o) {
+  exporter::ExporterConfig cfg;
+  if (!ParseFormat(o.format, cfg.format)) {
+    std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
+    return 2;
+  }
+  bool formatFromUrl = false;
+  for (const auto& url : o.to) {
+    Destination d;
+    std::string fmt, err;
+    if (!ParseDestination(url, d, fmt, err)) {
+      std::cerr << "vantage export: --to " << url << ": " << err << "\n";
+      return 2;
+    }
+    if (!fmt.empty()) {
+      ExportFormat f;
+      ParseFormat(fmt, f);
+      if (formatFromUrl && f != cfg.format) {
+        std::cerr << "vantage export: all --to destinations must use one format\n";
+        return 2;
+      }
+      if (!formatFromUrl && o.format != "ipfix" && f != cfg.format) {
+        std::cerr << "vantage export: --to " << url << " conflicts with --format " << o.format << "\n";
+        return 2;
+      }
+      cfg.format = f;
+      formatFromUrl = true;
+    }
+    if (d.kind == Destination::Kind::kTcp && cfg.format != ExportFormat::kIpfix) {
+      std::cerr << "vantage export: --to " << url << ": TCP export is IPFIX only\n";
+      return 2;
+    }
+    cfg.destinations.push_back(d);
+  }
+  if (!o.file.empty()) {
+    Destination d;
+    d.kind = Destination::Kind::kFile;
+    d.path = o.file;
+    cfg.destinations.push_back(d);
+  }
+  if (cfg.destinations.empty() && o.capture.empty()) {
+    std::cerr << "vantage export: nothing to do: give --to, --file or --capture\n";
+    return 2;
+  }
+  if (o.active <= 0 || o.inactive <= 0) {
+    std::cerr << "vantage export: --active and --inactive must be positive\n";
+    return 2;
+  }
+  cfg.cache.activeTimeout = core::Duration::Seconds(o.active);
+  cfg.cache.inactiveTimeout = core::Duration::Seconds(o.inactive);
+  cfg.cache.capacity = o.cacheSize == 0 ? 1 : o.cacheSize;
+  if (o.sample > 1) {
+    if (o.sampleMode == "count") cfg.sampling.mode = exporter::SamplingConfig::Mode::kCount;
+    else if (o.sampleMode == "random") cfg.sampling.mode = exporter::SamplingConfig::Mode::kRandom;
+    else {
+      std::cerr << "vantage export: --sample-mode must be count or random\n";
+      return 2;
+    }
+    cfg.sampling.interval = o.sample;
+    cfg.sampling.seed = o.seed;
+  }
+  cfg.key.vlan = o.vlanKey;
+  cfg.key.biflow = o.biflow;
+  cfg.asTablePath = o.asTable;
+  cfg.exportMacs = o.macs;
+  cfg.nanoseconds = o.nanoseconds;
+  cfg.mtu = o.mtu;
+  cfg.udpRateLimitPps = o.rate;
+  cfg.observationDomain = o.domain;
+  cfg.templateRefresh = core::Duration::Seconds(o.templateRefresh);
+  cfg.templateRefreshMessages = o.templateRefreshMessages;
+
+  exporter::PcapSource source;
+  std::string inputName = o.readFile.empty() ? "interface " + o.iface : o.readFile;
+  core::Status st = o.readFile.empty() ? source.OpenLive(o.iface) : source.OpenFile(o.readFile);
+  if (!st) {
+    std::cerr << "vantage export: " << st.GetError().message << "\n";
+    return 1;
+  }
+  exporter::Exporter exp(cfg);
+  if (auto s = exp.Start(); !s) {
+    std::cerr << "vantage export: " << s.GetError().message << "\n";
+    return 1;
+  }
+  exporter::CaptureWriter capture;
+  if (!o.capture.empty()) {
+    exporter::CaptureConfig cc;
+    cc.path = o.capture;
+    cc.filter = o.captureFilter;
+    cc.snapLength = o.snaplen;
+    cc.rotateBytes = o.rotateSize;
+    cc.rotateTime = core::Duration::Seconds(o.rotateTime);
+    if (auto s = capture.Open(cc, source.Dlt()); !s) {
+      std::cerr << "vantage export: " << s.GetError().message << "\n";
+      return 1;
+    }
+  }
+
+  g_stop = false;
+  g_liveSource = &source;
+  auto oldInt = std::signal(SIGINT, OnSignal);
+  auto oldTerm = std::signal(SIGTERM, OnSignal);
+
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  const auto wallStart = std::chrono::steady_clock::now();
+  auto lastReport = wallStart;
+  const auto reportEvery = tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
+  bool reported = false;
+  int rc = 0;
+  const exporter::LinkType link = source.Link();
+  exporter::PcapPacket pkt;
+  uint64_t n = 0;
+  while (!g_stop) {
+    auto r = source.Next(pkt);
+    if (r == exporter::PcapSource::NextResult::kEnd) break;
+    if (r == exporter::PcapSource::NextResult::kError) {
+      std::cerr << (reported && tty ? "\n" : "") << "vantage export: " << source.GetError().message
+                << "\n";
+      rc = 1;
+      break;
+    }
+    if (r == exporter::PcapSource::NextResult::kTimeout) {
+      auto wall = std::chrono::system_clock::now().time_since_epoch();
+      exp.Advance(core::Timestamp::FromNanos(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count()));
+      continue;
+    }
+    exp.OnPacket(pkt.ts, link, pkt.data, pkt.capLen, pkt.wireLen);
+    if (!o.capture.empty()) capture.Write(pkt.ts, pkt.data, pkt.capLen, pkt.wireLen);
+    if ((++n & 0xffff) == 0 && !o.quiet) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - lastReport >= reportEvery) {
+        lastReport = now;
+        double secs = std::chrono::duration<double>(now - wallStart).count();
+        const auto& s = exp.Stats();
+        std::fprintf(stderr, "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
+                     tty ? "\r" : "", inputName.c_str(), static_cast<unsigned long long>(s.packets),
+                     exp.ActiveFlows(), static_cast<unsigned long long>(s.flowsExported),
+                     Rate(static_cast<double>(s.packets) / secs).c_str(), tty ? "   " : "\n");
+        reported = true;
+      }
+    }
+  }
+  g_liveSource = nullptr;
+  std::signal(SIGINT, oldInt);
+  std::signal(SIGTERM, oldTerm);
+  if (reported && tty) std::fprintf(stderr, "\n");
+
+  exp.Finish();  // every flow seen so far is exported, also after an input error
+  capture.Close();
+  const auto& s = exp.Stats();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+  if (!o.quiet) {
+    std::fprintf(stderr,
+                 "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
+                 "(%llu bytes), %.2f s, %s pkt/s\n",
+                 inputName.c_str(), static_cast<unsigned long long>(s.packets),
+                 static_cast<unsigned long long>(s.octets),
+                 static_cast<unsigned long long>(s.flowsExported),
+                 exporter::ExportFormatName(cfg.format),
+                 static_cast<unsigned long long>(s.messages),
+                 static_cast<unsigned long long>(s.exportOctets), secs,
+                 Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
+    std::fprintf(stderr,
+                 "  not exportable %llu, evicted (cache full) %llu, sampled out %llu, "
+                 "not IP %llu, undecodable %llu",
+                 static_cast<unsigned long long>(s.flowsNotExportable),
+                 static_cast<unsigned long long>(s.evictedCacheFull),
+                 static_cast<unsigned long long>(s.sampledOut),
+                 static_cast<unsigned long long>(s.nonIp),
+                 static_cast<unsigned long long>(s.decodeErrors));
+    if (!o.capture.empty()) {
+      std::fprintf(stderr, ", captured %llu packets in %llu file(s)",
+                   static_cast<unsigned long long>(capture.PacketsWritten()),
+                   static_cast<unsigned long long>(capture.FilesWritten()));
+    }
+    std::fprintf(stderr, "\n");
+    for (const auto& [name, count] : s.anomalies.All()) {
+      std::fprintf(stderr, "  %s: %llu\n", name.c_str(), static_cast<unsigned long long>(count));
+    }
+  }
+  return rc;
+}
+
+Registrar reg{
+    "export", "Meter packets (pcap file or live interface) into flows and export them",
+    [](CLI::App& app) -> Runner {
+      auto o = std::make_shared<Options>();
+      app.footer(
+          "Flow expiry follows the packet timestamps (the packet clock), for files exactly as\n"
+          "for live traffic, so the same input gives byte-identical export. Examples:\n"
+          "  vantage export -r in.pcap --file flows.ipfix\n"
+          "  vantage export -r in.pcap --to v9+udp://127.0.0.1:2055 --active 60\n"
+          "  vantage export -i eth0 --to ipfix+tcp://10.0.0.5:4739 --capture ssh.pcap "
+          "--capture-filter 'tcp port 22' --rotate-size 100000000");
+      auto* input = app.add_option_group("input", "exactly one of -r / -i");
+      input->add_option("-r,--read", o->readFile, "Read packets from this pcap/pcapng file")
+          ->check(CLI::ExistingFile);
+      input->add_option("-i,--interface", o->iface, "Capture live on this interface (needs root)");
+      input->require_option(1);
+      app.add_option("--to", o->to,
+                     "Export destination, repeatable: ipfix+udp://HOST:PORT, v9+udp://HOST:PORT, "
+                     "v5+udp://HOST:PORT, ipfix+tcp://HOST:PORT ([::1]:PORT for IPv6); "
+                     "the scheme's format overrides --format");
+      app.add_option("--file", o->file,
+                     "Also write the export to this file (IPFIX file per RFC 5655; for v9/v5 "
+                     "the raw packets one after another)");
+      app.add_option("--format", o->format, "Export format: ipfix, v9 or v5 (v5 carries IPv4 only)")
+          ->capture_default_str();
+      app.add_option("--active", o->active, "Active timeout in seconds: a longer flow is exported in parts")
+          ->capture_default_str();
+      app.add_option("--inactive", o->inactive, "Inactive (idle) timeout in seconds")
+          ->capture_default_str();
+      app.add_option("--cache-size", o->cacheSize,
+                     "Flow cache capacity; when full the least recently seen flow is exported "
+                     "(reason lackOfResources)")
+          ->capture_default_str();
+      app.add_option("--sample", o->sample, "Meter 1 in N packets (1 = every packet)")
+          ->capture_default_str();
+      app.add_option("--sample-mode", o->sampleMode,
+                     "count (the first of every N) or random (each packet with probability 1/N)")
+          ->capture_default_str();
+      app.add_option("--seed", o->seed, "Seed of random sampling")->capture_default_str();
+      app.add_flag("--vlan-key", o->vlanKey, "Put the VLAN id in the flow key (default: off)");
+      app.add_flag("--biflow", o->biflow, "Export biflows (RFC 5103, IPFIX only) (default: off)");
+      app.add_option("--as-table", o->asTable,
+                     "CSV of 'prefix,asn' lines for source/destination AS (default: none)");
+      app.add_flag("--macs", o->macs, "Export source/destination MAC addresses (default: off)");
+      app.add_flag("--nanoseconds", o->nanoseconds,
+                   "IPFIX: flowStart/EndNanoseconds instead of milliseconds (default: off)");
+      app.add_option("--capture", o->capture,
+                     "Also write the packets to this pcap file (full capture beside flows)");
+      app.add_option("--capture-filter", o->captureFilter,
+                     "BPF expression: capture only matching packets (default: all)");
+      app.add_option("--snaplen", o->snaplen, "Capture snap length in bytes")->capture_default_str();
+      app.add_option("--rotate-size", o->rotateSize,
+                     "Start a new capture file after this many bytes (0 = never); files are "
+                     "named OUT-000000.pcap, OUT-000001.pcap, ...")
+          ->capture_default_str();
+      app.add_option("--rotate-time", o->rotateTime,
+                     "Start a new capture file every S seconds of packet time (0 = never)")
+          ->capture_default_str();
+      app.add_option("--mtu", o->mtu, "Path MTU: UDP export messages fit in MTU - 48 bytes")
+          ->capture_default_str();
+      app.add_option("--rate", o->rate,
+                     "UDP pacing in export messages per second (0 = unpaced)")
+          ->capture_default_str();
+      app.add_option("--domain", o->domain, "Observation domain id (v9 source id, v5 engine id)")
+          ->capture_default_str();
+      app.add_option("--template-refresh", o->templateRefresh,
+                     "UDP: resend templates every S seconds of packet time")
+          ->capture_default_str();
+      app.add_option("--template-refresh-messages", o->templateRefreshMessages,
+                     "UDP: resend templates every N messages")
+          ->capture_default_str();
+      app.add_flag("-q,--quiet", o->quiet, "No progress and no summary on stderr");
+      return [o] { return Run(*o); };
+    },
+    20};
+
+}  // namespace
+}  // namespace vantage::cli
