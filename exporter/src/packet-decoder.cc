@@ -36,7 +36,7 @@ core::Result<LinkType> LinkTypeFromDlt(int dlt) {
 int LinkTypeToDlt(LinkType link) {
   switch (link) {
     case LinkType::kEthernet: return 1;
-    case LinkType::kRawIp: return 101;
+    case LinkType::kRawIp: return 12;  // DLT_RAW (LINKTYPE_RAW 101 in files)
     case LinkType::kLinuxSll: return 113;
     case LinkType::kLinuxSll2: return 276;
   }
