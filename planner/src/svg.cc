@@ -1,0 +1,358 @@
+// map.svg and coverage.svg.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "report-util.h"
+#include "vantage/planner/report.h"
+
+namespace vantage::planner {
+
+using detail::Fmt;
+using detail::XmlEscape;
+
+namespace {
+
+// Own names (the model's name functions live in its library; the map needs only these).
+const char* ZoneKindText(model::ZoneKind k) {
+  switch (k) {
+    case model::ZoneKind::kInternet: return "internet";
+    case model::ZoneKind::kEdge: return "edge";
+    case model::ZoneKind::kDmz: return "dmz";
+    case model::ZoneKind::kCore: return "core";
+    case model::ZoneKind::kDistribution: return "distribution";
+    case model::ZoneKind::kAccess: return "access";
+    case model::ZoneKind::kDataCentre: return "datacentre";
+    case model::ZoneKind::kManagement: return "management";
+    case model::ZoneKind::kCloud: return "cloud";
+  }
+  return "zone";
+}
+
+const char* NodeKindText(model::NodeKind k) {
+  switch (k) {
+    case model::NodeKind::kHostGroup: return "host group";
+    case model::NodeKind::kServer: return "server";
+    case model::NodeKind::kRouter: return "router";
+    case model::NodeKind::kL3Switch: return "l3 switch";
+    case model::NodeKind::kSwitch: return "switch";
+    case model::NodeKind::kFirewall: return "firewall";
+    case model::NodeKind::kNatGateway: return "nat gateway";
+    case model::NodeKind::kInternet: return "internet";
+    case model::NodeKind::kCloudVpc: return "cloud vpc";
+  }
+  return "node";
+}
+
+std::string SvgOpen(double w, double h, bool standalone, const std::string& title) {
+  std::ostringstream o;
+  if (standalone) o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  o << "<svg";
+  if (standalone) o << " xmlns=\"http://www.w3.org/2000/svg\"";
+  o << Fmt(" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\"", w, h, w, h)
+    << " font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n";
+  o << "<title>" << XmlEscape(title) << "</title>\n";
+  o << Fmt("<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", w, h);
+  return o.str();
+}
+
+int ZoneOrder(model::ZoneKind k) {
+  switch (k) {
+    case model::ZoneKind::kInternet: return 0;
+    case model::ZoneKind::kCloud: return 1;
+    case model::ZoneKind::kEdge: return 2;
+    case model::ZoneKind::kDmz: return 3;
+    case model::ZoneKind::kCore: return 4;
+    case model::ZoneKind::kDataCentre: return 5;
+    case model::ZoneKind::kManagement: return 6;
+    case model::ZoneKind::kDistribution: return 7;
+    case model::ZoneKind::kAccess: return 8;
+  }
+  return 9;
+}
+
+const char* ZoneFill(int order) {
+  static const char* kFills[] = {"#eef3fb", "#eef8fb", "#fbf3ee", "#fbeef1", "#f3eefb",
+                                 "#eefbf1", "#fbfaee", "#f1f1f1", "#eefbf8", "#f7f7f7"};
+  return kFills[std::clamp(order, 0, 9)];
+}
+
+void Legend(std::ostringstream& o, double x, double y) {
+  struct Item {
+    const char* colour;
+    const char* text;
+  };
+  const Item items[] = {{"green", "flow export"},
+                        {"red", "full capture (or both)"},
+                        {"amber", "lower-priority flow export"},
+                        {"grey", "nothing"}};
+  o << Fmt("<g class=\"legend\"><text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">Legend</text>\n",
+           x, y);
+  double cx = x;
+  for (const auto& it : items) {
+    o << Fmt("<circle cx=\"%.0f\" cy=\"%.0f\" r=\"7\" fill=\"%s\" stroke=\"#333\"/>", cx + 8,
+             y + 18, detail::ColourHex(it.colour));
+    o << Fmt("<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", cx + 20, y + 22, it.text);
+    cx += 40 + 7.0 * static_cast<double>(std::string(it.text).size());
+  }
+  o << "</g>\n";
+}
+
+}  // namespace
+
+std::string RenderMapSvg(const ReportInput& in, bool standalone) {
+  const Problem& prob = *in.problem;
+  std::ostringstream o;
+  if (in.topology == nullptr || in.topology->nodes.empty()) {
+    // No topology: a grid of points.
+    size_t n = prob.points.size();
+    size_t cols = std::max<size_t>(1, std::min<size_t>(n, 8));
+    double w = 40 + 150.0 * cols, h = 120 + 50.0 * std::ceil(static_cast<double>(n) / cols);
+    o << SvgOpen(w, h, standalone, "Capture plan map");
+    for (size_t i = 0; i < n; ++i) {
+      double x = 30 + 150.0 * (i % cols), y = 40 + 50.0 * (i / cols);
+      o << Fmt("<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"%s\" stroke=\"#333\"/>", x, y,
+               detail::ColourHex(PointColour(in, i)));
+      o << Fmt("<text x=\"%.0f\" y=\"%.0f\">", x + 14, y + 4)
+        << XmlEscape(prob.points[i].name) << "</text>\n";
+    }
+    Legend(o, 20, h - 50);
+    o << "</svg>\n";
+    return o.str();
+  }
+  const model::Topology& t = *in.topology;
+  // Columns: zones in network order (internet at the left, access at the right).
+  std::vector<const model::Zone*> zones;
+  for (const auto& z : t.zones) zones.push_back(&z);
+  std::stable_sort(zones.begin(), zones.end(), [](const model::Zone* a, const model::Zone* b) {
+    return ZoneOrder(a->kind) < ZoneOrder(b->kind);
+  });
+  std::map<std::string, size_t> column;
+  for (size_t i = 0; i < zones.size(); ++i) column[zones[i]->name] = i;
+  size_t otherColumn = zones.size();
+  std::vector<std::vector<const model::Node*>> byColumn(zones.size() + 1);
+  for (const auto& n : t.nodes) {
+    auto it = column.find(n.zone);
+    byColumn[it == column.end() ? otherColumn : it->second].push_back(&n);
+  }
+  if (byColumn.back().empty()) byColumn.pop_back();
+  const double colW = 190, rowH = 64, top = 60, left = 20, boxW = 150, boxH = 30;
+  size_t maxRows = 1;
+  for (const auto& c : byColumn) maxRows = std::max(maxRows, c.size());
+  double w = left * 2 + colW * static_cast<double>(byColumn.size());
+  double h = top + rowH * static_cast<double>(maxRows) + 110;
+  w = std::max(w, 640.0);
+  o << SvgOpen(w, h, standalone, "Capture plan map: " + t.name);
+  o << Fmt("<text x=\"%.0f\" y=\"22\" font-size=\"16\" font-weight=\"bold\">", left)
+    << XmlEscape("Capture plan: " + (t.name.empty() ? std::string("topology") : t.name))
+    << "</text>\n";
+  std::map<std::string, std::pair<double, double>> centre;
+  for (size_t c = 0; c < byColumn.size(); ++c) {
+    double x = left + colW * static_cast<double>(c);
+    std::string label = c < zones.size() ? zones[c]->name + " (" +
+                                               ZoneKindText(zones[c]->kind) + ")"
+                                         : std::string("other");
+    int order = c < zones.size() ? ZoneOrder(zones[c]->kind) : 9;
+    o << Fmt("<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"8\" fill=\"%s\" "
+             "stroke=\"#c8c8c8\"/>",
+             x + 4, top - 24, colW - 8, rowH * static_cast<double>(maxRows) + 20,
+             ZoneFill(order));
+    o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"#555\">", x + 12, top - 8)
+      << XmlEscape(label) << "</text>\n";
+    for (size_t r = 0; r < byColumn[c].size(); ++r) {
+      double y = top + rowH * static_cast<double>(r) + 8;
+      centre[byColumn[c][r]->name] = {x + colW / 2, y + boxH / 2};
+    }
+  }
+  // Links under the nodes.
+  o << "<g stroke=\"#888\" stroke-width=\"1.5\">\n";
+  for (const auto& l : t.links) {
+    std::vector<std::pair<double, double>> ends;
+    for (const auto& e : l.endpoints) {
+      auto it = centre.find(e);
+      if (it != centre.end()) ends.push_back(it->second);
+    }
+    if (ends.size() == 2) {
+      o << Fmt("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", ends[0].first,
+               ends[0].second, ends[1].first, ends[1].second);
+    } else if (ends.size() > 2) {
+      double cx = 0, cy = 0;
+      for (auto& e : ends) {
+        cx += e.first;
+        cy += e.second;
+      }
+      cx /= static_cast<double>(ends.size());
+      cy /= static_cast<double>(ends.size());
+      for (auto& e : ends) {
+        o << Fmt("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", cx, cy, e.first,
+                 e.second);
+      }
+      o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#888\"/>\n", cx, cy);
+    }
+  }
+  o << "</g>\n";
+  // Nodes.
+  for (const auto& n : t.nodes) {
+    auto [cx, cy] = centre[n.name];
+    bool critical = false;
+    for (const auto& a : t.criticalAssets) critical = critical || a.node == n.name;
+    o << Fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" rx=\"5\" fill=\"#fff\" "
+             "stroke=\"%s\" stroke-width=\"%s\"/>",
+             cx - boxW / 2, cy - boxH / 2, boxW, boxH, critical ? "#7a1fa2" : "#555",
+             critical ? "2.5" : "1");
+    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx, cy + 4)
+      << XmlEscape(n.name) << "</text>";
+    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777\">",
+             cx, cy + boxH / 2 + 10)
+      << XmlEscape(NodeKindText(n.kind)) << (critical ? " - centre of gravity" : "")
+      << "</text>\n";
+  }
+  // Candidate points as coloured dots on their node.
+  std::map<std::string, int> perNode;
+  for (size_t i = 0; i < prob.points.size(); ++i) {
+    const PointInfo& pt = prob.points[i];
+    auto it = centre.find(pt.node);
+    if (it == centre.end()) continue;
+    int k = perNode[pt.node]++;
+    double x = it->second.first - boxW / 2 + 10 + 16.0 * k;
+    double y = it->second.second - boxH / 2;
+    std::string mode = i < in.plan.best.modes.size() ? ModeName(in.plan.best.modes[i]) : "none";
+    o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"%s\" stroke=\"#222\">", x, y,
+             detail::ColourHex(PointColour(in, i)))
+      << "<title>" << XmlEscape(pt.name + ": " + mode) << "</title></circle>\n";
+  }
+  Legend(o, left, h - 60);
+  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#555\">", left, h - 14)
+    << "Dots are candidate points on their device; purple boxes are critical centres of gravity."
+    << "</text>\n";
+  o << "</svg>\n";
+  return o.str();
+}
+
+namespace {
+
+struct Axes {
+  double x0, y0, w, h;       // plot area
+  double xmin, xmax;         // data range
+  bool logX;
+  double X(double v) const {
+    if (logX) {
+      double a = std::log10(std::max(xmin, 1e-300)), b = std::log10(std::max(xmax, xmin * 1.0001));
+      return x0 + w * (std::log10(std::max(v, xmin)) - a) / (b - a);
+    }
+    return x0 + w * (xmax > xmin ? (v - xmin) / (xmax - xmin) : 0.5);
+  }
+  double Y(double share) const { return y0 + h - h * std::clamp(share, 0.0, 1.0); }
+};
+
+void Frame(std::ostringstream& o, const Axes& a, const std::string& title,
+           const std::string& xlabel) {
+  o << Fmt("<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+           "stroke=\"#444\"/>\n",
+           a.x0, a.y0, a.w, a.h);
+  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", a.x0, a.y0 - 10)
+    << XmlEscape(title) << "</text>\n";
+  for (int i = 0; i <= 4; ++i) {
+    double y = a.Y(i / 4.0);
+    o << Fmt("<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>", a.x0,
+             y, a.x0 + a.w, y);
+    o << Fmt("<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\">%d%%</text>\n",
+             a.x0 - 4, y + 3, i * 25);
+  }
+  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"11\">", a.x0 + a.w / 2,
+           a.y0 + a.h + 32)
+    << XmlEscape(xlabel) << "</text>\n";
+}
+
+void XTick(std::ostringstream& o, const Axes& a, double v, const std::string& label) {
+  double x = a.X(v);
+  o << Fmt("<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#444\"/>", x,
+           a.y0 + a.h, x, a.y0 + a.h + 4);
+  o << Fmt("<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"10\">", x,
+           a.y0 + a.h + 16)
+    << XmlEscape(label) << "</text>\n";
+}
+
+std::string Polyline(const std::vector<std::pair<double, double>>& pts, const char* colour,
+                     bool step) {
+  std::ostringstream o;
+  o << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"";
+  for (size_t i = 0; i < pts.size(); ++i) {
+    if (step && i > 0) o << Fmt("%.1f,%.1f ", pts[i].first, pts[i - 1].second);
+    o << Fmt("%.1f,%.1f ", pts[i].first, pts[i].second);
+  }
+  o << "\"/>\n";
+  return o.str();
+}
+
+}  // namespace
+
+std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
+  std::ostringstream o;
+  const double W = 900, H = 360;
+  o << SvgOpen(W, H, standalone, "Coverage against budget");
+  // Left: coverage against storage budget.
+  Axes a{60, 40, 360, 240, 1, 10, true};
+  if (!in.storageSweep.empty()) {
+    a.xmin = in.storageSweep.front().budget;
+    a.xmax = std::max(in.storageSweep.back().budget, a.xmin * 1.01);
+  }
+  double budget = in.problem->constraints.storageBytes;
+  Frame(o, a, "Coverage against storage budget", "storage budget for the required retention");
+  if (!in.storageSweep.empty()) {
+    double lo = std::floor(std::log10(a.xmin)), hi = std::ceil(std::log10(a.xmax));
+    for (double e = lo; e <= hi; e += 1) {
+      double v = std::pow(10.0, e);
+      if (v >= a.xmin * 0.999 && v <= a.xmax * 1.001) XTick(o, a, v, FormatBytes(v));
+    }
+    XTick(o, a, a.xmin, FormatBytes(a.xmin));
+    XTick(o, a, a.xmax, FormatBytes(a.xmax));
+    std::vector<std::pair<double, double>> cov, vis;
+    for (const auto& t : in.storageSweep) {
+      cov.emplace_back(a.X(t.budget), a.Y(t.objectiveShare));
+      vis.emplace_back(a.X(t.budget), a.Y(t.flowVisibility));
+    }
+    o << Polyline(cov, "#1f5fa8", true) << Polyline(vis, "#2e9d4a", true);
+    for (const auto& p : cov) {
+      o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f5fa8\"/>", p.first, p.second);
+    }
+    if (budget >= a.xmin && budget <= a.xmax) {
+      double x = a.X(budget);
+      o << Fmt("\n<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d0312d\" "
+               "stroke-dasharray=\"5,4\"/>",
+               x, a.y0, x, a.y0 + a.h);
+      o << Fmt("<text x=\"%.1f\" y=\"%.0f\" fill=\"#d0312d\" font-size=\"10\">budget</text>\n",
+               x + 3, a.y0 + 12);
+    }
+  }
+  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#1f5fa8\">weighted coverage</text>",
+           a.x0 + 4, a.y0 + a.h + 50);
+  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#2e9d4a\">flow visibility</text>\n",
+           a.x0 + 120, a.y0 + a.h + 50);
+  // Right: Pareto front of cost against coverage.
+  Axes b{510, 40, 360, 240, 0, 1, false};
+  for (const auto& t : in.paretoFront) b.xmax = std::max(b.xmax, t.cost * 1.05);
+  Frame(o, b, "Pareto front: cost against coverage", "cost (relative units)");
+  for (int i = 0; i <= 4; ++i) {
+    double v = b.xmax * i / 4.0;
+    XTick(o, b, v, Fmt("%.3g", v));
+  }
+  std::vector<std::pair<double, double>> front;
+  for (const auto& t : in.paretoFront) front.emplace_back(b.X(t.cost), b.Y(t.objectiveShare));
+  if (!front.empty()) o << Polyline(front, "#7a1fa2", true);
+  for (const auto& p : front) {
+    o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#7a1fa2\"/>", p.first, p.second);
+  }
+  double maxObj = MaxObjective(*in.problem);
+  double share = maxObj > 0 ? in.plan.best.objective / maxObj : 0.0;
+  o << Fmt("\n<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"#d0312d\" "
+           "stroke-width=\"2\"/>",
+           b.X(in.plan.best.cost), b.Y(share));
+  o << Fmt("<text x=\"%.1f\" y=\"%.1f\" fill=\"#d0312d\" font-size=\"10\">chosen plan</text>\n",
+           b.X(in.plan.best.cost) + 9, b.Y(share) + 14);
+  o << "</svg>\n";
+  return o.str();
+}
+
+}  // namespace vantage::planner

@@ -1,0 +1,151 @@
+// Report files: produced, well formed (SVG and HTML parse), self-contained, and an impossible
+// budget explained.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test-util.h"
+#include "vantage/planner/report.h"
+#include "xml-check.h"
+
+namespace vantage::planner {
+namespace {
+
+model::Topology SmallTopology() {
+  model::Topology t;
+  t.name = "tiny <office>";
+  model::Zone inet;
+  inet.name = "internet";
+  inet.kind = model::ZoneKind::kInternet;
+  model::Zone lan;
+  lan.name = "lan";
+  lan.kind = model::ZoneKind::kAccess;
+  t.zones = {inet, lan};
+  auto node = [](const char* name, model::NodeKind kind, const char* zone) {
+    model::Node n;
+    n.name = name;
+    n.kind = kind;
+    n.zone = zone;
+    return n;
+  };
+  t.nodes = {node("inet", model::NodeKind::kInternet, "internet"),
+             node("fw", model::NodeKind::kFirewall, "lan"),
+             node("core", model::NodeKind::kL3Switch, "lan"),
+             node("git", model::NodeKind::kServer, "lan"),
+             node("staff", model::NodeKind::kHostGroup, "lan")};
+  model::Link l1;
+  l1.name = "up";
+  l1.endpoints = {"inet", "fw"};
+  model::Link l2;
+  l2.name = "lan0";
+  l2.kind = model::LinkKind::kLan;
+  l2.endpoints = {"fw", "core", "git", "staff"};
+  t.links = {l1, l2};
+  model::CriticalAsset a;
+  a.name = "git";
+  a.node = "git";
+  t.criticalAssets = {a};
+  return t;
+}
+
+ReportInput MakeInput(const Problem& p, const model::Topology* t) {
+  ReportInput in;
+  in.topology = t;
+  in.problem = &p;
+  in.plan = Optimise(p, p.constraints);
+  in.metrics = Evaluate(p, in.plan.best.modes);
+  in.storageSweep = StorageSweep(p, 8);
+  in.paretoFront = CostParetoFront(p, 8);
+  in.cheapest = FindCheapestUseful(p, p.constraints);
+  in.topologyPath = "topologies/tiny.yaml";
+  in.scenarioPath = "scenarios/tiny.yaml";
+  in.runDir = "run";
+  in.verification.note = "--no-verify";
+  return in;
+}
+
+void ExpectSelfContained(const std::string& html) {
+  for (const char* bad : {"http://", "https://", "src=", "href=", "url("}) {
+    EXPECT_EQ(html.find(bad), std::string::npos) << "report.html contains " << bad;
+  }
+}
+
+TEST(PlannerReport, FilesProducedAndWellFormed) {
+  Problem p = test::HandProblem();
+  model::Topology t = SmallTopology();
+  ReportInput in = MakeInput(p, &t);
+  test::TempDir d("report");
+  ASSERT_TRUE(WriteReport(d.Path(), in));
+  std::string map = test::ReadFile(d.File("map.svg"));
+  std::string coverage = test::ReadFile(d.File("coverage.svg"));
+  std::string html = test::ReadFile(d.File("report.html"));
+  std::string md = test::ReadFile(d.File("report.md"));
+  std::string json = test::ReadFile(d.File("plan.json"));
+  EXPECT_EQ(test::CheckXml(map), "");
+  EXPECT_EQ(test::CheckXml(coverage), "");
+  EXPECT_EQ(test::CheckHtml(html), "");
+  ExpectSelfContained(html);
+  EXPECT_NE(html.find("<svg"), std::string::npos);  // the map and the plot are inline
+  // The map colours A red (both) and B green (flow export) and has a legend.
+  EXPECT_NE(map.find("#d0312d"), std::string::npos);
+  EXPECT_NE(map.find("#2e9d4a"), std::string::npos);
+  EXPECT_NE(map.find("lower-priority flow export"), std::string::npos);
+  auto j = nlohmann::json::parse(json);
+  ASSERT_EQ(j["points"].size(), 2u);
+  EXPECT_EQ(j["points"][0]["mode"], "both");
+  EXPECT_EQ(j["points"][0]["colour"], "red");
+  EXPECT_EQ(j["points"][1]["colour"], "green");
+  EXPECT_TRUE(j["feasible"].get<bool>());
+  EXPECT_DOUBLE_EQ(j["metrics"]["flow_visibility"].get<double>(), 1.0);
+  // Words architects look for.
+  for (const char* word : {"green", "red", "amber", "centres of gravity", "NAT",
+                           "directionality", "time-based analysis", "compliance"}) {
+    EXPECT_NE(md.find(word), std::string::npos) << word;
+  }
+  // Every point is explained.
+  EXPECT_NE(md.find("**A**"), std::string::npos);
+  EXPECT_NE(md.find("**B**"), std::string::npos);
+}
+
+TEST(PlannerReport, DeterministicOutput) {
+  Problem p = test::HandProblem();
+  model::Topology t = SmallTopology();
+  ReportInput a = MakeInput(p, &t), b = MakeInput(p, &t);
+  EXPECT_EQ(RenderHtml(a), RenderHtml(b));
+  EXPECT_EQ(RenderPlanJson(a), RenderPlanJson(b));
+}
+
+TEST(PlannerReport, ImpossibleBudgetIsExplained) {
+  Problem p = test::HandProblem();
+  p.constraints.storageBytes = 100;
+  ReportInput in = MakeInput(p, nullptr);
+  EXPECT_EQ(in.plan.best.devices, 0u);
+  std::string md = RenderMarkdown(in);
+  EXPECT_NE(md.find("Nothing fits"), std::string::npos);
+  EXPECT_NE(md.find("full at A"), std::string::npos) << md.substr(0, 600);
+  auto j = nlohmann::json::parse(RenderPlanJson(in));
+  EXPECT_FALSE(j["feasible"].get<bool>());
+  EXPECT_EQ(j["cheapest_useful"]["point"], "A");
+  EXPECT_EQ(test::CheckXml(RenderMapSvg(in, true)), "");
+  EXPECT_EQ(test::CheckHtml(RenderHtml(in)), "");
+  ExpectSelfContained(RenderHtml(in));
+}
+
+TEST(PlannerReport, SyntheticProblemWithoutTopology) {
+  Problem p = MakeSyntheticProblem(30, 200, 40, 9);
+  ReportInput in = MakeInput(p, nullptr);
+  EXPECT_EQ(test::CheckXml(RenderMapSvg(in, true)), "");
+  EXPECT_EQ(test::CheckXml(RenderCoverageSvg(in, true)), "");
+  EXPECT_EQ(test::CheckHtml(RenderHtml(in)), "");
+  EXPECT_FALSE(SummaryTable(in).empty());
+}
+
+TEST(PlannerReport, XmlCheckerRejectsBrokenSvg) {
+  EXPECT_NE(test::CheckXml("<svg><g></svg>"), "");
+  EXPECT_NE(test::CheckXml("<svg a=b></svg>"), "");
+  EXPECT_NE(test::CheckXml("<svg>&nbsp;</svg>"), "");
+  EXPECT_EQ(test::CheckXml("<svg><g a=\"1\"/></svg>"), "");
+}
+
+}  // namespace
+}  // namespace vantage::planner
