@@ -4,6 +4,7 @@
 #include "vantage/wire/flow-codec.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 namespace vantage::wire {
@@ -16,6 +17,33 @@ using core::IpAddress;
 using core::Timestamp;
 
 bool IsIcmp(uint8_t protocol) { return protocol == 1 || protocol == 58; }
+
+// Milliseconds that a Timestamp (int64 nanoseconds) can hold, with room for a 32-bit offset.
+constexpr int64_t kMaxMillis = INT64_MAX / 1000000 - (int64_t{1} << 33);
+
+int64_t ClampMillis(uint64_t ms, bool& clamped) {
+  if (ms > static_cast<uint64_t>(kMaxMillis)) {
+    clamped = true;
+    return kMaxMillis;
+  }
+  return static_cast<int64_t>(ms);
+}
+
+int64_t SecondsToMillis(uint64_t s, bool& clamped) {
+  if (s > static_cast<uint64_t>(kMaxMillis / 1000)) {
+    clamped = true;
+    return kMaxMillis;
+  }
+  return static_cast<int64_t>(s) * 1000;
+}
+
+int64_t ClampMillis(int64_t ms, bool& clamped) {
+  if (ms > kMaxMillis || ms < -kMaxMillis) {
+    clamped = true;
+    return ms > 0 ? kMaxMillis : -kMaxMillis;
+  }
+  return ms;
+}
 
 void WriteUnsignedField(ByteWriter& out, uint16_t len, uint64_t v) {
   if (len == kVariableLength) {
@@ -59,7 +87,8 @@ uint32_t ToSysUpTime(Timestamp t, const TimeContext& ctx) {
   } else {
     base = static_cast<int64_t>(ctx.exportTimeSeconds) * 1000 - ctx.sysUpTimeMs;
   }
-  return static_cast<uint32_t>(t.Millis() - base);
+  // Unsigned: the field is the low 32 bits of the difference (sysUpTime wraps).
+  return static_cast<uint32_t>(static_cast<uint64_t>(t.Millis()) - static_cast<uint64_t>(base));
 }
 
 uint16_t IcmpTypeCode(const FlowRecord& r) {
@@ -224,6 +253,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
   uint32_t upStart = 0, upEnd = 0;
   int64_t initMs = 0;
   uint16_t icmp = 0;
+  bool clamped = false;
   while (it.Next(spec, v)) {
     const size_t n = v.Size();
     uint64_t x = 0;
@@ -324,16 +354,16 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
         if (needU()) out.observationDomain = static_cast<uint32_t>(x);
         break;
       case ie::kFlowStartSeconds:
-        if (needU()) out.start = Timestamp::FromSeconds(static_cast<int64_t>(x));
+        if (needU()) out.start = Timestamp::FromMillis(SecondsToMillis(x, clamped));
         break;
       case ie::kFlowEndSeconds:
-        if (needU()) out.end = Timestamp::FromSeconds(static_cast<int64_t>(x));
+        if (needU()) out.end = Timestamp::FromMillis(SecondsToMillis(x, clamped));
         break;
       case ie::kFlowStartMilliseconds:
-        if (needU()) out.start = Timestamp::FromMillis(static_cast<int64_t>(x));
+        if (needU()) out.start = Timestamp::FromMillis(ClampMillis(x, clamped));
         break;
       case ie::kFlowEndMilliseconds:
-        if (needU()) out.end = Timestamp::FromMillis(static_cast<int64_t>(x));
+        if (needU()) out.end = Timestamp::FromMillis(ClampMillis(x, clamped));
         break;
       case ie::kFlowStartMicroseconds: case ie::kFlowEndMicroseconds:
       case ie::kFlowStartNanoseconds: case ie::kFlowEndNanoseconds: {
@@ -365,7 +395,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
         break;
       case ie::kSystemInitTimeMilliseconds:
         if (needU()) {
-          initMs = static_cast<int64_t>(x);
+          initMs = ClampMillis(x, clamped);
           haveInit = true;
         }
         break;
@@ -382,7 +412,9 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
     // systemInitTimeMilliseconds, IE 160, from the record or an options record).
     auto resolve = [&](uint32_t up) -> Timestamp {
       if (haveInit) return Timestamp::FromMillis(initMs + up);
-      if (ctx.systemInitTimeMs != 0) return Timestamp::FromMillis(ctx.systemInitTimeMs + up);
+      if (ctx.systemInitTimeMs != 0) {
+        return Timestamp::FromMillis(ClampMillis(ctx.systemInitTimeMs, clamped) + up);
+      }
       // Signed difference: a field slightly after the header's sysUpTime is not a wrap.
       const int64_t before = static_cast<int32_t>(ctx.sysUpTimeMs - up);
       return Timestamp::FromMillis(static_cast<int64_t>(ctx.exportTimeSeconds) * 1000 - before);
@@ -393,6 +425,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
     if (haveUpStart) out.start = resolve(upStart);
     if (haveUpEnd) out.end = resolve(upEnd);
   }
+  if (clamped) count("flow.time_out_of_range");
   if (IsIcmp(out.key.protocol)) {
     if (haveIcmp) {
       out.key.dstPort = icmp;

@@ -36,8 +36,11 @@ core::Result<std::vector<uint8_t>> Encode(const Header& header,
       static_cast<int64_t>(header.unixSeconds) * 1000000000 + header.unixNanos;
   auto upTime = [&](core::Timestamp t) {
     // Milliseconds before the export time, subtracted from the header's sysUpTime.
-    const int64_t beforeMs = (exportNs - t.ns) / 1000000;
-    return static_cast<uint32_t>(static_cast<int64_t>(header.sysUpTimeMs) - beforeMs);
+    // Wrapping arithmetic: an absurd time gives an absurd field, never undefined behaviour.
+    const int64_t beforeMs =
+        static_cast<int64_t>(static_cast<uint64_t>(exportNs) - static_cast<uint64_t>(t.ns)) /
+        1000000;
+    return static_cast<uint32_t>(header.sysUpTimeMs - static_cast<uint64_t>(beforeMs));
   };
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
