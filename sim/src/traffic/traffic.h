@@ -41,6 +41,7 @@ class TrafficManager {
   ~TrafficManager();
   TrafficManager(const TrafficManager&) = delete;
   TrafficManager& operator=(const TrafficManager&) = delete;
+  // Must outlive Simulator::Run(): scheduled events and socket callbacks point into it.
 
   /// @brief Installs servers and schedules sessions. Errors: a mix or behaviour naming a
   /// server or group the network map lacks. Unknown behaviour kinds are skipped (counted).
@@ -50,6 +51,8 @@ class TrafficManager {
   uint64_t SessionsStarted() const;
   /// @brief Behaviours skipped because their kind is unknown.
   uint64_t BehavioursSkipped() const;
+  /// @brief Internals (applications, tracker) for tests.
+  const TrafficEngine& Engine() const;
 
  private:
   TrafficContext m_ctx;
