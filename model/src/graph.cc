@@ -27,18 +27,8 @@ struct EdgeProp {
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
                                     boost::no_property, EdgeProp>;
 using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
-using Edge = boost::graph_traits<Graph>::edge_descriptor;
 
 constexpr double kHopWeight = 0.01;
-
-struct PredRecorder : public boost::default_dijkstra_visitor {
-  std::vector<Edge>* pred;
-  std::vector<char>* has;
-  void edge_relaxed(Edge e, const Graph& g) {
-    (*pred)[boost::target(e, g)] = e;
-    (*has)[boost::target(e, g)] = 1;
-  }
-};
 
 std::string Percent(double v) {
   char buf[32];
@@ -57,8 +47,7 @@ struct TopologyGraph::Impl {
 
   struct RunResult {
     std::vector<double> dist;
-    std::vector<Edge> pred;
-    std::vector<char> has;
+    std::vector<Vertex> pred;
   };
 
   RunResult Run(const std::vector<Vertex>& sources) {
@@ -67,18 +56,27 @@ struct TopologyGraph::Impl {
     RunResult r;
     r.dist.assign(n, std::numeric_limits<double>::infinity());
     r.pred.resize(n);
-    r.has.assign(n, 0);
-    PredRecorder vis;
-    vis.pred = &r.pred;
-    vis.has = &r.has;
+    auto index = boost::get(boost::vertex_index, g);
     boost::dijkstra_shortest_paths(
         g, super,
         boost::weight_map(boost::get(&EdgeProp::weight, g))
-            .distance_map(boost::make_iterator_property_map(r.dist.begin(),
-                                                            boost::get(boost::vertex_index, g)))
-            .visitor(vis));
+            .distance_map(boost::make_iterator_property_map(r.dist.begin(), index))
+            .predecessor_map(boost::make_iterator_property_map(r.pred.begin(), index)));
     boost::clear_vertex(super, g);
     return r;
+  }
+
+  /// The link of the lightest edge between u and v (-1 if none).
+  int LinkBetween(Vertex u, Vertex v) const {
+    int link = -1;
+    double best = std::numeric_limits<double>::infinity();
+    for (auto [ei, ee] = boost::out_edges(u, g); ei != ee; ++ei) {
+      if (boost::target(*ei, g) == v && g[*ei].weight < best) {
+        best = g[*ei].weight;
+        link = g[*ei].link;
+      }
+    }
+    return link;
   }
 
   /// Path from the (nearest) source to `target`, in source-to-target order.
@@ -90,13 +88,15 @@ struct TopologyGraph::Impl {
     std::vector<Vertex> verts;
     std::vector<int> links;
     Vertex v = target;
-    while (v != super) {
+    while (v != super && verts.size() <= r.pred.size()) {
       verts.push_back(v);
-      if (!r.has[v]) break;
-      Edge e = r.pred[v];
-      int link = g[e].link;
-      if (link >= 0 && (links.empty() || links.back() != link)) links.push_back(link);
-      v = boost::source(e, g);
+      Vertex u = r.pred[v];
+      if (u == v) break;  // unreachable or the start
+      if (u != super) {
+        int link = LinkBetween(u, v);
+        if (link >= 0 && (links.empty() || links.back() != link)) links.push_back(link);
+      }
+      v = u;
     }
     std::reverse(verts.begin(), verts.end());
     std::reverse(links.begin(), links.end());
@@ -390,7 +390,7 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
   return out;
 }
 
-GraphFacts Analyse(const Topology& t, size_t maxZonePairs) {
+GraphFacts Analyse(const Topology& t, size_t maxZonePairs, size_t maxAssetPaths) {
   GraphFacts f;
   TopologyGraph g(t);
   f.articulationPoints = g.ArticulationPoints();
@@ -398,6 +398,7 @@ GraphFacts Analyse(const Topology& t, size_t maxZonePairs) {
   f.boundaries = g.BoundaryLinks();
   for (const auto& a : t.criticalAssets) {
     for (auto& p : g.PathsFromHostGroupsTo(a.node)) {
+      if (f.assetPaths.size() >= maxAssetPaths) break;
       std::string label = p.nodes.front() + " -> " + a.name;
       f.assetPaths.emplace_back(label, std::move(p));
     }

@@ -793,11 +793,11 @@ class TopologyParser {
                               " links does not forward between them");
       }
     }
+    std::set<std::string> usedZones;
+    for (const auto& n : t.nodes) usedZones.insert(n.zone);
     for (size_t zi = 0; zi < t.zones.size(); ++zi) {
       const Zone& z = t.zones[zi];
-      bool used = std::any_of(t.nodes.begin(), t.nodes.end(),
-                              [&](const Node& n) { return n.zone == z.name; });
-      if (!used && !z.name.empty()) {
+      if (!usedZones.count(z.name) && !z.name.empty()) {
         m_r.WarningAtLine(z.line, 0, Index("zones", zi), "zone '" + z.name + "' has no nodes");
       }
     }

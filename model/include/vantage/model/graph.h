@@ -106,8 +106,10 @@ struct GraphFacts {
   std::vector<std::pair<std::string, Path>> zonePaths;   ///< "zoneA -> zoneB", path
 };
 
-/// @brief Runs every analysis. Zone paths for every ordered zone pair when there are at most
-/// `maxZonePairs` pairs (else none); asset paths for every host group and critical asset.
-GraphFacts Analyse(const Topology& topology, size_t maxZonePairs = 400);
+/// @brief Runs every analysis. Zone paths for every zone pair when there are at most
+/// `maxZonePairs` pairs (else none); paths from host groups to critical assets, at most
+/// `maxAssetPaths` in all (asset order, then node order).
+GraphFacts Analyse(const Topology& topology, size_t maxZonePairs = 400,
+                   size_t maxAssetPaths = 2000);
 
 }  // namespace vantage::model
