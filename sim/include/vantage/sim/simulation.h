@@ -41,6 +41,9 @@ struct RunOptions {
   bool fullCapture = true;  ///< write pcaps at points that can host full capture
   uint32_t snapLength = 256;
   std::function<void(const Progress&)> progress;
+  /// Polled about ten times per simulated second; true stops the run (interrupt): the run
+  /// directory keeps INCOMPLETE and the manifest says "incomplete".
+  std::function<bool()> shouldStop;
 };
 
 /// @brief What a run produced, per point.

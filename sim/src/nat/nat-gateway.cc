@@ -1,0 +1,263 @@
+// NAT44 with port translation as a wrapped routing protocol (see nat-gateway.h).
+#include "nat/nat-gateway.h"
+
+#include <ns3/icmpv4.h>
+#include <ns3/ipv4-route.h>
+#include <ns3/node.h>
+#include <ns3/simulator.h>
+#include <ns3/tcp-header.h>
+#include <ns3/udp-header.h>
+
+#include <algorithm>
+
+#include "packet-tuple.h"
+
+namespace vantage::sim {
+
+namespace {
+// RFC 5382 section 5: transitory connection idle timeout after FIN or RST.
+const ns3::Time kTcpTransitory = ns3::Seconds(240);
+
+bool Translatable(const L4Info& l4) {
+  if (!l4.ok) return false;
+  return l4.protocol == 6 || l4.protocol == 17 || (l4.protocol == 1 && l4.isEcho);
+}
+}  // namespace
+
+ns3::TypeId NatGateway::GetTypeId() {
+  static ns3::TypeId tid = ns3::TypeId("vantage::sim::NatGateway")
+                               .SetParent<ns3::Ipv4RoutingProtocol>()
+                               .SetGroupName("Vantage")
+                               .AddConstructor<NatGateway>();
+  return tid;
+}
+
+void NatGateway::Configure(const model::Nat& config, std::string nodeName,
+                           std::vector<ns3::Ptr<ns3::NetDevice>> insideDevices,
+                           ns3::Ptr<ns3::NetDevice> outsideDevice,
+                           ns3::Ipv4Address publicAddress, SimLogs* logs, int64_t startUnixNs) {
+  m_config = config;
+  if (m_config.portMin == 0) m_config.portMin = 1;
+  if (m_config.portMax < m_config.portMin) m_config.portMax = m_config.portMin;
+  m_node = std::move(nodeName);
+  m_inside = std::move(insideDevices);
+  m_outside = outsideDevice;
+  m_public = publicAddress;
+  m_logs = logs;
+  m_startUnixNs = startUnixNs;
+}
+
+bool NatGateway::IsInside(ns3::Ptr<const ns3::NetDevice> dev) const {
+  return std::any_of(m_inside.begin(), m_inside.end(),
+                     [&](const auto& d) { return ns3::PeekPointer(d) == ns3::PeekPointer(dev); });
+}
+
+ns3::Time NatGateway::TimeoutOf(const Binding& b) const {
+  switch (std::get<0>(b.inside)) {
+    case 6: {
+      ns3::Time t = ns3::Seconds(m_config.tcpTimeoutS);
+      return b.closing ? std::min(t, kTcpTransitory) : t;
+    }
+    case 17:
+      return ns3::Seconds(m_config.udpTimeoutS);
+    default:
+      return ns3::Seconds(m_config.icmpTimeoutS);
+  }
+}
+
+void NatGateway::Log(int event, const Binding& b) {
+  if (m_logs == nullptr || !m_config.logEvents) return;
+  NatEvent e;
+  e.timeNs = m_startUnixNs + ns3::Simulator::Now().GetNanoSeconds();
+  e.node = m_node;
+  e.event = event;
+  e.protocol = std::get<0>(b.inside);
+  e.insideIp = ns3::Ipv4Address(std::get<1>(b.inside));
+  e.insidePort = std::get<2>(b.inside);
+  e.outsideIp = m_public;
+  e.outsidePort = b.publicPort;
+  m_logs->natEvents.push_back(std::move(e));
+}
+
+NatGateway::Binding* NatGateway::FindOrCreate(uint8_t proto, ns3::Ipv4Address inside,
+                                              uint16_t insidePort) {
+  InsideKey ik{proto, inside.Get(), insidePort};
+  auto it = m_byInside.find(ik);
+  if (it != m_byInside.end()) return &m_byOutside[it->second];
+  // Endpoint-independent mapping (RFC 4787 REQ-1): one public port per inside endpoint.
+  const uint32_t lo = m_config.portMin;
+  const uint32_t hi = m_config.portMax;
+  const uint32_t span = hi - lo + 1;
+  uint32_t& next = m_nextPort.try_emplace(proto, lo).first->second;
+  for (uint32_t i = 0; i < span; ++i) {
+    uint32_t port = lo + (next - lo + i) % span;
+    OutsideKey ok{proto, static_cast<uint16_t>(port)};
+    if (m_byOutside.count(ok) != 0) continue;
+    next = lo + (port - lo + 1) % span;
+    Binding& b = m_byOutside[ok];
+    b.inside = ik;
+    b.publicPort = static_cast<uint16_t>(port);
+    b.lastUsed = ns3::Simulator::Now();
+    m_byInside[ik] = ok;
+    ++m_created;
+    if (m_logs != nullptr) ++m_logs->natBindings;
+    Log(10, b);
+    ns3::Simulator::Schedule(TimeoutOf(b), &NatGateway::Expire, this, ok);
+    return &b;
+  }
+  ++m_exhausted;
+  return nullptr;
+}
+
+void NatGateway::Expire(OutsideKey key) {
+  auto it = m_byOutside.find(key);
+  if (it == m_byOutside.end()) return;
+  Binding& b = it->second;
+  const ns3::Time due = b.lastUsed + TimeoutOf(b);
+  const ns3::Time now = ns3::Simulator::Now();
+  if (due > now) {
+    ns3::Simulator::Schedule(due - now, &NatGateway::Expire, this, key);
+    return;
+  }
+  Log(11, b);
+  m_byInside.erase(b.inside);
+  m_byOutside.erase(it);
+}
+
+ns3::Ptr<ns3::Packet> NatGateway::Rewrite(ns3::Ptr<const ns3::Packet> p,
+                                          const ns3::Ipv4Header& oldHeader,
+                                          ns3::Ipv4Header& newHeader, bool source,
+                                          ns3::Ipv4Address addr, uint16_t port) const {
+  ns3::Ptr<ns3::Packet> q = p->Copy();
+  newHeader = oldHeader;
+  if (source) {
+    newHeader.SetSource(addr);
+  } else {
+    newHeader.SetDestination(addr);
+  }
+  const bool checksums = ns3::Node::ChecksumEnabled();
+  switch (oldHeader.GetProtocol()) {
+    case 6: {
+      ns3::TcpHeader t;
+      q->RemoveHeader(t);
+      if (source) {
+        t.SetSourcePort(port);
+      } else {
+        t.SetDestinationPort(port);
+      }
+      if (checksums) {
+        t.EnableChecksums();
+        t.InitializeChecksum(newHeader.GetSource(), newHeader.GetDestination(), 6);
+      }
+      q->AddHeader(t);
+      break;
+    }
+    case 17: {
+      ns3::UdpHeader u;
+      q->RemoveHeader(u);
+      if (source) {
+        u.SetSourcePort(port);
+      } else {
+        u.SetDestinationPort(port);
+      }
+      if (checksums) {
+        u.ForceChecksum(0);  // a stale received checksum would be written back otherwise
+        u.EnableChecksums();
+        u.InitializeChecksum(newHeader.GetSource(), newHeader.GetDestination(), 17);
+      }
+      q->AddHeader(u);
+      break;
+    }
+    case 1: {
+      ns3::Icmpv4Header ih;
+      q->RemoveHeader(ih);
+      ns3::Icmpv4Echo echo;
+      q->RemoveHeader(echo);
+      echo.SetIdentifier(port);
+      q->AddHeader(echo);
+      if (checksums) ih.EnableChecksum();
+      q->AddHeader(ih);
+      break;
+    }
+    default:
+      break;
+  }
+  return q;
+}
+
+bool NatGateway::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
+                            ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
+                            MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                            ErrorCallback ecb) {
+  const ns3::Ipv4Address dst = header.GetDestination();
+  if (dst.IsBroadcast() || dst.IsMulticast()) {
+    return m_inner->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+  }
+  const bool fromOutside = ns3::PeekPointer(idev) == ns3::PeekPointer(m_outside);
+  if (fromOutside) {
+    const L4Info l4 = ParseL4(*p, header);
+    if (dst == m_public) {
+      if (!Translatable(l4)) return m_inner->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+      auto it = m_byOutside.find({l4.protocol, l4.dstPort});
+      if (it == m_byOutside.end()) {
+        ++m_unsolicited;
+        if (m_logs != nullptr) ++m_logs->natUnsolicitedDrops;
+        return true;  // dropped: no binding
+      }
+      Binding& b = it->second;
+      b.lastUsed = ns3::Simulator::Now();
+      if (l4.protocol == 6 && (l4.tcpFlags & 0x05) != 0) b.closing = true;
+      ns3::Ipv4Header nh;
+      ns3::Ptr<ns3::Packet> q = Rewrite(p, header, nh, false,
+                                        ns3::Ipv4Address(std::get<1>(b.inside)),
+                                        std::get<2>(b.inside));
+      return m_inner->RouteInput(q, nh, idev, ucb, mcb, lcb, ecb);
+    }
+    // Anything else from outside may go on unless it heads for an inside network.
+    UnicastForwardCallback guard = [this, ucb](ns3::Ptr<ns3::Ipv4Route> route,
+                                              ns3::Ptr<const ns3::Packet> pkt,
+                                              const ns3::Ipv4Header& h) {
+      if (IsInside(route->GetOutputDevice())) {
+        ++m_unsolicited;
+        if (m_logs != nullptr) ++m_logs->natUnsolicitedDrops;
+        return;
+      }
+      ucb(route, pkt, h);
+    };
+    return m_inner->RouteInput(p, header, idev, guard, mcb, lcb, ecb);
+  }
+  if (!IsInside(idev)) return m_inner->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+
+  UnicastForwardCallback translate = [this, ucb](ns3::Ptr<ns3::Ipv4Route> route,
+                                                 ns3::Ptr<const ns3::Packet> pkt,
+                                                 const ns3::Ipv4Header& h) {
+    if (ns3::PeekPointer(route->GetOutputDevice()) != ns3::PeekPointer(m_outside)) {
+      ucb(route, pkt, h);
+      return;
+    }
+    const L4Info l4 = ParseL4(*pkt, h);
+    if (!Translatable(l4) || (l4.protocol == 1 && l4.icmpType != 8)) {
+      ++m_exhausted;  // not translatable: dropped like a full port range would
+      return;
+    }
+    Binding* b = FindOrCreate(l4.protocol, h.GetSource(), l4.srcPort);
+    if (b == nullptr) return;
+    b->lastUsed = ns3::Simulator::Now();
+    if (l4.protocol == 6 && (l4.tcpFlags & 0x05) != 0) b->closing = true;
+    m_history[{l4.protocol, h.GetSource().Get(), l4.srcPort, h.GetDestination().Get()}] =
+        b->publicPort;
+    ns3::Ipv4Header nh;
+    ns3::Ptr<ns3::Packet> q = Rewrite(pkt, h, nh, true, m_public, b->publicPort);
+    ucb(route, q, nh);
+  };
+  return m_inner->RouteInput(p, header, idev, translate, mcb, lcb, ecb);
+}
+
+std::optional<std::pair<ns3::Ipv4Address, uint16_t>> NatGateway::Lookup(
+    uint8_t protocol, ns3::Ipv4Address inside, uint16_t insidePort, ns3::Ipv4Address dst) const {
+  auto it = m_history.find({protocol, inside.Get(), insidePort, dst.Get()});
+  if (it == m_history.end()) return std::nullopt;
+  return std::make_pair(m_public, it->second);
+}
+
+}  // namespace vantage::sim

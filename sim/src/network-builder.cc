@@ -1,0 +1,551 @@
+// Builds the topology in ns-3 (see network-builder.h).
+#include "network-builder.h"
+
+#include <ns3/bridge-helper.h>
+#include <ns3/csma-helper.h>
+#include <ns3/csma-net-device.h>
+#include <ns3/internet-stack-helper.h>
+#include <ns3/ipv4-global-routing-helper.h>
+#include <ns3/ipv4.h>
+#include <ns3/point-to-point-helper.h>
+#include <ns3/string.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "firewall/firewall.h"
+#include "vantage/model/address-plan.h"
+#include "nat/nat-gateway.h"
+
+namespace vantage::sim {
+
+using core::ErrorCode;
+using core::MakeError;
+
+ns3::Ipv4Address ToNs3(const core::IpAddress& a) { return ns3::Ipv4Address(a.V4Value()); }
+core::IpAddress FromNs3(ns3::Ipv4Address a) { return core::IpAddress::V4(a.Get()); }
+
+namespace {
+
+std::string DataRateOf(double mbps) {
+  const double bps = std::max(mbps, 0.001) * 1e6;
+  return std::to_string(static_cast<uint64_t>(bps)) + "bps";
+}
+
+/// Hands out aligned IPv4 subnets from a zone's CIDRs, in order.
+struct ZoneAllocator {
+  struct Range {
+    uint32_t base;
+    uint64_t size;
+  };
+  std::vector<Range> ranges;
+  size_t range = 0;
+  uint64_t offset = 0;
+
+  bool Allocate(uint64_t blockSize, uint32_t& network) {
+    while (range < ranges.size()) {
+      uint64_t start = (offset + blockSize - 1) / blockSize * blockSize;
+      if (start + blockSize <= ranges[range].size) {
+        network = ranges[range].base + static_cast<uint32_t>(start);
+        offset = start + blockSize;
+        return true;
+      }
+      ++range;
+      offset = 0;
+    }
+    return false;
+  }
+};
+
+struct Dsu {
+  std::vector<size_t> parent;
+  explicit Dsu(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  size_t Find(size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  void Union(size_t a, size_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<SimNetwork>> SimNetwork::Build(const model::Topology& topology,
+                                                            const BuildOptions& options) {
+  std::unique_ptr<SimNetwork> net(new SimNetwork());
+  VANTAGE_RETURN_IF_ERROR(net->DoBuild(topology, options));
+  return net;
+}
+
+SimNetwork::~SimNetwork() = default;
+
+const SimNode* SimNetwork::FindNode(const std::string& name) const {
+  auto it = m_nodeIndex.find(name);
+  if (it != m_nodeIndex.end()) return &m_nodes[it->second];
+  for (const auto& n : m_nodes) {
+    if (n.modelNode == name) return &n;
+  }
+  return nullptr;
+}
+
+const SimNode* SimNetwork::Collector() const {
+  return m_collectorIndex < 0 ? nullptr : &m_nodes[static_cast<size_t>(m_collectorIndex)];
+}
+
+std::string SimNetwork::ZoneOf(ns3::Ipv4Address a) const {
+  const uint32_t v = a.Get();
+  const ZonePrefix* best = nullptr;
+  for (const auto& z : m_zonePrefixes) {
+    if ((v & z.mask) == z.network && (best == nullptr || z.length > best->length)) best = &z;
+  }
+  return best == nullptr ? std::string() : best->zone;
+}
+
+core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions& opt) {
+  m_logs = std::make_unique<SimLogs>();
+  const std::string file = topo.sourcePath.empty() ? topo.name : topo.sourcePath;
+  auto where = [&](int line) {
+    return line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": ";
+  };
+
+  // --- Checks that ns-3 cannot build the topology otherwise.
+  for (const auto& l : topo.links) {
+    if (l.endpoints.size() < 2) {
+      return MakeError(ErrorCode::kInvalid,
+                       where(l.line) + "link '" + l.name + "' has fewer than two endpoints");
+    }
+    if (l.kind == model::LinkKind::kPointToPoint && l.endpoints.size() != 2) {
+      return MakeError(ErrorCode::kInvalid, where(l.line) + "point-to-point link '" + l.name +
+                                                "' has " + std::to_string(l.endpoints.size()) +
+                                                " endpoints, needs 2");
+    }
+    for (const auto& ep : l.endpoints) {
+      if (topo.FindNode(ep) == nullptr) {
+        return MakeError(ErrorCode::kNotFound, where(l.line) + "link '" + l.name +
+                                                   "' attaches to node '" + ep +
+                                                   "', which the topology lacks");
+      }
+    }
+  }
+
+  // --- Zone prefixes and allocators.
+  std::map<std::string, ZoneAllocator> alloc;
+  for (const auto& z : topo.zones) {
+    auto& za = alloc[z.name];
+    for (const auto& c : z.cidrs) {
+      if (!c.network.IsV4()) continue;
+      const uint32_t mask = c.length == 0 ? 0 : ~uint32_t{0} << (32 - c.length);
+      m_zonePrefixes.push_back({c.network.V4Value() & mask, mask, c.length, z.name});
+      za.ranges.push_back({c.network.V4Value() & mask, uint64_t{1} << (32 - c.length)});
+    }
+  }
+
+  // --- Nodes (host groups expanded).
+  std::map<std::string, std::vector<size_t>> instances;
+  auto addNode = [&](const std::string& name, const model::Node& mn) {
+    SimNode sn;
+    sn.name = name;
+    sn.modelNode = mn.name;
+    sn.kind = mn.kind;
+    sn.zone = mn.zone;
+    sn.node = ns3::CreateObject<ns3::Node>();
+    m_nodeIndex[name] = m_nodes.size();
+    instances[mn.name].push_back(m_nodes.size());
+    m_nodes.push_back(std::move(sn));
+  };
+  for (const auto& n : topo.nodes) {
+    if (n.kind == model::NodeKind::kHostGroup) {
+      for (uint32_t i = 1; i <= n.simulate; ++i) addNode(n.name + "-" + std::to_string(i), n);
+    } else {
+      addNode(n.name, n);
+    }
+  }
+  ns3::InternetStackHelper stack;
+  stack.SetIpv6StackInstall(false);
+  for (auto& n : m_nodes) {
+    if (n.kind != model::NodeKind::kSwitch) stack.Install(n.node);
+  }
+
+  // --- Broadcast domains: links joined through L2 switches form one IP subnet.
+  const size_t nl = topo.links.size();
+  Dsu dsu(nl);
+  std::map<std::string, size_t> firstLinkOfSwitch;
+  for (size_t li = 0; li < nl; ++li) {
+    for (const auto& ep : topo.links[li].endpoints) {
+      if (topo.FindNode(ep)->kind != model::NodeKind::kSwitch) continue;
+      auto [it, fresh] = firstLinkOfSwitch.try_emplace(ep, li);
+      if (!fresh) dsu.Union(it->second, li);
+    }
+  }
+  std::map<size_t, std::vector<size_t>> domains;  // root -> links, ordered by root index
+  for (size_t li = 0; li < nl; ++li) domains[dsu.Find(li)].push_back(li);
+
+  // The model's address plan numbers each link; it is usable when no L2 domain joins several
+  // addressed links (else one IP subnet must span them and we number per domain ourselves).
+  auto plan = model::PlanAddresses(topo);
+  if (!plan) return MakeError(plan.GetError().code, file + ": " + plan.GetError().message);
+  m_usesModelPlan = true;
+  for (const auto& [root, links] : domains) {
+    size_t addressed = 0;
+    for (size_t li : links) addressed += model::InterfacesNeeded(topo, topo.links[li]) > 0 ? 1 : 0;
+    if (addressed > 1) m_usesModelPlan = false;
+  }
+  if (m_usesModelPlan) {
+    // Later allocations (the collector's link) start after the plan's subnets.
+    for (const auto& ls : plan->links) {
+      auto it = alloc.find(ls.zone);
+      if (it == alloc.end() || !ls.subnet.network.IsV4()) continue;
+      ZoneAllocator& za = it->second;
+      const uint32_t net = ls.subnet.network.V4Value();
+      for (size_t r = 0; r < za.ranges.size(); ++r) {
+        const uint64_t off = uint64_t{net} - za.ranges[r].base;
+        if (net < za.ranges[r].base || off >= za.ranges[r].size) continue;
+        const uint64_t end = off + (uint64_t{1} << (32 - ls.subnet.length));
+        if (r > za.range || (r == za.range && end > za.offset)) {
+          za.range = r;
+          za.offset = end;
+        }
+      }
+    }
+  }
+
+  std::map<size_t, std::vector<std::pair<ns3::Ptr<ns3::NetDevice>, std::string>>> switchPorts;
+  for (const auto& [root, links] : domains) {
+    struct Attach {
+      size_t node;
+      std::string link;
+      ns3::Ptr<ns3::NetDevice> dev;
+    };
+    std::vector<Attach> l3;
+    bool hasSwitch = false;
+    for (size_t li : links) {
+      for (const auto& ep : topo.links[li].endpoints) {
+        hasSwitch = hasSwitch || topo.FindNode(ep)->kind == model::NodeKind::kSwitch;
+      }
+    }
+    for (size_t li : links) {
+      const auto& L = topo.links[li];
+      auto expand = [&](const std::string& ep) { return instances[ep]; };
+      if (!hasSwitch) {
+        std::vector<size_t> members;
+        for (const auto& ep : L.endpoints) {
+          for (size_t idx : expand(ep)) members.push_back(idx);
+        }
+        if (members.size() < 2) continue;  // a host group simulated with 0 hosts
+        const bool p2p = L.kind == model::LinkKind::kPointToPoint && members.size() == 2;
+        ns3::NodeContainer nc;
+        for (size_t idx : members) nc.Add(m_nodes[idx].node);
+        ns3::NetDeviceContainer devs;
+        if (p2p) {
+          ns3::PointToPointHelper h;
+          h.SetDeviceAttribute("DataRate", ns3::StringValue(DataRateOf(L.bandwidthMbps)));
+          h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(L.delayMs)));
+          devs = h.Install(nc);
+        } else {
+          ns3::CsmaHelper h;
+          h.SetChannelAttribute("DataRate", ns3::StringValue(DataRateOf(L.bandwidthMbps)));
+          h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(L.delayMs)));
+          devs = h.Install(nc);
+        }
+        for (size_t k = 0; k < members.size(); ++k) l3.push_back({members[k], L.name, devs.Get(k)});
+        continue;
+      }
+      // Star around the link's first switch: one CSMA segment per attached device, so the
+      // switch's ports do not share a half-duplex bus.
+      std::string hub;
+      for (const auto& ep : L.endpoints) {
+        if (topo.FindNode(ep)->kind == model::NodeKind::kSwitch) {
+          hub = ep;
+          break;
+        }
+      }
+      const size_t hubIdx = instances[hub].front();
+      for (const auto& ep : L.endpoints) {
+        if (ep == hub) continue;
+        for (size_t idx : expand(ep)) {
+          ns3::CsmaHelper h;
+          h.SetChannelAttribute("DataRate", ns3::StringValue(DataRateOf(L.bandwidthMbps)));
+          h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(L.delayMs)));
+          ns3::NodeContainer nc(m_nodes[hubIdx].node, m_nodes[idx].node);
+          ns3::NetDeviceContainer devs = h.Install(nc);
+          switchPorts[hubIdx].emplace_back(devs.Get(0), L.name);
+          if (m_nodes[idx].kind == model::NodeKind::kSwitch) {
+            switchPorts[idx].emplace_back(devs.Get(1), L.name);
+          } else {
+            l3.push_back({idx, L.name, devs.Get(1)});
+          }
+        }
+      }
+    }
+    if (l3.empty()) continue;
+    if (m_usesModelPlan) {
+      for (const auto& a : l3) {
+        SimNode& sn = m_nodes[a.node];
+        const model::LinkSubnet* ls = plan->FindLink(a.link);
+        const core::IpAddress addr = plan->AddressOn(sn.name, a.link);
+        if (ls == nullptr || !addr.IsV4()) {
+          return MakeError(ErrorCode::kInvalid, file + ": address plan has no address for '" +
+                                                    sn.name + "' on link '" + a.link + "'");
+        }
+        ns3::Ptr<ns3::Ipv4> ipv4 = sn.node->GetObject<ns3::Ipv4>();
+        const uint32_t ifi = ipv4->AddInterface(a.dev);
+        const ns3::Ipv4Mask mask(ls->subnet.length == 0 ? 0u
+                                                         : ~uint32_t{0} << (32 - ls->subnet.length));
+        ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(ToNs3(addr), mask));
+        ipv4->SetUp(ifi);
+        SimInterface si;
+        si.link = a.link;
+        si.device = a.dev;
+        si.ipInterface = ifi;
+        si.number = ifi;
+        si.address = ToNs3(addr);
+        si.mask = mask;
+        sn.interfaces.push_back(std::move(si));
+      }
+      continue;
+    }
+    // Address the domain from its zone.
+    const auto& first = topo.links[links.front()];
+    std::string zone = first.zone;
+    if (zone.empty() || alloc.count(zone) == 0) zone = m_nodes[l3.front().node].zone;
+    if (alloc.count(zone) == 0) {
+      return MakeError(ErrorCode::kInvalid, where(first.line) + "link '" + first.name +
+                                                "': zone '" + zone + "' has no IPv4 CIDR");
+    }
+    uint64_t block = 4;
+    while (block < l3.size() + 2) block *= 2;
+    uint32_t network = 0;
+    if (!alloc[zone].Allocate(block, network)) {
+      unsigned len = 32;
+      for (uint64_t b = block; b > 1; b /= 2) --len;
+      return MakeError(ErrorCode::kLimit,
+                       where(first.line) + "address plan of zone '" + zone +
+                           "' is exhausted: link '" + first.name + "' needs a /" +
+                           std::to_string(len) + " for " + std::to_string(l3.size()) +
+                           " interfaces");
+    }
+    const uint32_t maskBits = ~static_cast<uint32_t>(block - 1);
+    for (size_t k = 0; k < l3.size(); ++k) {
+      SimNode& sn = m_nodes[l3[k].node];
+      ns3::Ptr<ns3::Ipv4> ipv4 = sn.node->GetObject<ns3::Ipv4>();
+      const int32_t ifi = static_cast<int32_t>(ipv4->AddInterface(l3[k].dev));
+      const ns3::Ipv4Address addr(network + static_cast<uint32_t>(k) + 1);
+      const ns3::Ipv4Mask mask(maskBits);
+      ipv4->AddAddress(static_cast<uint32_t>(ifi), ns3::Ipv4InterfaceAddress(addr, mask));
+      ipv4->SetUp(static_cast<uint32_t>(ifi));
+      SimInterface si;
+      si.link = l3[k].link;
+      si.device = l3[k].dev;
+      si.ipInterface = static_cast<uint32_t>(ifi);
+      si.number = static_cast<uint32_t>(ifi);
+      si.address = addr;
+      si.mask = mask;
+      sn.interfaces.push_back(std::move(si));
+    }
+  }
+  for (auto& [idx, ports] : switchPorts) {
+    ns3::NetDeviceContainer pc;
+    SimNode& sn = m_nodes[idx];
+    for (size_t k = 0; k < ports.size(); ++k) {
+      pc.Add(ports[k].first);
+      SimInterface si;
+      si.link = ports[k].second;
+      si.device = ports[k].first;
+      si.number = static_cast<uint32_t>(k + 1);
+      sn.interfaces.push_back(std::move(si));
+    }
+    ns3::BridgeHelper bridge;
+    bridge.Install(sn.node, pc);
+  }
+
+  // --- Collector node for live export: behind a management (else core) zone router.
+  if (opt.addCollector) {
+    const SimNode* anchor = nullptr;
+    for (model::ZoneKind want : {model::ZoneKind::kManagement, model::ZoneKind::kCore,
+                                 model::ZoneKind::kDataCentre}) {
+      for (const auto& n : m_nodes) {
+        const model::Zone* z = topo.FindZone(n.zone);
+        const model::Node* mn = topo.FindNode(n.modelNode);
+        if (z != nullptr && z->kind == want && mn != nullptr && mn->ForwardsPackets() &&
+            !n.interfaces.empty()) {
+          anchor = &n;
+          break;
+        }
+      }
+      if (anchor != nullptr) break;
+    }
+    if (anchor == nullptr) {
+      for (const auto& n : m_nodes) {
+        const model::Node* mn = topo.FindNode(n.modelNode);
+        if (mn != nullptr && mn->ForwardsPackets() && !n.interfaces.empty()) {
+          anchor = &n;
+          break;
+        }
+      }
+    }
+    if (anchor == nullptr) {
+      return MakeError(ErrorCode::kInvalid,
+                       file + ": live export needs a router to attach the collector to");
+    }
+    const size_t anchorIdx = m_nodeIndex[anchor->name];
+    const std::string zone = anchor->zone;
+    SimNode c;
+    c.name = opt.collectorName;
+    c.modelNode = opt.collectorName;
+    c.kind = model::NodeKind::kServer;
+    c.zone = zone;
+    c.node = ns3::CreateObject<ns3::Node>();
+    stack.Install(c.node);
+    m_collectorIndex = static_cast<int>(m_nodes.size());
+    m_nodeIndex[c.name] = m_nodes.size();
+    m_nodes.push_back(std::move(c));
+    ns3::PointToPointHelper h;
+    h.SetDeviceAttribute("DataRate", ns3::StringValue("1Gbps"));
+    h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MicroSeconds(100)));
+    SimNode& cn = m_nodes.back();
+    SimNode& an = m_nodes[anchorIdx];
+    ns3::NetDeviceContainer devs = h.Install(an.node, cn.node);
+    uint32_t network = 0;
+    if (alloc.count(zone) == 0 || !alloc[zone].Allocate(4, network)) {
+      return MakeError(ErrorCode::kLimit, file + ": address plan of zone '" + zone +
+                                              "' is exhausted: no /30 left for the collector");
+    }
+    SimNode* ends[2] = {&an, &cn};
+    for (int k = 0; k < 2; ++k) {
+      ns3::Ptr<ns3::Ipv4> ipv4 = ends[k]->node->GetObject<ns3::Ipv4>();
+      const uint32_t ifi = ipv4->AddInterface(devs.Get(static_cast<uint32_t>(k)));
+      const ns3::Ipv4Address addr(network + static_cast<uint32_t>(k) + 1);
+      ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(addr, ns3::Ipv4Mask(0xfffffffcu)));
+      ipv4->SetUp(ifi);
+      SimInterface si;
+      si.link = opt.collectorName + "-link";
+      si.device = devs.Get(static_cast<uint32_t>(k));
+      si.ipInterface = ifi;
+      si.number = ifi;
+      si.address = addr;
+      si.mask = ns3::Ipv4Mask(0xfffffffcu);
+      ends[k]->interfaces.push_back(std::move(si));
+    }
+  }
+
+  // --- Firewalls and NAT gateways wrap the node's routing protocol.
+  auto zoneOf = [this](ns3::Ipv4Address a) { return ZoneOf(a); };
+  for (const auto& mn : topo.nodes) {
+    if (mn.kind != model::NodeKind::kFirewall) continue;
+    const SimNode* sn = FindNode(mn.name);
+    ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
+    ns3::Ptr<Firewall> fw = ns3::CreateObject<Firewall>();
+    fw->Configure(mn.name, mn.rules, mn.defaultAllow, zoneOf, m_logs.get(), opt.startUnixNs);
+    if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
+      fw->AllowExportTo(c->interfaces.front().address, 4739);
+    }
+    fw->SetInner(ipv4->GetRoutingProtocol());
+    ipv4->SetRoutingProtocol(fw);
+    m_firewalls.push_back(fw);
+  }
+  for (const auto& nat : topo.nats) {
+    const SimNode* sn = FindNode(nat.node);
+    if (sn == nullptr || topo.FindNode(nat.node) == nullptr) {
+      return MakeError(ErrorCode::kNotFound,
+                       where(nat.line) + "NAT on node '" + nat.node + "', which the topology lacks");
+    }
+    const SimInterface* out = sn->Interface(nat.outsideLink);
+    if (out == nullptr || out->ipInterface == 0) {
+      return MakeError(ErrorCode::kNotFound, where(nat.line) + "NAT '" + nat.node +
+                                                 "': outside link '" + nat.outsideLink +
+                                                 "' is not an IP interface of the node");
+    }
+    std::vector<ns3::Ptr<ns3::NetDevice>> inside;
+    for (const auto& l : nat.insideLinks) {
+      const SimInterface* in = sn->Interface(l);
+      if (in == nullptr || in->ipInterface == 0) {
+        return MakeError(ErrorCode::kNotFound, where(nat.line) + "NAT '" + nat.node +
+                                                   "': inside link '" + l +
+                                                   "' is not an IP interface of the node");
+      }
+      inside.push_back(in->device);
+    }
+    if (inside.empty()) {
+      // No inside links named: every interface but the outside one is inside.
+      for (const auto& i : sn->interfaces) {
+        if (i.link != nat.outsideLink && i.ipInterface != 0) inside.push_back(i.device);
+      }
+    }
+    ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
+    ns3::Ptr<NatGateway> gw = ns3::CreateObject<NatGateway>();
+    gw->Configure(nat, nat.node, inside, out->device, out->address, m_logs.get(),
+                  opt.startUnixNs);
+    gw->SetInner(ipv4->GetRoutingProtocol());
+    ipv4->SetRoutingProtocol(gw);
+    m_nats.push_back(gw);
+  }
+
+  // Fixed random streams (ARP jitter, CSMA backoff, ...): ns-3 otherwise numbers streams from
+  // a process-wide counter, and a second run in the same process would differ.
+  {
+    ns3::NodeContainer ipNodes;
+    for (const auto& n : m_nodes) {
+      if (n.node->GetObject<ns3::Ipv4>() != nullptr) ipNodes.Add(n.node);
+    }
+    int64_t stream = 0;
+    stream += stack.AssignStreams(ipNodes, stream);
+    ns3::NetDeviceContainer csmaDevs;
+    for (const auto& n : m_nodes) {
+      for (const auto& i : n.interfaces) {
+        if (ns3::DynamicCast<ns3::CsmaNetDevice>(i.device) != nullptr) csmaDevs.Add(i.device);
+      }
+    }
+    ns3::CsmaHelper csma;
+    csma.AssignStreams(csmaDevs, stream);
+  }
+  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+
+  // --- The network map for the traffic side.
+  for (const auto& n : m_nodes) {
+    if (static_cast<int>(&n - m_nodes.data()) == m_collectorIndex) continue;
+    const bool endHost = n.kind == model::NodeKind::kHostGroup ||
+                         n.kind == model::NodeKind::kServer ||
+                         n.kind == model::NodeKind::kInternet ||
+                         n.kind == model::NodeKind::kCloudVpc;
+    if (!endHost) continue;
+    SimHost h;
+    h.name = n.name;
+    h.group = n.modelNode;
+    h.zone = n.zone;
+    h.node = n.node;
+    for (const auto& i : n.interfaces) {
+      if (i.ipInterface != 0) {
+        h.address = i.address;
+        break;
+      }
+    }
+    if (h.address == ns3::Ipv4Address()) {
+      const model::Node* mn = topo.FindNode(n.modelNode);
+      return MakeError(ErrorCode::kInvalid,
+                       where(mn != nullptr ? mn->line : 0) + "node '" + n.modelNode +
+                           "' has no link, so its host '" + n.name + "' has no address");
+    }
+    if (const model::CriticalAsset* a = topo.AssetOn(n.modelNode); a != nullptr) {
+      h.criticalAsset = a->name;
+    }
+    m_map.hosts.push_back(std::move(h));
+  }
+  if (!m_nats.empty()) {
+    std::vector<ns3::Ptr<NatGateway>> nats = m_nats;
+    m_map.natLookup = [nats](uint8_t proto, ns3::Ipv4Address in, uint16_t port,
+                             ns3::Ipv4Address dst)
+        -> std::optional<std::pair<ns3::Ipv4Address, uint16_t>> {
+      for (const auto& g : nats) {
+        if (auto r = g->Lookup(proto, in, port, dst)) return r;
+      }
+      return std::nullopt;
+    };
+  }
+  return {};
+}
+
+}  // namespace vantage::sim

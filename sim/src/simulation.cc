@@ -1,0 +1,242 @@
+// RunSimulation: build the topology in ns-3, install traffic and observation, run, and write
+// the run directory (see vantage/sim/simulation.h and docs/run-directory.md).
+#include "vantage/sim/simulation.h"
+
+#include <ns3/boolean.h>
+#include <ns3/global-value.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/simulator.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "network-builder.h"
+#include "observation/observation.h"
+#include "run-directory.h"
+#include "traffic/traffic.h"
+
+namespace vantage::sim {
+
+using core::ErrorCode;
+using core::MakeError;
+
+namespace {
+
+/// Simulated seconds after the window for the last packets and the last export.
+constexpr double kGraceS = 5.0;
+constexpr double kFinishLiveAfterS = 2.0;
+
+using Clock = std::chrono::steady_clock;
+
+class RunLoop {
+ public:
+  RunLoop(const RunOptions& opt, double total, Observation* obs)
+      : m_opt(opt), m_total(total), m_obs(obs), m_start(Clock::now()), m_lastReport(m_start) {}
+
+  void Schedule() {
+    ns3::Simulator::Schedule(ns3::MilliSeconds(100), &RunLoop::Tick, this);
+  }
+  bool Interrupted() const { return m_interrupted; }
+  double Wall() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
+
+ private:
+  void Tick() {
+    ++m_ticks;
+    if (m_obs != nullptr && m_ticks % 10 == 0) m_obs->Advance();
+    if (m_opt.shouldStop && m_opt.shouldStop()) {
+      m_interrupted = true;
+      ns3::Simulator::Stop();
+      return;
+    }
+    const auto now = Clock::now();
+    if (m_opt.progress && now - m_lastReport >= std::chrono::seconds(1)) {
+      m_lastReport = now;
+      Progress p;
+      p.simSeconds = ns3::Simulator::Now().GetSeconds();
+      p.simTotalSeconds = m_total;
+      p.wallSeconds = Wall();
+      p.events = ns3::Simulator::GetEventCount();
+      m_opt.progress(p);
+    }
+    Schedule();
+  }
+
+  const RunOptions& m_opt;
+  double m_total;
+  Observation* m_obs;
+  Clock::time_point m_start, m_lastReport;
+  uint64_t m_ticks = 0;
+  bool m_interrupted = false;
+};
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+core::Result<RunSummary> RunSimulation(const model::Topology& topology,
+                                       const model::Scenario& scenario,
+                                       const RunOptions& options) {
+  if (options.outDir.empty()) return MakeError(ErrorCode::kInvalid, "no output directory given");
+  const uint64_t seed = options.seed.value_or(scenario.seed);
+  const int64_t startUnixNs = scenario.startUnixS * 1000000000LL;
+
+  // --- Which points observe, and how.
+  std::vector<PointSetup> points;
+  for (const auto& name : options.points) {
+    bool known = false;
+    for (const auto& c : topology.candidates) known = known || c.name == name;
+    if (!known) return MakeError(ErrorCode::kNotFound, "unknown candidate point '" + name + "'");
+  }
+  for (const auto& name : options.liveExportPoints) {
+    bool known = false;
+    for (const auto& c : topology.candidates) known = known || c.name == name;
+    if (!known) {
+      return MakeError(ErrorCode::kNotFound, "unknown live-export point '" + name + "'");
+    }
+  }
+  if (options.taps) {
+    for (const auto& c : topology.candidates) {
+      const bool live = Contains(options.liveExportPoints, c.name);
+      if (!options.points.empty() && !Contains(options.points, c.name) && !live) continue;
+      PointSetup ps;
+      ps.name = c.name;
+      ps.node = c.node;
+      ps.interfaces = c.interfaces;
+      ps.capture = options.fullCapture && c.canFullCapture;
+      ps.live = live;
+      points.push_back(std::move(ps));
+    }
+  }
+  const bool anyLive = std::any_of(points.begin(), points.end(), [](auto& p) { return p.live; });
+  const bool anyCapture =
+      std::any_of(points.begin(), points.end(), [](auto& p) { return p.capture; });
+
+  // --- The run directory, marked incomplete from the start.
+  VANTAGE_RETURN_IF_ERROR(PrepareRunDirectory(options.outDir));
+  Manifest manifest;
+  manifest.topologyPath = options.topologyPath;
+  manifest.scenarioPath = options.scenarioPath;
+  if (!options.topologyPath.empty()) {
+    auto h = Sha256File(options.topologyPath);
+    if (h) manifest.topologySha256 = *h;
+  }
+  if (!options.scenarioPath.empty()) {
+    auto h = Sha256File(options.scenarioPath);
+    if (h) manifest.scenarioSha256 = *h;
+  }
+  manifest.seed = seed;
+  manifest.startUnixNs = startUnixNs;
+  manifest.durationS = scenario.durationS;
+  manifest.representsS = scenario.representsS;
+  for (const auto& n : topology.nodes) {
+    if (n.kind == model::NodeKind::kHostGroup) manifest.scale[n.name] = n.ScaleFactor();
+  }
+  auto fail = [&](const core::Error& e) -> core::Error {
+    manifest.complete = false;
+    manifest.error = e.message;
+    (void)WriteManifest(options.outDir, manifest);
+    ns3::Simulator::Destroy();
+    return e;
+  };
+  VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
+
+  // --- ns-3 global state: seed, checksums (pcaps must read cleanly in Wireshark).
+  ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(1 + seed % 2147483646ULL));
+  ns3::RngSeedManager::SetRun(seed);
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(anyCapture));
+
+  BuildOptions bo;
+  bo.addCollector = anyLive;
+  bo.startUnixNs = startUnixNs;
+  auto net = SimNetwork::Build(topology, bo);
+  if (!net) return fail(net.GetError());
+  SimNetwork& network = **net;
+  manifest.addressPlan = network.UsesModelPlan() ? "model" : "per-l2-domain";
+
+  Observation obs;
+  if (auto st = obs.Setup(network, points, options.outDir, options.snapLength, startUnixNs); !st) {
+    obs.Close();
+    return fail(st.GetError());
+  }
+
+  GroundTruthLog truth;
+  TrafficContext ctx;
+  ctx.topology = &topology;
+  ctx.scenario = &scenario;
+  ctx.network = &network.Map();
+  ctx.truth = &truth;
+  ctx.startUnixNs = startUnixNs;
+  ctx.seed = seed;
+  TrafficManager traffic(ctx);
+  if (auto st = traffic.Install(); !st) {
+    obs.Close();
+    return fail(st.GetError());
+  }
+
+  // --- Run.
+  const double total = scenario.durationS + kGraceS;
+  RunLoop loop(options, total, points.empty() ? nullptr : &obs);
+  loop.Schedule();
+  if (anyLive) {
+    ns3::Simulator::Schedule(ns3::Seconds(scenario.durationS + kFinishLiveAfterS),
+                             &Observation::FinishLive, &obs);
+  }
+  ns3::Simulator::Stop(ns3::Seconds(total));
+  ns3::Simulator::Run();
+  traffic.Finish();
+  obs.Close();
+
+  RunSummary summary;
+  summary.outDir = options.outDir;
+  summary.wallSeconds = loop.Wall();
+  summary.events = ns3::Simulator::GetEventCount();
+  summary.groundTruthFlows = truth.Flows().size();
+  summary.firewallDrops = network.Logs().firewallDrops.size();
+  summary.natBindings = network.Logs().natBindings;
+  summary.points = obs.Summaries();
+
+  manifest.events = summary.events;
+  manifest.wallS = summary.wallSeconds;
+  manifest.groundTruthFlows = summary.groundTruthFlows;
+  manifest.firewallDrops = summary.firewallDrops;
+  manifest.natBindings = summary.natBindings;
+  manifest.natUnsolicitedDrops = network.Logs().natUnsolicitedDrops;
+  manifest.sessions = traffic.SessionsStarted();
+  for (size_t i = 0; i < summary.points.size(); ++i) {
+    Manifest::Point mp;
+    mp.summary = summary.points[i];
+    mp.interfaces = points[i].interfaces;
+    if (const SimNode* sn = network.FindNode(points[i].node)) {
+      for (const auto& itf : sn->interfaces) mp.interfaceNumbers.emplace_back(itf.link, itf.number);
+    }
+    mp.pcap = points[i].capture;
+    mp.live = points[i].live;
+    manifest.points.push_back(std::move(mp));
+  }
+
+  auto finish = [&]() -> core::Status {
+    if (!truth.WriteCsv(options.outDir + "/ground_truth.csv")) {
+      return MakeError(ErrorCode::kIo, "cannot write " + options.outDir + "/ground_truth.csv");
+    }
+    VANTAGE_RETURN_IF_ERROR(
+        WriteNatEvents(options.outDir + "/nat_events.csv", network.Logs().natEvents));
+    VANTAGE_RETURN_IF_ERROR(
+        WriteFirewallLog(options.outDir + "/firewall.log", network.Logs().firewallDrops));
+    if (loop.Interrupted()) {
+      return MakeError(ErrorCode::kIo, "run interrupted at simulated time " +
+                                           std::to_string(ns3::Simulator::Now().GetSeconds()) +
+                                           " s; " + options.outDir + " is marked incomplete");
+    }
+    manifest.complete = true;
+    VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
+    return MarkComplete(options.outDir);
+  };
+  if (auto st = finish(); !st) return fail(st.GetError());
+  ns3::Simulator::Destroy();
+  return summary;
+}
+
+}  // namespace vantage::sim

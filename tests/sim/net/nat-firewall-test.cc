@@ -1,0 +1,236 @@
+// NAT gateway and firewall behaviour on small topologies built in C++.
+#include <gtest/gtest.h>
+#include <ns3/boolean.h>
+#include <ns3/bulk-send-helper.h>
+#include <ns3/global-value.h>
+#include <ns3/inet-socket-address.h>
+#include <ns3/ipv4-l3-protocol.h>
+#include <ns3/packet-sink-helper.h>
+#include <ns3/packet-sink.h>
+#include <ns3/simulator.h>
+#include <ns3/udp-socket-factory.h>
+#include <ns3/uinteger.h>
+
+#include <map>
+#include <set>
+
+#include "firewall/firewall.h"
+#include "nat/nat-gateway.h"
+#include "network-builder.h"
+#include "test-topologies.h"
+
+namespace vantage::sim {
+namespace {
+
+using ns3::Ipv4Address;
+
+struct SeenAt {
+  std::set<std::pair<uint32_t, uint16_t>> sources;  // (address, port) of UDP packets
+};
+
+ns3::Ptr<ns3::Socket> UdpSocket(const SimNode* n, uint16_t port) {
+  auto s = ns3::Socket::CreateSocket(n->node, ns3::UdpSocketFactory::GetTypeId());
+  EXPECT_EQ(s->Bind(ns3::InetSocketAddress(Ipv4Address::GetAny(), port)), 0);
+  return s;
+}
+
+class SimTest : public ::testing::Test {
+ protected:
+  void TearDown() override { ns3::Simulator::Destroy(); }
+};
+
+TEST_F(SimTest, NatTranslatesRepliesAndDropsUnsolicited) {
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+  model::Topology topo = test::NatTopology();
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_TRUE(built) << built.GetError().message;
+  SimNetwork& net = **built;
+  const SimNode* h1 = net.FindNode("h1");
+  const SimNode* h2 = net.FindNode("h2");
+  const SimNode* srv = net.FindNode("srv");
+  const SimNode* r = net.FindNode("r");
+  ASSERT_TRUE(h1 && h2 && srv && r);
+  const Ipv4Address srvAddr = srv->interfaces.front().address;
+  const Ipv4Address publicAddr = net.FindNode("nat")->Interface("wan")->address;
+
+  // The router outside records every UDP source it forwards.
+  SeenAt seen;
+  auto l3 = r->node->GetObject<ns3::Ipv4L3Protocol>();
+  l3->TraceConnectWithoutContext(
+      "Rx", ns3::MakeCallback(+[](SeenAt* s, ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4>,
+                                  uint32_t) {
+              uint8_t b[24];
+              if (p->CopyData(b, 24) < 24 || b[9] != 17) return;
+              uint32_t src = (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) |
+                             (uint32_t{b[14]} << 8) | b[15];
+              s->sources.insert({src, static_cast<uint16_t>((b[20] << 8) | b[21])});
+            }).Bind(&seen));
+
+  // Echo server on srv:7000.
+  auto server = UdpSocket(srv, 7000);
+  server->SetRecvCallback(ns3::MakeCallback(+[](ns3::Ptr<ns3::Socket> s) {
+    ns3::Address from;
+    while (auto p = s->RecvFrom(from)) s->SendTo(p, 0, from);
+  }));
+  // Two inside hosts, same source port.
+  std::map<std::string, int> replies;
+  auto onReply = [&replies](std::string who) {
+    return ns3::MakeCallback(+[](std::map<std::string, int>* m, std::string w,
+                                 ns3::Ptr<ns3::Socket> s) {
+             while (s->Recv()) ++(*m)[w];
+           }).Bind(&replies, who);
+  };
+  auto c1 = UdpSocket(h1, 5555);
+  auto c2 = UdpSocket(h2, 5555);
+  c1->SetRecvCallback(onReply("h1"));
+  c2->SetRecvCallback(onReply("h2"));
+  for (int i = 0; i < 3; ++i) {
+    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [&]() {
+      c1->SendTo(ns3::Create<ns3::Packet>(100), 0, ns3::InetSocketAddress(srvAddr, 7000));
+      c2->SendTo(ns3::Create<ns3::Packet>(100), 0, ns3::InetSocketAddress(srvAddr, 7000));
+    });
+  }
+  // Unsolicited: srv to h1's inside address, and to a public port without binding.
+  int unsolicitedReceived = 0;
+  auto probeH1 = UdpSocket(h1, 6666);
+  probeH1->SetRecvCallback(ns3::MakeCallback(+[](int* n, ns3::Ptr<ns3::Socket> s) {
+                             while (s->Recv()) ++*n;
+                           }).Bind(&unsolicitedReceived));
+  auto attacker = UdpSocket(srv, 9000);
+  const Ipv4Address h1Addr = h1->interfaces.front().address;
+  ns3::Simulator::Schedule(ns3::Seconds(5), [&]() {
+    attacker->SendTo(ns3::Create<ns3::Packet>(50), 0, ns3::InetSocketAddress(h1Addr, 6666));
+    attacker->SendTo(ns3::Create<ns3::Packet>(50), 0, ns3::InetSocketAddress(publicAddr, 20050));
+  });
+  ns3::Simulator::Stop(ns3::Seconds(60));
+  ns3::Simulator::Run();
+
+  EXPECT_EQ(replies["h1"], 3);
+  EXPECT_EQ(replies["h2"], 3);
+  EXPECT_EQ(unsolicitedReceived, 0);
+  ASSERT_EQ(net.Nats().size(), 1u);
+  EXPECT_EQ(net.Nats()[0]->UnsolicitedDrops(), 2u);
+
+  // Outside, only the public address appears, with two distinct public ports from the range.
+  std::set<uint16_t> ports;
+  for (const auto& [addr, port] : seen.sources) {
+    if (addr == srvAddr.Get()) continue;  // replies and probes from the server
+    EXPECT_EQ(addr, publicAddr.Get());
+    EXPECT_GE(port, 20000);
+    EXPECT_LE(port, 20099);
+    ports.insert(port);
+  }
+  EXPECT_EQ(ports.size(), 2u);
+
+  // Binding events: two creates, then two deletes after the 30 s UDP timeout.
+  const auto& ev = net.Logs().natEvents;
+  ASSERT_EQ(ev.size(), 4u);
+  EXPECT_EQ(ev[0].event, 10);
+  EXPECT_EQ(ev[1].event, 10);
+  EXPECT_EQ(ev[2].event, 11);
+  EXPECT_EQ(ev[3].event, 11);
+  EXPECT_EQ(ev[0].insidePort, 5555);
+  EXPECT_EQ(ev[0].outsideIp, publicAddr);
+  EXPECT_GE(ev[2].timeNs - ev[0].timeNs, 30'000'000'000LL);
+
+  // Ground truth can ask which public endpoint a flow used.
+  ASSERT_TRUE(net.Map().natLookup);
+  auto pub = net.Map().natLookup(17, h1Addr, 5555, srvAddr);
+  ASSERT_TRUE(pub.has_value());
+  EXPECT_EQ(pub->first, publicAddr);
+  EXPECT_TRUE(ports.count(pub->second));
+  EXPECT_FALSE(net.Map().natLookup(17, h1Addr, 5556, srvAddr).has_value());
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false));
+}
+
+TEST_F(SimTest, NatCarriesTcpWithChecksums) {
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+  model::Topology topo = test::NatTopology();
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_TRUE(built) << built.GetError().message;
+  SimNetwork& net = **built;
+  const Ipv4Address srvAddr = net.FindNode("srv")->interfaces.front().address;
+  ns3::PacketSinkHelper sinkHelper("ns3::TcpSocketFactory",
+                                   ns3::InetSocketAddress(Ipv4Address::GetAny(), 8080));
+  auto sinkApps = sinkHelper.Install(net.FindNode("srv")->node);
+  ns3::BulkSendHelper bulk("ns3::TcpSocketFactory", ns3::InetSocketAddress(srvAddr, 8080));
+  bulk.SetAttribute("MaxBytes", ns3::UintegerValue(200000));
+  auto apps = bulk.Install(net.FindNode("h1")->node);
+  apps.Start(ns3::Seconds(1));
+  ns3::Simulator::Stop(ns3::Seconds(20));
+  ns3::Simulator::Run();
+  auto sink = ns3::DynamicCast<ns3::PacketSink>(sinkApps.Get(0));
+  EXPECT_EQ(sink->GetTotalRx(), 200000u);
+  EXPECT_EQ(net.Nats()[0]->BindingsCreated(), 1u);
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false));
+}
+
+TEST_F(SimTest, FirewallDropsAndLogsDeniedTrafficAndPassesReplies) {
+  model::Topology topo = test::FirewallTopology();
+  BuildOptions opt;
+  opt.startUnixNs = 1'000'000'000'000'000'000LL;
+  auto built = SimNetwork::Build(topo, opt);
+  ASSERT_TRUE(built) << built.GetError().message;
+  SimNetwork& net = **built;
+  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
+  const Ipv4Address ha = net.FindNode("ha")->interfaces.front().address;
+  // Allowed: TCP to port 80 (needs the replies to pass for the transfer to finish).
+  ns3::PacketSinkHelper sinkHelper("ns3::TcpSocketFactory",
+                                   ns3::InetSocketAddress(Ipv4Address::GetAny(), 80));
+  auto sinkApps = sinkHelper.Install(net.FindNode("hb")->node);
+  ns3::BulkSendHelper bulk("ns3::TcpSocketFactory", ns3::InetSocketAddress(hb, 80));
+  bulk.SetAttribute("MaxBytes", ns3::UintegerValue(50000));
+  bulk.Install(net.FindNode("ha")->node).Start(ns3::Seconds(1));
+  // Denied: UDP to 9999 from a, and anything from b to a.
+  int received = 0;
+  auto rx = UdpSocket(net.FindNode("hb"), 9999);
+  rx->SetRecvCallback(ns3::MakeCallback(+[](int* n, ns3::Ptr<ns3::Socket> s) {
+                        while (s->Recv()) ++*n;
+                      }).Bind(&received));
+  auto tx = UdpSocket(net.FindNode("ha"), 4444);
+  auto back = UdpSocket(net.FindNode("hb"), 4445);
+  ns3::Simulator::Schedule(ns3::Seconds(2), [&]() {
+    tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
+    back->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(ha, 22));
+  });
+  ns3::Simulator::Stop(ns3::Seconds(10));
+  ns3::Simulator::Run();
+
+  EXPECT_EQ(ns3::DynamicCast<ns3::PacketSink>(sinkApps.Get(0))->GetTotalRx(), 50000u);
+  EXPECT_EQ(received, 0);
+  const auto& drops = net.Logs().firewallDrops;
+  ASSERT_EQ(drops.size(), 2u);
+  EXPECT_EQ(drops[0].node, "fw");
+  EXPECT_EQ(drops[0].rule, "default");
+  EXPECT_EQ(drops[0].protocol, 17);
+  EXPECT_EQ(drops[0].srcIp, ha);
+  EXPECT_EQ(drops[0].srcPort, 4444);
+  EXPECT_EQ(drops[0].dstIp, hb);
+  EXPECT_EQ(drops[0].dstPort, 9999);
+  // Sent at 2 s, dropped after one link's delay and transmission.
+  EXPECT_GE(drops[0].timeNs, opt.startUnixNs + 2'000'000'000LL);
+  EXPECT_LT(drops[0].timeNs, opt.startUnixNs + 2'100'000'000LL);
+  EXPECT_EQ(drops[1].srcIp, hb);
+  EXPECT_EQ(drops[1].dstPort, 22);
+  EXPECT_EQ(net.Firewalls()[0]->Drops(), 2u);
+}
+
+TEST_F(SimTest, BuildRejectsLinkToMissingNode) {
+  model::Topology topo = test::FirewallTopology();
+  topo.links.push_back(test::MakeLink("bad", model::LinkKind::kPointToPoint, {"fw", "ghost"}, "a"));
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_FALSE(built);
+  EXPECT_NE(built.GetError().message.find("ghost"), std::string::npos);
+}
+
+TEST_F(SimTest, BuildRejectsExhaustedAddressPlan) {
+  model::Topology topo = test::RunTopology();
+  topo.zones[0].cidrs = {test::Prefix("10.1.0.0/30")};  // staff needs 4 hosts + the router
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_FALSE(built);
+  EXPECT_NE(built.GetError().message.find("office"), std::string::npos)
+      << built.GetError().message;
+}
+
+}  // namespace
+}  // namespace vantage::sim
