@@ -108,6 +108,8 @@ class CollectingProcess {
   size_t SessionCount() const;
   /// @brief Called with every decoded flow (after enrichment of exporter/domain/sampling).
   void SetRecordCallback(std::function<void(const core::FlowRecord&)> cb);
+  /// @brief The most recent decode or store error, for status lines ("" if none).
+  const std::string& LastError() const;
 
  private:
   class Impl;

@@ -1,0 +1,216 @@
+// `vantage collect`: receive NetFlow v5/v9 and IPFIX (UDP, TCP, IPFIX files) into SQLite.
+#ifdef VANTAGE_HAVE_collector
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "vantage/collector/collecting-process.h"
+#include "vantage/collector/prefix-table.h"
+#include "vantage/collector/server.h"
+#include "vantage/collector/store.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int /*sig*/) { g_stop.store(true); }
+
+struct CollectOptions {
+  std::vector<std::string> listen;
+  std::vector<std::string> ipfixFiles;
+  std::string db;
+  std::string archive;
+  std::string asTable;
+  std::string countryTable;
+  double statusInterval = 5;
+  double templateLifetime = 1800;
+  double duration = 0;
+  size_t batch = 50000;
+  bool rescale = false;
+  bool syncWrite = false;
+  bool noIndexes = false;
+  bool quiet = false;
+};
+
+void PrintLoss(const vantage::collector::CollectingProcess& cp) {
+  auto loss = cp.Loss();
+  if (loss.empty()) return;
+  std::fprintf(stderr, "%-40s %6s %8s %-8s %12s %12s %10s\n", "exporter", "domain", "version",
+               "unit", "expected", "received", "lost");
+  for (const auto& l : loss) {
+    std::string who = l.exporter.IsSet() ? l.exporter.ToString() + ":" + std::to_string(l.port)
+                                         : std::string("(file/stream)");
+    std::fprintf(stderr, "%-40s %6u %8u %-8s %12llu %12llu %10llu\n", who.c_str(),
+                 l.observationDomain, l.version, l.unit,
+                 static_cast<unsigned long long>(l.expected),
+                 static_cast<unsigned long long>(l.received),
+                 static_cast<unsigned long long>(l.lost));
+  }
+}
+
+int RunCollect(const CollectOptions& o) {
+  using namespace vantage::collector;
+  if (o.listen.empty() && o.ipfixFiles.empty()) {
+    std::cerr << "vantage collect: give at least one --listen or --ipfix-file\n";
+    return 2;
+  }
+  StoreConfig scfg;
+  scfg.batchSize = o.batch;
+  scfg.asyncWrite = !o.syncWrite;
+  scfg.buildIndexesOnClose = !o.noIndexes;
+  if (!o.asTable.empty()) {
+    auto t = PrefixTable::Load(o.asTable);
+    if (!t) {
+      std::cerr << "vantage collect: " << t.GetError().ToString() << "\n";
+      return 1;
+    }
+    scfg.asTable = *t;
+  }
+  if (!o.countryTable.empty()) {
+    auto t = PrefixTable::Load(o.countryTable);
+    if (!t) {
+      std::cerr << "vantage collect: " << t.GetError().ToString() << "\n";
+      return 1;
+    }
+    scfg.countryTable = *t;
+  }
+  std::unique_ptr<Store> store;
+  if (!o.db.empty()) {
+    auto s = Store::Open(o.db, scfg);
+    if (!s) {
+      std::cerr << "vantage collect: " << s.GetError().ToString() << "\n";
+      return 1;
+    }
+    store = std::move(*s);
+  }
+  CollectorConfig ccfg;
+  ccfg.rescaleSampling = o.rescale;
+  ccfg.templateLifetime = vantage::core::Duration::Seconds(o.templateLifetime);
+  ccfg.archiveDir = o.archive;
+  CollectingProcess cp(store.get(), ccfg);
+
+  int rc = 0;
+  for (const auto& f : o.ipfixFiles) {
+    auto st = cp.ReadIpfixFile(f);
+    if (!st) {
+      std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
+      rc = 1;
+    }
+  }
+
+  if (!o.listen.empty()) {
+    Server server(&cp);
+    for (const auto& l : o.listen) {
+      auto st = server.AddListener(l);
+      if (!st) {
+        std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
+        return 1;
+      }
+    }
+    for (size_t i = 0; i < o.listen.size(); ++i) {
+      if (!o.quiet) {
+        auto spec = ParseListenSpec(o.listen[i]);
+        spec->port = server.BoundPort(i);
+        std::fprintf(stderr, "collect: listening on %s\n", spec->ToString().c_str());
+      }
+    }
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    auto start = WallClockNow();
+    auto lastStatus = start;
+    uint64_t lastRecords = 0;
+    server.Run(g_stop, vantage::core::Duration::Millis(200), [&] {
+      auto now = WallClockNow();
+      if (o.duration > 0 && (now - start).ToSeconds() >= o.duration) g_stop.store(true);
+      if (o.quiet || o.statusInterval <= 0 || (now - lastStatus).ToSeconds() < o.statusInterval) {
+        return;
+      }
+      const auto& s = cp.Stats();
+      uint64_t lost = 0;
+      uint64_t expected = 0;
+      for (const auto& l : cp.Loss()) {
+        lost += l.lost;
+        expected += l.expected;
+      }
+      double secs = (now - lastStatus).ToSeconds();
+      std::fprintf(stderr,
+                   "collect: %llu records (%.0f/s), %zu exporters, %zu templates, loss %llu "
+                   "(%.2f%%), malformed %llu, no-template %llu\n",
+                   static_cast<unsigned long long>(s.records),
+                   static_cast<double>(s.records - lastRecords) / secs, cp.SessionCount(),
+                   cp.TemplateCount(), static_cast<unsigned long long>(lost),
+                   expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0,
+                   static_cast<unsigned long long>(s.malformed),
+                   static_cast<unsigned long long>(s.droppedNoTemplate));
+      lastRecords = s.records;
+      lastStatus = now;
+    });
+  }
+
+  cp.Flush();
+  if (store) {
+    auto st = store->Close();
+    if (!st) {
+      std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
+      rc = 1;
+    }
+  }
+  const auto& s = cp.Stats();
+  if (!o.quiet) {
+    std::fprintf(stderr,
+                 "collect: done: %llu datagrams/messages, %llu records, %llu options records, "
+                 "%llu templates, %llu malformed, %llu dropped without template, %llu anomalies\n",
+                 static_cast<unsigned long long>(s.datagrams),
+                 static_cast<unsigned long long>(s.records),
+                 static_cast<unsigned long long>(s.optionsRecords),
+                 static_cast<unsigned long long>(s.templates),
+                 static_cast<unsigned long long>(s.malformed),
+                 static_cast<unsigned long long>(s.droppedNoTemplate),
+                 static_cast<unsigned long long>(s.anomalies.Total()));
+    for (const auto& [name, n] : s.anomalies.All()) {
+      std::fprintf(stderr, "  anomaly %s: %llu\n", name.c_str(), static_cast<unsigned long long>(n));
+    }
+    if (!cp.LastError().empty()) std::fprintf(stderr, "  last error: %s\n", cp.LastError().c_str());
+    PrintLoss(cp);
+  }
+  if (s.storeErrors > 0) rc = 1;
+  return rc;
+}
+
+vantage::cli::Registrar reg{
+    "collect", "Collect NetFlow v5/v9 and IPFIX (UDP, TCP, IPFIX files) into a SQLite store",
+    [](CLI::App& app) {
+      auto o = std::make_shared<CollectOptions>();
+      app.add_option("--listen", o->listen,
+                     "udp://HOST:PORT or tcp://HOST:PORT ([V6] in brackets); repeatable");
+      app.add_option("--ipfix-file", o->ipfixFiles, "read IPFIX files (RFC 5655); repeatable");
+      app.add_option("--db", o->db, "SQLite store to write (created if missing)");
+      app.add_option("--archive", o->archive, "also archive raw IPFIX messages to this directory");
+      app.add_option("--as-table", o->asTable, "CSV prefix,AS table: fills AS numbers at ingest");
+      app.add_option("--country-table", o->countryTable,
+                     "CSV prefix,country table: fills countries at ingest");
+      app.add_option("--status-interval", o->statusInterval,
+                     "seconds between status lines on stderr (0: none)");
+      app.add_option("--template-lifetime", o->templateLifetime,
+                     "UDP template lifetime in seconds (0: forever)");
+      app.add_option("--duration", o->duration, "stop after this many seconds (0: until signal)");
+      app.add_option("--batch", o->batch, "rows per SQLite transaction");
+      app.add_flag("--rescale-sampling", o->rescale,
+                   "multiply packets and bytes by the announced sampling interval");
+      app.add_flag("--sync-write", o->syncWrite, "write the store in the receive thread");
+      app.add_flag("--no-indexes", o->noIndexes, "do not build time/address indexes at exit");
+      app.add_flag("-q,--quiet", o->quiet, "no status output");
+      return [o] { return RunCollect(*o); };
+    },
+    40};
+
+}  // namespace
+#endif  // VANTAGE_HAVE_collector

@@ -1,0 +1,281 @@
+// poll()-based UDP and TCP listeners (see server.h).
+#include "vantage/collector/server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace vantage::collector {
+
+namespace {
+
+constexpr size_t kMaxDatagram = 65536;
+constexpr size_t kMaxStreamMessage = 65535;
+constexpr int kBatch = 64;
+
+core::Error Errno(const std::string& what) {
+  return core::MakeError(core::ErrorCode::kIo, what + ": " + std::strerror(errno));
+}
+
+void SockAddrToIp(const sockaddr_storage& ss, core::IpAddress& a, uint16_t& port) {
+  if (ss.ss_family == AF_INET) {
+    const auto* s4 = reinterpret_cast<const sockaddr_in*>(&ss);
+    a = core::IpAddress::V4Bytes(reinterpret_cast<const uint8_t*>(&s4->sin_addr));
+    port = ntohs(s4->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+    const auto* b = reinterpret_cast<const uint8_t*>(&s6->sin6_addr);
+    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(b, kMapped, 12) == 0) {
+      a = core::IpAddress::V4Bytes(b + 12);
+    } else {
+      a = core::IpAddress::V6Bytes(b);
+    }
+    port = ntohs(s6->sin6_port);
+  } else {
+    a = core::IpAddress{};
+    port = 0;
+  }
+}
+
+}  // namespace
+
+core::Timestamp WallClockNow() {
+  auto d = std::chrono::system_clock::now().time_since_epoch();
+  return core::Timestamp::FromNanos(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
+
+std::string ListenSpec::ToString() const {
+  std::string host = address.IsV6() ? "[" + address.ToString() + "]" : address.ToString();
+  return std::string(tcp ? "tcp://" : "udp://") + host + ":" + std::to_string(port);
+}
+
+core::Result<ListenSpec> ParseListenSpec(const std::string& url) {
+  ListenSpec s;
+  std::string rest;
+  if (url.rfind("udp://", 0) == 0) {
+    rest = url.substr(6);
+  } else if (url.rfind("tcp://", 0) == 0) {
+    s.tcp = true;
+    rest = url.substr(6);
+  } else {
+    return core::MakeError(core::ErrorCode::kParse,
+                           "listen address '" + url + "' must start with udp:// or tcp://");
+  }
+  std::string host;
+  std::string port;
+  if (!rest.empty() && rest[0] == '[') {
+    auto close = rest.find(']');
+    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
+      return core::MakeError(core::ErrorCode::kParse,
+                             "listen address '" + url + "': expected [IPv6]:PORT");
+    }
+    host = rest.substr(1, close - 1);
+    port = rest.substr(close + 2);
+  } else {
+    auto colon = rest.rfind(':');
+    if (colon == std::string::npos) {
+      return core::MakeError(core::ErrorCode::kParse,
+                             "listen address '" + url + "': expected HOST:PORT");
+    }
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  auto a = core::IpAddress::Parse(host);
+  if (!a) {
+    return core::MakeError(core::ErrorCode::kParse,
+                           "listen address '" + url + "': bad host '" + host + "'");
+  }
+  s.address = *a;
+  char* end = nullptr;
+  long p = std::strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || p < 0 || p > 65535) {
+    return core::MakeError(core::ErrorCode::kParse,
+                           "listen address '" + url + "': bad port '" + port + "'");
+  }
+  s.port = static_cast<uint16_t>(p);
+  return s;
+}
+
+Server::~Server() {
+  for (auto& [fd, c] : m_conns) ::close(fd);
+  for (auto& l : m_listeners) ::close(l.fd);
+}
+
+core::Status Server::AddListener(const std::string& url, int receiveBuffer) {
+  auto spec = ParseListenSpec(url);
+  if (!spec) return spec.GetError();
+  int family = spec->address.IsV6() ? AF_INET6 : AF_INET;
+  int fd = ::socket(family, (spec->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Errno("socket for " + url);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  if (!spec->tcp && receiveBuffer > 0) {
+    // SO_RCVBUFFORCE passes the rmem_max cap when we may; otherwise take what is allowed.
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receiveBuffer, sizeof(receiveBuffer)) != 0) {
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof(receiveBuffer));
+    }
+  }
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (family == AF_INET) {
+    auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(spec->port);
+    std::memcpy(&s4->sin_addr, spec->address.bytes.data(), 4);
+    len = sizeof(sockaddr_in);
+  } else {
+    auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    s6->sin6_family = AF_INET6;
+    s6->sin6_port = htons(spec->port);
+    std::memcpy(&s6->sin6_addr, spec->address.bytes.data(), 16);
+    len = sizeof(sockaddr_in6);
+  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    auto err = Errno("bind " + url);
+    ::close(fd);
+    return err;
+  }
+  if (spec->tcp && ::listen(fd, 64) != 0) {
+    auto err = Errno("listen " + url);
+    ::close(fd);
+    return err;
+  }
+  sockaddr_storage bound{};
+  socklen_t blen = sizeof(bound);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &blen);
+  core::IpAddress ignored;
+  Listener l;
+  l.fd = fd;
+  l.spec = *spec;
+  SockAddrToIp(bound, ignored, l.boundPort);
+  l.spec.port = l.boundPort;
+  m_listeners.push_back(l);
+  return {};
+}
+
+uint16_t Server::BoundPort(size_t index) const {
+  return index < m_listeners.size() ? m_listeners[index].boundPort : 0;
+}
+
+void Server::ReadUdp(Listener& l) {
+  if (m_buf.size() < kMaxDatagram * kBatch) m_buf.resize(kMaxDatagram * kBatch);
+  mmsghdr msgs[kBatch];
+  iovec iovs[kBatch];
+  sockaddr_storage addrs[kBatch];
+  // Drain the socket, up to a bound per poll round so TCP peers are served too.
+  for (int round = 0; round < 64; ++round) {
+    std::memset(msgs, 0, sizeof(msgs));
+    for (int i = 0; i < kBatch; ++i) {
+      iovs[i].iov_base = m_buf.data() + static_cast<size_t>(i) * kMaxDatagram;
+      iovs[i].iov_len = kMaxDatagram;
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &addrs[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+    }
+    int n = ::recvmmsg(l.fd, msgs, kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    core::Timestamp now = WallClockNow();
+    for (int i = 0; i < n; ++i) {
+      core::IpAddress peer;
+      uint16_t port = 0;
+      SockAddrToIp(addrs[i], peer, port);
+      ++m_datagrams;
+      m_process->OnDatagram(peer, port, static_cast<const uint8_t*>(iovs[i].iov_base),
+                            msgs[i].msg_len, now);
+    }
+    if (n < kBatch) return;
+  }
+}
+
+void Server::Accept(Listener& l) {
+  for (;;) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof(ss);
+    int fd = ::accept4(l.fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    Connection c;
+    c.fd = fd;
+    c.id = m_nextConn++;
+    SockAddrToIp(ss, c.peer, c.peerPort);
+    m_conns[fd] = std::move(c);
+    ++m_connections;
+  }
+}
+
+bool Server::ReadTcp(Connection& c) {
+  uint8_t tmp[65536];
+  for (;;) {
+    ssize_t n = ::recv(c.fd, tmp, sizeof(tmp), 0);
+    if (n == 0) return false;
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    c.buffer.insert(c.buffer.end(), tmp, tmp + n);
+    size_t pos = 0;
+    core::Timestamp now = WallClockNow();
+    while (c.buffer.size() - pos >= 4) {
+      uint16_t version = static_cast<uint16_t>((c.buffer[pos] << 8) | c.buffer[pos + 1]);
+      uint16_t length = static_cast<uint16_t>((c.buffer[pos + 2] << 8) | c.buffer[pos + 3]);
+      if (version != 10 || length < 16 || length > kMaxStreamMessage) {
+        // The stream lost its framing: nothing after this point can be trusted.
+        m_process->OnStreamMessage(c.id, c.peer, c.peerPort, c.buffer.data() + pos,
+                                   c.buffer.size() - pos, now);
+        return false;
+      }
+      if (c.buffer.size() - pos < length) break;
+      m_process->OnStreamMessage(c.id, c.peer, c.peerPort, c.buffer.data() + pos, length, now);
+      pos += length;
+    }
+    c.buffer.erase(c.buffer.begin(), c.buffer.begin() + static_cast<long>(pos));
+  }
+}
+
+void Server::PollOnce(int timeoutMs) {
+  std::vector<pollfd> fds;
+  for (const auto& l : m_listeners) fds.push_back({l.fd, POLLIN, 0});
+  for (const auto& [fd, c] : m_conns) fds.push_back({fd, POLLIN, 0});
+  int n = ::poll(fds.data(), fds.size(), timeoutMs);
+  if (n <= 0) return;
+  for (size_t i = 0; i < fds.size(); ++i) {
+    if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    if (i < m_listeners.size()) {
+      if (m_listeners[i].spec.tcp) {
+        Accept(m_listeners[i]);
+      } else {
+        ReadUdp(m_listeners[i]);
+      }
+    } else {
+      auto it = m_conns.find(fds[i].fd);
+      if (it == m_conns.end()) continue;
+      if (!ReadTcp(it->second)) {
+        m_process->OnStreamClosed(it->second.id);
+        ::close(it->first);
+        m_conns.erase(it);
+      }
+    }
+  }
+}
+
+void Server::Run(const std::atomic<bool>& stop, core::Duration tick,
+                 const std::function<void()>& onTick) {
+  auto next = WallClockNow() + tick;
+  while (!stop.load()) {
+    PollOnce(100);
+    auto now = WallClockNow();
+    if (now >= next) {
+      m_process->Tick(now);
+      if (onTick) onTick();
+      next = now + tick;
+    }
+  }
+}
+
+}  // namespace vantage::collector
