@@ -282,7 +282,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
       if ((spec->id == 2 || spec->id == 86) && needU()) out.reversePackets = x;
       continue;
     }
-    if (spec->enterprise != 0 || FindInformationElement(0, spec->id) == nullptr) {
+    if (spec->enterprise != 0) {
       count("flow.unknown_ie");
       continue;
     }
@@ -400,7 +400,9 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
         }
         break;
       default:
-        break;  // a registered element that FlowRecord does not carry
+        // A registered element FlowRecord does not carry is skipped; others are counted.
+        if (FindInformationElement(0, spec->id) == nullptr) count("flow.unknown_ie");
+        break;
     }
   }
   if (it.Failed()) {
