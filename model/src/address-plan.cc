@@ -113,9 +113,17 @@ core::Result<AddressPlan> PlanAddresses(const Topology& topology) {
   // Group links by zone; within a zone, bigger blocks first, ties in link order.
   std::map<std::string, std::vector<size_t>> byZone;
   std::vector<unsigned> lengths(topology.links.size());
+  uint64_t total = 0;
   for (size_t i = 0; i < topology.links.size(); ++i) {
     const Link& l = topology.links[i];
     uint64_t need = Needed(l, nodes);
+    total += need;
+    if (total > kMaxPlannedInterfaces) {
+      return core::MakeError(core::ErrorCode::kLimit,
+                             "address plan too large: more than " +
+                                 std::to_string(kMaxPlannedInterfaces) +
+                                 " interfaces (lower 'simulate' of the host groups)");
+    }
     if (need + 2 > (uint64_t{1} << 31)) {
       return core::MakeError(core::ErrorCode::kLimit,
                              "link '" + l.name + "' needs " + std::to_string(need) +

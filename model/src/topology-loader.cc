@@ -801,6 +801,16 @@ class TopologyParser {
         m_r.WarningAtLine(z.line, 0, Index("zones", zi), "zone '" + z.name + "' has no nodes");
       }
     }
+    uint64_t simulated = 0;
+    for (const auto& n : t.nodes) simulated += n.kind == NodeKind::kHostGroup ? n.simulate : 0;
+    if (simulated > kMaxSimulatedHosts) {
+      m_r.ErrorAtLine(0, 0, "nodes",
+                      "host groups simulate " + std::to_string(simulated) +
+                          " hosts in all; at most " + std::to_string(kMaxSimulatedHosts) +
+                          " can be simulated (lower 'simulate': each simulated host stands for "
+                          "count/simulate real ones)");
+      return;
+    }
     CheckConnectivity(t);
     // Address space: only meaningful once the rest is consistent.
     bool clean = std::all_of(m_linkOk.begin(), m_linkOk.end(), [](bool b) { return b; });

@@ -60,6 +60,9 @@ std::vector<std::string> InstanceNames(const Node& node);
 /// switches none).
 uint64_t InterfacesNeeded(const Topology& topology, const Link& link);
 
+/// @brief The most interfaces a plan holds (simulated hosts count one each).
+constexpr uint64_t kMaxPlannedInterfaces = 2000000;
+
 /// @brief Assigns IPv4 subnets. Each link takes the smallest block that holds its interfaces
 /// plus network and broadcast (point-to-point: /30), from its zone's IPv4 CIDRs in order;
 /// bigger blocks first so alignment wastes nothing; ties in link order. Deterministic.

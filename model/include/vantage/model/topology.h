@@ -174,6 +174,9 @@ const char* ZoneKindName(ZoneKind k);
 const char* NodeKindName(NodeKind k);
 const char* AssetKindName(AssetKind k);
 
+/// @brief The most simulated hosts (sum of `simulate` over host groups) a topology may ask for.
+constexpr uint64_t kMaxSimulatedHosts = 200000;
+
 /// @brief Loads and validates a topology file. On failure returns an error and fills `diags`
 /// with every problem found (file:line:column: key.path: message).
 core::Result<Topology> LoadTopology(const std::string& path, Diagnostics& diags);
