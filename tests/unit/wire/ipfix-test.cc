@@ -93,6 +93,22 @@ TEST(IpfixSessionTest, SetPaddingAndVariableLengthFields) {
   EXPECT_TRUE(s.Anomalies().Empty());
 }
 
+TEST(IpfixSessionTest, VariableLengthCapIsEnforced) {
+  DecoderLimits limits;
+  limits.maxVariableLength = 2;
+  Session s(limits);
+  RecordingHandler h;
+  auto msg = Message(1, 0,
+                     "0002 000c 0101 0001 00d2 ffff"
+                     "0101 000b  02 aabb  03 aabbcc");
+  auto st = s.Decode(ByteReader(msg), h);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.GetError().code, core::ErrorCode::kLimit);
+  EXPECT_EQ(st.GetError().offset, 16u + 12 + 4 + 3);
+  EXPECT_EQ(h.rawRecords.size(), 1u);
+  EXPECT_EQ(s.Anomalies().Get("ipfix.variable_length_limit"), 1u);
+}
+
 TEST(IpfixSessionTest, EnterpriseFieldsKeepTheirNumber) {
   Session s;
   RecordingHandler h;

@@ -3,6 +3,7 @@
 // anomaly, and decoding goes on with the next set where the set length allows.
 #include "vantage/wire/ipfix/message-reader.h"
 
+#include <algorithm>
 #include <string>
 
 #include "vantage/wire/ipfix/message-writer.h"
@@ -146,7 +147,18 @@ core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
         RecordFieldIterator it(t, ByteReader(body.Current(), body.Remaining(), body.Offset()));
         const FieldSpec* spec = nullptr;
         ByteReader value;
+        size_t longest = 0;
         while (it.Next(spec, value)) {
+          if (spec->length == kVariableLength) longest = std::max(longest, value.Size());
+        }
+        if (!it.Failed() && longest > m_limits.maxVariableLength) {
+          fail("ipfix.variable_length_limit",
+               MakeError(ErrorCode::kLimit,
+                         "data set " + Str(setId) + ": variable-length field of " +
+                             Str(longest) + " bytes, limit " + Str(m_limits.maxVariableLength) +
+                             " at offset " + Str(body.Offset()),
+                         body.Offset()));
+          break;
         }
         if (it.Failed()) {
           // Trailing zero bytes shorter than a record are padding (RFC 7011 section 3.3.1).
