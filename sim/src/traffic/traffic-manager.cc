@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <set>
@@ -48,6 +49,14 @@ double Param(const model::Behaviour& b, const std::string& key, double def) {
     return def;
   }
   return v;
+}
+
+/// The first of `keys` present (aliases), else `def`.
+double ParamAny(const model::Behaviour& b, std::initializer_list<const char*> keys, double def) {
+  for (const char* k : keys) {
+    if (b.params.count(k)) return Param(b, k, def);
+  }
+  return def;
 }
 
 /// "1-1024", "22,80,443", "20-25,8080".
@@ -318,8 +327,8 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
           sweep.emplace_back(a, it == byAddr.end() ? nullptr : it->second);
         }
       }
-      double interval = Param(b, "rate", 0) > 0 ? 1.0 / Param(b, "rate", 0)
-                                                 : span / std::max<size_t>(1, sweep.size());
+      double rate = ParamAny(b, {"rate_per_s", "rate"}, 0);
+      double interval = rate > 0 ? 1.0 / rate : span / std::max<size_t>(1, sweep.size());
       for (size_t i = 0; i < sweep.size(); ++i) {
         if (sweep[i].second == src) continue;
         SessionPlan p = Exchanges(1, 56, 0, 0);
@@ -333,8 +342,8 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
       auto it = b.params.find("ports");
       std::vector<uint16_t> ports = ParsePorts(it == b.params.end() ? "1-1024" : it->second);
       const SimHost* dst = targets[0];
-      double interval = Param(b, "rate", 0) > 0 ? 1.0 / Param(b, "rate", 0)
-                                                 : span / std::max<size_t>(1, ports.size());
+      double rate = ParamAny(b, {"rate_per_s", "rate"}, 0);
+      double interval = rate > 0 ? 1.0 / rate : span / std::max<size_t>(1, ports.size());
       for (size_t i = 0; i < ports.size(); ++i) {
         SessionPlan p = Exchanges(1, 8, 0, 0);
         p.closeOnConnect = true;
@@ -350,7 +359,8 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
     uint32_t req = u32(Param(b, "request_bytes", 120));
     uint32_t resp = u32(Param(b, "response_bytes", 200));
     const SimHost* dst = pickTarget();
-    double interval = Param(b, "rate", 0) > 0 ? 1.0 / Param(b, "rate", 0) : span / attempts;
+    double rate = ParamAny(b, {"rate_per_s", "rate"}, 0);
+    double interval = rate > 0 ? 1.0 / rate : span / attempts;
     for (uint32_t i = 0; i < attempts; ++i) {
       plan(sources[0], dst, port, Exchanges(exchanges, req, resp, 0.05), start + interval * i);
     }
@@ -359,8 +369,12 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
     uint16_t port = portOr(ssh ? 22 : 443);
     ensure(port);
     double interval = std::max(0.01, Param(b, "interval_s", ssh ? 2 : 15));
-    uint32_t req = u32(Param(b, "request_bytes", ssh ? 64 : 400));
-    uint32_t resp = u32(Param(b, "response_bytes", ssh ? 160 : 5000));
+    // bytes_per_interval: request and response together per exchange.
+    double perInterval = Param(b, "bytes_per_interval", 0);
+    double reqDef = perInterval > 0 ? std::max(8.0, perInterval / 4) : (ssh ? 64 : 400);
+    double respDef = perInterval > 0 ? std::max(0.0, perInterval - reqDef) : (ssh ? 160 : 5000);
+    uint32_t req = u32(Param(b, "request_bytes", reqDef));
+    uint32_t resp = u32(Param(b, "response_bytes", respDef));
     auto count = static_cast<uint32_t>(std::max(1.0, std::floor(span / interval)));
     for (size_t h = 0; h < hostsParam(1); ++h) {
       plan(sources[h], pickTarget(), port, Exchanges(count, req, resp, interval), start);
@@ -368,8 +382,10 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
   } else if (b.kind == "dmz_odd_port") {
     uint16_t port = portOr(1234);
     ensure(port);
-    auto sessions = static_cast<uint32_t>(std::max(1.0, Param(b, "sessions", 3)));
-    uint32_t req = u32(Param(b, "request_bytes", 500));
+    double interval = Param(b, "interval_s", 0);
+    double sessionsDef = interval > 0 ? std::floor(span / interval) : 3;
+    auto sessions = static_cast<uint32_t>(std::max(1.0, Param(b, "sessions", sessionsDef)));
+    uint32_t req = u32(ParamAny(b, {"request_bytes", "bytes"}, 500));
     uint32_t resp = u32(Param(b, "response_bytes", 2000));
     for (uint32_t i = 0; i < sessions; ++i) {
       plan(sources[0], pickTarget(), port, Exchanges(1, req, resp, 0), start + span * i / sessions);
