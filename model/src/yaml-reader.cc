@@ -105,12 +105,12 @@ bool Reader::ExpectMap(const YAML::Node& n, const std::string& path,
   }
   std::set<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;
     if (!key.IsScalar()) {
       Error(key, path, "map keys must be plain names");
       continue;
     }
-    const std::string& k = key.Scalar();
+    const std::string k = key.Scalar();
     if (!seen.insert(k).second) {
       Error(key, Join(path, k), "duplicate key '" + k + "'");
     }
