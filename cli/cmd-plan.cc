@@ -1,0 +1,305 @@
+// `vantage plan [TOPOLOGY SCENARIO] --out DIR`: simulates once with every candidate point
+// observing, evaluates every placement from that run, picks a mode per point within budget,
+// verifies the choice with a second run and writes the report. With no arguments it plans the
+// reference enterprise topology into ./plan.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+#include "command.h"
+#include "vantage/model/scenario.h"
+#include "vantage/model/topology.h"
+#include "vantage/planner/metrics.h"
+#include "vantage/planner/observations.h"
+#include "vantage/planner/optimiser.h"
+#include "vantage/planner/problem.h"
+#include "vantage/planner/report.h"
+#include "vantage/planner/run-directory.h"
+#ifdef VANTAGE_HAVE_sim
+#include "vantage/sim/simulation.h"
+#endif
+
+namespace vantage::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PlanOptions {
+  std::string topology = "topologies/enterprise.yaml";
+  std::string scenario = "scenarios/enterprise-baseline.yaml";
+  std::string out = "plan";
+  double budgetTb = -1;
+  std::string retention;
+  uint64_t seed = 0;
+  bool seedSet = false;
+  std::string run;
+  bool noVerify = false;
+  uint32_t maxDevices = 0;
+  bool maxDevicesSet = false;
+  double maxCost = -1;
+  bool quiet = false;
+};
+
+// "flow=365,full=7" (either part optional).
+bool ParseRetention(const std::string& text, double& flow, double& full, std::string& error) {
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      error = "expected flow=DAYS,full=DAYS, got '" + item + "'";
+      return false;
+    }
+    std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    char* end = nullptr;
+    double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || v < 0) {
+      error = "bad number of days '" + value + "' for " + key;
+      return false;
+    }
+    if (key == "flow") {
+      flow = v;
+    } else if (key == "full") {
+      full = v;
+    } else {
+      error = "unknown retention kind '" + key + "' (flow or full)";
+      return false;
+    }
+  }
+  return true;
+}
+
+#ifdef VANTAGE_HAVE_sim
+std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& what, bool quiet) {
+  if (quiet) return {};
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  return [what, tty](const sim::Progress& p) {
+    double pct = p.simTotalSeconds > 0 ? 100.0 * p.simSeconds / p.simTotalSeconds : 0.0;
+    std::fprintf(stderr, "%s%s: simulated %.0f / %.0f s (%.0f%%), wall %.0f s%s",
+                 tty ? "\r" : "", what.c_str(), p.simSeconds, p.simTotalSeconds, pct,
+                 p.wallSeconds, tty ? "   " : "\n");
+    std::fflush(stderr);
+  };
+}
+#endif
+
+int Fail(const std::string& message) {
+  std::cerr << "vantage plan: " << message << "\n";
+  return 1;
+}
+
+#ifdef VANTAGE_HAVE_sim
+// Runs this executable with `args` (args[0] is argv[0]) and returns its exit status; its
+// stdout goes to our stderr so the summary table stays clean.
+int RunSelf(const std::vector<std::string>& args, bool quiet) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (quiet) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  }
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+#endif
+
+int Run(const PlanOptions& o) {
+  model::Diagnostics diags;
+  auto topo = model::LoadTopology(o.topology, diags);
+  if (!topo) {
+    std::cerr << diags.ToString();
+    if (diags.items.empty()) std::cerr << o.topology << ": " << topo.GetError().message << "\n";
+    return 1;
+  }
+  auto scen = model::LoadScenario(o.scenario, *topo, diags);
+  if (!scen) {
+    std::cerr << diags.ToString();
+    if (diags.items.empty()) std::cerr << o.scenario << ": " << scen.GetError().message << "\n";
+    return 1;
+  }
+  double flowDays = topo->budget.flowRetentionDays, fullDays = topo->budget.fullRetentionDays;
+  std::string error;
+  if (!o.retention.empty() && !ParseRetention(o.retention, flowDays, fullDays, error)) {
+    return Fail("--retention-days: " + error);
+  }
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (ec) return Fail("cannot create " + o.out + ": " + ec.message());
+
+  // 1. The observation run: every candidate point observes.
+  std::string runDir = o.run;
+  if (runDir.empty()) {
+#ifdef VANTAGE_HAVE_sim
+    runDir = (fs::path(o.out) / "observation-run").string();
+    fs::remove_all(runDir, ec);
+    sim::RunOptions opt;
+    opt.outDir = runDir;
+    opt.topologyPath = o.topology;
+    opt.scenarioPath = o.scenario;
+    if (o.seedSet) opt.seed = o.seed;
+    opt.progress = ProgressPrinter("observation run", o.quiet);
+    if (!o.quiet) std::fprintf(stderr, "observation run: every candidate point observes\n");
+    auto res = sim::RunSimulation(*topo, *scen, opt);
+    if (!o.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+    if (!res) return Fail("observation run failed: " + res.GetError().message);
+#else
+    return Fail("this build has no simulator (VANTAGE_WITH_SIM=OFF): pass --run DIR with a run "
+                "directory written by 'vantage simulate'");
+#endif
+  }
+  planner::RunCheck check{o.topology, o.scenario};
+  auto run = planner::LoadRunDirectory(runDir, check);
+  if (!run) return Fail(run.GetError().message);
+  core::AnomalyCounters anomalies;
+  auto observations = planner::ObserveRun(*run, &anomalies);
+  if (!observations) return Fail(observations.GetError().message);
+  for (const auto& [name, n] : anomalies.All()) {
+    std::cerr << "warning: " << n << " x " << name << " while reading point records\n";
+  }
+
+  // 2. The problem and its constraints.
+  planner::Problem problem = planner::BuildProblem(*run, *observations, *topo);
+  planner::Constraints& c = problem.constraints;
+  if (o.budgetTb >= 0) c.storageBytes = o.budgetTb * 1e12;
+  c.flowRetentionDays = flowDays;
+  c.fullRetentionDays = fullDays;
+  if (o.maxDevicesSet) c.maxDevices = o.maxDevices;
+  if (o.maxCost >= 0) c.maxCost = o.maxCost;
+
+  // 3. Optimise.
+  planner::ReportInput in;
+  in.topology = &*topo;
+  in.problem = &problem;
+  in.plan = planner::Optimise(problem, c);
+  in.metrics = planner::Evaluate(problem, in.plan.best.modes);
+  in.storageSweep = planner::StorageSweep(problem);
+  in.paretoFront = planner::CostParetoFront(problem);
+  in.cheapest = planner::FindCheapestUseful(problem, c);
+  in.topologyPath = o.topology;
+  in.scenarioPath = o.scenario;
+  in.runDir = runDir;
+  in.seed = run->manifest.seed;
+  in.compliance = topo->budget.compliance;
+
+  // 4. Verification run: only the chosen points observe; flow exporters send live.
+  std::vector<std::string> chosen, live;
+  for (size_t i = 0; i < problem.points.size(); ++i) {
+    planner::Mode m = in.plan.best.modes[i];
+    if (m == planner::Mode::kNone) continue;
+    chosen.push_back(problem.points[i].name);
+    if (planner::HasFlow(m)) live.push_back(problem.points[i].name);
+  }
+  if (o.noVerify) {
+    in.verification.note = "skipped (--no-verify).";
+  } else if (live.empty()) {
+    in.verification.note = "the plan exports no flows.";
+  } else {
+#ifdef VANTAGE_HAVE_sim
+    // A child `vantage simulate` process: ns-3 keeps global state, so each run gets a fresh
+    // process (a second RunSimulation in one process is not supported).
+    std::string verifyDir = (fs::path(o.out) / "verification-run").string();
+    fs::remove_all(verifyDir, ec);
+    if (!o.quiet) {
+      std::fprintf(stderr, "verification run: %zu points, %zu exporting live\n", chosen.size(),
+                   live.size());
+    }
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
+      return s;
+    };
+    std::vector<std::string> args = {"vantage",     "simulate",  o.topology,     o.scenario,
+                                     "--out",       verifyDir,   "--seed",
+                                     std::to_string(run->manifest.seed), "--points", join(chosen),
+                                     "--live-export", join(live)};
+    if (o.quiet) args.push_back("-q");
+    int status = RunSelf(args, o.quiet);
+    auto vrun = planner::LoadRunDirectory(verifyDir, check);
+    if (status != 0 || !vrun) {
+      in.verification.note = "the verification run failed (exit status " +
+                             std::to_string(status) + ")" +
+                             (vrun ? std::string() : ": " + vrun.GetError().message);
+    } else {
+      in.verification.ran = true;
+      in.verification.runDir = verifyDir;
+      double duration = vrun->manifest.durationS > 0 ? vrun->manifest.durationS : scen->durationS;
+      uint64_t sent = 0, lost = 0;
+      for (const auto& p : vrun->manifest.points) {
+        if (std::find(live.begin(), live.end(), p.name) == live.end()) continue;
+        planner::Verification::Point vp;
+        vp.name = p.name;
+        vp.messages = p.exportStats.messages;
+        vp.bytes = p.exportStats.bytes;
+        vp.received = p.exportStats.received;
+        vp.lost = p.exportStats.lost;
+        vp.bitsPerSecond = duration > 0 ? 8.0 * static_cast<double>(vp.bytes) / duration : 0;
+        in.verification.totalBitsPerSecond += vp.bitsPerSecond;
+        sent += vp.messages;
+        lost += vp.lost;
+        in.verification.points.push_back(vp);
+      }
+      in.verification.lossShare = sent > 0 ? static_cast<double>(lost) / sent : 0.0;
+    }
+#else
+    in.verification.note = "this build has no simulator.";
+#endif
+  }
+
+  // 5. Report.
+  auto st = planner::WriteReport(o.out, in);
+  if (!st) return Fail(st.GetError().message);
+  std::cout << planner::SummaryTable(in);
+  std::cout << "report: " << (fs::path(o.out) / "report.html").string() << " (also report.md, "
+            << "plan.json, map.svg, coverage.svg)\n";
+  return 0;
+}
+
+Registrar reg{
+    "plan",
+    "Recommend where to export flows and keep full capture within budget (default: the "
+    "reference enterprise)",
+    [](CLI::App& app) {
+      auto o = std::make_shared<PlanOptions>();
+      app.add_option("topology", o->topology, "topology YAML file")
+          ->capture_default_str();
+      app.add_option("scenario", o->scenario, "scenario YAML file")->capture_default_str();
+      app.add_option("--out", o->out, "report directory")->capture_default_str();
+      app.add_option("--budget-tb", o->budgetTb, "storage budget in TB (default: the topology's)")
+          ->check(CLI::NonNegativeNumber);
+      app.add_option("--retention-days", o->retention,
+                     "required retention, e.g. flow=365,full=7 (default: the topology's)");
+      app.add_option("--max-devices", o->maxDevices, "at most this many points (0 = no limit)")
+          ->each([o](const std::string&) { o->maxDevicesSet = true; });
+      app.add_option("--max-cost", o->maxCost, "cost limit in relative units (0 = no limit)")
+          ->check(CLI::NonNegativeNumber);
+      app.add_option("--seed", o->seed, "simulation seed (default: the scenario's)")
+          ->each([o](const std::string&) { o->seedSet = true; });
+      app.add_option("--run", o->run,
+                     "reuse this observation run directory instead of simulating");
+      app.add_flag("--no-verify", o->noVerify, "skip the verification run");
+      app.add_flag("-q,--quiet", o->quiet, "no progress lines");
+      return [o] { return Run(*o); };
+    },
+    10};
+
+}  // namespace
+}  // namespace vantage::cli
