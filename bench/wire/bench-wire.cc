@@ -57,7 +57,8 @@ void BM_IpfixEncode(benchmark::State& state) {
   auto recs = Records(10000);
   for (auto _ : state) {
     size_t bytes = 0;
-    wire::ipfix::MessageWriter w({1, 1472, false}, [&](std::vector<uint8_t> m) { bytes += m.size(); });
+    wire::ipfix::MessageWriter w({1, 1472, false},
+                                 [&](std::vector<uint8_t> m) { bytes += m.size(); });
     (void)w.AddTemplate(wire::MakeFlowTemplate(256, {}));
     for (const auto& r : recs) (void)w.AddFlowRecord(256, r);
     w.Flush();
@@ -83,7 +84,8 @@ BENCHMARK(BM_IpfixDecode);
 void BM_V9Decode(benchmark::State& state) {
   auto recs = Records(10000);
   std::vector<std::vector<uint8_t>> pkts;
-  wire::v9::MessageWriter w({1, 1472}, [&](std::vector<uint8_t> m) { pkts.push_back(std::move(m)); });
+  wire::v9::MessageWriter w({1, 1472},
+                            [&](std::vector<uint8_t> m) { pkts.push_back(std::move(m)); });
   w.SetClock(1700000000, 1000000);
   wire::FlowTemplateOptions o;
   o.sysUpTime = true;

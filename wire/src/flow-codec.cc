@@ -16,7 +16,9 @@ using core::FlowRecord;
 using core::IpAddress;
 using core::Timestamp;
 
-bool IsIcmp(uint8_t protocol) { return protocol == 1 || protocol == 58; }
+bool IsIcmp(uint8_t protocol) {
+  return protocol == 1 || protocol == 58;
+}
 
 // Milliseconds that a Timestamp (int64 nanoseconds) can hold, with room for a 32-bit offset.
 constexpr int64_t kMaxMillis = INT64_MAX / 1000000 - (int64_t{1} << 33);
@@ -92,71 +94,131 @@ uint32_t ToSysUpTime(Timestamp t, const TimeContext& ctx) {
 }
 
 uint16_t IcmpTypeCode(const FlowRecord& r) {
-  if (r.icmpType != 0 || r.icmpCode != 0) return static_cast<uint16_t>(r.icmpType << 8 | r.icmpCode);
+  if (r.icmpType != 0 || r.icmpCode != 0)
+    return static_cast<uint16_t>(r.icmpType << 8 | r.icmpCode);
   if (IsIcmp(r.key.protocol)) return r.key.dstPort;
   return 0;
 }
 
-void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out,
-                 const TimeContext& ctx) {
+void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
   auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
   if (f.enterprise == kReversePen) {
     switch (f.id) {
-      case ie::kOctetDeltaCount: case 85: return u(r.reverseOctets);
-      case ie::kPacketDeltaCount: case 86: return u(r.reversePackets);
-      default: return u(0);
+      case ie::kOctetDeltaCount:
+      case 85:
+        return u(r.reverseOctets);
+      case ie::kPacketDeltaCount:
+      case 86:
+        return u(r.reversePackets);
+      default:
+        return u(0);
     }
   }
-  if (f.enterprise != 0) return f.length == kVariableLength ? out.WriteU8(0) : out.WriteZeros(f.length);
+  if (f.enterprise != 0)
+    return f.length == kVariableLength ? out.WriteU8(0) : out.WriteZeros(f.length);
   switch (f.id) {
-    case ie::kOctetDeltaCount: case 85: return u(r.octets);
-    case ie::kPacketDeltaCount: case 86: return u(r.packets);
-    case ie::kProtocolIdentifier: return u(r.key.protocol);
-    case ie::kIpClassOfService: return u(r.key.tos);
-    case ie::kTcpControlBits: return u(r.tcpFlags);
-    case ie::kSourceTransportPort: return u(r.key.srcPort);
-    case ie::kDestinationTransportPort: return u(r.key.dstPort);
-    case ie::kSourceIPv4Address: return WriteAddress(out, f.length, r.key.src, 4);
-    case ie::kDestinationIPv4Address: return WriteAddress(out, f.length, r.key.dst, 4);
-    case ie::kSourceIPv6Address: return WriteAddress(out, f.length, r.key.src, 6);
-    case ie::kDestinationIPv6Address: return WriteAddress(out, f.length, r.key.dst, 6);
-    case ie::kIngressInterface: return u(r.key.ingressInterface);
-    case ie::kEgressInterface: return u(r.egressInterface);
-    case ie::kIpNextHopIPv4Address: return WriteAddress(out, f.length, r.nextHop, 4);
-    case ie::kIpNextHopIPv6Address: return WriteAddress(out, f.length, r.nextHop, 6);
-    case ie::kBgpSourceAsNumber: return u(r.srcAs);
-    case ie::kBgpDestinationAsNumber: return u(r.dstAs);
-    case ie::kMinimumTTL: return u(r.minTtl);
-    case ie::kMaximumTTL: return u(r.maxTtl);
-    case ie::kSourceMacAddress: return WriteFixedBytes(out, f.length, r.srcMac.data(), 6);
-    case ie::kDestinationMacAddress: return WriteFixedBytes(out, f.length, r.dstMac.data(), 6);
-    case ie::kVlanId: return u(r.key.vlan);
-    case ie::kFlowEndReason: return u(static_cast<uint8_t>(r.endReason));
-    case ie::kIcmpTypeCodeIPv4: case ie::kIcmpTypeCodeIPv6: return u(IcmpTypeCode(r));
-    case ie::kIcmpTypeIPv4: case ie::kIcmpTypeIPv6: return u(IcmpTypeCode(r) >> 8);
-    case ie::kIcmpCodeIPv4: case ie::kIcmpCodeIPv6: return u(IcmpTypeCode(r) & 0xff);
-    case ie::kPostNATSourceIPv4Address: return WriteAddress(out, f.length, r.postNatSrc, 4);
-    case ie::kPostNATDestinationIPv4Address: return WriteAddress(out, f.length, r.postNatDst, 4);
-    case ie::kPostNATSourceIPv6Address: return WriteAddress(out, f.length, r.postNatSrc, 6);
-    case ie::kPostNATDestinationIPv6Address: return WriteAddress(out, f.length, r.postNatDst, 6);
-    case ie::kPostNAPTSourceTransportPort: return u(r.postNatSrcPort);
-    case ie::kPostNAPTDestinationTransportPort: return u(r.postNatDstPort);
-    case ie::kNatEvent: return u(static_cast<uint8_t>(r.natEvent));
-    case ie::kSamplingInterval: case ie::kSamplingPacketInterval: return u(r.samplingInterval);
-    case ie::kExporterIPv4Address: return WriteAddress(out, f.length, r.exporter, 4);
-    case ie::kExporterIPv6Address: return WriteAddress(out, f.length, r.exporter, 6);
-    case ie::kObservationDomainId: return u(r.observationDomain);
-    case ie::kFlowStartSeconds: return u(static_cast<uint64_t>(r.start.Seconds()));
-    case ie::kFlowEndSeconds: return u(static_cast<uint64_t>(r.end.Seconds()));
-    case ie::kFlowStartMilliseconds: return u(static_cast<uint64_t>(r.start.Millis()));
-    case ie::kFlowEndMilliseconds: return u(static_cast<uint64_t>(r.end.Millis()));
-    case ie::kFlowStartMicroseconds: return u(Timestamp::FromMicros(r.start.Micros()).ToNtp64());
-    case ie::kFlowEndMicroseconds: return u(Timestamp::FromMicros(r.end.Micros()).ToNtp64());
-    case ie::kFlowStartNanoseconds: return u(r.start.ToNtp64());
-    case ie::kFlowEndNanoseconds: return u(r.end.ToNtp64());
-    case ie::kFlowStartSysUpTime: return u(ToSysUpTime(r.start, ctx));
-    case ie::kFlowEndSysUpTime: return u(ToSysUpTime(r.end, ctx));
-    case ie::kSystemInitTimeMilliseconds: return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
+    case ie::kOctetDeltaCount:
+    case 85:
+      return u(r.octets);
+    case ie::kPacketDeltaCount:
+    case 86:
+      return u(r.packets);
+    case ie::kProtocolIdentifier:
+      return u(r.key.protocol);
+    case ie::kIpClassOfService:
+      return u(r.key.tos);
+    case ie::kTcpControlBits:
+      return u(r.tcpFlags);
+    case ie::kSourceTransportPort:
+      return u(r.key.srcPort);
+    case ie::kDestinationTransportPort:
+      return u(r.key.dstPort);
+    case ie::kSourceIPv4Address:
+      return WriteAddress(out, f.length, r.key.src, 4);
+    case ie::kDestinationIPv4Address:
+      return WriteAddress(out, f.length, r.key.dst, 4);
+    case ie::kSourceIPv6Address:
+      return WriteAddress(out, f.length, r.key.src, 6);
+    case ie::kDestinationIPv6Address:
+      return WriteAddress(out, f.length, r.key.dst, 6);
+    case ie::kIngressInterface:
+      return u(r.key.ingressInterface);
+    case ie::kEgressInterface:
+      return u(r.egressInterface);
+    case ie::kIpNextHopIPv4Address:
+      return WriteAddress(out, f.length, r.nextHop, 4);
+    case ie::kIpNextHopIPv6Address:
+      return WriteAddress(out, f.length, r.nextHop, 6);
+    case ie::kBgpSourceAsNumber:
+      return u(r.srcAs);
+    case ie::kBgpDestinationAsNumber:
+      return u(r.dstAs);
+    case ie::kMinimumTTL:
+      return u(r.minTtl);
+    case ie::kMaximumTTL:
+      return u(r.maxTtl);
+    case ie::kSourceMacAddress:
+      return WriteFixedBytes(out, f.length, r.srcMac.data(), 6);
+    case ie::kDestinationMacAddress:
+      return WriteFixedBytes(out, f.length, r.dstMac.data(), 6);
+    case ie::kVlanId:
+      return u(r.key.vlan);
+    case ie::kFlowEndReason:
+      return u(static_cast<uint8_t>(r.endReason));
+    case ie::kIcmpTypeCodeIPv4:
+    case ie::kIcmpTypeCodeIPv6:
+      return u(IcmpTypeCode(r));
+    case ie::kIcmpTypeIPv4:
+    case ie::kIcmpTypeIPv6:
+      return u(IcmpTypeCode(r) >> 8);
+    case ie::kIcmpCodeIPv4:
+    case ie::kIcmpCodeIPv6:
+      return u(IcmpTypeCode(r) & 0xff);
+    case ie::kPostNATSourceIPv4Address:
+      return WriteAddress(out, f.length, r.postNatSrc, 4);
+    case ie::kPostNATDestinationIPv4Address:
+      return WriteAddress(out, f.length, r.postNatDst, 4);
+    case ie::kPostNATSourceIPv6Address:
+      return WriteAddress(out, f.length, r.postNatSrc, 6);
+    case ie::kPostNATDestinationIPv6Address:
+      return WriteAddress(out, f.length, r.postNatDst, 6);
+    case ie::kPostNAPTSourceTransportPort:
+      return u(r.postNatSrcPort);
+    case ie::kPostNAPTDestinationTransportPort:
+      return u(r.postNatDstPort);
+    case ie::kNatEvent:
+      return u(static_cast<uint8_t>(r.natEvent));
+    case ie::kSamplingInterval:
+    case ie::kSamplingPacketInterval:
+      return u(r.samplingInterval);
+    case ie::kExporterIPv4Address:
+      return WriteAddress(out, f.length, r.exporter, 4);
+    case ie::kExporterIPv6Address:
+      return WriteAddress(out, f.length, r.exporter, 6);
+    case ie::kObservationDomainId:
+      return u(r.observationDomain);
+    case ie::kFlowStartSeconds:
+      return u(static_cast<uint64_t>(r.start.Seconds()));
+    case ie::kFlowEndSeconds:
+      return u(static_cast<uint64_t>(r.end.Seconds()));
+    case ie::kFlowStartMilliseconds:
+      return u(static_cast<uint64_t>(r.start.Millis()));
+    case ie::kFlowEndMilliseconds:
+      return u(static_cast<uint64_t>(r.end.Millis()));
+    case ie::kFlowStartMicroseconds:
+      return u(Timestamp::FromMicros(r.start.Micros()).ToNtp64());
+    case ie::kFlowEndMicroseconds:
+      return u(Timestamp::FromMicros(r.end.Micros()).ToNtp64());
+    case ie::kFlowStartNanoseconds:
+      return u(r.start.ToNtp64());
+    case ie::kFlowEndNanoseconds:
+      return u(r.end.ToNtp64());
+    case ie::kFlowStartSysUpTime:
+      return u(ToSysUpTime(r.start, ctx));
+    case ie::kFlowEndSysUpTime:
+      return u(ToSysUpTime(r.end, ctx));
+    case ie::kSystemInitTimeMilliseconds:
+      return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
     default:
       if (f.length == kVariableLength) return out.WriteU8(0);
       return out.WriteZeros(f.length);
@@ -287,69 +349,129 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
       continue;
     }
     switch (spec->id) {
-      case ie::kOctetDeltaCount: case 85: if (needU()) out.octets = x; break;
-      case ie::kPacketDeltaCount: case 86: if (needU()) out.packets = x; break;
-      case ie::kProtocolIdentifier: if (needU()) out.key.protocol = static_cast<uint8_t>(x); break;
-      case ie::kIpClassOfService: if (needU()) out.key.tos = static_cast<uint8_t>(x); break;
-      case ie::kTcpControlBits: if (needU()) out.tcpFlags = static_cast<uint8_t>(x); break;
-      case ie::kSourceTransportPort: if (needU()) out.key.srcPort = static_cast<uint16_t>(x); break;
+      case ie::kOctetDeltaCount:
+      case 85:
+        if (needU()) out.octets = x;
+        break;
+      case ie::kPacketDeltaCount:
+      case 86:
+        if (needU()) out.packets = x;
+        break;
+      case ie::kProtocolIdentifier:
+        if (needU()) out.key.protocol = static_cast<uint8_t>(x);
+        break;
+      case ie::kIpClassOfService:
+        if (needU()) out.key.tos = static_cast<uint8_t>(x);
+        break;
+      case ie::kTcpControlBits:
+        if (needU()) out.tcpFlags = static_cast<uint8_t>(x);
+        break;
+      case ie::kSourceTransportPort:
+        if (needU()) out.key.srcPort = static_cast<uint16_t>(x);
+        break;
       case ie::kDestinationTransportPort:
         if (needU()) out.key.dstPort = static_cast<uint16_t>(x);
         break;
-      case ie::kSourceIPv4Address: addr(out.key.src, 4); break;
-      case ie::kDestinationIPv4Address: addr(out.key.dst, 4); break;
-      case ie::kSourceIPv6Address: addr(out.key.src, 16); break;
-      case ie::kDestinationIPv6Address: addr(out.key.dst, 16); break;
+      case ie::kSourceIPv4Address:
+        addr(out.key.src, 4);
+        break;
+      case ie::kDestinationIPv4Address:
+        addr(out.key.dst, 4);
+        break;
+      case ie::kSourceIPv6Address:
+        addr(out.key.src, 16);
+        break;
+      case ie::kDestinationIPv6Address:
+        addr(out.key.dst, 16);
+        break;
       case ie::kIngressInterface:
         if (needU()) out.key.ingressInterface = static_cast<uint32_t>(x);
         break;
-      case ie::kEgressInterface: if (needU()) out.egressInterface = static_cast<uint32_t>(x); break;
-      case ie::kIpNextHopIPv4Address: addr(out.nextHop, 4); break;
-      case ie::kIpNextHopIPv6Address: addr(out.nextHop, 16); break;
-      case ie::kBgpSourceAsNumber: if (needU()) out.srcAs = static_cast<uint32_t>(x); break;
-      case ie::kBgpDestinationAsNumber: if (needU()) out.dstAs = static_cast<uint32_t>(x); break;
-      case ie::kMinimumTTL: if (needU()) out.minTtl = static_cast<uint8_t>(x); break;
-      case ie::kMaximumTTL: if (needU()) out.maxTtl = static_cast<uint8_t>(x); break;
-      case ie::kSourceMacAddress: mac(out.srcMac); break;
-      case ie::kDestinationMacAddress: mac(out.dstMac); break;
-      case ie::kVlanId: if (needU()) out.key.vlan = static_cast<uint16_t>(x & 0x0fff); break;
+      case ie::kEgressInterface:
+        if (needU()) out.egressInterface = static_cast<uint32_t>(x);
+        break;
+      case ie::kIpNextHopIPv4Address:
+        addr(out.nextHop, 4);
+        break;
+      case ie::kIpNextHopIPv6Address:
+        addr(out.nextHop, 16);
+        break;
+      case ie::kBgpSourceAsNumber:
+        if (needU()) out.srcAs = static_cast<uint32_t>(x);
+        break;
+      case ie::kBgpDestinationAsNumber:
+        if (needU()) out.dstAs = static_cast<uint32_t>(x);
+        break;
+      case ie::kMinimumTTL:
+        if (needU()) out.minTtl = static_cast<uint8_t>(x);
+        break;
+      case ie::kMaximumTTL:
+        if (needU()) out.maxTtl = static_cast<uint8_t>(x);
+        break;
+      case ie::kSourceMacAddress:
+        mac(out.srcMac);
+        break;
+      case ie::kDestinationMacAddress:
+        mac(out.dstMac);
+        break;
+      case ie::kVlanId:
+        if (needU()) out.key.vlan = static_cast<uint16_t>(x & 0x0fff);
+        break;
       case ie::kFlowEndReason:
         if (needU()) out.endReason = static_cast<core::FlowEndReason>(x);
         break;
-      case ie::kIcmpTypeCodeIPv4: case ie::kIcmpTypeCodeIPv6:
+      case ie::kIcmpTypeCodeIPv4:
+      case ie::kIcmpTypeCodeIPv6:
         if (needU()) {
           icmp = static_cast<uint16_t>(x);
           haveIcmp = true;
         }
         break;
-      case ie::kIcmpTypeIPv4: case ie::kIcmpTypeIPv6:
+      case ie::kIcmpTypeIPv4:
+      case ie::kIcmpTypeIPv6:
         if (needU()) {
           icmp = static_cast<uint16_t>((icmp & 0x00ff) | ((x & 0xff) << 8));
           haveIcmp = true;
         }
         break;
-      case ie::kIcmpCodeIPv4: case ie::kIcmpCodeIPv6:
+      case ie::kIcmpCodeIPv4:
+      case ie::kIcmpCodeIPv6:
         if (needU()) {
           icmp = static_cast<uint16_t>((icmp & 0xff00) | (x & 0xff));
           haveIcmp = true;
         }
         break;
-      case ie::kPostNATSourceIPv4Address: addr(out.postNatSrc, 4); break;
-      case ie::kPostNATDestinationIPv4Address: addr(out.postNatDst, 4); break;
-      case ie::kPostNATSourceIPv6Address: addr(out.postNatSrc, 16); break;
-      case ie::kPostNATDestinationIPv6Address: addr(out.postNatDst, 16); break;
+      case ie::kPostNATSourceIPv4Address:
+        addr(out.postNatSrc, 4);
+        break;
+      case ie::kPostNATDestinationIPv4Address:
+        addr(out.postNatDst, 4);
+        break;
+      case ie::kPostNATSourceIPv6Address:
+        addr(out.postNatSrc, 16);
+        break;
+      case ie::kPostNATDestinationIPv6Address:
+        addr(out.postNatDst, 16);
+        break;
       case ie::kPostNAPTSourceTransportPort:
         if (needU()) out.postNatSrcPort = static_cast<uint16_t>(x);
         break;
       case ie::kPostNAPTDestinationTransportPort:
         if (needU()) out.postNatDstPort = static_cast<uint16_t>(x);
         break;
-      case ie::kNatEvent: if (needU()) out.natEvent = static_cast<core::NatEvent>(x); break;
-      case ie::kSamplingInterval: case ie::kSamplingPacketInterval:
+      case ie::kNatEvent:
+        if (needU()) out.natEvent = static_cast<core::NatEvent>(x);
+        break;
+      case ie::kSamplingInterval:
+      case ie::kSamplingPacketInterval:
         if (needU()) out.samplingInterval = static_cast<uint32_t>(x);
         break;
-      case ie::kExporterIPv4Address: addr(out.exporter, 4); break;
-      case ie::kExporterIPv6Address: addr(out.exporter, 16); break;
+      case ie::kExporterIPv4Address:
+        addr(out.exporter, 4);
+        break;
+      case ie::kExporterIPv6Address:
+        addr(out.exporter, 16);
+        break;
       case ie::kObservationDomainId:
         if (needU()) out.observationDomain = static_cast<uint32_t>(x);
         break;
@@ -365,8 +487,10 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
       case ie::kFlowEndMilliseconds:
         if (needU()) out.end = Timestamp::FromMillis(ClampMillis(x, clamped));
         break;
-      case ie::kFlowStartMicroseconds: case ie::kFlowEndMicroseconds:
-      case ie::kFlowStartNanoseconds: case ie::kFlowEndNanoseconds: {
+      case ie::kFlowStartMicroseconds:
+      case ie::kFlowEndMicroseconds:
+      case ie::kFlowStartNanoseconds:
+      case ie::kFlowEndNanoseconds: {
         if (n != 8) {
           count("flow.bad_length");
           break;

@@ -51,9 +51,9 @@ bool RecordFieldIterator::Next(const FieldSpec*& spec, core::ByteReader& value) 
   }
   if (!m_reader.Sub(len, value)) {
     m_failed = true;
-    m_error = m_reader.Need(len, ("field " + std::to_string(m_index) + " (element " +
-                                  std::to_string(f.id) + ")")
-                                     .c_str());
+    m_error = m_reader.Need(
+        len,
+        ("field " + std::to_string(m_index) + " (element " + std::to_string(f.id) + ")").c_str());
     return false;
   }
   spec = &f;

@@ -21,8 +21,8 @@ std::filesystem::path g_root;
 void Put(const std::string& dir, const std::string& name, const Bytes& b) {
   auto d = g_root / dir;
   std::filesystem::create_directories(d);
-  std::ofstream(d / name, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                                  static_cast<std::streamsize>(b.size()));
+  std::ofstream(d / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 core::FlowRecord Flow(std::mt19937& rng, bool v6) {
@@ -115,9 +115,8 @@ void V9() {
   Put("v9", "bad-count", Framed({first}));
   Put("v9", "truncated", Framed({Bytes(pkts.front().begin(), pkts.front().begin() + 30)}));
   // A template whose fields all have length 0, then data for it.
-  Bytes zero = {0, 9, 0, 2, 0, 0, 0, 1, 0x65, 0x53, 0xf1, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-                0, 0, 0, 12, 1, 0, 0, 2, 0, 1, 0, 0, 0, 2, 0, 0,
-                1, 0, 0, 8, 0, 0, 0, 0};
+  Bytes zero = {0, 9,  0, 2, 0, 0, 0, 1, 0x65, 0x53, 0xf1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+                0, 12, 1, 0, 0, 2, 0, 1, 0,    0,    0,    2, 0, 0, 1, 0, 0, 8, 0, 0, 0, 0};
   // fix the template flowset length: 4 + 4 + 8 = 16
   zero[23] = 16;
   Put("v9", "zero-length-template", Framed({zero}));
@@ -171,9 +170,9 @@ void Ipfix() {
   Put("ipfix", "truncated-tail", cut);
   // RFC 7011 Appendix A.2 template and data set.
   Put("ipfix", "rfc7011-a2",
-      IpfixMessage(0, {0, 2, 0, 28, 1, 0, 0, 5, 0, 8, 0, 4, 0, 12, 0, 4, 0, 15, 0, 4, 0, 2, 0, 4,
-                       0, 1, 0, 4, 1, 0, 0, 24, 192, 0, 2, 12, 192, 0, 2, 254, 192, 0, 2, 1, 0,
-                       0, 0x13, 0x91, 0, 0x51, 0x8c, 0x81}));
+      IpfixMessage(0, {0,   2, 0, 28,  1,   0, 0, 5, 0, 8, 0,    4,    0, 12,   0,    4,   0, 15,
+                       0,   4, 0, 2,   0,   4, 0, 1, 0, 4, 1,    0,    0, 24,   192,  0,   2, 12,
+                       192, 0, 2, 254, 192, 0, 2, 1, 0, 0, 0x13, 0x91, 0, 0x51, 0x8c, 0x81}));
   // Every field length 0, then a data set for it (the nfcapd endless-loop input).
   Put("ipfix", "zero-length-template",
       IpfixMessage(1, {0, 2, 0, 16, 1, 0, 0, 2, 0, 1, 0, 0, 0, 2, 0, 0, 1, 0, 0, 8, 0, 0, 0, 0}));

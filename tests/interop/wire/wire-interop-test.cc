@@ -1,6 +1,7 @@
 // Interop: IPFIX and NetFlow v9 messages from our writers, as UDP packets in a pcap
 // (dst port 4739 / 2055) and as an RFC 5655 file, decoded by tshark with no malformed frame
 // or expert error and the same records and field values; ipfixDump reads our file too.
+#include <gtest/gtest.h>
 #include <pcap/pcap.h>
 #include <sys/wait.h>
 
@@ -11,8 +12,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "vantage/wire/ipfix/file.h"
 #include "vantage/wire/ipfix/message-writer.h"
@@ -139,9 +138,9 @@ std::vector<core::FlowRecord> Flows(size_t n) {
 // Per-record rows "src dst pkts octets sport dport proto" from tshark's comma-joined fields.
 std::vector<std::string> TsharkRecords(const std::string& pcapOrFile, const std::string& extra) {
   std::string out = RunCommand("tshark -n -r '" + pcapOrFile + "' " + extra +
-                        " -T fields -E separator=/t -e cflow.srcaddr -e cflow.dstaddr"
-                        " -e cflow.packets -e cflow.octets -e cflow.srcport -e cflow.dstport"
-                        " -e cflow.protocol");
+                               " -T fields -E separator=/t -e cflow.srcaddr -e cflow.dstaddr"
+                               " -e cflow.packets -e cflow.octets -e cflow.srcport -e cflow.dstport"
+                               " -e cflow.protocol");
   std::vector<std::string> rows;
   for (const auto& line : Split(out, '\n')) {
     auto cols = Split(line, '\t');
@@ -170,8 +169,8 @@ std::vector<std::string> Expected(const std::vector<core::FlowRecord>& flows) {
 
 std::string Problems(const std::string& file, const std::string& extra = "") {
   return RunCommand("tshark -n -r '" + file + "' " + extra +
-             " -Y '_ws.malformed || _ws.expert.severity >= error' -T fields -e frame.number"
-             " -e _ws.expert.message");
+                    " -Y '_ws.malformed || _ws.expert.severity >= error' -T fields -e frame.number"
+                    " -e _ws.expert.message");
 }
 
 class WireInteropTest : public ::testing::Test {
@@ -229,8 +228,8 @@ TEST_F(WireInteropTest, IpfixBiflowIpv6AndPaddingDecodeInTshark) {
   WritePcap(pcap, msgs, 4739);
   EXPECT_EQ(Problems(pcap), "");
   std::string out = RunCommand("tshark -n -r '" + pcap +
-                        "' -T fields -E separator=/t -e cflow.srcaddrv6 -e cflow.packets"
-                        " -e cflow.octets");
+                               "' -T fields -E separator=/t -e cflow.srcaddrv6 -e cflow.packets"
+                               " -e cflow.octets");
   EXPECT_EQ(out, "2001:db8::1\t10,8\t1000,4000\n");  // forward, then reverse counters
 }
 

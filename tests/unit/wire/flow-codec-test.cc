@@ -1,8 +1,9 @@
 // FlowRecord <-> IE mapping: every time form, reduced-size encoding, ICMP, biflow, errors.
+#include "vantage/wire/flow-codec.h"
+
 #include <gtest/gtest.h>
 
 #include "test-util.h"
-#include "vantage/wire/flow-codec.h"
 
 namespace vantage::wire {
 namespace {
@@ -24,10 +25,10 @@ FlowRecord Decode(const Template& t, const std::vector<uint8_t>& bytes, const Ti
 TEST(FlowCodecTest, DefaultTemplateCarriesTheSevenKeyFields) {
   Template t = MakeFlowTemplate(300, {});
   EXPECT_EQ(t.id, 300);
-  for (uint16_t id : {ie::kSourceIPv4Address, ie::kDestinationIPv4Address,
-                      ie::kSourceTransportPort, ie::kDestinationTransportPort,
-                      ie::kProtocolIdentifier, ie::kIpClassOfService, ie::kIngressInterface,
-                      ie::kPacketDeltaCount, ie::kOctetDeltaCount, ie::kFlowStartMilliseconds}) {
+  for (uint16_t id : {ie::kSourceIPv4Address, ie::kDestinationIPv4Address, ie::kSourceTransportPort,
+                      ie::kDestinationTransportPort, ie::kProtocolIdentifier, ie::kIpClassOfService,
+                      ie::kIngressInterface, ie::kPacketDeltaCount, ie::kOctetDeltaCount,
+                      ie::kFlowStartMilliseconds}) {
     EXPECT_GE(t.FindField(id), 0) << id;
   }
   EXPECT_FALSE(t.HasVariableLength());
@@ -84,7 +85,8 @@ TEST(FlowCodecTest, EncodeDecodeKeepsEveryField) {
 
 TEST(FlowCodecTest, ReducedSizeEncodingIsAccepted) {
   // RFC 7011 section 6.2: octetDeltaCount in 4 bytes, packetDeltaCount in 2.
-  Template t{256, {{ie::kOctetDeltaCount, 4}, {ie::kPacketDeltaCount, 2}, {ie::kTcpControlBits, 1}}};
+  Template t{256,
+             {{ie::kOctetDeltaCount, 4}, {ie::kPacketDeltaCount, 2}, {ie::kTcpControlBits, 1}}};
   auto r = Decode(t, test::Hex("00 01 00 00  00 05  12"), {});
   EXPECT_EQ(r.octets, 65536u);
   EXPECT_EQ(r.packets, 5u);
@@ -201,7 +203,8 @@ TEST(FlowCodecTest, BiflowUsesReversePen) {
 }
 
 TEST(FlowCodecTest, UnknownAndMalformedFieldsAreCountedNotFatal) {
-  Template t{256, {{999, 2, 12345}, {ie::kSourceIPv4Address, 3}, {40000, 1}, {ie::kPacketDeltaCount, 8}}};
+  Template t{
+      256, {{999, 2, 12345}, {ie::kSourceIPv4Address, 3}, {40000, 1}, {ie::kPacketDeltaCount, 8}}};
   core::AnomalyCounters a;
   auto r = Decode(t, test::Hex("ffff 0a0000 00  0000000000000009"), {}, &a);
   EXPECT_EQ(r.packets, 9u);
@@ -224,8 +227,12 @@ TEST(FlowCodecTest, TruncatedRecordNamesOffset) {
 }
 
 TEST(FlowCodecTest, GenericRecordRoundTripWithVariableLength) {
-  Template t{300, {{ie::kObservationDomainId, 4}, {ie::kExportedMessageTotalCount, 8},
-                   {ie::kPaddingOctets, kVariableLength}, {1000, kVariableLength, 6871}}, 1};
+  Template t{300,
+             {{ie::kObservationDomainId, 4},
+              {ie::kExportedMessageTotalCount, 8},
+              {ie::kPaddingOctets, kVariableLength},
+              {1000, kVariableLength, 6871}},
+             1};
   std::vector<OptionValue> v(4);
   v[0].value = 7;
   v[1].value = 123456789012345;

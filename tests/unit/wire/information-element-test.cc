@@ -1,12 +1,12 @@
 // The IE registry against IANA (python3-ipfix's iana.iespec and rfc5103.iespec).
+#include "vantage/wire/information-element.h"
+
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
 #include <regex>
 #include <string>
-
-#include <gtest/gtest.h>
-
-#include "vantage/wire/information-element.h"
 
 namespace vantage::wire {
 namespace {
@@ -38,29 +38,52 @@ std::map<std::pair<uint32_t, uint16_t>, SpecEntry> LoadSpec(const char* path) {
 
 const char* TypeName(IeType t) {
   switch (t) {
-    case IeType::kOctetArray: return "octetArray";
-    case IeType::kUnsigned8: return "unsigned8";
-    case IeType::kUnsigned16: return "unsigned16";
-    case IeType::kUnsigned32: return "unsigned32";
-    case IeType::kUnsigned64: return "unsigned64";
-    case IeType::kSigned8: return "signed8";
-    case IeType::kSigned16: return "signed16";
-    case IeType::kSigned32: return "signed32";
-    case IeType::kSigned64: return "signed64";
-    case IeType::kFloat32: return "float32";
-    case IeType::kFloat64: return "float64";
-    case IeType::kBoolean: return "boolean";
-    case IeType::kMacAddress: return "macAddress";
-    case IeType::kString: return "string";
-    case IeType::kDateTimeSeconds: return "dateTimeSeconds";
-    case IeType::kDateTimeMilliseconds: return "dateTimeMilliseconds";
-    case IeType::kDateTimeMicroseconds: return "dateTimeMicroseconds";
-    case IeType::kDateTimeNanoseconds: return "dateTimeNanoseconds";
-    case IeType::kIpv4Address: return "ipv4Address";
-    case IeType::kIpv6Address: return "ipv6Address";
-    case IeType::kBasicList: return "basicList";
-    case IeType::kSubTemplateList: return "subTemplateList";
-    case IeType::kSubTemplateMultiList: return "subTemplateMultiList";
+    case IeType::kOctetArray:
+      return "octetArray";
+    case IeType::kUnsigned8:
+      return "unsigned8";
+    case IeType::kUnsigned16:
+      return "unsigned16";
+    case IeType::kUnsigned32:
+      return "unsigned32";
+    case IeType::kUnsigned64:
+      return "unsigned64";
+    case IeType::kSigned8:
+      return "signed8";
+    case IeType::kSigned16:
+      return "signed16";
+    case IeType::kSigned32:
+      return "signed32";
+    case IeType::kSigned64:
+      return "signed64";
+    case IeType::kFloat32:
+      return "float32";
+    case IeType::kFloat64:
+      return "float64";
+    case IeType::kBoolean:
+      return "boolean";
+    case IeType::kMacAddress:
+      return "macAddress";
+    case IeType::kString:
+      return "string";
+    case IeType::kDateTimeSeconds:
+      return "dateTimeSeconds";
+    case IeType::kDateTimeMilliseconds:
+      return "dateTimeMilliseconds";
+    case IeType::kDateTimeMicroseconds:
+      return "dateTimeMicroseconds";
+    case IeType::kDateTimeNanoseconds:
+      return "dateTimeNanoseconds";
+    case IeType::kIpv4Address:
+      return "ipv4Address";
+    case IeType::kIpv6Address:
+      return "ipv6Address";
+    case IeType::kBasicList:
+      return "basicList";
+    case IeType::kSubTemplateList:
+      return "subTemplateList";
+    case IeType::kSubTemplateMultiList:
+      return "subTemplateMultiList";
   }
   return "?";
 }
@@ -101,10 +124,10 @@ TEST(InformationElementTest, ReversibleElementsMatchRfc5103) {
 
 TEST(InformationElementTest, HoldsTheElementsTheIssueNames) {
   const uint16_t required[] = {
-      1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 21, 22, 27, 28, 32, 34, 35, 36,
-      37, 40, 41, 42, 52, 53, 56, 58, 62, 80, 85, 86, 130, 131, 136, 139, 149, 150, 151, 152,
-      153, 154, 155, 156, 157, 160, 164, 166, 167, 176, 177, 178, 179, 225, 226, 227, 228, 230,
-      281, 282, 304, 305, 306, 311, 318, 319};
+      1,   2,   4,   5,   6,   7,   8,   9,   10,  11,  12,  13,  14,  15,  16,  17,  21,  22,
+      27,  28,  32,  34,  35,  36,  37,  40,  41,  42,  52,  53,  56,  58,  62,  80,  85,  86,
+      130, 131, 136, 139, 149, 150, 151, 152, 153, 154, 155, 156, 157, 160, 164, 166, 167, 176,
+      177, 178, 179, 225, 226, 227, 228, 230, 281, 282, 304, 305, 306, 311, 318, 319};
   for (uint16_t id : required) EXPECT_NE(FindInformationElement(0, id), nullptr) << id;
   for (uint16_t id : {1, 2, 85, 86, 6, 152, 153}) {
     EXPECT_NE(FindInformationElement(kReversePen, id), nullptr) << id;

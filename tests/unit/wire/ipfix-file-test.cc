@@ -1,9 +1,9 @@
 // IPFIX files (RFC 5655): write, read back, and report a broken tail with its offset.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "test-util.h"
 #include "vantage/wire/ipfix/file.h"

@@ -112,8 +112,9 @@ TEST(IpfixSessionTest, VariableLengthCapIsEnforced) {
 TEST(IpfixSessionTest, EnterpriseFieldsKeepTheirNumber) {
   Session s;
   RecordingHandler h;
-  auto msg = Message(1, 0, "0002 0014 0100 0002 8001 0008 00007279 0002 0004"
-                           "0100 0010 0000000000000007 00000009");
+  auto msg = Message(1, 0,
+                     "0002 0014 0100 0002 8001 0008 00007279 0002 0004"
+                     "0100 0010 0000000000000007 00000009");
   ASSERT_TRUE(s.Decode(ByteReader(msg), h));
   const Template* t = s.FindTemplate(1, 256);
   ASSERT_NE(t, nullptr);
@@ -126,7 +127,8 @@ TEST(IpfixSessionTest, EnterpriseFieldsKeepTheirNumber) {
 TEST(IpfixSessionTest, WithdrawalOfOneAndOfAllTemplates) {
   Session s;
   RecordingHandler h;
-  auto m1 = Message(1, 0, "0002 001c 0100 0001 0001 0008  0101 0001 0002 0008  0102 0001 0004 0001");
+  auto m1 =
+      Message(1, 0, "0002 001c 0100 0001 0001 0008  0101 0001 0002 0008  0102 0001 0004 0001");
   ASSERT_TRUE(s.Decode(ByteReader(m1), h));
   EXPECT_EQ(s.TemplateCount(), 3u);
   auto m2 = Message(1, 0, "0002 0008 0100 0000");
@@ -163,8 +165,9 @@ TEST(IpfixSessionTest, TemplateLimitsAreEnforcedAndCounted) {
   auto other = Message(2, 0, "0002 000c 0100 0001 0001 0004");
   EXPECT_TRUE(s.Decode(ByteReader(other), h));
   // Too many fields: refused, counted, and the set goes on.
-  auto wide = Message(3, 0, "0002 0020 0100 0004 0001 0008 0002 0008 0004 0001 0005 0001"
-                            "0101 0001 0001 0008");
+  auto wide = Message(3, 0,
+                      "0002 0020 0100 0004 0001 0008 0002 0008 0004 0001 0005 0001"
+                      "0101 0001 0001 0008");
   st = s.Decode(ByteReader(wide), h);
   ASSERT_FALSE(st);
   EXPECT_EQ(s.Anomalies().Get("ipfix.template_too_many_fields"), 1u);
@@ -322,8 +325,11 @@ TEST(IpfixWriterTest, PaddedSetsAreMultiplesOfFourAndDecode) {
 TEST(IpfixWriterTest, WithdrawalAndOptionsReachTheReader) {
   std::vector<std::vector<uint8_t>> msgs;
   MessageWriter w({}, [&](std::vector<uint8_t> m) { msgs.push_back(std::move(m)); });
-  Template opts{400, {{ie::kObservationDomainId, 4}, {ie::kSystemInitTimeMilliseconds, 8},
-                      {ie::kExportedFlowRecordTotalCount, 8}}, 1};
+  Template opts{400,
+                {{ie::kObservationDomainId, 4},
+                 {ie::kSystemInitTimeMilliseconds, 8},
+                 {ie::kExportedFlowRecordTotalCount, 8}},
+                1};
   ASSERT_TRUE(w.AddTemplate(opts));
   ASSERT_TRUE(w.AddTemplate(MakeFlowTemplate(256, {})));
   std::vector<OptionValue> v(3);

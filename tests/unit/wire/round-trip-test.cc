@@ -110,8 +110,8 @@ TEST(RoundTripTest, FlowCodecSysUpTimeWithInitTime) {
   ctx.systemInitTimeMs = int64_t{kExportTime} * 1000 - 1000000;
   for (int i = 0; i < 200; ++i) {
     auto r = Record(rng, o);
-    r.start = core::Timestamp::FromMillis(ctx.systemInitTimeMs +
-                                          std::uniform_int_distribution<int64_t>(0, 4000000000)(rng));
+    r.start = core::Timestamp::FromMillis(
+        ctx.systemInitTimeMs + std::uniform_int_distribution<int64_t>(0, 4000000000)(rng));
     r.end = r.start;
     std::vector<uint8_t> b;
     core::ByteWriter w(b);

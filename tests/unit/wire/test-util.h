@@ -32,8 +32,10 @@ class RecordingHandler : public MessageHandler {
     ctx.sysUpTimeMs = info.sysUpTimeMs;
     core::FlowRecord r;
     auto st = DecodeFlowRecord(tmpl, record, ctx, r, &anomalies);
-    if (st) flows.push_back(r);
-    else errors.push_back(st.GetError().ToString());
+    if (st)
+      flows.push_back(r);
+    else
+      errors.push_back(st.GetError().ToString());
   }
   void OnMissingTemplate(const MessageInfo&, uint16_t setId, core::ByteReader) override {
     missing.push_back(setId);
@@ -55,10 +57,14 @@ inline std::vector<uint8_t> Hex(const std::string& text) {
   int hi = -1;
   for (char c : text) {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else continue;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      continue;
     if (hi < 0) {
       hi = v;
     } else {
@@ -102,7 +108,8 @@ inline core::FlowRecord RandomRecord(std::mt19937_64& rng, const FlowTemplateOpt
   r.tcpFlags = r.key.protocol == 6 ? static_cast<uint8_t>(u(255)) : 0;
   r.packets = u(~0ULL);
   r.octets = u(~0ULL);
-  // 2001..2035 (NTP-format times wrap in 2036), with nanoseconds when the template carries them, else milliseconds.
+  // 2001..2035 (NTP-format times wrap in 2036), with nanoseconds when the template carries them,
+  // else milliseconds.
   const int64_t base = 978307200LL * 1000000000LL;
   int64_t start = base + static_cast<int64_t>(u(1000000000ULL)) * 1000000000LL +
                   static_cast<int64_t>(u(999999999));

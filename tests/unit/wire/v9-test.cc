@@ -104,8 +104,9 @@ TEST(V9SessionTest, BadInputIsCountedWithOffsets) {
   EXPECT_EQ(st.GetError().offset, 20u);
   EXPECT_EQ(s.Anomalies().Get("v9.set_too_long"), 1u);
   // empty template and all-zero-length template: refused and counted
-  st = s.Decode(ByteReader(Packet(2, 1, "0000 0014 0100 0000 0101 0002 0001 0000 0002 0000"
-                                        "0101 0008 00000000")),
+  st = s.Decode(ByteReader(Packet(2, 1,
+                                  "0000 0014 0100 0000 0101 0002 0001 0000 0002 0000"
+                                  "0101 0008 00000000")),
                 h);
   ASSERT_FALSE(st);
   EXPECT_EQ(s.Anomalies().Get("v9.empty_template"), 1u);
@@ -120,7 +121,8 @@ TEST(V9SessionTest, BadInputIsCountedWithOffsets) {
   DecoderLimits limits;
   limits.maxTemplatesPerDomain = 1;
   Session small(limits);
-  st = small.Decode(ByteReader(Packet(2, 1, "0000 0014 0100 0001 0001 0004 0101 0001 0001 0004")), h);
+  st = small.Decode(ByteReader(Packet(2, 1, "0000 0014 0100 0001 0001 0004 0101 0001 0001 0004")),
+                    h);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.GetError().code, core::ErrorCode::kLimit);
   EXPECT_EQ(small.Anomalies().Get("v9.template_limit"), 1u);
@@ -179,8 +181,7 @@ TEST(V9WriterTest, RefusesWhatV9CannotCarry) {
   MessageWriter w({}, [](std::vector<uint8_t>) {});
   FlowTemplateOptions o;
   o.biflow = true;
-  EXPECT_EQ(w.AddTemplate(MakeFlowTemplate(256, o)).GetError().code,
-            core::ErrorCode::kUnsupported);
+  EXPECT_EQ(w.AddTemplate(MakeFlowTemplate(256, o)).GetError().code, core::ErrorCode::kUnsupported);
   EXPECT_FALSE(w.AddTemplate(Template{256, {{ie::kPaddingOctets, kVariableLength}}}));
   EXPECT_FALSE(w.AddTemplate(Template{255, {{1, 4}}}));
   EXPECT_EQ(w.AddFlowRecord(256, {}).GetError().code, core::ErrorCode::kNotFound);

@@ -8,7 +8,9 @@
 
 namespace vantage::wire::ipfix {
 
-FileWriter::~FileWriter() { (void)Close(); }
+FileWriter::~FileWriter() {
+  (void)Close();
+}
 
 core::Status FileWriter::Open(const std::string& path) {
   (void)Close();
@@ -27,9 +29,10 @@ core::Status FileWriter::Write(const std::vector<uint8_t>& message) {
   if (m_file == nullptr) {
     return core::MakeError(core::ErrorCode::kIo, "IPFIX file writer is not open");
   }
-  if (!message.empty() && std::fwrite(message.data(), 1, message.size(), m_file) != message.size()) {
-    return core::MakeError(core::ErrorCode::kIo, "write to " + m_path + " failed: " +
-                                                     std::strerror(errno));
+  if (!message.empty() &&
+      std::fwrite(message.data(), 1, message.size(), m_file) != message.size()) {
+    return core::MakeError(core::ErrorCode::kIo,
+                           "write to " + m_path + " failed: " + std::strerror(errno));
   }
   m_bytes += message.size();
   ++m_messages;

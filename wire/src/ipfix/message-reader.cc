@@ -15,7 +15,9 @@ using core::ByteReader;
 using core::ErrorCode;
 using core::MakeError;
 
-std::string Str(size_t v) { return std::to_string(v); }
+std::string Str(size_t v) {
+  return std::to_string(v);
+}
 
 }  // namespace
 
@@ -48,7 +50,9 @@ core::Result<uint16_t> PeekMessageLength(ByteReader stream) {
   return length;
 }
 
-void Session::ClearTemplates() { m_templates.clear(); }
+void Session::ClearTemplates() {
+  m_templates.clear();
+}
 
 const Template* Session::FindTemplate(uint32_t domain, uint16_t id) const {
   auto it = m_templates.find({domain, id});
@@ -93,11 +97,10 @@ core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
     (void)msg.ReadU16(setId);
     (void)msg.ReadU16(setLength);
     if (setLength < 4) {
-      fail("ipfix.bad_set_length",
-           MakeError(ErrorCode::kInvalid,
-                     "set " + Str(setId) + " length " + Str(setLength) +
-                         " is below 4 at offset " + Str(setOffset),
-                     setOffset));
+      fail("ipfix.bad_set_length", MakeError(ErrorCode::kInvalid,
+                                             "set " + Str(setId) + " length " + Str(setLength) +
+                                                 " is below 4 at offset " + Str(setOffset),
+                                             setOffset));
       break;  // the rest of the message cannot be delimited
     }
     ByteReader body;
@@ -132,10 +135,10 @@ core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
     if (minLength == 0) {
       // Unreachable through DecodeTemplateSet, kept so no template can make this loop spin.
       fail("ipfix.zero_length_template",
-           MakeError(ErrorCode::kInvalid,
-                     "template " + Str(setId) + " has records of length 0 at offset " +
-                         Str(setOffset),
-                     setOffset));
+           MakeError(
+               ErrorCode::kInvalid,
+               "template " + Str(setId) + " has records of length 0 at offset " + Str(setOffset),
+               setOffset));
       continue;
     }
     // Copy: a handler may not change templates, but keep the record walk independent of the map.
@@ -154,9 +157,9 @@ core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
         if (!it.Failed() && longest > m_limits.maxVariableLength) {
           fail("ipfix.variable_length_limit",
                MakeError(ErrorCode::kLimit,
-                         "data set " + Str(setId) + ": variable-length field of " +
-                             Str(longest) + " bytes, limit " + Str(m_limits.maxVariableLength) +
-                             " at offset " + Str(body.Offset()),
+                         "data set " + Str(setId) + ": variable-length field of " + Str(longest) +
+                             " bytes, limit " + Str(m_limits.maxVariableLength) + " at offset " +
+                             Str(body.Offset()),
                          body.Offset()));
           break;
         }
@@ -207,11 +210,10 @@ core::Status Session::DecodeTemplateSet(const MessageInfo& info, uint16_t setId,
         }
         handler.OnTemplateWithdrawn(info, templateId);
       } else if (templateId < 256) {
-        fail("ipfix.bad_template_id",
-             MakeError(ErrorCode::kInvalid,
-                       "withdrawal of template id " + Str(templateId) + " at offset " +
-                           Str(recOffset),
-                       recOffset));
+        fail("ipfix.bad_template_id", MakeError(ErrorCode::kInvalid,
+                                                "withdrawal of template id " + Str(templateId) +
+                                                    " at offset " + Str(recOffset),
+                                                recOffset));
       } else {
         if (m_templates.erase({info.observationDomain, templateId}) == 0) {
           m_anomalies.Count("ipfix.withdraw_unknown_template");
@@ -236,18 +238,18 @@ core::Status Session::DecodeTemplateSet(const MessageInfo& info, uint16_t setId,
     for (uint16_t i = 0; i < fieldCount; ++i) {
       FieldSpec f;
       if (!body.ReadU16(f.id) || !body.ReadU16(f.length)) {
-        fail("ipfix.truncated_template",
-             body.Need(4, ("template " + Str(templateId) + " field " + Str(i) + " of " +
-                           Str(fieldCount)).c_str()));
+        fail("ipfix.truncated_template", body.Need(4, ("template " + Str(templateId) + " field " +
+                                                       Str(i) + " of " + Str(fieldCount))
+                                                          .c_str()));
         truncated = true;
         break;
       }
       if (f.id & 0x8000) {
         f.id &= 0x7fff;
         if (!body.ReadU32(f.enterprise)) {
-          fail("ipfix.truncated_template",
-               body.Need(4, ("template " + Str(templateId) + " field " + Str(i) +
-                             " enterprise number").c_str()));
+          fail("ipfix.truncated_template", body.Need(4, ("template " + Str(templateId) + " field " +
+                                                         Str(i) + " enterprise number")
+                                                            .c_str()));
           truncated = true;
           break;
         }
@@ -258,17 +260,15 @@ core::Status Session::DecodeTemplateSet(const MessageInfo& info, uint16_t setId,
     if (templateId < 256) {
       fail("ipfix.bad_template_id",
            MakeError(ErrorCode::kInvalid,
-                     "template id " + Str(templateId) + " is below 256 at offset " +
-                         Str(recOffset),
+                     "template id " + Str(templateId) + " is below 256 at offset " + Str(recOffset),
                      recOffset));
       continue;
     }
     if (tooMany) {
       fail("ipfix.template_too_many_fields",
            MakeError(ErrorCode::kLimit,
-                     "template " + Str(templateId) + " has " + Str(fieldCount) +
-                         " fields, limit " + Str(m_limits.maxFieldsPerTemplate) + " at offset " +
-                         Str(recOffset),
+                     "template " + Str(templateId) + " has " + Str(fieldCount) + " fields, limit " +
+                         Str(m_limits.maxFieldsPerTemplate) + " at offset " + Str(recOffset),
                      recOffset));
       continue;
     }

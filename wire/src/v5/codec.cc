@@ -8,9 +8,13 @@
 namespace vantage::wire::v5 {
 namespace {
 
-std::string Str(size_t v) { return std::to_string(v); }
+std::string Str(size_t v) {
+  return std::to_string(v);
+}
 
-uint32_t Sat32(uint64_t v) { return v > 0xffffffffULL ? 0xffffffffU : static_cast<uint32_t>(v); }
+uint32_t Sat32(uint64_t v) {
+  return v > 0xffffffffULL ? 0xffffffffU : static_cast<uint32_t>(v);
+}
 
 }  // namespace
 
@@ -32,8 +36,7 @@ core::Result<std::vector<uint8_t>> Encode(const Header& header,
   w.WriteU8(header.engineType);
   w.WriteU8(header.engineId);
   w.WriteU16(header.samplingInterval);
-  const int64_t exportNs =
-      static_cast<int64_t>(header.unixSeconds) * 1000000000 + header.unixNanos;
+  const int64_t exportNs = static_cast<int64_t>(header.unixSeconds) * 1000000000 + header.unixNanos;
   auto upTime = [&](core::Timestamp t) {
     // Milliseconds before the export time, subtracted from the header's sysUpTime.
     // Wrapping arithmetic: an absurd time gives an absurd field, never undefined behaviour.
@@ -90,10 +93,9 @@ core::Status Decode(core::ByteReader packet, Header& header, std::vector<core::F
   (void)packet.ReadU16(version);
   if (version != kVersion) {
     count("v5.bad_version");
-    return core::MakeError(core::ErrorCode::kUnsupported,
-                           "NetFlow version: expected 5, found " + Str(version) + " at offset " +
-                               Str(start),
-                           start);
+    return core::MakeError(
+        core::ErrorCode::kUnsupported,
+        "NetFlow version: expected 5, found " + Str(version) + " at offset " + Str(start), start);
   }
   (void)packet.ReadU16(header.count);
   (void)packet.ReadU32(header.sysUpTimeMs);
@@ -105,13 +107,12 @@ core::Status Decode(core::ByteReader packet, Header& header, std::vector<core::F
   (void)packet.ReadU16(header.samplingInterval);
   if (header.count == 0 || header.count > kMaxRecords) {
     count("v5.bad_count");
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           "NetFlow v5 count " + Str(header.count) + " not in 1..30 at offset " +
-                               Str(start + 2),
-                           start + 2);
+    return core::MakeError(
+        core::ErrorCode::kInvalid,
+        "NetFlow v5 count " + Str(header.count) + " not in 1..30 at offset " + Str(start + 2),
+        start + 2);
   }
-  const int64_t exportNs =
-      static_cast<int64_t>(header.unixSeconds) * 1000000000 + header.unixNanos;
+  const int64_t exportNs = static_cast<int64_t>(header.unixSeconds) * 1000000000 + header.unixNanos;
   auto toTime = [&](uint32_t up) {
     // Signed: a time slightly after the header's sysUpTime is not a 49-day wrap.
     const int64_t beforeMs = static_cast<int32_t>(header.sysUpTimeMs - up);
@@ -122,8 +123,8 @@ core::Status Decode(core::ByteReader packet, Header& header, std::vector<core::F
     core::ByteReader rec;
     if (!packet.Sub(kRecordLength, rec)) {
       count("v5.truncated");
-      return packet.Need(kRecordLength, ("NetFlow v5 record " + Str(i) + " of " +
-                                         Str(header.count)).c_str());
+      return packet.Need(kRecordLength,
+                         ("NetFlow v5 record " + Str(i) + " of " + Str(header.count)).c_str());
     }
     core::FlowRecord r;
     uint32_t src = 0, dst = 0, nextHop = 0, pkts = 0, octets = 0, first = 0, last = 0;

@@ -13,7 +13,9 @@ using core::ByteReader;
 using core::ErrorCode;
 using core::MakeError;
 
-std::string Str(size_t v) { return std::to_string(v); }
+std::string Str(size_t v) {
+  return std::to_string(v);
+}
 
 bool AllZero(const ByteReader& r) {
   for (size_t i = 0; i < r.Remaining(); ++i) {
@@ -41,10 +43,10 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
   (void)packet.ReadU16(version);
   if (version != kVersion) {
     m_anomalies.Count("v9.bad_version");
-    return MakeError(ErrorCode::kUnsupported,
-                     "NetFlow version: expected 9, found " + Str(version) + " at offset " +
-                         Str(info.offset),
-                     info.offset);
+    return MakeError(
+        ErrorCode::kUnsupported,
+        "NetFlow version: expected 9, found " + Str(version) + " at offset " + Str(info.offset),
+        info.offset);
   }
   (void)packet.ReadU16(info.count);
   (void)packet.ReadU32(info.sysUpTimeMs);
@@ -70,11 +72,10 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
     (void)packet.ReadU16(setLength);
     if (setLength < 4) {
       if (setId == 0 && setLength == 0 && AllZero(packet)) break;  // trailing padding
-      fail("v9.bad_set_length",
-           MakeError(ErrorCode::kInvalid,
-                     "FlowSet " + Str(setId) + " length " + Str(setLength) +
-                         " is below 4 at offset " + Str(setOffset),
-                     setOffset));
+      fail("v9.bad_set_length", MakeError(ErrorCode::kInvalid,
+                                          "FlowSet " + Str(setId) + " length " + Str(setLength) +
+                                              " is below 4 at offset " + Str(setOffset),
+                                          setOffset));
       break;
     }
     ByteReader body;
@@ -104,8 +105,8 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
             fail("v9.bad_options_template",
                  MakeError(ErrorCode::kInvalid,
                            "options template " + Str(templateId) + " scope length " + Str(a) +
-                               " / option length " + Str(b) +
-                               " not multiples of 4 at offset " + Str(recOffset),
+                               " / option length " + Str(b) + " not multiples of 4 at offset " +
+                               Str(recOffset),
                            recOffset));
             break;
           }
@@ -121,9 +122,9 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
         for (size_t i = 0; i < fieldCount; ++i) {
           FieldSpec f;
           if (!body.ReadU16(f.id) || !body.ReadU16(f.length)) {
-            fail("v9.truncated_template",
-                 body.Need(4, ("template " + Str(templateId) + " field " + Str(i) + " of " +
-                               Str(fieldCount)).c_str()));
+            fail("v9.truncated_template", body.Need(4, ("template " + Str(templateId) + " field " +
+                                                        Str(i) + " of " + Str(fieldCount))
+                                                           .c_str()));
             truncated = true;
             break;
           }
@@ -132,10 +133,10 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
         if (truncated) break;
         ++templateRecords;
         auto refuse = [&](const char* anomaly, ErrorCode code, const std::string& why) {
-          fail(anomaly, MakeError(code,
-                                  "template " + Str(templateId) + " " + why + " at offset " +
-                                      Str(recOffset),
-                                  recOffset));
+          fail(anomaly,
+               MakeError(code,
+                         "template " + Str(templateId) + " " + why + " at offset " + Str(recOffset),
+                         recOffset));
         };
         if (templateId < 256) {
           refuse("v9.bad_template_id", ErrorCode::kInvalid, "id is below 256");
@@ -147,8 +148,7 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
         }
         if (tooMany) {
           refuse("v9.template_too_many_fields", ErrorCode::kLimit,
-                 "has " + Str(fieldCount) + " fields, limit " +
-                     Str(m_limits.maxFieldsPerTemplate));
+                 "has " + Str(fieldCount) + " fields, limit " + Str(m_limits.maxFieldsPerTemplate));
           continue;
         }
         if (options && scopeCount == 0) {

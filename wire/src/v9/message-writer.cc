@@ -119,8 +119,8 @@ core::Status MessageWriter::AddTemplate(const Template& tmpl) {
   m_scratch.clear();
   core::ByteWriter w(m_scratch);
   WriteTemplateRecord(tmpl, w);
-  VANTAGE_RETURN_IF_ERROR(AddRecordBytes(
-      tmpl.IsOptions() ? kOptionsTemplateFlowSetId : kTemplateFlowSetId, m_scratch));
+  VANTAGE_RETURN_IF_ERROR(
+      AddRecordBytes(tmpl.IsOptions() ? kOptionsTemplateFlowSetId : kTemplateFlowSetId, m_scratch));
   m_templates[tmpl.id] = tmpl;
   return {};
 }
@@ -130,8 +130,7 @@ void MessageWriter::ResendTemplates() {
     m_scratch.clear();
     core::ByteWriter w(m_scratch);
     WriteTemplateRecord(t, w);
-    (void)AddRecordBytes(t.IsOptions() ? kOptionsTemplateFlowSetId : kTemplateFlowSetId,
-                         m_scratch);
+    (void)AddRecordBytes(t.IsOptions() ? kOptionsTemplateFlowSetId : kTemplateFlowSetId, m_scratch);
   }
 }
 

@@ -19,16 +19,16 @@ namespace vantage::wire {
 
 /// @brief Which optional fields a flow template carries.
 struct FlowTemplateOptions {
-  bool ipv6 = false;          ///< IPv6 addresses instead of IPv4
-  bool biflow = false;        ///< RFC 5103 reverse packet/octet counters
+  bool ipv6 = false;    ///< IPv6 addresses instead of IPv4
+  bool biflow = false;  ///< RFC 5103 reverse packet/octet counters
   bool vlan = false;
   bool macs = false;
-  bool nat = false;           ///< post-NAT address/port IEs 225-228 (281/282 for v6) and natEvent
+  bool nat = false;  ///< post-NAT address/port IEs 225-228 (281/282 for v6) and natEvent
   bool asNumbers = true;
-  bool nanoseconds = false;   ///< flowStart/EndNanoseconds instead of milliseconds
-  bool sysUpTime = false;     ///< NetFlow v9 style flowStart/EndSysUpTime instead of absolute
-  bool sampling = false;      ///< samplingInterval (IE 34 with sysUpTime, else IE 305)
-  bool endReason = true;      ///< flowEndReason (IE 136)
+  bool nanoseconds = false;  ///< flowStart/EndNanoseconds instead of milliseconds
+  bool sysUpTime = false;    ///< NetFlow v9 style flowStart/EndSysUpTime instead of absolute
+  bool sampling = false;     ///< samplingInterval (IE 34 with sysUpTime, else IE 305)
+  bool endReason = true;     ///< flowEndReason (IE 136)
 };
 
 /// @brief The template Vantage exports for flows with these options.
@@ -48,9 +48,8 @@ void EncodeFlowRecord(const Template& tmpl, const core::FlowRecord& r, core::Byt
 
 /// @brief Fills `out` from one data record. Unknown IEs are skipped by length and counted as
 /// "flow.unknown_ie". Errors name the offset.
-core::Status DecodeFlowRecord(const Template& tmpl, core::ByteReader record,
-                              const TimeContext& ctx, core::FlowRecord& out,
-                              core::AnomalyCounters* anomalies = nullptr);
+core::Status DecodeFlowRecord(const Template& tmpl, core::ByteReader record, const TimeContext& ctx,
+                              core::FlowRecord& out, core::AnomalyCounters* anomalies = nullptr);
 
 /// @brief A decoded options-record field: unsigned value when it fits in 8 bytes, raw bytes
 /// otherwise.

@@ -14,10 +14,29 @@ namespace vantage::wire {
 
 /// @brief Abstract data types (RFC 7012 section 3.1).
 enum class IeType : uint8_t {
-  kOctetArray, kUnsigned8, kUnsigned16, kUnsigned32, kUnsigned64, kSigned8, kSigned16,
-  kSigned32, kSigned64, kFloat32, kFloat64, kBoolean, kMacAddress, kString,
-  kDateTimeSeconds, kDateTimeMilliseconds, kDateTimeMicroseconds, kDateTimeNanoseconds,
-  kIpv4Address, kIpv6Address, kBasicList, kSubTemplateList, kSubTemplateMultiList,
+  kOctetArray,
+  kUnsigned8,
+  kUnsigned16,
+  kUnsigned32,
+  kUnsigned64,
+  kSigned8,
+  kSigned16,
+  kSigned32,
+  kSigned64,
+  kFloat32,
+  kFloat64,
+  kBoolean,
+  kMacAddress,
+  kString,
+  kDateTimeSeconds,
+  kDateTimeMilliseconds,
+  kDateTimeMicroseconds,
+  kDateTimeNanoseconds,
+  kIpv4Address,
+  kIpv6Address,
+  kBasicList,
+  kSubTemplateList,
+  kSubTemplateMultiList,
 };
 
 /// Field length meaning "variable length" in a template (RFC 7011 section 7).
@@ -69,8 +88,8 @@ inline constexpr uint16_t kFlowStartSysUpTime = 22;
 inline constexpr uint16_t kSourceIPv6Address = 27;
 inline constexpr uint16_t kDestinationIPv6Address = 28;
 inline constexpr uint16_t kIcmpTypeCodeIPv4 = 32;
-inline constexpr uint16_t kSamplingInterval = 34;      // deprecated, v9 compatible
-inline constexpr uint16_t kSamplingAlgorithm = 35;     // deprecated, v9 compatible
+inline constexpr uint16_t kSamplingInterval = 34;   // deprecated, v9 compatible
+inline constexpr uint16_t kSamplingAlgorithm = 35;  // deprecated, v9 compatible
 inline constexpr uint16_t kFlowActiveTimeout = 36;
 inline constexpr uint16_t kFlowIdleTimeout = 37;
 inline constexpr uint16_t kExportedOctetTotalCount = 40;
