@@ -363,7 +363,17 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
   }
 
   // --- Collector node for live export: behind a management (else core) zone router.
-  if (opt.addCollector) {
+  // A topology node with role "collector" receives live export; otherwise one is added.
+  for (const auto& mn : topo.nodes) {
+    if (opt.addCollector && mn.role == "collector" && mn.kind != model::NodeKind::kHostGroup) {
+      const SimNode* c = FindNode(mn.name);
+      if (c != nullptr && !c->interfaces.empty() && c->interfaces.front().ipInterface != 0) {
+        m_collectorIndex = static_cast<int>(m_nodeIndex[mn.name]);
+        break;
+      }
+    }
+  }
+  if (opt.addCollector && m_collectorIndex < 0) {
     const SimNode* anchor = nullptr;
     for (model::ZoneKind want : {model::ZoneKind::kManagement, model::ZoneKind::kCore,
                                  model::ZoneKind::kDataCentre}) {
@@ -395,7 +405,8 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     const std::string zone = anchor->zone;
     SimNode c;
     c.name = opt.collectorName;
-    c.modelNode = opt.collectorName;
+    while (m_nodeIndex.count(c.name) != 0) c.name += "-sim";
+    c.modelNode = c.name;
     c.kind = model::NodeKind::kServer;
     c.zone = zone;
     c.node = ns3::CreateObject<ns3::Node>();
@@ -422,7 +433,7 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
       ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(addr, ns3::Ipv4Mask(0xfffffffcu)));
       ipv4->SetUp(ifi);
       SimInterface si;
-      si.link = opt.collectorName + "-link";
+      si.link = cn.name + "-link";
       si.device = devs.Get(static_cast<uint32_t>(k));
       si.ipInterface = ifi;
       si.number = ifi;
@@ -479,6 +490,9 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     ns3::Ptr<NatGateway> gw = ns3::CreateObject<NatGateway>();
     gw->Configure(nat, nat.node, inside, out->device, out->address, m_logs.get(),
                   opt.startUnixNs);
+    if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
+      gw->AllowExportTo(c->interfaces.front().address, 4739);
+    }
     gw->SetInner(ipv4->GetRoutingProtocol());
     ipv4->SetRoutingProtocol(gw);
     m_nats.push_back(gw);
@@ -506,7 +520,10 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
 
   // --- The network map for the traffic side.
   for (const auto& n : m_nodes) {
-    if (static_cast<int>(&n - m_nodes.data()) == m_collectorIndex) continue;
+    if (static_cast<int>(&n - m_nodes.data()) == m_collectorIndex &&
+        topo.FindNode(n.name) == nullptr) {
+      continue;  // the collector node added for live export
+    }
     const bool endHost = n.kind == model::NodeKind::kHostGroup ||
                          n.kind == model::NodeKind::kServer ||
                          n.kind == model::NodeKind::kInternet ||

@@ -101,6 +101,7 @@ core::Status WriteManifest(const std::string& dir, const Manifest& m) {
     jp["interface_numbers"] = numbers;
     jp["ipfix"] = "points/" + s.name + ".ipfix";
     if (p.pcap) jp["pcap"] = "points/" + s.name + ".pcap";
+    jp["sampling_rate"] = p.samplingRate;
     jp["flows"] = s.flows;
     jp["packets"] = s.packets;
     jp["octets"] = s.octets;

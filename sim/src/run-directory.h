@@ -30,6 +30,7 @@ struct Manifest {
     std::vector<std::pair<std::string, uint32_t>> interfaceNumbers;  ///< link -> number
     bool pcap = false;
     bool live = false;
+    uint32_t samplingRate = 1;
   };
   std::vector<Point> points;
   uint64_t events = 0;

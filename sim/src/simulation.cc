@@ -107,6 +107,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
       ps.interfaces = c.interfaces;
       ps.capture = options.fullCapture && c.canFullCapture;
       ps.live = live;
+      ps.samplingRate = c.sampledOnly ? std::max<uint32_t>(1, c.samplingRate) : 1;
       points.push_back(std::move(ps));
     }
   }
@@ -214,6 +215,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
     }
     mp.pcap = points[i].capture;
     mp.live = points[i].live;
+    mp.samplingRate = points[i].samplingRate;
     manifest.points.push_back(std::move(mp));
   }
 

@@ -213,6 +213,10 @@ bool NatGateway::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
                                         std::get<2>(b.inside));
       return m_inner->RouteInput(q, nh, idev, ucb, mcb, lcb, ecb);
     }
+    if (l4.protocol == 17 && m_exportPort != 0 && dst == m_exportAddr &&
+        l4.dstPort == m_exportPort) {
+      return m_inner->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+    }
     // Anything else from outside may go on unless it heads for an inside network.
     UnicastForwardCallback guard = [this, ucb](ns3::Ptr<ns3::Ipv4Route> route,
                                               ns3::Ptr<const ns3::Packet> pkt,

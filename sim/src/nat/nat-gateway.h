@@ -33,6 +33,13 @@ class NatGateway : public RoutingWrapper {
                  ns3::Ptr<ns3::NetDevice> outsideDevice, ns3::Ipv4Address publicAddress,
                  SimLogs* logs, int64_t startUnixNs);
 
+  /// @brief Export to the collector (address, UDP port) passes from outside untranslated
+  /// (a management path).
+  void AllowExportTo(ns3::Ipv4Address collector, uint16_t port) {
+    m_exportAddr = collector;
+    m_exportPort = port;
+  }
+
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
                   MulticastForwardCallback mcb, LocalDeliverCallback lcb,
@@ -82,6 +89,8 @@ class NatGateway : public RoutingWrapper {
   std::map<OutsideKey, Binding> m_byOutside;
   std::map<uint8_t, uint32_t> m_nextPort;  ///< next port to try, per protocol
   std::map<HistoryKey, uint16_t> m_history;
+  ns3::Ipv4Address m_exportAddr;
+  uint16_t m_exportPort = 0;
   uint64_t m_created = 0;
   uint64_t m_unsolicited = 0;
   uint64_t m_exhausted = 0;

@@ -269,6 +269,10 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
     }
     exporter::ExporterConfig cfg;
     cfg.observationDomain = domain;
+    if (ps.samplingRate > 1) {
+      cfg.sampling.mode = exporter::SamplingConfig::Mode::kCount;
+      cfg.sampling.interval = ps.samplingRate;
+    }
     pt->ipfixPath = outDir + "/points/" + ps.name + ".ipfix";
     exporter::Destination file;
     file.kind = exporter::Destination::Kind::kFile;

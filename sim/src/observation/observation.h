@@ -38,6 +38,7 @@ struct PointSetup {
   std::vector<std::string> interfaces;  ///< link names (empty = all)
   bool capture = false;                 ///< write points/NAME.pcap
   bool live = false;                    ///< export across the simulated network
+  uint32_t samplingRate = 1;            ///< 1-in-N packet sampling (devices that only sample)
 };
 
 class ObservationPoint;
