@@ -83,8 +83,13 @@ bool ParseRetention(const std::string& text, double& flow, double& full, std::st
 std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& what, bool quiet) {
   if (quiet) return {};
   const bool tty = ::isatty(STDERR_FILENO) != 0;
-  return [what, tty](const sim::Progress& p) {
+  auto lastDecile = std::make_shared<int>(-1);
+  return [what, tty, lastDecile](const sim::Progress& p) {
     double pct = p.simTotalSeconds > 0 ? 100.0 * p.simSeconds / p.simTotalSeconds : 0.0;
+    // Not a terminal (logs, CI): one line per 10%.
+    int decile = static_cast<int>(pct / 10);
+    if (!tty && decile == *lastDecile) return;
+    *lastDecile = decile;
     std::fprintf(stderr, "%s%s: simulated %.0f / %.0f s (%.0f%%), wall %.0f s%s",
                  tty ? "\r" : "", what.c_str(), p.simSeconds, p.simTotalSeconds, pct,
                  p.wallSeconds, tty ? "   " : "\n");
@@ -92,6 +97,12 @@ std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& wha
   };
 }
 #endif
+
+std::string JoinNames(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
 
 int Fail(const std::string& message) {
   std::cerr << "vantage plan: " << message << "\n";
@@ -201,17 +212,32 @@ int Run(const PlanOptions& o) {
   in.compliance = topo->budget.compliance;
 
   // 4. Verification run: only the chosen points observe; flow exporters send live.
-  std::vector<std::string> chosen, live;
+  std::vector<std::string> chosen, live, fileOnly;
   for (size_t i = 0; i < problem.points.size(); ++i) {
     planner::Mode m = in.plan.best.modes[i];
     if (m == planner::Mode::kNone) continue;
     chosen.push_back(problem.points[i].name);
-    if (planner::HasFlow(m)) live.push_back(problem.points[i].name);
+    if (!planner::HasFlow(m)) continue;
+    // Layer-2 switches have no IP stack in the simulation: their exporter writes to file in
+    // the verification run too (a SPAN probe would export from its own address).
+    bool layer2 = false;
+    for (const auto& n : topo->nodes) {
+      if (n.name == problem.points[i].node) layer2 = n.kind == model::NodeKind::kSwitch;
+    }
+    if (layer2) {
+      fileOnly.push_back(problem.points[i].name);
+    } else {
+      live.push_back(problem.points[i].name);
+    }
   }
   if (o.noVerify) {
     in.verification.note = "skipped (--no-verify).";
   } else if (live.empty()) {
-    in.verification.note = "the plan exports no flows.";
+    in.verification.note =
+        fileOnly.empty() ? std::string("the plan exports no flows.")
+                         : "its flow exporters sit on layer-2 switches (" + JoinNames(fileOnly) +
+                               "), which export to file in the simulation: no export traffic "
+                               "crosses the network.";
   } else {
 #ifdef VANTAGE_HAVE_sim
     // A child `vantage simulate` process: ns-3 keeps global state, so each run gets a fresh
@@ -258,6 +284,10 @@ int Run(const PlanOptions& o) {
         in.verification.points.push_back(vp);
       }
       in.verification.lossShare = sent > 0 ? static_cast<double>(lost) / sent : 0.0;
+      if (!fileOnly.empty()) {
+        in.verification.note = "Points on layer-2 switches exported to file only: " +
+                               JoinNames(fileOnly) + ".";
+      }
     }
 #else
     in.verification.note = "this build has no simulator.";

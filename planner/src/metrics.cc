@@ -75,7 +75,7 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
   }
   double total = 0, totalBytes = 0, ns = 0, nsSeen = 0, ew = 0, ewSeen = 0, crit = 0,
          critSeen = 0, critFull = 0, seenW = 0, lostNoLog = 0, lostLog = 0, dupRecords = 0,
-         dupBytes = 0, seenTotal = 0, bytesSeen = 0;
+         dupBytes = 0, seenTotal = 0, bytesSeen = 0, seenCount = 0;
   std::vector<double> behTotal(problem.behaviours.size(), 0.0),
       behSeen(problem.behaviours.size(), 0.0);
   for (size_t f = 0; f < nf; ++f) {
@@ -83,6 +83,7 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
     double w = fi.weight;
     total += w;
     seenTotal += w * seen[f];
+    seenCount += seen[f];
     totalBytes += w * fi.bytes;
     bytesSeen += w * fi.bytes * seen[f];
     (fi.northSouth ? ns : ew) += w;
@@ -106,6 +107,7 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
   }
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   m.flowVisibility = share(seenTotal, total);
+  m.flowVisibilityUnweighted = share(seenCount, static_cast<double>(nf));
   m.byteVisibility = share(bytesSeen, totalBytes);
   m.northSouthVisibility = share(nsSeen, ns);
   m.eastWestVisibility = share(ewSeen, ew);

@@ -187,6 +187,7 @@ std::string RenderPlanJson(const ReportInput& in) {
   json beh = json::object();
   for (const auto& [k, v] : m.behaviourVisibility) beh[k] = v;
   j["metrics"] = {{"flow_visibility", m.flowVisibility},
+                  {"flow_visibility_unweighted", m.flowVisibilityUnweighted},
                   {"byte_visibility", m.byteVisibility},
                   {"north_south_visibility", m.northSouthVisibility},
                   {"east_west_visibility", m.eastWestVisibility},
@@ -320,6 +321,8 @@ std::string RenderMarkdown(const ReportInput& in) {
   for (size_t i = 0; i < prob.points.size(); ++i) o << "- " << ExplainPoint(in, i) << "\n";
   o << "\n## What the plan sees\n\n| metric | value |\n|---|---|\n";
   o << "| flow visibility (share of ground-truth flows) | " << detail::Pct1(m.flowVisibility) << " |\n";
+  o << "| simulated flows seen (unweighted, before host-group scaling) | "
+    << detail::Pct1(m.flowVisibilityUnweighted) << " |\n";
   o << "| byte visibility | " << detail::Pct1(m.byteVisibility) << " |\n";
   o << "| north-south visibility (internet) | " << detail::Pct1(m.northSouthVisibility) << " |\n";
   o << "| east-west visibility (internal) | " << detail::Pct1(m.eastWestVisibility) << " |\n";
@@ -398,6 +401,7 @@ std::string RenderMarkdown(const ReportInput& in) {
       o << "| " << p.name << " | " << p.messages << " | " << p.bytes << " | " << p.received
         << " | " << p.lost << " | " << Fmt("%.3g", p.bitsPerSecond / 1000.0) << " |\n";
     }
+    if (!in.verification.note.empty()) o << "\n" << in.verification.note << "\n";
     o << "\n";
   } else {
     o << "Not run: " << in.verification.note << "\n\n";
@@ -565,7 +569,8 @@ std::string SummaryTable(const ReportInput& in) {
              HasFull(mode) ? FormatBytes(pt.pcapBytesPerDay).c_str() : "-");
   }
   o << "\n";
-  o << "flow visibility " << detail::Pct1(m.flowVisibility) << " (bytes "
+  o << "flow visibility " << detail::Pct1(m.flowVisibility) << " (simulated flows "
+    << detail::Pct1(m.flowVisibilityUnweighted) << ", bytes "
     << detail::Pct1(m.byteVisibility) << "), north-south " << detail::Pct1(m.northSouthVisibility)
     << ", east-west " << detail::Pct1(m.eastWestVisibility) << "\n";
   if (!prob.assets.empty()) {

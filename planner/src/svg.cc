@@ -141,8 +141,10 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
   size_t maxRows = 1;
   for (const auto& c : byColumn) maxRows = std::max(maxRows, c.size());
   double w = left * 2 + colW * static_cast<double>(byColumn.size());
-  double h = top + rowH * static_cast<double>(maxRows) + 110;
   w = std::max(w, 640.0);
+  size_t keyRows = (prob.points.size() + std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260)) - 1) /
+                   std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260));
+  double h = top + rowH * static_cast<double>(maxRows) + 110 + 16.0 * static_cast<double>(keyRows);
   o << SvgOpen(w, h, standalone, "Capture plan map: " + t.name);
   o << Fmt("<text x=\"%.0f\" y=\"22\" font-size=\"16\" font-weight=\"bold\">", left)
     << XmlEscape("Capture plan: " + (t.name.empty() ? std::string("topology") : t.name))
@@ -220,7 +222,23 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
     std::string mode = i < in.plan.best.modes.size() ? ModeName(in.plan.best.modes[i]) : "none";
     o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"%s\" stroke=\"#222\">", x, y,
              detail::ColourHex(PointColour(in, i)))
-      << "<title>" << XmlEscape(pt.name + ": " + mode) << "</title></circle>\n";
+      << "<title>" << XmlEscape(pt.name + ": " + mode) << "</title></circle>";
+    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" "
+             "font-weight=\"bold\" fill=\"#fff\">%zu</text>\n",
+             x, y + 3, i + 1);
+  }
+  // Key: number, point, mode.
+  double keyY = top + rowH * static_cast<double>(maxRows) + 6;
+  const double keyColW = 260;
+  size_t perRow = std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / keyColW));
+  for (size_t i = 0; i < prob.points.size(); ++i) {
+    double kx = left + keyColW * static_cast<double>(i % perRow);
+    double ky = keyY + 16.0 * static_cast<double>(i / perRow);
+    std::string mode = i < in.plan.best.modes.size() ? ModeName(in.plan.best.modes[i]) : "none";
+    o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"%s\">", kx, ky,
+             PointColour(in, i) == "grey" ? "#777" : "#111")
+      << (i + 1) << " " << XmlEscape(prob.points[i].name) << " (" << XmlEscape(prob.points[i].node)
+      << "): " << XmlEscape(mode) << "</text>\n";
   }
   Legend(o, left, h - 60);
   o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#555\">", left, h - 14)
@@ -306,8 +324,14 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
       double v = std::pow(10.0, e);
       if (v >= a.xmin * 0.999 && v <= a.xmax * 1.001) XTick(o, a, v, FormatBytes(v));
     }
-    XTick(o, a, a.xmin, FormatBytes(a.xmin));
-    XTick(o, a, a.xmax, FormatBytes(a.xmax));
+    // End ticks only when no decade tick is close (labels would overlap).
+    for (double end : {a.xmin, a.xmax}) {
+      double nearest = std::pow(10.0, std::round(std::log10(end)));
+      if (std::fabs(a.X(end) - a.X(nearest)) > 45 ||
+          nearest < a.xmin * 0.999 || nearest > a.xmax * 1.001) {
+        XTick(o, a, end, FormatBytes(end));
+      }
+    }
     std::vector<std::pair<double, double>> cov, vis;
     for (const auto& t : in.storageSweep) {
       cov.emplace_back(a.X(t.budget), a.Y(t.objectiveShare));

@@ -14,6 +14,7 @@ TEST(PlannerMetrics, FlowExportAtOnePoint) {
   Problem p = HandProblem();
   Metrics m = Evaluate(p, {Mode::kFlow, Mode::kNone});
   EXPECT_DOUBLE_EQ(m.flowVisibility, 4.0 / 8.0);
+  EXPECT_DOUBLE_EQ(m.flowVisibilityUnweighted, 3.0 / 4.0);
   EXPECT_DOUBLE_EQ(m.byteVisibility, 1300.0 / 5300.0);
   EXPECT_DOUBLE_EQ(m.northSouthVisibility, 1.0);
   EXPECT_DOUBLE_EQ(m.eastWestVisibility, 2.0 / 6.0);

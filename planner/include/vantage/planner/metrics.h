@@ -17,6 +17,7 @@ namespace vantage::planner {
 struct Metrics {
   // Shares in [0, 1], weighted by each flow's source-group scale.
   double flowVisibility = 0;        ///< flows seen by some flow export or full capture
+  double flowVisibilityUnweighted = 0;  ///< simulated flows seen, each counting once
   double byteVisibility = 0;        ///< bytes of the flows seen
   double northSouthVisibility = 0;  ///< of flows with one end on the internet
   double eastWestVisibility = 0;    ///< of flows inside the organisation
