@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "report-util.h"
+#include "vantage/model/svg-map.h"
 #include "vantage/planner/report.h"
 
 namespace vantage::planner {
@@ -101,8 +102,71 @@ void Legend(std::ostringstream& o, double x, double y) {
 
 }  // namespace
 
+namespace {
+
+void EraseAll(std::string& s, const std::string& what) {
+  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos)) {
+    s.erase(pos, what.size());
+  }
+}
+
+std::string PlainText(std::string s) {
+  EraseAll(s, "**");
+  return s;
+}
+
+// The model's topology drawing with the planner's colours on the candidate points.
+std::string ModelMapSvg(const ReportInput& in, bool standalone) {
+  const Problem& prob = *in.problem;
+  model::SvgOptions opt;
+  opt.title = "Capture plan: " + (in.topology->name.empty() ? std::string("topology")
+                                                              : in.topology->name);
+  const Metrics& m = in.metrics;
+  opt.subtitle = Fmt("%u points, cost %.3g; sees %.0f%% of flows, %.0f%% of centre-of-gravity "
+                     "flows (%.0f%% under full capture); needs %s of %s",
+                     m.devices, m.cost, m.flowVisibility * 100, m.criticalCoverage * 100,
+                     m.criticalFullShare * 100, FormatBytes(m.storageRequired).c_str(),
+                     FormatBytes(prob.constraints.storageBytes).c_str());
+  opt.footer = "Drawn by vantage plan. Hover over a point for what it sees, misses and costs.";
+  for (size_t i = 0; i < prob.points.size(); ++i) {
+    std::string colour = PointColour(in, i);
+    Mode mode = i < in.plan.best.modes.size() ? in.plan.best.modes[i] : Mode::kNone;
+    model::PointStyle st;
+    st.fill = detail::ColourHex(colour);
+    st.stroke = "#222222";
+    st.label = mode == Mode::kNone   ? std::string()
+               : mode == Mode::kBoth ? std::string("flows + full capture")
+               : mode == Mode::kFull ? std::string("full capture")
+               : colour == "amber"   ? std::string("flows (lower priority)")
+                                     : std::string("flows");
+    st.tooltip = PlainText(ExplainPoint(in, i));
+    opt.pointStyles[prob.points[i].name] = st;
+  }
+  opt.pointLegend = {{detail::ColourHex("green"), "flow export"},
+                     {detail::ColourHex("red"), "full capture (or both)"},
+                     {detail::ColourHex("amber"), "lower-priority flow export"},
+                     {detail::ColourHex("grey"), "nothing"}};
+  std::string svg = model::RenderSvg(*in.topology, opt);
+  if (!standalone) {
+    size_t decl = svg.find("?>");
+    if (svg.rfind("<?xml", 0) == 0 && decl != std::string::npos) svg.erase(0, decl + 2);
+    EraseAll(svg, " xmlns='http://www.w3.org/2000/svg'");
+    EraseAll(svg, " xmlns=\"http://www.w3.org/2000/svg\"");
+  }
+  return svg;
+}
+
+}  // namespace
+
 std::string RenderMapSvg(const ReportInput& in, bool standalone) {
   const Problem& prob = *in.problem;
+  if (in.topology != nullptr && !in.topology->nodes.empty()) {
+    try {
+      return ModelMapSvg(in, standalone);
+    } catch (const std::exception&) {
+      // Fall back to the planner's own drawing below.
+    }
+  }
   std::ostringstream o;
   if (in.topology == nullptr || in.topology->nodes.empty()) {
     // No topology: a grid of points.
