@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace vantage::collector {
 
@@ -166,7 +167,7 @@ uint16_t Server::BoundPort(size_t index) const {
   return index < m_listeners.size() ? m_listeners[index].boundPort : 0;
 }
 
-void Server::ReadUdp(Listener& l) {
+void Server::ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink) {
   if (m_buf.size() < kMaxDatagram * kBatch) m_buf.resize(kMaxDatagram * kBatch);
   mmsghdr msgs[kBatch];
   iovec iovs[kBatch];
@@ -186,14 +187,57 @@ void Server::ReadUdp(Listener& l) {
     if (n <= 0) return;
     core::Timestamp now = WallClockNow();
     for (int i = 0; i < n; ++i) {
-      core::IpAddress peer;
-      uint16_t port = 0;
-      SockAddrToIp(addrs[i], peer, port);
-      ++m_datagrams;
-      m_process->OnDatagram(peer, port, static_cast<const uint8_t*>(iovs[i].iov_base),
-                            msgs[i].msg_len, now);
+      Datagram d;
+      SockAddrToIp(addrs[i], d.peer, d.port);
+      d.at = now;
+      const auto* p = static_cast<const uint8_t*>(iovs[i].iov_base);
+      d.bytes.assign(p, p + msgs[i].msg_len);
+      sink(std::move(d));
     }
     if (n < kBatch) return;
+  }
+}
+
+void Server::ReceiveLoop(const std::atomic<bool>& stop) {
+  std::vector<pollfd> fds;
+  std::vector<size_t> index;
+  for (size_t i = 0; i < m_listeners.size(); ++i) {
+    if (!m_listeners[i].spec.tcp) {
+      fds.push_back({m_listeners[i].fd, POLLIN, 0});
+      index.push_back(i);
+    }
+  }
+  if (fds.empty()) return;
+  std::vector<Datagram> batch;
+  size_t batchBytes = 0;
+  auto sink = [&](Datagram&& d) {
+    batchBytes += d.bytes.size();
+    batch.push_back(std::move(d));
+  };
+  for (bool last = false; !last;) {
+    last = stop.load();
+    if (last) {
+      // Stopping: take what the kernel still holds, then end.
+      for (size_t i : index) ReadUdp(m_listeners[i], sink);
+    } else {
+      if (::poll(fds.data(), fds.size(), 100) <= 0) continue;
+      for (size_t i = 0; i < fds.size(); ++i) {
+        if (fds[i].revents & POLLIN) ReadUdp(m_listeners[index[i]], sink);
+      }
+    }
+    if (batch.empty()) continue;
+    {
+      std::lock_guard<std::mutex> lock(m_qmu);
+      if (m_queuedBytes + batchBytes > maxQueuedBytes) {
+        m_queueDrops += batch.size();
+      } else {
+        m_queuedBytes += batchBytes;
+        for (auto& d : batch) m_queue.push_back(std::move(d));
+      }
+    }
+    m_qcv.notify_one();
+    batch.clear();
+    batchBytes = 0;
   }
 }
 
@@ -238,9 +282,9 @@ bool Server::ReadTcp(Connection& c) {
   }
 }
 
-void Server::PollOnce(int timeoutMs) {
+void Server::PollOnce(int timeoutMs, bool udp) {
   std::vector<pollfd> fds;
-  for (const auto& l : m_listeners) fds.push_back({l.fd, POLLIN, 0});
+  for (const auto& l : m_listeners) fds.push_back({l.fd, static_cast<short>(udp || l.spec.tcp ? POLLIN : 0), 0});
   for (const auto& [fd, c] : m_conns) fds.push_back({fd, POLLIN, 0});
   int n = ::poll(fds.data(), fds.size(), timeoutMs);
   if (n <= 0) return;
@@ -249,8 +293,11 @@ void Server::PollOnce(int timeoutMs) {
     if (i < m_listeners.size()) {
       if (m_listeners[i].spec.tcp) {
         Accept(m_listeners[i]);
-      } else {
-        ReadUdp(m_listeners[i]);
+      } else if (udp) {
+        ReadUdp(m_listeners[i], [this](Datagram&& d) {
+          ++m_datagrams;
+          m_process->OnDatagram(d.peer, d.port, d.bytes.data(), d.bytes.size(), d.at);
+        });
       }
     } else {
       auto it = m_conns.find(fds[i].fd);
@@ -265,16 +312,49 @@ void Server::PollOnce(int timeoutMs) {
 }
 
 void Server::Run(const std::atomic<bool>& stop, core::Duration tick,
-                 const std::function<void()>& onTick) {
+                 const std::function<void()>& onTick, bool receiveThread) {
   auto next = WallClockNow() + tick;
-  while (!stop.load()) {
-    PollOnce(100);
+  std::atomic<bool> rxStop{false};
+  std::thread rx;
+  bool anyTcp = false;
+  for (const auto& l : m_listeners) anyTcp = anyTcp || l.spec.tcp;
+  if (receiveThread) rx = std::thread([this, &rxStop] { ReceiveLoop(rxStop); });
+  std::vector<Datagram> work;
+  auto drain = [&](int waitMs) {
+    {
+      std::unique_lock<std::mutex> lock(m_qmu);
+      if (m_queue.empty() && waitMs > 0) {
+        m_qcv.wait_for(lock, std::chrono::milliseconds(waitMs));
+      }
+      work.swap(m_queue);
+      m_queuedBytes = 0;
+    }
+    for (auto& d : work) {
+      ++m_datagrams;
+      m_process->OnDatagram(d.peer, d.port, d.bytes.data(), d.bytes.size(), d.at);
+    }
+    work.clear();
+  };
+  for (;;) {
+    bool stopping = stop.load();
+    if (receiveThread) {
+      if (anyTcp) PollOnce(0, false);
+      drain(anyTcp ? 10 : 100);
+    } else {
+      PollOnce(100);
+    }
+    if (stopping) break;
     auto now = WallClockNow();
     if (now >= next) {
       m_process->Tick(now);
       if (onTick) onTick();
       next = now + tick;
     }
+  }
+  if (rx.joinable()) {
+    rxStop.store(true);
+    rx.join();
+    drain(0);  // what the receive thread read before it stopped
   }
 }
 

@@ -2,6 +2,9 @@
 #include "vantage/collector/store.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -178,6 +181,8 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
   if (s->m_cfg.asyncWrite) {
     Impl* impl = s->m_impl.get();
     impl->worker = std::thread([impl] {
+      // The writer yields the CPU to the receive path (Linux: nice applies per thread).
+      setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
       std::unique_lock<std::mutex> lock(impl->mu);
       for (;;) {
         impl->cv.wait(lock, [impl] { return impl->stop || !impl->tasks.empty(); });

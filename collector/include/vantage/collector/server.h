@@ -10,9 +10,11 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,13 +47,19 @@ class Server {
   core::Status AddListener(const std::string& url, int receiveBuffer = 16 << 20);
   /// @brief The port listener `index` is bound to.
   uint16_t BoundPort(size_t index) const;
-  /// @brief Serves until `stop` becomes true; calls `onTick` about every `tick`.
-  void Run(const std::atomic<bool>& stop, core::Duration tick, const std::function<void()>& onTick);
+  /// @brief Serves until `stop` becomes true; calls `onTick` about every `tick`. With
+  /// `receiveThread`, a thread of its own drains the UDP sockets into memory so a slow
+  /// decoder or disk never makes the kernel drop datagrams (up to `maxQueuedBytes`).
+  void Run(const std::atomic<bool>& stop, core::Duration tick, const std::function<void()>& onTick,
+           bool receiveThread = true);
   /// @brief One poll round of at most `timeoutMs` (tests drive the server with this).
-  void PollOnce(int timeoutMs);
+  void PollOnce(int timeoutMs, bool udp = true);
 
   uint64_t Datagrams() const { return m_datagrams; }
   uint64_t Connections() const { return m_connections; }
+  /// @brief Datagrams dropped because the receive queue was full.
+  uint64_t QueueDrops() const { return m_queueDrops; }
+  size_t maxQueuedBytes = size_t{1} << 30;
 
  private:
   struct Listener {
@@ -66,7 +74,15 @@ class Server {
     uint16_t peerPort = 0;
     std::vector<uint8_t> buffer;
   };
-  void ReadUdp(Listener& l);
+  struct Datagram {
+    core::IpAddress peer;
+    uint16_t port = 0;
+    core::Timestamp at;
+    std::vector<uint8_t> bytes;
+  };
+  /// Reads what is waiting on a UDP socket; each datagram goes to `sink`.
+  void ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink);
+  void ReceiveLoop(const std::atomic<bool>& stop);
   void Accept(Listener& l);
   bool ReadTcp(Connection& c);  ///< false when the connection must close
 
@@ -77,6 +93,12 @@ class Server {
   uint64_t m_datagrams = 0;
   uint64_t m_connections = 0;
   std::vector<uint8_t> m_buf;
+  // Receive thread -> decoder.
+  std::mutex m_qmu;
+  std::condition_variable m_qcv;
+  std::vector<Datagram> m_queue;
+  size_t m_queuedBytes = 0;
+  std::atomic<uint64_t> m_queueDrops{0};
 };
 
 /// @brief Wall-clock now (the collector is the one place that reads it: receive time).
