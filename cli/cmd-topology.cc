@@ -208,6 +208,8 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
       return 1;
     }
     std::printf("\nDrawing written to %s\n", svgOut.c_str());
+  } else {
+    std::printf("\nDraw it: vantage topology show %s --out map.svg\n", path.c_str());
   }
   return 0;
 }

@@ -345,6 +345,8 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
   // Forwarding nodes that join zones, by betweenness; articulation points.
   for (const auto& n : t.nodes) {
     if (!n.ForwardsPackets()) continue;
+    const Zone* own = t.FindZone(n.zone);
+    if (own != nullptr && own->kind == ZoneKind::kInternet) continue;  // not ours to tap
     std::set<std::string> zones{n.zone};
     for (const Link* l : t.LinksOf(n.name)) {
       zones.insert(l->zone);
@@ -368,20 +370,43 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
     }
     if (!reason.empty()) add(n.name, n.name, {}, s, reason);
   }
-  // Last forwarding hop before each critical asset.
+  // Last forwarding hop before each critical asset (assets behind the same hop together).
+  struct Hop {
+    std::string node, link;
+    std::vector<const CriticalAsset*> assets;
+  };
+  std::vector<Hop> hops;
   for (const auto& a : t.criticalAssets) {
     for (const Link* l : t.LinksOf(a.node)) {
       for (const auto& e : l->endpoints) {
         const Node* x = t.FindNode(e);
         if (x == nullptr || !x->ForwardsPackets()) continue;
-        char w[32];
-        std::snprintf(w, sizeof w, "%g", a.weight);
-        add(x->name + "-" + l->name, x->name, {l->name}, 1 + a.weight / 10,
-            "last hop before critical asset '" + a.name + "' (weight " + w +
-                "): sees every flow to and from it");
+        auto it = std::find_if(hops.begin(), hops.end(), [&](const Hop& h) {
+          return h.node == x->name && h.link == l->name;
+        });
+        if (it == hops.end()) {
+          hops.push_back({x->name, l->name, {}});
+          it = hops.end() - 1;
+        }
+        if (std::find(it->assets.begin(), it->assets.end(), &a) == it->assets.end()) {
+          it->assets.push_back(&a);
+        }
         break;
       }
     }
+  }
+  for (const auto& h : hops) {
+    double top = 0;
+    std::string list;
+    for (const CriticalAsset* a : h.assets) {
+      char w[32];
+      std::snprintf(w, sizeof w, "%g", a->weight);
+      list += std::string(list.empty() ? "" : ", ") + "'" + a->name + "' (" + w + ")";
+      top = std::max(top, a->weight);
+    }
+    add(h.node + "-" + h.link, h.node, {h.link}, 1 + top / 10,
+        std::string("last hop before critical asset") + (h.assets.size() > 1 ? "s " : " ") + list +
+            ": sees every flow to and from " + (h.assets.size() > 1 ? "them" : "it"));
   }
   std::stable_sort(out.begin(), out.end(), [](const SuggestedPoint& a, const SuggestedPoint& b) {
     return a.score > b.score;
