@@ -122,10 +122,11 @@ int main(int argc, char** argv) {
   Measure without = RunMode(topo, sc, out + "/no-taps", false);
   auto row = [](const char* name, const Measure& m) {
     std::printf("%-8s %-4s wall %7.2f s (run %7.2f s, cpu %7.2f s)  events %11llu  "
-                "events/s %10.0f  peak RSS %7.1f MiB  gt flows %llu  points %llu  ipfix %llu B  "
-                "pcap %llu B\n",
+                "events/s %10.0f (per cpu s %10.0f)  peak RSS %7.1f MiB  gt flows %llu  "
+                "points %llu  ipfix %llu B  pcap %llu B\n",
                 name, m.ok ? "ok" : "FAIL", m.wallS, m.runWallS, m.cpuS, m.events,
                 m.runWallS > 0 ? static_cast<double>(m.events) / m.runWallS : 0.0,
+                m.cpuS > 0 ? static_cast<double>(m.events) / m.cpuS : 0.0,
                 static_cast<double>(m.maxRssKb) / 1024.0, m.flows, m.points, m.ipfixBytes,
                 m.pcapBytes);
   };
