@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <thread>
 
 #include "test-util.h"
 
@@ -107,6 +109,30 @@ TEST(Server, UdpV4V6AndTcpAtOnce) {
   EXPECT_GE(cp.Stats().malformed, 2u);
   EXPECT_EQ(server.Connections(), 1u);
   close(u4);
+}
+
+TEST(Server, RunWithReceiveThreadDeliversEverythingBeforeStopping) {
+  CollectingProcess cp(nullptr);
+  std::atomic<uint64_t> records{0};
+  cp.SetRecordCallback([&](const core::FlowRecord&) { ++records; });
+  Server server(&cp);
+  ASSERT_TRUE(server.AddListener("udp://127.0.0.1:0"));
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> ticks{0};
+  std::thread runner([&] {
+    server.Run(stop, core::Duration::Millis(10), [&] { ++ticks; }, true);
+  });
+  int u = Connect(false, false, server.BoundPort(0));
+  ASSERT_GE(u, 0);
+  auto msgs = IpfixMessages(500, 1);
+  for (const auto& m : msgs) send(u, m.data(), m.size(), 0);
+  close(u);
+  // Stop right away: datagrams already in the socket must still be decoded.
+  stop.store(true);
+  runner.join();
+  EXPECT_EQ(records.load(), 500u);
+  EXPECT_EQ(server.Datagrams(), msgs.size());
+  EXPECT_EQ(server.QueueDrops(), 0u);
 }
 
 }  // namespace
