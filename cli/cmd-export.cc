@@ -295,8 +295,9 @@ int Run(const Options& o) {
                  static_cast<unsigned long long>(s.exportOctets), secs,
                  Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
     std::fprintf(stderr,
-                 "  not exportable %llu, evicted (cache full) %llu, sampled out %llu, "
-                 "not IP %llu, undecodable %llu",
+                 "  peak active flows %llu, not exportable %llu, evicted (cache full) %llu, "
+                 "sampled out %llu, not IP %llu, undecodable %llu",
+                 static_cast<unsigned long long>(s.peakActiveFlows),
                  static_cast<unsigned long long>(s.flowsNotExportable),
                  static_cast<unsigned long long>(s.evictedCacheFull),
                  static_cast<unsigned long long>(s.sampledOut),

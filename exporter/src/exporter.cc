@@ -50,6 +50,7 @@ struct Exporter::Impl {
     stats.messages = process.Messages();
     stats.exportOctets = process.OctetsSent();
     stats.evictedCacheFull = cache.EvictedCacheFull();
+    stats.peakActiveFlows = cache.PeakSize();
   }
 
   ExporterConfig config;
@@ -84,7 +85,7 @@ core::Status Exporter::Start() {
 void Exporter::OnPacket(core::Timestamp ts, LinkType link, const uint8_t* data, size_t capLen,
                         size_t wireLen, uint32_t ingressIf, uint32_t egressIf) {
   Impl& d = *m_impl;
-  ++d.stats.packets;
+  if (d.stats.packets++ == 0) d.process.SetSystemInitTime(ts);
   DecodedPacket& p = d.pkt;
   DecodeResult r = d.decoder.Decode(link, data, capLen, wireLen, p);
   if (r != DecodeResult::kOk) {

@@ -429,6 +429,13 @@ bool ExportingProcess::Export(const core::FlowRecord& record, core::Timestamp no
   return true;
 }
 
+void ExportingProcess::SetSystemInitTime(core::Timestamp t) {
+  if (m_haveBoot) return;
+  m_haveBoot = true;
+  m_boot = t;
+  m_lastFlush = t;
+}
+
 void ExportingProcess::Tick(core::Timestamp now) {
   if (!m_haveBoot || now - m_lastFlush < core::Duration::Seconds(1)) return;
   m_lastFlush = now;

@@ -114,7 +114,7 @@ uint32_t FlowCache::Insert(const core::FlowKey& key, uint32_t hash) {
   size_t pos = hash & m_mask;
   while (m_slots[pos] != kNil) pos = (pos + 1) & m_mask;
   m_slots[pos] = idx;
-  ++m_count;
+  if (++m_count > m_peak) m_peak = m_count;
   return idx;
 }
 

@@ -97,6 +97,7 @@ struct ExporterStats {
   uint64_t sampledOut = 0;
   uint64_t decodeErrors = 0;        ///< packets without a usable IP header
   uint64_t nonIp = 0;               ///< packets that are not IP (ARP, ...)
+  uint64_t peakActiveFlows = 0;     ///< most flows in the cache at once
   core::AnomalyCounters anomalies;
 };
 

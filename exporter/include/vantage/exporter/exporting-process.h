@@ -51,6 +51,9 @@ class ExportingProcess {
   /// @brief Exports one record; `now` is the packet clock (export time, template refresh).
   /// Returns false if the format cannot carry it (IPv6 in NetFlow v5).
   bool Export(const core::FlowRecord& record, core::Timestamp now);
+  /// @brief The exporter's "boot" time for NetFlow sysUpTime (the first packet's time); if
+  /// never set, the first exported record's start is used.
+  void SetSystemInitTime(core::Timestamp t);
   /// @brief Flushes partly filled messages if `now` is 1 s of packet time past the last one.
   void Tick(core::Timestamp now);
   /// @brief Sends the statistics options record, flushes everything and closes. Idempotent.

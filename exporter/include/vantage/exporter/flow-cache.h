@@ -44,6 +44,8 @@ class FlowCache {
   void Finish();
 
   size_t Size() const { return m_count; }
+  /// @brief Most flows held at once.
+  size_t PeakSize() const { return m_peak; }
   uint64_t EvictedCacheFull() const { return m_evicted; }
   const core::PacketClock& Clock() const { return m_clock; }
 
@@ -89,6 +91,7 @@ class FlowCache {
   std::vector<uint32_t> m_slots;  ///< open addressing, linear probing; kNil = empty
   size_t m_mask = 0;
   size_t m_count = 0;
+  size_t m_peak = 0;
   uint32_t m_lruHead = kNil, m_lruTail = kNil;
   uint32_t m_ageHead = kNil, m_ageTail = kNil;
   uint64_t m_evicted = 0;

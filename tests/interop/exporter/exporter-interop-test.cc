@@ -1,0 +1,571 @@
+// Interop with independent tools on 127.0.0.1: nfcapd/nfdump store and total our IPFIX and
+// NetFlow v9 export, tshark decodes our UDP export without malformed packets, softflowd -r
+// meters the same pcap (flow counts agree up to its documented lack of idle timeouts in file
+// mode), and the `vantage export` command handles bad input. Skipped when a tool is missing.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "packet-builder.h"
+#include "vantage/exporter/exporter.h"
+#include "vantage/exporter/pcap-io.h"
+#include "vantage/wire/flow-codec.h"
+#include "vantage/wire/ipfix/file.h"
+#include "vantage/wire/ipfix/message-reader.h"
+
+namespace vantage::exporter {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BuildFrame;
+using testing::PacketSpec;
+using testing::PcapFileWriter;
+
+bool HaveTool(const std::string& name) {
+  for (const char* dir : {"/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"}) {
+    if (::access((std::string(dir) + name).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+/// A child process stopped with SIGTERM (then SIGKILL) when the object goes away.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::string& logPath, long fileSizeLimit = 0) {
+    m_pid = ::fork();
+    if (m_pid == 0) {
+      ::setpgid(0, 0);
+      int fd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+      }
+      if (fileSizeLimit > 0) {
+        rlimit rl{static_cast<rlim_t>(fileSizeLimit), static_cast<rlim_t>(fileSizeLimit)};
+        ::setrlimit(RLIMIT_FSIZE, &rl);
+      }
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      ::execvp(args[0], args.data());
+      ::_exit(127);
+    }
+  }
+  ~Child() { Stop(); }
+  /// @brief SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit status.
+  int Stop() {
+    if (m_pid <= 0) return m_status;
+    ::kill(m_pid, SIGTERM);
+    for (int i = 0; i < 200; ++i) {
+      if (::waitpid(m_pid, &m_status, WNOHANG) == m_pid) {
+        m_pid = -1;
+        return m_status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(m_pid, SIGKILL);
+    ::waitpid(m_pid, &m_status, 0);
+    m_pid = -1;
+    return m_status;
+  }
+  /// @brief Waits for a process that ends by itself (up to timeout), else stops it.
+  int Wait(std::chrono::seconds timeout) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (m_pid > 0 && std::chrono::steady_clock::now() < end) {
+      if (::waitpid(m_pid, &m_status, WNOHANG) == m_pid) {
+        m_pid = -1;
+        return m_status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return Stop();
+  }
+  bool Running() {
+    return m_pid > 0 && ::waitpid(m_pid, &m_status, WNOHANG) == 0;
+  }
+
+ private:
+  pid_t m_pid = -1;
+  int m_status = -1;
+};
+
+std::string RunCapture(const std::string& cmd, int* rc = nullptr) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  int st = ::pclose(p);
+  if (rc) *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+/// A UDP port free right now on 127.0.0.1.
+uint16_t FreeUdpPort() {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool UdpPortBound(uint16_t port) {
+  // /proc/net/udp lists local addresses as hex "0100007F:PORT".
+  std::ifstream in("/proc/net/udp");
+  char hex[8];
+  std::snprintf(hex, sizeof(hex), ":%04X", port);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(std::string("0100007F") + hex) != std::string::npos) return true;
+  }
+  return false;
+}
+
+struct TempDir {
+  fs::path dir;
+  explicit TempDir(const std::string& tag) {
+    dir = fs::temp_directory_path() /
+          ("vantage-interop-" + tag + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~TempDir() { fs::remove_all(dir); }
+  std::string Path(const std::string& n) const { return (dir / n).string(); }
+};
+
+/// The shared test traffic: TCP connections with handshake/data/FIN or RST, UDP request and
+/// response, ICMP echo, IPv6; `gapped` UDP flows pause 40 s (longer than the 15 s inactive
+/// timeout) in the middle.
+struct TestTraffic {
+  size_t packets = 0;
+  uint64_t ipOctets = 0;
+  int gappedDirections = 0;
+};
+
+TestTraffic WriteTestPcap(const std::string& path, int connections = 60, int gapped = 5) {
+  struct Ev {
+    int64_t ms;
+    PacketSpec s;
+  };
+  std::vector<Ev> ev;
+  auto add = [&](int64_t ms, PacketSpec s) { ev.push_back({ms, std::move(s)}); };
+  for (int i = 0; i < connections; ++i) {
+    std::string c = "10.1." + std::to_string(i / 200) + "." + std::to_string(i % 200 + 1);
+    std::string s = "10.9.0." + std::to_string(i % 7 + 1);
+    int64_t t0 = i * 700;
+    bool v6 = i % 6 == 5;
+    if (v6) {
+      c = "2001:db8:1::" + std::to_string(i + 1);
+      s = "2001:db8:9::" + std::to_string(i % 7 + 1);
+    }
+    auto mk = [&](bool fromClient, uint8_t proto, uint8_t flags, size_t payload) {
+      PacketSpec p;
+      p.v6 = v6;
+      p.protocol = proto;
+      p.src = fromClient ? c : s;
+      p.dst = fromClient ? s : c;
+      p.srcPort = fromClient ? static_cast<uint16_t>(30000 + i) : 443;
+      p.dstPort = fromClient ? 443 : static_cast<uint16_t>(30000 + i);
+      p.tcpFlags = flags;
+      p.payload = payload;
+      p.ttl = fromClient ? 64 : 55;
+      return p;
+    };
+    switch (i % 3) {
+      case 0:  // TCP; closing FINs are the last packet of each direction
+        add(t0, mk(true, 6, 0x02, 0));
+        add(t0 + 1, mk(false, 6, 0x12, 0));
+        add(t0 + 2, mk(true, 6, 0x10, 0));
+        add(t0 + 3, mk(true, 6, 0x18, 200 + i));
+        add(t0 + 5, mk(false, 6, 0x18, 1200));
+        if (i % 2) {
+          add(t0 + 9, mk(true, 6, 0x04, 0));  // client RST ends both sides' traffic
+          add(t0 + 8, mk(false, 6, 0x11, 0));
+        } else {
+          add(t0 + 8, mk(true, 6, 0x11, 0));
+          add(t0 + 9, mk(false, 6, 0x11, 0));
+        }
+        break;
+      case 1: {  // UDP request/response, some with a long pause
+        for (int k = 0; k < 4; ++k) {
+          add(t0 + k * 10, mk(true, 17, 0, 60));
+          add(t0 + k * 10 + 1, mk(false, 17, 0, 300));
+        }
+        break;
+      }
+      case 2:  // ICMP echo / ICMPv6 echo
+        add(t0, mk(true, v6 ? 58 : 1, 0, 0));
+        break;
+    }
+  }
+  int madeGapped = 0;
+  for (int i = 0; i < connections && madeGapped < gapped; ++i) {
+    if (i % 3 != 1 || i % 6 == 5) continue;
+    PacketSpec p;
+    p.protocol = 17;
+    p.src = "10.1.0." + std::to_string(i % 200 + 1);
+    p.dst = "10.9.0." + std::to_string(i % 7 + 1);
+    p.srcPort = static_cast<uint16_t>(30000 + i);
+    p.dstPort = 443;
+    p.payload = 60;
+    add(i * 700 + 40000, p);  // 40 s after the flow's last packet
+    ++madeGapped;
+  }
+  std::stable_sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) { return a.ms < b.ms; });
+  TestTraffic t;
+  PcapFileWriter w(path, LinkType::kEthernet);
+  for (auto& e : ev) {
+    auto f = BuildFrame(e.s);
+    w.Add(core::Timestamp::FromMillis(1700000000000 + e.ms), f);
+    ++t.packets;
+    t.ipOctets += f.size() - 14;
+  }
+  t.gappedDirections = madeGapped;
+  return t;
+}
+
+struct OurRun {
+  ExporterStats stats;
+  std::vector<core::FlowRecord> records;
+  std::vector<std::vector<uint8_t>> messages;
+};
+
+OurRun RunExporter(const std::string& pcap, ExporterConfig cfg) {
+  OurRun out;
+  Destination cb;
+  cb.kind = Destination::Kind::kCallback;
+  cb.callback = [&](const std::vector<uint8_t>& m) { out.messages.push_back(m); };
+  cfg.destinations.push_back(cb);
+  Exporter exp(cfg);
+  exp.SetRecordObserver([&](const core::FlowRecord& r) { out.records.push_back(r); });
+  EXPECT_TRUE(exp.Start().Ok());
+  PcapSource src;
+  EXPECT_TRUE(src.OpenFile(pcap).Ok());
+  PcapPacket p;
+  while (src.Next(p) == PcapSource::NextResult::kPacket) {
+    exp.OnPacket(p.ts, src.Link(), p.data, p.capLen, p.wireLen);
+  }
+  exp.Finish();
+  out.stats = exp.Stats();
+  return out;
+}
+
+void NfcapdRoundTrip(ExportFormat format) {
+  if (!HaveTool("nfcapd") || !HaveTool("nfdump")) GTEST_SKIP() << "nfcapd/nfdump not installed";
+  TempDir tmp(format == ExportFormat::kIpfix ? "nfcapd-ipfix" : "nfcapd-v9");
+  fs::create_directories(tmp.dir / "flows");
+  TestTraffic traffic = WriteTestPcap(tmp.Path("test.pcap"));
+  uint16_t port = FreeUdpPort();
+  Child nfcapd({"nfcapd", "-b", "127.0.0.1", "-p", std::to_string(port), "-w",
+                tmp.Path("flows"), "-t", "3600", "-B", "4194304"},
+               tmp.Path("nfcapd.log"), 200L * 1024 * 1024);
+  for (int i = 0; i < 100 && !UdpPortBound(port); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(UdpPortBound(port)) << "nfcapd did not bind port " << port;
+
+  ExporterConfig cfg;
+  cfg.format = format;
+  Destination udp;
+  udp.kind = Destination::Kind::kUdp;
+  udp.host = "127.0.0.1";
+  udp.port = port;
+  cfg.destinations.push_back(udp);
+  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  ASSERT_EQ(ours.stats.packets, traffic.packets);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  nfcapd.Stop();
+
+  std::string out = RunCapture("nfdump -R " + tmp.Path("flows") + " -q -N -o 'fmt:%pkt %byt' 2>&1");
+  std::istringstream lines(out);
+  uint64_t flows = 0, pk = 0, by = 0, a, b;
+  while (lines >> a >> b) {
+    ++flows;
+    pk += a;
+    by += b;
+  }
+  EXPECT_EQ(flows, ours.stats.flowsExported) << out;
+  EXPECT_EQ(pk, ours.stats.packets);
+  EXPECT_EQ(by, ours.stats.octets);
+  EXPECT_EQ(by, traffic.ipOctets);
+}
+
+TEST(ExporterInterop, NfcapdStoresOurIpfix) { NfcapdRoundTrip(ExportFormat::kIpfix); }
+TEST(ExporterInterop, NfcapdStoresOurNetflowV9) { NfcapdRoundTrip(ExportFormat::kNetflowV9); }
+
+/// Wraps export messages in Ethernet/IPv4/UDP frames in a pcap so tshark can decode them.
+void WriteExportPcap(const std::string& path, const std::vector<std::vector<uint8_t>>& msgs,
+                     uint16_t dport) {
+  PcapFileWriter w(path, LinkType::kEthernet);
+  int64_t ms = 0;
+  for (const auto& m : msgs) {
+    std::vector<uint8_t> f(12, 0x02);
+    f.push_back(0x08);
+    f.push_back(0x00);
+    size_t ipLen = 20 + 8 + m.size();
+    uint8_t ip[20] = {0x45, 0, static_cast<uint8_t>(ipLen >> 8), static_cast<uint8_t>(ipLen),
+                      0, 1, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1};
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2) sum += (ip[i] << 8) | ip[i + 1];
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    ip[10] = static_cast<uint8_t>(~sum >> 8);
+    ip[11] = static_cast<uint8_t>(~sum);
+    f.insert(f.end(), ip, ip + 20);
+    size_t udpLen = 8 + m.size();
+    uint8_t udp[8] = {0xc3, 0x50, static_cast<uint8_t>(dport >> 8), static_cast<uint8_t>(dport),
+                      static_cast<uint8_t>(udpLen >> 8), static_cast<uint8_t>(udpLen), 0, 0};
+    f.insert(f.end(), udp, udp + 8);
+    f.insert(f.end(), m.begin(), m.end());
+    w.Add(core::Timestamp::FromMillis(1700000000000 + ms++), f);
+  }
+}
+
+void TsharkDecodes(ExportFormat format, uint16_t port) {
+  if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
+  TempDir tmp("tshark");
+  WriteTestPcap(tmp.Path("test.pcap"));
+  ExporterConfig cfg;
+  cfg.format = format;
+  cfg.sampling.mode = SamplingConfig::Mode::kCount;  // options template and record too
+  cfg.sampling.interval = 1;
+  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  ASSERT_FALSE(ours.messages.empty());
+  WriteExportPcap(tmp.Path("export.pcap"), ours.messages, port);
+  std::string decode = " -d udp.port==" + std::to_string(port) + ",cflow";
+  int rc = 0;
+  std::string bad = RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+                                   " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
+                               &rc);
+  EXPECT_EQ(rc, 0) << bad;
+  EXPECT_EQ(bad, "") << "tshark reports malformed/erroneous frames:\n" << bad;
+  std::string fields = RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+                                  " -T fields -e cflow.packets -E occurrence=a -E separator=, 2>/dev/null");
+  uint64_t pk = 0;
+  for (char& c : fields) {
+    if (c == ',' || c == '\n') c = ' ';
+  }
+  std::istringstream in(fields);
+  uint64_t v;
+  size_t n = 0;
+  while (in >> v) {
+    pk += v;
+    ++n;
+  }
+  EXPECT_EQ(n, ours.stats.flowsExported);
+  uint64_t exportedPackets = 0;  // v5: IPv6 flows are not exportable
+  for (const auto& r : ours.records) {
+    if (format != ExportFormat::kNetflowV5 || r.key.src.IsV4()) exportedPackets += r.packets;
+  }
+  EXPECT_EQ(pk, exportedPackets);
+  if (format == ExportFormat::kNetflowV5) {
+    EXPECT_GT(ours.stats.flowsNotExportable, 0u);
+  }
+}
+
+TEST(ExporterInterop, TsharkDecodesIpfixWithoutMalformed) { TsharkDecodes(ExportFormat::kIpfix, 4739); }
+TEST(ExporterInterop, TsharkDecodesV9WithoutMalformed) { TsharkDecodes(ExportFormat::kNetflowV9, 2055); }
+TEST(ExporterInterop, TsharkDecodesV5WithoutMalformed) { TsharkDecodes(ExportFormat::kNetflowV5, 2055); }
+
+TEST(ExporterInterop, TsharkReadsIpfixFile) {
+  if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
+  TempDir tmp("tshark-file");
+  WriteTestPcap(tmp.Path("test.pcap"));
+  ExporterConfig cfg;
+  Destination file;
+  file.kind = Destination::Kind::kFile;
+  file.path = tmp.Path("flows.ipfix");
+  cfg.destinations.push_back(file);
+  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  int rc = 0;
+  std::string bad = RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") +
+                                   " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
+                               &rc);
+  EXPECT_EQ(rc, 0) << bad;
+  EXPECT_EQ(bad, "");
+  std::string frames = RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") + " 2>/dev/null | wc -l");
+  EXPECT_EQ(std::stoul(frames), ours.messages.size());
+}
+
+/// Receives UDP datagrams on 127.0.0.1 in a thread.
+class UdpSink {
+ public:
+  UdpSink() {
+    m_fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    int buf = 16 << 20;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
+    ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    socklen_t len = sizeof(a);
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&a), &len);
+    m_port = ntohs(a.sin_port);
+  }
+  ~UdpSink() { ::close(m_fd); }
+  uint16_t Port() const { return m_port; }
+  /// @brief Reads until `quiet` passes without a datagram.
+  std::vector<std::vector<uint8_t>> Drain(std::chrono::milliseconds quiet) {
+    std::vector<std::vector<uint8_t>> out;
+    std::vector<uint8_t> buf(65536);
+    while (true) {
+      pollfd p{m_fd, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(quiet.count())) <= 0) break;
+      ssize_t n = ::recv(m_fd, buf.data(), buf.size(), 0);
+      if (n > 0) out.emplace_back(buf.begin(), buf.begin() + n);
+    }
+    return out;
+  }
+
+ private:
+  int m_fd = -1;
+  uint16_t m_port = 0;
+};
+
+struct KeyTotals : wire::MessageHandler {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> byKey;  // packets, octets
+  size_t records = 0;
+  void OnDataRecord(const wire::MessageInfo& info, const wire::Template& t,
+                    core::ByteReader record) override {
+    if (t.IsOptions()) return;
+    wire::TimeContext ctx;
+    ctx.exportTimeSeconds = info.exportTime;
+    core::FlowRecord r;
+    if (!wire::DecodeFlowRecord(t, record, ctx, r).Ok()) return;
+    Add(r);
+  }
+  void Add(const core::FlowRecord& r) {
+    ++records;
+    auto& v = byKey[std::to_string(r.key.protocol) + " " + r.key.src.ToString() + ":" +
+                    std::to_string(r.key.srcPort) + " " + r.key.dst.ToString() + ":" +
+                    std::to_string(r.key.dstPort)];
+    v.first += r.packets;
+    v.second += r.octets;
+  }
+};
+
+TEST(ExporterInterop, SoftflowdAgreesUpToIdleTimeouts) {
+  if (!HaveTool("softflowd")) GTEST_SKIP() << "softflowd not installed";
+  TempDir tmp("softflowd");
+  TestTraffic traffic = WriteTestPcap(tmp.Path("test.pcap"));
+  UdpSink sink;
+  // Same timeouts: active 1800 s (maxlife), inactive 15 s (softflowd ignores it with -r).
+  Child sf({"softflowd", "-r", tmp.Path("test.pcap"), "-d", "-c", "none", "-a", "-A", "milli",
+            "-v", "10", "-6", "-m", "65536", "-t", "maxlife=1800", "-t", "general=15", "-t",
+            "udp=15", "-t", "tcp=15", "-t", "icmp=15", "-p", tmp.Path("softflowd.pid"), "-n",
+            "127.0.0.1:" + std::to_string(sink.Port())},
+           tmp.Path("softflowd.log"));
+  sf.Wait(std::chrono::seconds(30));
+  auto msgs = sink.Drain(std::chrono::milliseconds(1000));
+  ASSERT_FALSE(msgs.empty()) << "no export from softflowd";
+  KeyTotals theirs;
+  wire::ipfix::Session session;
+  for (auto& m : msgs) {
+    core::ByteReader r(m);
+    (void)session.Decode(r, theirs);  // its sequence numbers are off by one message (peers.md)
+  }
+
+  ExporterConfig cfg;  // defaults: active 1800 s, inactive 15 s
+  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  KeyTotals mine;
+  for (auto& r : ours.records) mine.Add(r);
+
+  // Per direction (5-tuple) the packet and octet totals agree exactly.
+  EXPECT_EQ(mine.byKey.size(), theirs.byKey.size());
+  for (auto& [key, v] : mine.byKey) {
+    auto it = theirs.byKey.find(key);
+    ASSERT_NE(it, theirs.byKey.end()) << "softflowd has no flow " << key;
+    EXPECT_EQ(it->second.first, v.first) << key;
+    EXPECT_EQ(it->second.second, v.second) << key;
+  }
+  // Documented difference: softflowd applies no inactive timeout in file mode, so each flow
+  // direction that pauses longer than 15 s is one record there and two here.
+  EXPECT_EQ(mine.records, theirs.records + static_cast<size_t>(traffic.gappedDirections));
+}
+
+#ifdef VANTAGE_CLI
+TEST(ExporterCli, BadInputNamesFileAndOffsetAndStillExports) {
+  TempDir tmp("cli");
+  std::string pcap = tmp.Path("cut.pcap");
+  TestTraffic traffic = WriteTestPcap(pcap, 30, 0);
+  fs::resize_file(pcap, fs::file_size(pcap) - 10);
+  int rc = 0;
+  std::string out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + pcap + " --file " +
+                                   tmp.Path("out.ipfix") + " 2>&1",
+                               &rc);
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find("cut.pcap"), std::string::npos) << out;
+  EXPECT_NE(out.find("offset "), std::string::npos) << out;
+  // Every flow seen before the error is in the file.
+  wire::ipfix::FileReader in;
+  ASSERT_TRUE(in.Open(tmp.Path("out.ipfix")).Ok());
+  wire::ipfix::Session s;
+  KeyTotals got;
+  while (auto m = in.Next()) {
+    ASSERT_TRUE(m->Ok());
+    ASSERT_TRUE(s.Decode(**m, got).Ok());
+  }
+  uint64_t pk = 0;
+  for (auto& [k, v] : got.byKey) pk += v.first;
+  EXPECT_EQ(pk, traffic.packets - 1);
+
+  std::ofstream(tmp.Path("text.pcap")) << "hello, this is not a capture";
+  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.Path("text.pcap") +
+                       " --file " + tmp.Path("x.ipfix") + " 2>&1",
+                   &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("text.pcap"), std::string::npos) << out;
+  EXPECT_NE(out.find("magic"), std::string::npos) << out;
+
+  out = RunCapture(std::string(VANTAGE_CLI) + " export -i no-such-if0 --file " +
+                       tmp.Path("y.ipfix") + " 2>&1",
+                   &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("no-such-if0"), std::string::npos) << out;
+}
+
+TEST(ExporterCli, FileExportIsByteIdenticalAcrossRuns) {
+  TempDir tmp("cli-det");
+  WriteTestPcap(tmp.Path("t.pcap"));
+  std::string base = std::string(VANTAGE_CLI) + " export -q -r " + tmp.Path("t.pcap") +
+                     " --sample 2 --sample-mode random --seed 7 --capture " + tmp.Path("c.pcap") +
+                     " --capture-filter tcp --file ";
+  int rc1 = 0, rc2 = 0;
+  RunCapture(base + tmp.Path("a.ipfix") + " 2>&1", &rc1);
+  RunCapture(base + tmp.Path("b.ipfix") + " 2>&1", &rc2);
+  ASSERT_EQ(rc1, 0);
+  ASSERT_EQ(rc2, 0);
+  std::ifstream a(tmp.Path("a.ipfix"), std::ios::binary), b(tmp.Path("b.ipfix"), std::ios::binary);
+  std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
+  EXPECT_FALSE(sa.empty());
+  EXPECT_EQ(sa, sb);
+  EXPECT_GT(fs::file_size(tmp.Path("c.pcap")), 24u);
+}
+#endif
+
+}  // namespace
+}  // namespace vantage::exporter
