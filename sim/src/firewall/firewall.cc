@@ -61,6 +61,33 @@ bool Firewall::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& 
     }
   }
   if (l4.protocol == 17 && dst == m_exportAddr && l4.dstPort == m_exportPort) return pass();
+  // ICMP errors about a known connection are related traffic and pass (RFC 5382 REQ-9).
+  if (l4.protocol == 1 && l4.ok && (l4.icmpType == 3 || l4.icmpType == 11 || l4.icmpType == 12)) {
+    uint8_t b[68] = {};
+    const uint32_t n = p->CopyData(b, sizeof(b));
+    const uint32_t ihl = (b[8] & 0x0fu) * 4u;
+    if (n >= 8 + 20 && ihl >= 20 && n >= 8 + ihl + 4) {
+      auto u32 = [&](uint32_t o) {
+        return (uint32_t{b[o]} << 24) | (uint32_t{b[o + 1]} << 16) | (uint32_t{b[o + 2]} << 8) |
+               b[o + 3];
+      };
+      const uint8_t eproto = b[8 + 9];
+      const uint32_t esrc = u32(8 + 12), edst = u32(8 + 16);
+      const uint32_t po = 8 + ihl;
+      uint16_t esport = 0, edport = 0;
+      if (eproto == 6 || eproto == 17) {
+        esport = static_cast<uint16_t>((b[po] << 8) | b[po + 1]);
+        edport = static_cast<uint16_t>((b[po + 2] << 8) | b[po + 3]);
+      } else if (eproto == 1 && n >= po + 6) {
+        esport = edport = static_cast<uint16_t>((b[po + 4] << 8) | b[po + 5]);
+      }
+      for (const ConnKey& k : {ConnKey{eproto, esrc, esport, edst, edport},
+                               ConnKey{eproto, edst, edport, esrc, esport}}) {
+        auto it = m_conns.find(k);
+        if (it != m_conns.end() && now - it->second <= kConnIdle) return pass();
+      }
+    }
+  }
   // ICMP errors and echo replies without state are judged by the rules like anything else.
   const std::string fromZone = m_zoneOf(header.GetSource());
   const std::string toZone = m_zoneOf(dst);

@@ -9,6 +9,8 @@
 #include <ns3/udp-header.h>
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include "packet-tuple.h"
 
@@ -160,12 +162,35 @@ ns3::Ptr<ns3::Packet> NatGateway::Rewrite(ns3::Ptr<const ns3::Packet> p,
       } else {
         u.SetDestinationPort(port);
       }
-      if (checksums) {
-        u.ForceChecksum(0);  // a stale received checksum would be written back otherwise
-        u.EnableChecksums();
-        u.InitializeChecksum(newHeader.GetSource(), newHeader.GetDestination(), 17);
-      }
+      u.ForceChecksum(0);  // a stale received checksum would be written back otherwise
+      // A deserialized header does not write its length back unchanged (ns-3 3.37 writes 8
+      // less); 0 makes it write the real segment length.
+      u.ForcePayloadSize(0);
       q->AddHeader(u);
+      if (checksums) {
+        // RFC 768 checksum over the pseudo header and the segment.
+        std::vector<uint8_t> seg(q->GetSize());
+        q->CopyData(seg.data(), static_cast<uint32_t>(seg.size()));
+        uint32_t sum = 0;
+        auto add32 = [&sum](uint32_t v) { sum += (v >> 16) + (v & 0xffff); };
+        add32(newHeader.GetSource().Get());
+        add32(newHeader.GetDestination().Get());
+        sum += 17;
+        sum += static_cast<uint32_t>(seg.size());
+        for (size_t i = 0; i + 1 < seg.size(); i += 2) sum += (uint32_t{seg[i]} << 8) | seg[i + 1];
+        if (seg.size() % 2 == 1) sum += uint32_t{seg.back()} << 8;
+        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+        uint16_t ck = static_cast<uint16_t>(~sum & 0xffff);
+        if (ck == 0) ck = 0xffff;
+        // UdpHeader writes the forced value in host byte order (Buffer::WriteU16).
+        const uint8_t wire[2] = {static_cast<uint8_t>(ck >> 8), static_cast<uint8_t>(ck & 0xff)};
+        uint16_t hostValue = 0;
+        std::memcpy(&hostValue, wire, 2);
+        q->RemoveHeader(u);
+        u.ForcePayloadSize(0);
+        u.ForceChecksum(hostValue);
+        q->AddHeader(u);
+      }
       break;
     }
     case 1: {

@@ -26,7 +26,24 @@ using ns3::Ipv4Address;
 
 struct SeenAt {
   std::set<std::pair<uint32_t, uint16_t>> sources;  // (address, port) of UDP packets
+  uint64_t badChecksums = 0;
+  uint64_t checked = 0;
 };
+
+/// RFC 768: the ones-complement sum over pseudo header and UDP segment is 0xffff.
+bool UdpChecksumOk(const uint8_t* ip, size_t len) {
+  const size_t ihl = (ip[0] & 0x0fu) * 4u;
+  const size_t udpLen = static_cast<size_t>((ip[ihl + 4] << 8) | ip[ihl + 5]);
+  if (ihl + udpLen > len) return false;
+  uint32_t sum = 0;
+  for (size_t i = 12; i < 20; i += 2) sum += (uint32_t{ip[i]} << 8) | ip[i + 1];
+  sum += 17 + static_cast<uint32_t>(udpLen);
+  const uint8_t* u = ip + ihl;
+  for (size_t i = 0; i + 1 < udpLen; i += 2) sum += (uint32_t{u[i]} << 8) | u[i + 1];
+  if (udpLen % 2 == 1) sum += uint32_t{u[udpLen - 1]} << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return sum == 0xffff;
+}
 
 ns3::Ptr<ns3::Socket> UdpSocket(const SimNode* n, uint16_t port) {
   auto s = ns3::Socket::CreateSocket(n->node, ns3::UdpSocketFactory::GetTypeId());
@@ -59,8 +76,11 @@ TEST_F(SimTest, NatTranslatesRepliesAndDropsUnsolicited) {
   l3->TraceConnectWithoutContext(
       "Rx", ns3::MakeCallback(+[](SeenAt* s, ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4>,
                                   uint32_t) {
-              uint8_t b[24];
-              if (p->CopyData(b, 24) < 24 || b[9] != 17) return;
+              uint8_t b[1500];
+              const uint32_t n = p->CopyData(b, sizeof(b));
+              if (n < 28 || b[9] != 17) return;
+              ++s->checked;
+              if (!UdpChecksumOk(b, n)) ++s->badChecksums;
               uint32_t src = (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) |
                              (uint32_t{b[14]} << 8) | b[15];
               s->sources.insert({src, static_cast<uint16_t>((b[20] << 8) | b[21])});
@@ -121,6 +141,9 @@ TEST_F(SimTest, NatTranslatesRepliesAndDropsUnsolicited) {
     ports.insert(port);
   }
   EXPECT_EQ(ports.size(), 2u);
+  // Rewritten segments carry valid UDP checksums (checksums are on in this test).
+  EXPECT_GT(seen.checked, 6u);
+  EXPECT_EQ(seen.badChecksums, 0u);
 
   // Binding events: two creates, then two deletes after the 30 s UDP timeout.
   const auto& ev = net.Logs().natEvents;
