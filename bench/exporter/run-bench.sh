@@ -85,7 +85,7 @@ def parse(path):
 v = parse(f"{work}/vantage.time")
 s = parse(f"{work}/softflowd.time")
 summary = open(f"{work}/vantage.summary").read()
-m = re.search(r"(\d+) flows exported", summary)
+m = re.search(r"(\d+) flows exported as", summary)
 flows = m.group(1) if m else "?"
 vpeak = int(re.search(r"peak active flows (\d+)", summary).group(1))
 sflog = open(f"{work}/softflowd.time.out").read()
