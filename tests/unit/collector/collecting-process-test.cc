@@ -482,5 +482,31 @@ TEST(CollectingProcess, IpfixFileReadAndErrorsNameOffset) {
   EXPECT_EQ(c.records.size(), 20u);
 }
 
+TEST(CollectingProcess, ArchiveRawIpfixAndReadItBack) {
+  test::TempPath dir("archive");
+  Sink sink;
+  wire::ipfix::MessageWriter w(test::IpfixCfg(2), sink.Fn());
+  ASSERT_TRUE(w.AddTemplate(FlowTemplate()));
+  for (uint32_t i = 0; i < 30; ++i) ASSERT_TRUE(w.AddFlowRecord(256, MakeRecord(i)));
+  w.Flush();
+  CollectorConfig cfg;
+  cfg.archiveDir = dir.str();
+  {
+    Collected c(cfg);
+    for (const auto& m : sink.messages) c.Send(m, kT0, 4739);
+    EXPECT_EQ(c.records.size(), 30u);
+  }  // archive files closed
+  std::string file = dir.str() + "/127.0.0.1_4739.ipfix";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  Collected again;
+  ASSERT_TRUE(again.cp->ReadIpfixFile(file));
+  ASSERT_EQ(again.records.size(), 30u);
+  for (uint32_t i = 0; i < 30; ++i) {
+    EXPECT_EQ(again.records[i].key.src, MakeRecord(i).key.src);
+    EXPECT_EQ(again.records[i].octets, MakeRecord(i).octets);
+  }
+  EXPECT_FALSE(again.cp->ReadIpfixFile(dir.str() + "/missing.ipfix"));
+}
+
 }  // namespace
 }  // namespace vantage::collector
