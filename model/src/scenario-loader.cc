@@ -65,6 +65,31 @@ const std::vector<std::string>& KnownBehaviours() {
   return k;
 }
 
+std::vector<std::string> KnownBehaviourParams(const std::string& kind) {
+  std::vector<std::string> p = {"hosts"};
+  auto add = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names) p.emplace_back(n);
+  };
+  if (kind == "c2_beacon") {
+    add({"interval_s", "jitter", "request_bytes", "response_bytes"});
+  } else if (kind == "exfiltration") {
+    add({"sessions", "bytes", "response_bytes"});
+  } else if (kind == "port_scan") {
+    add({"count", "ports", "rate_per_s", "rate"});
+  } else if (kind == "brute_force") {
+    add({"attempts", "exchanges", "request_bytes", "response_bytes", "rate_per_s", "rate"});
+  } else if (kind == "long_ssh" || kind == "long_http") {
+    add({"interval_s", "bytes_per_interval", "request_bytes", "response_bytes"});
+  } else if (kind == "dmz_odd_port") {
+    add({"interval_s", "sessions", "request_bytes", "bytes", "response_bytes"});
+  } else if (kind == "spike") {
+    add({"sessions", "request_bytes", "response_bytes"});
+  } else {
+    return {};
+  }
+  return p;
+}
+
 ApplicationDefaults DefaultsFor(const std::string& app) {
   if (app == "web") return {6, 443, {"web", "webapp", "proxy"}};
   if (app == "dns") return {17, 53, {"dns"}};
@@ -492,8 +517,14 @@ class ScenarioParser {
         if (!params.IsMap()) {
           m_r.Error(params, Join(p, "params"), "expected a map of name: value");
         } else {
+          const std::vector<std::string> known = KnownBehaviourParams(beh.kind);
           for (auto it = params.begin(); it != params.end(); ++it) {
             std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+            if (!known.empty() && std::find(known.begin(), known.end(), k) == known.end()) {
+              m_r.Warning(it->first, Join(Join(p, "params"), k),
+                          "parameter '" + k + "' is not used by " + beh.kind +
+                              detail::DidYouMean(k, known));
+            }
             if (auto val = m_r.AsString(it->second, Join(Join(p, "params"), k))) {
               beh.params[k] = *val;
             }

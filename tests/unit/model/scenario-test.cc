@@ -130,6 +130,19 @@ TEST(Scenario, UnknownBehaviourKindIsAWarningAndKept) {
   EXPECT_EQ(s->behaviours[0].kind, "teleport");
 }
 
+TEST(Scenario, UnknownBehaviourParameterIsAWarningWithSuggestion) {
+  Topology t = MakeTopology();
+  std::string text = kBase;
+  text.replace(text.find("interval_s: 30"), 14, "intervall_s: 30");
+  Diagnostics d;
+  auto s = ParseScenario(text, "s.yaml", t, d);
+  ASSERT_TRUE(s.Ok()) << d.ToString();
+  ASSERT_EQ(d.items.size(), 1u) << d.ToString();
+  EXPECT_TRUE(d.items[0].warning);
+  EXPECT_NE(d.items[0].message.find("(did you mean 'interval_s'?)"), std::string::npos)
+      << d.items[0].message;
+}
+
 class ScenarioCase : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ScenarioCase, ReportsTheProblemOnItsLine) {

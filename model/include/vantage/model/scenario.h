@@ -107,6 +107,9 @@ ApplicationDefaults DefaultsFor(const std::string& app);
 const std::vector<std::string>& KnownApplications();
 /// @brief Behaviour kinds known to this version (others load with a warning).
 const std::vector<std::string>& KnownBehaviours();
+/// @brief The `params` a known behaviour kind uses (others load with a warning); empty for
+/// unknown kinds.
+std::vector<std::string> KnownBehaviourParams(const std::string& kind);
 /// @brief A named diurnal profile ("office", "flat"/"24x7"): 24 hourly factors; empty if unknown.
 std::vector<double> DiurnalProfile(const std::string& name);
 
