@@ -803,7 +803,8 @@ std::string FormatTable(const QueryTable& t, OutputFormat format) {
     for (size_t c = 0; c < r.size() && c < w.size(); ++c) w[c] = std::max(w[c], r[c].size());
   }
   auto numeric = [](const std::string& s) {
-    return !s.empty() && s.find_first_not_of("0123456789.-") == std::string::npos;
+    return !s.empty() && s.find_first_not_of("0123456789.-") == std::string::npos &&
+           std::count(s.begin(), s.end(), '.') <= 1;
   };
   for (size_t c = 0; c < t.columns.size(); ++c) {
     o << (c ? "  " : "") << std::left << std::setw(static_cast<int>(w[c])) << t.columns[c];
