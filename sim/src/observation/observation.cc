@@ -282,7 +282,31 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
       pt->collector = m_collector->Address();
       pt->collectorPort = m_collector->Port();
       pt->sourcePort = static_cast<uint16_t>(kExportSourcePortBase + domain);
-      pt->socket = ns3::Socket::CreateSocket(sn->node, ns3::UdpSocketFactory::GetTypeId());
+      // A layer-2 switch has no IP stack: its probe exports through an IP node on one of the
+      // switch's links (a forwarding node if there is one).
+      ns3::Ptr<ns3::Node> sender = sn->node;
+      if (sn->node->GetObject<ns3::Ipv4>() == nullptr) {
+        sender = nullptr;
+        for (const auto& cand : net.Nodes()) {
+          if (cand.node->GetObject<ns3::Ipv4>() == nullptr) continue;
+          bool adjacent = false;
+          for (const auto& ci : cand.interfaces) {
+            for (const auto& si : sn->interfaces) adjacent = adjacent || ci.link == si.link;
+          }
+          if (!adjacent) continue;
+          const bool fwd = cand.kind == model::NodeKind::kRouter ||
+                           cand.kind == model::NodeKind::kL3Switch ||
+                           cand.kind == model::NodeKind::kFirewall ||
+                           cand.kind == model::NodeKind::kNatGateway;
+          if (sender == nullptr || fwd) sender = cand.node;
+          if (fwd) break;
+        }
+        if (sender == nullptr) {
+          return MakeError(ErrorCode::kInvalid, "point '" + ps.name + "': switch '" + ps.node +
+                                                    "' has no IP neighbour to export through");
+        }
+      }
+      pt->socket = ns3::Socket::CreateSocket(sender, ns3::UdpSocketFactory::GetTypeId());
       if (pt->socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), pt->sourcePort)) !=
           0) {
         return MakeError(ErrorCode::kIo, "point '" + ps.name + "': cannot bind export socket");

@@ -135,7 +135,7 @@ TEST(SimRun, LiveExportReachesCollectorStore) {
   auto topo = test::RunTopology();
   auto sc = test::RunScenario();
   RunOptions o = Options(dir);
-  o.liveExportPoints = {"core-rtr"};
+  o.liveExportPoints = {"core-rtr", "office-sw"};  // a router and an L2 switch (no IP stack)
   o.fullCapture = false;
   auto res = RunSimulation(topo, sc, o);
   ASSERT_TRUE(res) << res.GetError().message;
@@ -144,8 +144,13 @@ TEST(SimRun, LiveExportReachesCollectorStore) {
   EXPECT_GT(p.exportMessages, 0u);
   EXPECT_EQ(p.exportReceived, p.exportMessages);
   EXPECT_EQ(p.exportLost, 0u);
+  const PointSummary& q = res->points[1];
+  EXPECT_EQ(q.name, "office-sw");
+  EXPECT_GT(q.exportMessages, 0u);
+  EXPECT_EQ(q.exportReceived, q.exportMessages);
   const FileTotals file = ReadIpfix(dir / "points/core-rtr.ipfix");
-  EXPECT_EQ(StoredFlows(dir / "collector.sqlite"), file.records);
+  const FileTotals fileSw = ReadIpfix(dir / "points/office-sw.ipfix");
+  EXPECT_EQ(StoredFlows(dir / "collector.sqlite"), file.records + fileSw.records);
   EXPECT_GT(file.records, 0u);
   Cleanup(dir);
 }
