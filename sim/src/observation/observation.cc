@@ -336,7 +336,7 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
     if (tap == nullptr) {
       m_taps.push_back(std::make_unique<NodeTap>());
       tap = m_taps.back().get();
-      tap->copyLen = std::max<size_t>(kMinCopy, snapLength);
+      tap->copyLen = kMinCopy;
       if (sn->kind == model::NodeKind::kSwitch) {
         for (const auto& i : sn->interfaces) {
           tap->portNumbers[ns3::PeekPointer(i.device)] = i.number;
@@ -357,6 +357,7 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
         l3->TraceConnectWithoutContext("Tx", ns3::MakeCallback(&NodeTap::Tx, tap));
       }
     }
+    if (ps.capture) tap->copyLen = std::max<size_t>(tap->copyLen, snapLength);
     tap->points.push_back(pt.get());
     m_points.push_back(std::move(pt));
   }
