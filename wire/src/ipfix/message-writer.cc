@@ -2,6 +2,8 @@
 // configured size, sequence number = data records sent before the message.
 #include "vantage/wire/ipfix/message-writer.h"
 
+#include "record-encoding.h"
+
 #include <algorithm>
 #include <string>
 
@@ -160,29 +162,15 @@ void MessageWriter::WithdrawTemplate(uint16_t templateId) {
 }
 
 core::Status MessageWriter::AddFlowRecord(uint16_t templateId, const core::FlowRecord& record) {
-  auto it = m_templates.find(templateId);
-  if (it == m_templates.end()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           "template " + std::to_string(templateId) + " is not registered");
-  }
-  m_scratch.clear();
-  core::ByteWriter w(m_scratch);
   TimeContext ctx;
   ctx.exportTimeSeconds = m_exportTime;
-  EncodeFlowRecord(it->second, record, w, ctx);
+  VANTAGE_RETURN_IF_ERROR(detail::EncodeRegistered(m_templates, templateId, record, ctx, m_scratch));
   return AddRecordBytes(templateId, m_scratch);
 }
 
 core::Status MessageWriter::AddOptionsRecord(uint16_t templateId,
                                              const std::vector<OptionValue>& values) {
-  auto it = m_templates.find(templateId);
-  if (it == m_templates.end()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           "template " + std::to_string(templateId) + " is not registered");
-  }
-  m_scratch.clear();
-  core::ByteWriter w(m_scratch);
-  EncodeGenericRecord(it->second, values, w);
+  VANTAGE_RETURN_IF_ERROR(detail::EncodeRegistered(m_templates, templateId, values, m_scratch));
   return AddRecordBytes(templateId, m_scratch);
 }
 

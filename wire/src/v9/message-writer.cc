@@ -2,6 +2,8 @@
 // FlowSets, each padded to 4 bytes; header count = every record, sequence = packets sent.
 #include "vantage/wire/v9/message-writer.h"
 
+#include "record-encoding.h"
+
 #include <algorithm>
 #include <string>
 
@@ -135,30 +137,16 @@ void MessageWriter::ResendTemplates() {
 }
 
 core::Status MessageWriter::AddFlowRecord(uint16_t templateId, const core::FlowRecord& record) {
-  auto it = m_templates.find(templateId);
-  if (it == m_templates.end()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           "template " + std::to_string(templateId) + " is not registered");
-  }
-  m_scratch.clear();
-  core::ByteWriter w(m_scratch);
   TimeContext ctx;
   ctx.exportTimeSeconds = m_unixSeconds;
   ctx.sysUpTimeMs = m_sysUpTimeMs;
-  EncodeFlowRecord(it->second, record, w, ctx);
+  VANTAGE_RETURN_IF_ERROR(detail::EncodeRegistered(m_templates, templateId, record, ctx, m_scratch));
   return AddRecordBytes(templateId, m_scratch);
 }
 
 core::Status MessageWriter::AddOptionsRecord(uint16_t templateId,
                                              const std::vector<OptionValue>& values) {
-  auto it = m_templates.find(templateId);
-  if (it == m_templates.end()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           "template " + std::to_string(templateId) + " is not registered");
-  }
-  m_scratch.clear();
-  core::ByteWriter w(m_scratch);
-  EncodeGenericRecord(it->second, values, w);
+  VANTAGE_RETURN_IF_ERROR(detail::EncodeRegistered(m_templates, templateId, values, m_scratch));
   return AddRecordBytes(templateId, m_scratch);
 }
 
