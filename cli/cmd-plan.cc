@@ -17,6 +17,7 @@
 extern char** environ;
 
 #include "command.h"
+#include "inputs.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/planner/metrics.h"
@@ -134,20 +135,11 @@ int RunSelf(const std::vector<std::string>& args, bool quiet) {
 #endif
 
 int Run(const PlanOptions& o) {
-  model::Diagnostics diags;
-  auto topo = model::LoadTopology(o.topology, diags);
-  if (!topo) {
-    std::cerr << diags.ToString();
-    if (diags.items.empty()) std::cerr << o.topology << ": " << topo.GetError().message << "\n";
-    return 1;
-  }
-  auto scen = model::LoadScenario(o.scenario, *topo, diags);
-  if (!scen) {
-    std::cerr << diags.ToString();
-    if (diags.items.empty()) std::cerr << o.scenario << ": " << scen.GetError().message << "\n";
-    return 1;
-  }
-  double flowDays = topo->budget.flowRetentionDays, fullDays = topo->budget.fullRetentionDays;
+  auto inputs = LoadInputs(o.topology, o.scenario);
+  if (!inputs) return 1;
+  const model::Topology& topo = inputs->topology;
+  const model::Scenario& scen = inputs->scenario;
+  double flowDays = topo.budget.flowRetentionDays, fullDays = topo.budget.fullRetentionDays;
   std::string error;
   if (!o.retention.empty() && !ParseRetention(o.retention, flowDays, fullDays, error)) {
     return Fail("--retention-days: " + error);
@@ -169,7 +161,7 @@ int Run(const PlanOptions& o) {
     if (o.seedSet) opt.seed = o.seed;
     opt.progress = ProgressPrinter("observation run", o.quiet);
     if (!o.quiet) std::fprintf(stderr, "observation run: every candidate point observes\n");
-    auto res = sim::RunSimulation(*topo, *scen, opt);
+    auto res = sim::RunSimulation(topo, scen, opt);
     if (!o.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
     if (!res) return Fail("observation run failed: " + res.GetError().message);
 #else
@@ -188,7 +180,7 @@ int Run(const PlanOptions& o) {
   }
 
   // 2. The problem and its constraints.
-  planner::Problem problem = planner::BuildProblem(*run, *observations, *topo);
+  planner::Problem problem = planner::BuildProblem(*run, *observations, topo);
   planner::Constraints& c = problem.constraints;
   if (o.budgetTb >= 0) c.storageBytes = o.budgetTb * 1e12;
   c.flowRetentionDays = flowDays;
@@ -198,7 +190,7 @@ int Run(const PlanOptions& o) {
 
   // 3. Optimise.
   planner::ReportInput in;
-  in.topology = &*topo;
+  in.topology = &topo;
   in.problem = &problem;
   in.plan = planner::Optimise(problem, c);
   in.metrics = planner::Evaluate(problem, in.plan.best.modes);
@@ -209,7 +201,7 @@ int Run(const PlanOptions& o) {
   in.scenarioPath = o.scenario;
   in.runDir = runDir;
   in.seed = run->manifest.seed;
-  in.compliance = topo->budget.compliance;
+  in.compliance = topo.budget.compliance;
 
   // 4. Verification run: only the chosen points observe; flow exporters send live.
   std::vector<std::string> chosen, live, fileOnly;
@@ -221,7 +213,7 @@ int Run(const PlanOptions& o) {
     // Layer-2 switches have no IP stack in the simulation: their exporter writes to file in
     // the verification run too (a SPAN probe would export from its own address).
     bool layer2 = false;
-    for (const auto& n : topo->nodes) {
+    for (const auto& n : topo.nodes) {
       if (n.name == problem.points[i].node) layer2 = n.kind == model::NodeKind::kSwitch;
     }
     if (layer2) {
@@ -267,7 +259,7 @@ int Run(const PlanOptions& o) {
     } else {
       in.verification.ran = true;
       in.verification.runDir = verifyDir;
-      double duration = vrun->manifest.durationS > 0 ? vrun->manifest.durationS : scen->durationS;
+      double duration = vrun->manifest.durationS > 0 ? vrun->manifest.durationS : scen.durationS;
       uint64_t sent = 0, lost = 0;
       for (const auto& p : vrun->manifest.points) {
         if (std::find(live.begin(), live.end(), p.name) == live.end()) continue;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "inputs.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/sim/simulation.h"
@@ -58,22 +59,10 @@ struct Options {
 };
 
 int Run(const Options& o) {
-  model::Diagnostics diags;
-  auto topo = model::LoadTopology(o.topology, diags);
-  if (!topo) {
-    std::cerr << diags.ToString();
-    if (diags.items.empty()) std::cerr << o.topology << ": " << topo.GetError().message << "\n";
-    return 1;
-  }
-  auto scen = model::LoadScenario(o.scenario, *topo, diags);
-  if (!scen) {
-    std::cerr << diags.ToString();
-    if (diags.items.empty()) std::cerr << o.scenario << ": " << scen.GetError().message << "\n";
-    return 1;
-  }
-  for (const auto& d : diags.items) {
-    if (d.warning) std::cerr << d.ToString() << "\n";
-  }
+  auto inputs = LoadInputs(o.topology, o.scenario);
+  if (!inputs) return 1;
+  const model::Topology& topo = inputs->topology;
+  const model::Scenario& scen = inputs->scenario;
   sim::RunOptions opt;
   opt.outDir = o.out;
   opt.topologyPath = o.topology;
@@ -97,7 +86,7 @@ int Run(const Options& o) {
   opt.shouldStop = [] { return g_interrupted.load(); };
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  auto res = sim::RunSimulation(*topo, *scen, opt);
+  auto res = sim::RunSimulation(topo, scen, opt);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (tty && !o.quiet) std::fprintf(stderr, "\n");
