@@ -138,7 +138,7 @@ int Run(const PlanOptions& o) {
   auto inputs = LoadInputs(o.topology, o.scenario);
   if (!inputs) return 1;
   const model::Topology& topo = inputs->topology;
-  const model::Scenario& scen = inputs->scenario;
+  [[maybe_unused]] const model::Scenario& scen = inputs->scenario;  // unused without the simulator
   double flowDays = topo.budget.flowRetentionDays, fullDays = topo.budget.fullRetentionDays;
   std::string error;
   if (!o.retention.empty() && !ParseRetention(o.retention, flowDays, fullDays, error)) {
