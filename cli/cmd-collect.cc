@@ -18,7 +18,9 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void OnStopSignal(int /*sig*/) { g_stop.store(true); }
+extern "C" void OnStopSignal(int /*sig*/) {
+  g_stop.store(true);
+}
 
 struct CollectOptions {
   std::vector<std::string> listen;
@@ -45,11 +47,10 @@ void PrintLoss(const vantage::collector::CollectingProcess& cp) {
   for (const auto& l : loss) {
     std::string who = l.exporter.IsSet() ? l.exporter.ToString() + ":" + std::to_string(l.port)
                                          : std::string("(file/stream)");
-    std::fprintf(stderr, "%-40s %6u %8u %-8s %12llu %12llu %10llu\n", who.c_str(),
-                 l.observationDomain, l.version, l.unit,
-                 static_cast<unsigned long long>(l.expected),
-                 static_cast<unsigned long long>(l.received),
-                 static_cast<unsigned long long>(l.lost));
+    std::fprintf(
+        stderr, "%-40s %6u %8u %-8s %12llu %12llu %10llu\n", who.c_str(), l.observationDomain,
+        l.version, l.unit, static_cast<unsigned long long>(l.expected),
+        static_cast<unsigned long long>(l.received), static_cast<unsigned long long>(l.lost));
   }
 }
 
@@ -141,15 +142,16 @@ int RunCollect(const CollectOptions& o) {
         expected += l.expected;
       }
       double secs = (now - lastStatus).ToSeconds();
-      std::fprintf(stderr,
-                   "collect: %llu records (%.0f/s), %zu exporters, %zu templates, loss %llu "
-                   "(%.2f%%), malformed %llu, no-template %llu\n",
-                   static_cast<unsigned long long>(s.records),
-                   static_cast<double>(s.records - lastRecords) / secs, cp.SessionCount(),
-                   cp.TemplateCount(), static_cast<unsigned long long>(lost),
-                   expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0,
-                   static_cast<unsigned long long>(s.malformed),
-                   static_cast<unsigned long long>(s.droppedNoTemplate));
+      std::fprintf(
+          stderr,
+          "collect: %llu records (%.0f/s), %zu exporters, %zu templates, loss %llu "
+          "(%.2f%%), malformed %llu, no-template %llu\n",
+          static_cast<unsigned long long>(s.records),
+          static_cast<double>(s.records - lastRecords) / secs, cp.SessionCount(),
+          cp.TemplateCount(), static_cast<unsigned long long>(lost),
+          expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0,
+          static_cast<unsigned long long>(s.malformed),
+          static_cast<unsigned long long>(s.droppedNoTemplate));
       lastRecords = s.records;
       lastStatus = now;
     });
@@ -165,18 +167,18 @@ int RunCollect(const CollectOptions& o) {
   }
   const auto& s = cp.Stats();
   if (!o.quiet) {
-    std::fprintf(stderr,
-                 "collect: done: %llu datagrams/messages, %llu records, %llu options records, "
-                 "%llu templates, %llu malformed, %llu dropped without template, %llu anomalies\n",
-                 static_cast<unsigned long long>(s.datagrams),
-                 static_cast<unsigned long long>(s.records),
-                 static_cast<unsigned long long>(s.optionsRecords),
-                 static_cast<unsigned long long>(s.templates),
-                 static_cast<unsigned long long>(s.malformed),
-                 static_cast<unsigned long long>(s.droppedNoTemplate),
-                 static_cast<unsigned long long>(s.anomalies.Total()));
+    std::fprintf(
+        stderr,
+        "collect: done: %llu datagrams/messages, %llu records, %llu options records, "
+        "%llu templates, %llu malformed, %llu dropped without template, %llu anomalies\n",
+        static_cast<unsigned long long>(s.datagrams), static_cast<unsigned long long>(s.records),
+        static_cast<unsigned long long>(s.optionsRecords),
+        static_cast<unsigned long long>(s.templates), static_cast<unsigned long long>(s.malformed),
+        static_cast<unsigned long long>(s.droppedNoTemplate),
+        static_cast<unsigned long long>(s.anomalies.Total()));
     for (const auto& [name, n] : s.anomalies.All()) {
-      std::fprintf(stderr, "  anomaly %s: %llu\n", name.c_str(), static_cast<unsigned long long>(n));
+      std::fprintf(stderr, "  anomaly %s: %llu\n", name.c_str(),
+                   static_cast<unsigned long long>(n));
     }
     if (!cp.LastError().empty()) std::fprintf(stderr, "  last error: %s\n", cp.LastError().c_str());
     PrintLoss(cp);

@@ -59,10 +59,14 @@ struct Options {
 };
 
 bool ParseFormat(const std::string& s, ExportFormat& out) {
-  if (s == "ipfix") out = ExportFormat::kIpfix;
-  else if (s == "v9" || s == "netflow9") out = ExportFormat::kNetflowV9;
-  else if (s == "v5" || s == "netflow5") out = ExportFormat::kNetflowV5;
-  else return false;
+  if (s == "ipfix")
+    out = ExportFormat::kIpfix;
+  else if (s == "v9" || s == "netflow9")
+    out = ExportFormat::kNetflowV9;
+  else if (s == "v5" || s == "netflow5")
+    out = ExportFormat::kNetflowV5;
+  else
+    return false;
   return true;
 }
 
@@ -83,8 +87,10 @@ bool ParseDestination(const std::string& url, Destination& d, std::string& forma
     format = scheme.substr(0, plus);
     transport = scheme.substr(plus + 1);
   }
-  if (transport == "udp") d.kind = Destination::Kind::kUdp;
-  else if (transport == "tcp") d.kind = Destination::Kind::kTcp;
+  if (transport == "udp")
+    d.kind = Destination::Kind::kUdp;
+  else if (transport == "tcp")
+    d.kind = Destination::Kind::kTcp;
   else {
     err = "unknown transport '" + transport + "' (udp or tcp)";
     return false;
@@ -125,9 +131,12 @@ bool ParseDestination(const std::string& url, Destination& d, std::string& forma
 
 std::string Rate(double v) {
   char buf[32];
-  if (v >= 1e6) std::snprintf(buf, sizeof(buf), "%.2fM", v / 1e6);
-  else if (v >= 1e3) std::snprintf(buf, sizeof(buf), "%.1fk", v / 1e3);
-  else std::snprintf(buf, sizeof(buf), "%.0f", v);
+  if (v >= 1e6)
+    std::snprintf(buf, sizeof(buf), "%.2fM", v / 1e6);
+  else if (v >= 1e3)
+    std::snprintf(buf, sizeof(buf), "%.1fk", v / 1e3);
+  else
+    std::snprintf(buf, sizeof(buf), "%.0f", v);
   return buf;
 }
 
@@ -153,7 +162,8 @@ int Run(const Options& o) {
         return 2;
       }
       if (!formatFromUrl && o.format != "ipfix" && f != cfg.format) {
-        std::cerr << "vantage export: --to " << url << " conflicts with --format " << o.format << "\n";
+        std::cerr << "vantage export: --to " << url << " conflicts with --format " << o.format
+                  << "\n";
         return 2;
       }
       cfg.format = f;
@@ -183,8 +193,10 @@ int Run(const Options& o) {
   cfg.cache.inactiveTimeout = core::Duration::Seconds(o.inactive);
   cfg.cache.capacity = o.cacheSize == 0 ? 1 : o.cacheSize;
   if (o.sample > 1) {
-    if (o.sampleMode == "count") cfg.sampling.mode = exporter::SamplingConfig::Mode::kCount;
-    else if (o.sampleMode == "random") cfg.sampling.mode = exporter::SamplingConfig::Mode::kRandom;
+    if (o.sampleMode == "count")
+      cfg.sampling.mode = exporter::SamplingConfig::Mode::kCount;
+    else if (o.sampleMode == "random")
+      cfg.sampling.mode = exporter::SamplingConfig::Mode::kRandom;
     else {
       std::cerr << "vantage export: --sample-mode must be count or random\n";
       return 2;
@@ -266,7 +278,8 @@ int Run(const Options& o) {
         lastReport = now;
         double secs = std::chrono::duration<double>(now - wallStart).count();
         const auto& s = exp.Stats();
-        std::fprintf(stderr, "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
+        std::fprintf(stderr,
+                     "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
                      tty ? "\r" : "", inputName.c_str(), static_cast<unsigned long long>(s.packets),
                      exp.ActiveFlows(), static_cast<unsigned long long>(s.flowsExported),
                      Rate(static_cast<double>(s.packets) / secs).c_str(), tty ? "   " : "\n");
@@ -284,16 +297,15 @@ int Run(const Options& o) {
   const auto& s = exp.Stats();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
   if (!o.quiet) {
-    std::fprintf(stderr,
-                 "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
-                 "(%llu bytes), %.2f s, %s pkt/s\n",
-                 inputName.c_str(), static_cast<unsigned long long>(s.packets),
-                 static_cast<unsigned long long>(s.octets),
-                 static_cast<unsigned long long>(s.flowsExported),
-                 exporter::ExportFormatName(cfg.format),
-                 static_cast<unsigned long long>(s.messages),
-                 static_cast<unsigned long long>(s.exportOctets), secs,
-                 Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
+    std::fprintf(
+        stderr,
+        "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
+        "(%llu bytes), %.2f s, %s pkt/s\n",
+        inputName.c_str(), static_cast<unsigned long long>(s.packets),
+        static_cast<unsigned long long>(s.octets), static_cast<unsigned long long>(s.flowsExported),
+        exporter::ExportFormatName(cfg.format), static_cast<unsigned long long>(s.messages),
+        static_cast<unsigned long long>(s.exportOctets), secs,
+        Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
     std::fprintf(stderr,
                  "  peak active flows %llu, not exportable %llu, evicted (cache full) %llu, "
                  "sampled out %llu, not IP %llu, undecodable %llu",
@@ -341,7 +353,8 @@ Registrar reg{
                      "the raw packets one after another)");
       app.add_option("--format", o->format, "Export format: ipfix, v9 or v5 (v5 carries IPv4 only)")
           ->capture_default_str();
-      app.add_option("--active", o->active, "Active timeout in seconds: a longer flow is exported in parts")
+      app.add_option("--active", o->active,
+                     "Active timeout in seconds: a longer flow is exported in parts")
           ->capture_default_str();
       app.add_option("--inactive", o->inactive, "Inactive (idle) timeout in seconds")
           ->capture_default_str();
@@ -366,7 +379,8 @@ Registrar reg{
                      "Also write the packets to this pcap file (full capture beside flows)");
       app.add_option("--capture-filter", o->captureFilter,
                      "BPF expression: capture only matching packets (default: all)");
-      app.add_option("--snaplen", o->snaplen, "Capture snap length in bytes")->capture_default_str();
+      app.add_option("--snaplen", o->snaplen, "Capture snap length in bytes")
+          ->capture_default_str();
       app.add_option("--rotate-size", o->rotateSize,
                      "Start a new capture file after this many bytes (0 = never); files are "
                      "named OUT-000000.pcap, OUT-000001.pcap, ...")
@@ -376,8 +390,7 @@ Registrar reg{
           ->capture_default_str();
       app.add_option("--mtu", o->mtu, "Path MTU: UDP export messages fit in MTU - 48 bytes")
           ->capture_default_str();
-      app.add_option("--rate", o->rate,
-                     "UDP pacing in export messages per second (0 = unpaced)")
+      app.add_option("--rate", o->rate, "UDP pacing in export messages per second (0 = unpaced)")
           ->capture_default_str();
       app.add_option("--domain", o->domain, "Observation domain id (v9 source id, v5 engine id)")
           ->capture_default_str();

@@ -2,17 +2,17 @@
 // observing, evaluates every placement from that run, picks a mode per point within budget,
 // verifies the choice with a second run and writes the report. With no arguments it plans the
 // reference enterprise topology into ./plan.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -91,9 +91,9 @@ std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& wha
     int decile = static_cast<int>(pct / 10);
     if (!tty && decile == *lastDecile) return;
     *lastDecile = decile;
-    std::fprintf(stderr, "%s%s: simulated %.0f / %.0f s (%.0f%%), wall %.0f s%s",
-                 tty ? "\r" : "", what.c_str(), p.simSeconds, p.simTotalSeconds, pct,
-                 p.wallSeconds, tty ? "   " : "\n");
+    std::fprintf(stderr, "%s%s: simulated %.0f / %.0f s (%.0f%%), wall %.0f s%s", tty ? "\r" : "",
+                 what.c_str(), p.simSeconds, p.simTotalSeconds, pct, p.wallSeconds,
+                 tty ? "   " : "\n");
     std::fflush(stderr);
   };
 }
@@ -130,7 +130,8 @@ int RunSelf(const std::vector<std::string>& args, bool quiet) {
   if (rc != 0) return -1;
   int status = 0;
   if (waitpid(pid, &status, 0) < 0) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 #endif
 
@@ -165,8 +166,9 @@ int Run(const PlanOptions& o) {
     if (!o.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
     if (!res) return Fail("observation run failed: " + res.GetError().message);
 #else
-    return Fail("this build has no simulator (VANTAGE_WITH_SIM=OFF): pass --run DIR with a run "
-                "directory written by 'vantage simulate'");
+    return Fail(
+        "this build has no simulator (VANTAGE_WITH_SIM=OFF): pass --run DIR with a run "
+        "directory written by 'vantage simulate'");
 #endif
   }
   planner::RunCheck check{o.topology, o.scenario};
@@ -245,17 +247,16 @@ int Run(const PlanOptions& o) {
       for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
       return s;
     };
-    std::vector<std::string> args = {"vantage",     "simulate",  o.topology,     o.scenario,
-                                     "--out",       verifyDir,   "--seed",
-                                     std::to_string(run->manifest.seed), "--points", join(chosen),
-                                     "--live-export", join(live)};
+    std::vector<std::string> args = {
+        "vantage",  "simulate",   o.topology,      o.scenario,
+        "--out",    verifyDir,    "--seed",        std::to_string(run->manifest.seed),
+        "--points", join(chosen), "--live-export", join(live)};
     if (o.quiet) args.push_back("-q");
     int status = RunSelf(args, o.quiet);
     auto vrun = planner::LoadRunDirectory(verifyDir, check);
     if (status != 0 || !vrun) {
-      in.verification.note = "the verification run failed (exit status " +
-                             std::to_string(status) + ")" +
-                             (vrun ? std::string() : ": " + vrun.GetError().message);
+      in.verification.note = "the verification run failed (exit status " + std::to_string(status) +
+                             ")" + (vrun ? std::string() : ": " + vrun.GetError().message);
     } else {
       in.verification.ran = true;
       in.verification.runDir = verifyDir;
@@ -277,8 +278,8 @@ int Run(const PlanOptions& o) {
       }
       in.verification.lossShare = sent > 0 ? static_cast<double>(lost) / sent : 0.0;
       if (!fileOnly.empty()) {
-        in.verification.note = "Points on layer-2 switches exported to file only: " +
-                               JoinNames(fileOnly) + ".";
+        in.verification.note =
+            "Points on layer-2 switches exported to file only: " + JoinNames(fileOnly) + ".";
       }
     }
 #else
@@ -301,8 +302,7 @@ Registrar reg{
     "reference enterprise)",
     [](CLI::App& app) {
       auto o = std::make_shared<PlanOptions>();
-      app.add_option("topology", o->topology, "topology YAML file")
-          ->capture_default_str();
+      app.add_option("topology", o->topology, "topology YAML file")->capture_default_str();
       app.add_option("scenario", o->scenario, "scenario YAML file")->capture_default_str();
       app.add_option("--out", o->out, "report directory")->capture_default_str();
       app.add_option("--budget-tb", o->budgetTb, "storage budget in TB (default: the topology's)")
@@ -315,8 +315,7 @@ Registrar reg{
           ->check(CLI::NonNegativeNumber);
       app.add_option("--seed", o->seed, "simulation seed (default: the scenario's)")
           ->each([o](const std::string&) { o->seedSet = true; });
-      app.add_option("--run", o->run,
-                     "reuse this observation run directory instead of simulating");
+      app.add_option("--run", o->run, "reuse this observation run directory instead of simulating");
       app.add_flag("--no-verify", o->noVerify, "skip the verification run");
       app.add_flag("-q,--quiet", o->quiet, "no progress lines");
       return [o] { return Run(*o); };

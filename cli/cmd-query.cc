@@ -52,8 +52,10 @@ int RunQueryCommand(const QueryCliOptions& o) {
   }
   if (o.showSql) std::cerr << "sql: " << r->sql << "\n";
   OutputFormat f = OutputFormat::kTable;
-  if (o.format == "csv") f = OutputFormat::kCsv;
-  else if (o.format == "json") f = OutputFormat::kJson;
+  if (o.format == "csv")
+    f = OutputFormat::kCsv;
+  else if (o.format == "json")
+    f = OutputFormat::kJson;
   std::cout << FormatTable(*r, f);
   if (!o.svg.empty()) {
     if (!r->timeSeries) {

@@ -2,14 +2,14 @@
 // the real exporter at every candidate point and writes a run directory.
 #ifdef VANTAGE_HAVE_sim
 
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "command.h"
 #include "inputs.h"
@@ -22,7 +22,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+extern "C" void OnInterrupt(int) {
+  g_interrupted.store(true);
+}
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -96,22 +98,23 @@ int Run(const Options& o) {
   }
   const auto& s = *res;
   std::printf("run directory: %s\n", s.outDir.c_str());
-  std::printf("wall %.1f s, %llu events (%.0f events/s), %llu ground-truth flows, "
-              "%llu firewall drops, %llu NAT bindings\n",
-              s.wallSeconds, static_cast<unsigned long long>(s.events),
-              s.wallSeconds > 0 ? static_cast<double>(s.events) / s.wallSeconds : 0.0,
-              static_cast<unsigned long long>(s.groundTruthFlows),
-              static_cast<unsigned long long>(s.firewallDrops),
-              static_cast<unsigned long long>(s.natBindings));
+  std::printf(
+      "wall %.1f s, %llu events (%.0f events/s), %llu ground-truth flows, "
+      "%llu firewall drops, %llu NAT bindings\n",
+      s.wallSeconds, static_cast<unsigned long long>(s.events),
+      s.wallSeconds > 0 ? static_cast<double>(s.events) / s.wallSeconds : 0.0,
+      static_cast<unsigned long long>(s.groundTruthFlows),
+      static_cast<unsigned long long>(s.firewallDrops),
+      static_cast<unsigned long long>(s.natBindings));
   if (!s.points.empty()) {
-    std::printf("%-22s %-16s %10s %12s %12s %12s %10s %12s\n", "point", "node", "flows",
-                "packets", "ipfix", "export", "lost", "pcap");
+    std::printf("%-22s %-16s %10s %12s %12s %12s %10s %12s\n", "point", "node", "flows", "packets",
+                "ipfix", "export", "lost", "pcap");
     for (const auto& p : s.points) {
-      const std::string lost =
-          p.exportMessages == 0 ? "-" : std::to_string(p.exportLost) + "/" +
-                                            std::to_string(p.exportMessages);
-      std::printf("%-22s %-16s %10llu %12llu %12s %12s %10s %12s\n", p.name.c_str(),
-                  p.node.c_str(), static_cast<unsigned long long>(p.flows),
+      const std::string lost = p.exportMessages == 0 ? "-"
+                                                     : std::to_string(p.exportLost) + "/" +
+                                                           std::to_string(p.exportMessages);
+      std::printf("%-22s %-16s %10llu %12llu %12s %12s %10s %12s\n", p.name.c_str(), p.node.c_str(),
+                  static_cast<unsigned long long>(p.flows),
                   static_cast<unsigned long long>(p.packets), HumanBytes(p.ipfixBytes).c_str(),
                   HumanBytes(p.exportBytes).c_str(), lost.c_str(),
                   p.pcapBytes == 0 ? "-" : HumanBytes(p.pcapBytes).c_str());

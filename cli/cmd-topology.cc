@@ -125,7 +125,8 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
                 n.simulate, n.ScaleFactor());
   }
   std::printf("\nLinks (%zu)\n", t.links.size());
-  std::printf("  %-14s %-4s %-16s %9s %8s  %s\n", "name", "kind", "subnet", "Mbit/s", "ms", "endpoints");
+  std::printf("  %-14s %-4s %-16s %9s %8s  %s\n", "name", "kind", "subnet", "Mbit/s", "ms",
+              "endpoints");
   for (size_t i = 0; i < t.links.size(); ++i) {
     const auto& l = t.links[i];
     std::string subnet = plan ? plan->links[i].subnet.ToString() : "-";
@@ -156,17 +157,20 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
       caps = c.sampledOnly ? "sampled flows 1:" + std::to_string(c.samplingRate) : "flows";
     }
     if (c.canFullCapture) caps += std::string(caps.empty() ? "" : " + ") + "full capture";
-    std::string cost = "cost " + Num(c.costFlow) + (c.canFullCapture ? "/" + Num(c.costFullCapture) : "");
-    std::printf("  %-14s on %-10s %-28s %-22s %s\n", c.name.c_str(), c.node.c_str(),
-                (c.interfaces.empty() ? std::string("(all interfaces)") : Join(c.interfaces)).c_str(),
-                caps.c_str(), cost.c_str());
+    std::string cost =
+        "cost " + Num(c.costFlow) + (c.canFullCapture ? "/" + Num(c.costFullCapture) : "");
+    std::printf(
+        "  %-14s on %-10s %-28s %-22s %s\n", c.name.c_str(), c.node.c_str(),
+        (c.interfaces.empty() ? std::string("(all interfaces)") : Join(c.interfaces)).c_str(),
+        caps.c_str(), cost.c_str());
   }
   const auto& b = t.budget;
-  std::printf("\nBudget: %s TB storage, %s devices, max cost %s; retention: flows %s days, full "
-              "capture %s days\n",
-              Num(b.storageTb).c_str(), b.maxDevices ? std::to_string(b.maxDevices).c_str() : "any",
-              b.maxCost > 0 ? Num(b.maxCost).c_str() : "none", Num(b.flowRetentionDays).c_str(),
-              Num(b.fullRetentionDays).c_str());
+  std::printf(
+      "\nBudget: %s TB storage, %s devices, max cost %s; retention: flows %s days, full "
+      "capture %s days\n",
+      Num(b.storageTb).c_str(), b.maxDevices ? std::to_string(b.maxDevices).c_str() : "any",
+      b.maxCost > 0 ? Num(b.maxCost).c_str() : "none", Num(b.flowRetentionDays).c_str(),
+      Num(b.fullRetentionDays).c_str());
   if (!b.compliance.empty()) {
     std::string c = b.compliance;
     while (!c.empty() && c.back() == '\n') c.pop_back();
@@ -194,7 +198,8 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
     auto sugg = model::SuggestCandidates(t);
     std::printf("\nNo candidate points listed; suggested (best first):\n");
     for (const auto& s : sugg) {
-      std::printf("  %-22s on %-12s %s\n", s.point.name.c_str(), s.point.node.c_str(), s.reason.c_str());
+      std::printf("  %-22s on %-12s %s\n", s.point.name.c_str(), s.point.node.c_str(),
+                  s.reason.c_str());
       opt.extraPoints.push_back(s.point);
       opt.pointStyles[s.point.name] = {"#9e9e9e", "#555555", "suggested", s.reason};
     }
@@ -228,7 +233,8 @@ Registrar topologyCmd{
       show->add_option("FILE", *file, "topology YAML file")->required();
       show->add_option("--out", *out, "write an SVG drawing to this file");
       auto* gen = app.add_subcommand("generate", "Write a synthetic topology (YAML) to stdout");
-      gen->add_option("--hosts", *hosts, "approximate number of real hosts")->check(CLI::Range(1u, 100000000u));
+      gen->add_option("--hosts", *hosts, "approximate number of real hosts")
+          ->check(CLI::Range(1u, 100000000u));
       gen->add_option("--seed", *seed, "random seed");
       return [=]() -> int {
         if (check->parsed()) return CheckTopology(*file);

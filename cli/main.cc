@@ -28,8 +28,9 @@ int main(int argc, char** argv) {
   app.footer("Run 'vantage COMMAND --help' for the options of a command.");
 
   auto& commands = Commands();
-  std::sort(commands.begin(), commands.end(),
-            [](const auto& a, const auto& b) { return a.order < b.order || (a.order == b.order && a.name < b.name); });
+  std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) {
+    return a.order < b.order || (a.order == b.order && a.name < b.name);
+  });
   std::vector<std::pair<CLI::App*, vantage::cli::Runner>> runners;
   for (auto& c : commands) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);

@@ -101,12 +101,12 @@ int Decode(uint64_t n, const std::string& db) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double cpu = CpuSeconds() - cpu0;
   const auto& s = cp.Stats();
-  std::printf("%s: %llu messages, %llu records, wall %.3f s, cpu %.3f s, %.0f records/s (wall), "
-              "%.0f records/cpu-s, lost %llu\n",
-              db.empty() ? "decode" : "decode+store", static_cast<unsigned long long>(msgs.size()),
-              static_cast<unsigned long long>(s.records), wall, cpu,
-              static_cast<double>(s.records) / wall, static_cast<double>(s.records) / cpu,
-              static_cast<unsigned long long>(n - s.records));
+  std::printf(
+      "%s: %llu messages, %llu records, wall %.3f s, cpu %.3f s, %.0f records/s (wall), "
+      "%.0f records/cpu-s, lost %llu\n",
+      db.empty() ? "decode" : "decode+store", static_cast<unsigned long long>(msgs.size()),
+      static_cast<unsigned long long>(s.records), wall, cpu, static_cast<double>(s.records) / wall,
+      static_cast<double>(s.records) / cpu, static_cast<unsigned long long>(n - s.records));
   return s.records == n ? 0 : 1;
 }
 
@@ -136,13 +136,14 @@ int Send(uint64_t n, uint16_t port, double rate) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::string(argv[1]) == "decode") return Decode(std::strtoull(argv[2], nullptr, 10), "");
-  if (argc >= 4 && std::string(argv[1]) == "store") return Decode(std::strtoull(argv[2], nullptr, 10), argv[3]);
+  if (argc >= 3 && std::string(argv[1]) == "decode")
+    return Decode(std::strtoull(argv[2], nullptr, 10), "");
+  if (argc >= 4 && std::string(argv[1]) == "store")
+    return Decode(std::strtoull(argv[2], nullptr, 10), argv[3]);
   if (argc >= 5 && std::string(argv[1]) == "send") {
     return Send(std::strtoull(argv[2], nullptr, 10), static_cast<uint16_t>(std::atoi(argv[3])),
                 std::atof(argv[4]));
   }
-  std::fprintf(stderr,
-               "usage: vantage_bench_collector decode N | store N DB | send N PORT RATE\n");
+  std::fprintf(stderr, "usage: vantage_bench_collector decode N | store N DB | send N PORT RATE\n");
   return 2;
 }

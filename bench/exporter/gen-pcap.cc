@@ -18,16 +18,16 @@
 namespace {
 
 struct Flow {
-  uint32_t a;         // client index
-  uint32_t b;         // server index
+  uint32_t a;  // client index
+  uint32_t b;  // server index
   uint16_t sport;
   uint16_t dport;
-  uint8_t proto;      // 6, 17, 1 (58 for v6 ICMP)
+  uint8_t proto;  // 6, 17, 1 (58 for v6 ICMP)
   bool v6;
   bool rst;
-  uint16_t data;      // data packets (TCP/UDP), echo pairs (ICMP)
-  uint32_t gapMs;     // mean gap between packets
-  uint32_t pauseAt;   // packet index before which a long pause happens (0 = none)
+  uint16_t data;     // data packets (TCP/UDP), echo pairs (ICMP)
+  uint32_t gapMs;    // mean gap between packets
+  uint32_t pauseAt;  // packet index before which a long pause happens (0 = none)
   uint32_t pauseMs;
   uint64_t startNs;
 };
@@ -59,9 +59,13 @@ size_t Build(const Flow& f, uint32_t idx, std::mt19937_64& rng, uint8_t* buf) {
   size_t payload = 0;
   if (f.proto == 6) {
     uint32_t n = PacketCount(f);
-    if (idx == 0) tcpFlags = 0x02;
-    else if (idx == 1) { tcpFlags = 0x12; fromClient = false; }
-    else if (idx == 2) tcpFlags = 0x10;
+    if (idx == 0)
+      tcpFlags = 0x02;
+    else if (idx == 1) {
+      tcpFlags = 0x12;
+      fromClient = false;
+    } else if (idx == 2)
+      tcpFlags = 0x10;
     else if (idx < 3u + f.data) {
       fromClient = (idx % 2) == 1;
       tcpFlags = 0x18;
@@ -122,8 +126,15 @@ size_t Build(const Flow& f, uint32_t idx, std::mt19937_64& rng, uint8_t* buf) {
     uint8_t* s = p + 8;
     uint8_t* d = p + 24;
     std::memset(s, 0, 32);
-    s[0] = 0x20; s[1] = 0x01; s[2] = 0x0d; s[3] = 0xb8;
-    d[0] = 0x20; d[1] = 0x01; d[2] = 0x0d; d[3] = 0xb8; d[4] = 0xff;
+    s[0] = 0x20;
+    s[1] = 0x01;
+    s[2] = 0x0d;
+    s[3] = 0xb8;
+    d[0] = 0x20;
+    d[1] = 0x01;
+    d[2] = 0x0d;
+    d[3] = 0xb8;
+    d[4] = 0xff;
     uint32_t cs = fromClient ? src : dst, cd = fromClient ? dst : src;
     for (int i = 0; i < 4; ++i) {
       s[12 + i] = static_cast<uint8_t>(cs >> (24 - 8 * i));
@@ -174,11 +185,16 @@ int main(int argc, char** argv) {
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     uint64_t v = std::strtoull(argv[i + 1], nullptr, 10);
-    if (k == "--packets") packets = v;
-    else if (k == "--flows") flows = v;
-    else if (k == "--seconds") seconds = v;
-    else if (k == "--snaplen") snaplen = static_cast<int>(v);
-    else if (k == "--seed") seed = v;
+    if (k == "--packets")
+      packets = v;
+    else if (k == "--flows")
+      flows = v;
+    else if (k == "--seconds")
+      seconds = v;
+    else if (k == "--snaplen")
+      snaplen = static_cast<int>(v);
+    else if (k == "--seed")
+      seed = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
@@ -196,10 +212,15 @@ int main(int argc, char** argv) {
     f.v6 = rng() % 10 == 0;
     uint32_t r = static_cast<uint32_t>(rng() % 100);
     f.proto = r < 60 ? 6 : r < 88 ? 17 : 1;
-    f.dport = f.proto == 6 ? (rng() % 3 == 0 ? 443 : rng() % 2 ? 80 : 22)
-                           : f.proto == 17 ? (rng() % 2 ? 53 : 123) : 0;
+    f.dport = f.proto == 6    ? (rng() % 3 == 0 ? 443
+                                 : rng() % 2    ? 80
+                                                : 22)
+              : f.proto == 17 ? (rng() % 2 ? 53 : 123)
+                              : 0;
     f.rst = rng() % 5 == 0;
-    f.data = static_cast<uint16_t>(f.proto == 1 ? 1 + rng() % 4 : f.proto == 6 ? rng() % 6 : 1 + rng() % 8);
+    f.data = static_cast<uint16_t>(f.proto == 1   ? 1 + rng() % 4
+                                   : f.proto == 6 ? rng() % 6
+                                                  : 1 + rng() % 8);
     f.gapMs = static_cast<uint32_t>(5 + rng() % 400);
     f.pauseAt = 0;
     f.startNs = t0 + rng() % (seconds * 1000000000ull);

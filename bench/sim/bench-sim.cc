@@ -62,14 +62,13 @@ int RunChild(const std::string& topoPath, const std::string& scPath, const std::
     pcap += p.pcapBytes;
   }
   std::string line = std::to_string(r->events) + " " + std::to_string(r->groundTruthFlows) + " " +
-                     std::to_string(r->wallSeconds) + " " + std::to_string(r->points.size()) +
-                     " " + std::to_string(ipfix) + " " + std::to_string(pcap) + "\n";
+                     std::to_string(r->wallSeconds) + " " + std::to_string(r->points.size()) + " " +
+                     std::to_string(ipfix) + " " + std::to_string(pcap) + "\n";
   if (write(fd, line.data(), line.size()) < 0) return 4;
   return 0;
 }
 
-Measure RunMode(const std::string& topo, const std::string& sc, const std::string& out,
-                bool taps) {
+Measure RunMode(const std::string& topo, const std::string& sc, const std::string& out, bool taps) {
   Measure m;
   int fds[2];
   if (pipe(fds) != 0) return m;
@@ -93,8 +92,8 @@ Measure RunMode(const std::string& topo, const std::string& sc, const std::strin
   m.cpuS = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return m;
-  m.ok = std::sscanf(text.c_str(), "%llu %llu %lf %llu %llu %llu", &m.events, &m.flows,
-                     &m.runWallS, &m.points, &m.ipfixBytes, &m.pcapBytes) == 6;
+  m.ok = std::sscanf(text.c_str(), "%llu %llu %lf %llu %llu %llu", &m.events, &m.flows, &m.runWallS,
+                     &m.points, &m.ipfixBytes, &m.pcapBytes) == 6;
   return m;
 }
 
@@ -108,10 +107,14 @@ int main(int argc, char** argv) {
   std::string json;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--topology") topo = argv[i + 1];
-    else if (k == "--scenario") sc = argv[i + 1];
-    else if (k == "--out") out = argv[i + 1];
-    else if (k == "--json") json = argv[i + 1];
+    if (k == "--topology")
+      topo = argv[i + 1];
+    else if (k == "--scenario")
+      sc = argv[i + 1];
+    else if (k == "--out")
+      out = argv[i + 1];
+    else if (k == "--json")
+      json = argv[i + 1];
     else {
       std::cerr << "usage: bench_sim [--topology T] [--scenario S] [--out DIR] [--json FILE]\n";
       return 2;
@@ -121,28 +124,30 @@ int main(int argc, char** argv) {
   Measure with = RunMode(topo, sc, out + "/taps", true);
   Measure without = RunMode(topo, sc, out + "/no-taps", false);
   auto row = [](const char* name, const Measure& m) {
-    std::printf("%-8s %-4s wall %7.2f s (run %7.2f s, cpu %7.2f s)  events %11llu  "
-                "events/s %10.0f (per cpu s %10.0f)  peak RSS %7.1f MiB  gt flows %llu  "
-                "points %llu  ipfix %llu B  pcap %llu B\n",
-                name, m.ok ? "ok" : "FAIL", m.wallS, m.runWallS, m.cpuS, m.events,
-                m.runWallS > 0 ? static_cast<double>(m.events) / m.runWallS : 0.0,
-                m.cpuS > 0 ? static_cast<double>(m.events) / m.cpuS : 0.0,
-                static_cast<double>(m.maxRssKb) / 1024.0, m.flows, m.points, m.ipfixBytes,
-                m.pcapBytes);
+    std::printf(
+        "%-8s %-4s wall %7.2f s (run %7.2f s, cpu %7.2f s)  events %11llu  "
+        "events/s %10.0f (per cpu s %10.0f)  peak RSS %7.1f MiB  gt flows %llu  "
+        "points %llu  ipfix %llu B  pcap %llu B\n",
+        name, m.ok ? "ok" : "FAIL", m.wallS, m.runWallS, m.cpuS, m.events,
+        m.runWallS > 0 ? static_cast<double>(m.events) / m.runWallS : 0.0,
+        m.cpuS > 0 ? static_cast<double>(m.events) / m.cpuS : 0.0,
+        static_cast<double>(m.maxRssKb) / 1024.0, m.flows, m.points, m.ipfixBytes, m.pcapBytes);
   };
   row("taps", with);
   row("no-taps", without);
   double overhead = without.runWallS > 0 ? (with.runWallS / without.runWallS - 1.0) * 100.0 : 0;
   double cpuOverhead = without.cpuS > 0 ? (with.cpuS / without.cpuS - 1.0) * 100.0 : 0;
-  std::printf("tap overhead %.1f%% of wall, %.1f%% of CPU (target <= 30%%); with taps %.1f s wall "
-              "(target < 120 s)\n",
-              overhead, cpuOverhead, with.wallS);
+  std::printf(
+      "tap overhead %.1f%% of wall, %.1f%% of CPU (target <= 30%%); with taps %.1f s wall "
+      "(target < 120 s)\n",
+      overhead, cpuOverhead, with.wallS);
   if (!json.empty()) {
     std::ofstream j(json);
     auto obj = [](const Measure& m) {
       return "{\"ok\": " + std::string(m.ok ? "true" : "false") +
-             ", \"wall_s\": " + std::to_string(m.wallS) + ", \"run_wall_s\": " +
-             std::to_string(m.runWallS) + ", \"events\": " + std::to_string(m.events) +
+             ", \"wall_s\": " + std::to_string(m.wallS) +
+             ", \"run_wall_s\": " + std::to_string(m.runWallS) +
+             ", \"events\": " + std::to_string(m.events) +
              ", \"cpu_s\": " + std::to_string(m.cpuS) +
              ", \"peak_rss_kb\": " + std::to_string(m.maxRssKb) +
              ", \"ground_truth_flows\": " + std::to_string(m.flows) + "}";

@@ -58,7 +58,9 @@ struct Session {
   std::map<uint32_t, ExporterOptions> options;  // per domain
 };
 
-core::ByteReader Whole(const std::vector<uint8_t>& v) { return core::ByteReader(v.data(), v.size()); }
+core::ByteReader Whole(const std::vector<uint8_t>& v) {
+  return core::ByteReader(v.data(), v.size());
+}
 
 }  // namespace
 
@@ -67,8 +69,8 @@ class CollectingProcess::Impl {
   Impl(Store* store, CollectorConfig cfg) : m_store(store), m_cfg(std::move(cfg)) {}
 
   // ---- entry points ----
-  void OnDatagram(const core::IpAddress& exporter, uint16_t port, const uint8_t* data,
-                  size_t size, core::Timestamp now) {
+  void OnDatagram(const core::IpAddress& exporter, uint16_t port, const uint8_t* data, size_t size,
+                  core::Timestamp now) {
     ++m_stats.datagrams;
     if (size < 2) {
       ++m_stats.malformed;
@@ -80,8 +82,12 @@ class CollectingProcess::Impl {
     uint16_t version = static_cast<uint16_t>((data[0] << 8) | data[1]);
     core::ByteReader reader(data, size);
     switch (version) {
-      case 5: DecodeV5(s, reader); break;
-      case 9: DecodeMessage(s, reader, 9, now); break;
+      case 5:
+        DecodeV5(s, reader);
+        break;
+      case 9:
+        DecodeMessage(s, reader, 9, now);
+        break;
       case 10:
         Archive(s, data, size);
         DecodeMessage(s, reader, 10, now);
@@ -122,10 +128,9 @@ class CollectingProcess::Impl {
       if (!len) {
         ++m_stats.malformed;
         m_anomalies.Count("collector.file_framing");
-        result = core::MakeError(core::ErrorCode::kInvalid,
-                                 name + ": offset " + std::to_string(pos) + ": " +
-                                     len.GetError().message,
-                                 pos);
+        result = core::MakeError(
+            core::ErrorCode::kInvalid,
+            name + ": offset " + std::to_string(pos) + ": " + len.GetError().message, pos);
         break;
       }
       OnStreamMessage(conn, core::IpAddress{}, 0, data + pos, *len, m_lastNow);
@@ -254,7 +259,10 @@ class CollectingProcess::Impl {
     auto it = m_sessions.find(key);
     if (it == m_sessions.end()) {
       if (m_sessions.size() >= m_cfg.maxSessions) EvictOldest();
-      it = m_sessions.emplace(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple()).first;
+      it = m_sessions
+               .emplace(std::piecewise_construct, std::forward_as_tuple(key),
+                        std::forward_as_tuple())
+               .first;
       it->second.key = key;
       it->second.lastTemplate = now;
     }
@@ -340,8 +348,7 @@ class CollectingProcess::Impl {
     }
   }
 
-  void DecodeMessage(Session& s, core::ByteReader reader, uint16_t version,
-                     core::Timestamp now) {
+  void DecodeMessage(Session& s, core::ByteReader reader, uint16_t version, core::Timestamp now) {
     Handler h(*this, s, now);
     core::Status st = version == 9 ? s.v9.Decode(reader, h) : s.ipfix.Decode(reader, h);
     if (!st) {
@@ -356,8 +363,8 @@ class CollectingProcess::Impl {
     }
   }
 
-  void HoldPending(Session& s, const wire::MessageInfo& info, uint16_t setId,
-                   core::ByteReader body, core::Timestamp now) {
+  void HoldPending(Session& s, const wire::MessageInfo& info, uint16_t setId, core::ByteReader body,
+                   core::Timestamp now) {
     if (s.pendingBytes + body.Size() > m_cfg.pendingMaxBytes) {
       ++m_stats.droppedNoTemplate;
       m_anomalies.Count("collector.pending_overflow");
@@ -480,21 +487,36 @@ class CollectingProcess::Impl {
     for (const auto& v : *values) {
       if (v.spec.enterprise != 0) continue;
       switch (v.spec.id) {
-        case wire::ie::kSamplingInterval: o.samplingInterval = static_cast<uint32_t>(v.value); break;
-        case wire::ie::kSamplingPacketInterval: packetInterval = v.value; break;
-        case wire::ie::kSamplingPacketSpace: packetSpace = v.value; break;
+        case wire::ie::kSamplingInterval:
+          o.samplingInterval = static_cast<uint32_t>(v.value);
+          break;
+        case wire::ie::kSamplingPacketInterval:
+          packetInterval = v.value;
+          break;
+        case wire::ie::kSamplingPacketSpace:
+          packetSpace = v.value;
+          break;
         case wire::ie::kSystemInitTimeMilliseconds:
           o.systemInitTimeMs = static_cast<int64_t>(v.value);
           break;
-        case wire::ie::kExportedMessageTotalCount: o.exportedMessages = v.value; break;
-        case wire::ie::kExportedFlowRecordTotalCount: o.exportedFlowRecords = v.value; break;
-        case wire::ie::kExportedOctetTotalCount: o.exportedOctets = v.value; break;
+        case wire::ie::kExportedMessageTotalCount:
+          o.exportedMessages = v.value;
+          break;
+        case wire::ie::kExportedFlowRecordTotalCount:
+          o.exportedFlowRecords = v.value;
+          break;
+        case wire::ie::kExportedOctetTotalCount:
+          o.exportedOctets = v.value;
+          break;
         case wire::ie::kDroppedPacketTotalCount:
         case wire::ie::kNotSentPacketTotalCount:
           o.droppedPackets = v.value;
           break;
-        case wire::ie::kIgnoredPacketTotalCount: o.ignoredPackets = v.value; break;
-        default: break;
+        case wire::ie::kIgnoredPacketTotalCount:
+          o.ignoredPackets = v.value;
+          break;
+        default:
+          break;
       }
     }
     if (packetInterval > 0) {
@@ -569,16 +591,32 @@ core::Status CollectingProcess::ReadIpfixBytes(const uint8_t* data, size_t size,
                                                const std::string& name) {
   return m_impl->ReadIpfixBytes(data, size, name);
 }
-void CollectingProcess::Tick(core::Timestamp now) { m_impl->Tick(now); }
-void CollectingProcess::Flush() { m_impl->Flush(); }
-const CollectorStats& CollectingProcess::Stats() const { return m_impl->Stats(); }
-std::vector<LossReport> CollectingProcess::Loss() const { return m_impl->Loss(); }
-std::vector<ExporterOptions> CollectingProcess::Options() const { return m_impl->Options(); }
-size_t CollectingProcess::TemplateCount() const { return m_impl->TemplateCount(); }
-size_t CollectingProcess::SessionCount() const { return m_impl->SessionCount(); }
+void CollectingProcess::Tick(core::Timestamp now) {
+  m_impl->Tick(now);
+}
+void CollectingProcess::Flush() {
+  m_impl->Flush();
+}
+const CollectorStats& CollectingProcess::Stats() const {
+  return m_impl->Stats();
+}
+std::vector<LossReport> CollectingProcess::Loss() const {
+  return m_impl->Loss();
+}
+std::vector<ExporterOptions> CollectingProcess::Options() const {
+  return m_impl->Options();
+}
+size_t CollectingProcess::TemplateCount() const {
+  return m_impl->TemplateCount();
+}
+size_t CollectingProcess::SessionCount() const {
+  return m_impl->SessionCount();
+}
 void CollectingProcess::SetRecordCallback(std::function<void(const core::FlowRecord&)> cb) {
   m_impl->m_callback = std::move(cb);
 }
-const std::string& CollectingProcess::LastError() const { return m_impl->m_lastError; }
+const std::string& CollectingProcess::LastError() const {
+  return m_impl->m_lastError;
+}
 
 }  // namespace vantage::collector

@@ -72,8 +72,8 @@ core::Result<std::shared_ptr<PrefixTable>> PrefixTable::Parse(const std::string&
 
 void PrefixTable::Add(const core::IpPrefix& prefix, std::string value) {
   auto& byLen = prefix.network.IsV4() ? m_v4 : m_v6;
-  auto [it, inserted] =
-      byLen[prefix.length].insert_or_assign(Masked(prefix.network, prefix.length), std::move(value));
+  auto [it, inserted] = byLen[prefix.length].insert_or_assign(Masked(prefix.network, prefix.length),
+                                                              std::move(value));
   (void)it;
   if (inserted) ++m_size;
 }

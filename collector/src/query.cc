@@ -11,10 +11,9 @@
 #include <ctime>
 #include <iomanip>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "vantage/collector/prefix-table.h"
 #include "vantage/core/ip-address.h"
@@ -31,8 +30,8 @@ struct Token {
 };
 
 core::Error At(size_t column, const std::string& why) {
-  return core::MakeError(core::ErrorCode::kParse,
-                         "column " + std::to_string(column) + ": " + why, column);
+  return core::MakeError(core::ErrorCode::kParse, "column " + std::to_string(column) + ": " + why,
+                         column);
 }
 
 bool IsWordChar(char c) {
@@ -94,7 +93,7 @@ bool ParseUint(const std::string& s, uint64_t& out) {
 
 int ProtocolNumber(const std::string& s) {
   static const std::map<std::string, int> kNames = {
-      {"icmp", 1}, {"igmp", 2}, {"tcp", 6}, {"udp", 17}, {"gre", 47},
+      {"icmp", 1}, {"igmp", 2}, {"tcp", 6},    {"udp", 17},       {"gre", 47},
       {"esp", 50}, {"ah", 51},  {"icmp6", 58}, {"ipv6-icmp", 58}, {"sctp", 132}};
   auto it = kNames.find(Lower(s));
   if (it != kNames.end()) return it->second;
@@ -105,16 +104,26 @@ int ProtocolNumber(const std::string& s) {
 
 const char* ProtocolName(int p) {
   switch (p) {
-    case 1: return "icmp";
-    case 2: return "igmp";
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 47: return "gre";
-    case 50: return "esp";
-    case 51: return "ah";
-    case 58: return "icmp6";
-    case 132: return "sctp";
-    default: return nullptr;
+    case 1:
+      return "icmp";
+    case 2:
+      return "igmp";
+    case 6:
+      return "tcp";
+    case 17:
+      return "udp";
+    case 47:
+      return "gre";
+    case 50:
+      return "esp";
+    case 51:
+      return "ah";
+    case 58:
+      return "icmp6";
+    case 132:
+      return "sctp";
+    default:
+      return nullptr;
   }
 }
 
@@ -174,7 +183,9 @@ core::Status ParseCondition(const std::vector<Token>& t, size_t& i, ParsedQuery&
     sql += "NOT (" + inner + ")";
     return {};
   }
-  if (++i >= t.size()) return At(fieldTok.column + fieldTok.text.size(), "expected an operator after '" + fieldTok.text + "'");
+  if (++i >= t.size())
+    return At(fieldTok.column + fieldTok.text.size(),
+              "expected an operator after '" + fieldTok.text + "'");
   const Token& opTok = t[i];
   std::string op = Lower(opTok.text);
   if (op == "==") op = "=";
@@ -183,7 +194,8 @@ core::Status ParseCondition(const std::vector<Token>& t, size_t& i, ParsedQuery&
   if (std::find(kOps.begin(), kOps.end(), op) == kOps.end()) {
     return At(opTok.column, "expected an operator (= != < > <= >= in), found '" + opTok.text + "'");
   }
-  if (++i >= t.size()) return At(opTok.column + opTok.text.size(), "expected a value after '" + opTok.text + "'");
+  if (++i >= t.size())
+    return At(opTok.column + opTok.text.size(), "expected a value after '" + opTok.text + "'");
   const Token& valTok = t[i];
   ++i;
   const std::string& val = valTok.text;
@@ -194,7 +206,8 @@ core::Status ParseCondition(const std::vector<Token>& t, size_t& i, ParsedQuery&
     if (op == "in" || val.find('/') != std::string::npos) {
       auto p = core::IpPrefix::Parse(val, true);
       if (!p) return At(valTok.column, "bad address prefix '" + val + "': " + p.GetError().message);
-      if (op != "in" && op != "=" && op != "!=") return At(opTok.column, "a prefix needs 'in', '=' or '!='");
+      if (op != "in" && op != "=" && op != "!=")
+        return At(opTok.column, "a prefix needs 'in', '=' or '!='");
       lo = AddrBytes(p->network);
       hi = lo;
       for (size_t b = 0; b < hi.size(); ++b) {
@@ -263,13 +276,27 @@ core::Status ParseCondition(const std::vector<Token>& t, size_t& i, ParsedQuery&
     return {};
   }
   static const std::map<std::string, std::vector<std::string>> kIntFields = {
-      {"srcport", {"src_port"}}, {"dstport", {"dst_port"}}, {"port", {"src_port", "dst_port"}},
-      {"srcas", {"src_as"}}, {"dstas", {"dst_as"}}, {"as", {"src_as", "dst_as"}},
-      {"tos", {"tos"}}, {"flags", {"tcp_flags"}}, {"vlan", {"vlan"}},
-      {"ingress", {"in_if"}}, {"egress", {"out_if"}}, {"domain", {"obs_domain"}},
-      {"packets", {"packets"}}, {"bytes", {"octets"}}, {"octets", {"octets"}},
-      {"icmptype", {"icmp_type"}}, {"icmpcode", {"icmp_code"}}, {"natevent", {"nat_event"}},
-      {"endreason", {"end_reason"}}, {"sampling", {"sampling"}}, {"ipversion", {"ip_version"}}};
+      {"srcport", {"src_port"}},
+      {"dstport", {"dst_port"}},
+      {"port", {"src_port", "dst_port"}},
+      {"srcas", {"src_as"}},
+      {"dstas", {"dst_as"}},
+      {"as", {"src_as", "dst_as"}},
+      {"tos", {"tos"}},
+      {"flags", {"tcp_flags"}},
+      {"vlan", {"vlan"}},
+      {"ingress", {"in_if"}},
+      {"egress", {"out_if"}},
+      {"domain", {"obs_domain"}},
+      {"packets", {"packets"}},
+      {"bytes", {"octets"}},
+      {"octets", {"octets"}},
+      {"icmptype", {"icmp_type"}},
+      {"icmpcode", {"icmp_code"}},
+      {"natevent", {"nat_event"}},
+      {"endreason", {"end_reason"}},
+      {"sampling", {"sampling"}},
+      {"ipversion", {"ip_version"}}};
   auto it = kIntFields.find(field);
   if (it == kIntFields.end()) {
     return At(fieldTok.column, "unknown field '" + fieldTok.text +
@@ -292,11 +319,16 @@ core::Result<int64_t> ParseDurationNs(const Token& t) {
   }
   std::string unit = s.substr(k);
   int64_t mult = 0;
-  if (unit == "s" || unit == "sec") mult = 1;
-  else if (unit == "m" || unit == "min") mult = 60;
-  else if (unit == "h") mult = 3600;
-  else if (unit == "d") mult = 86400;
-  else return At(t.column + k, "unknown duration unit '" + unit + "' (s, m, h, d)");
+  if (unit == "s" || unit == "sec")
+    mult = 1;
+  else if (unit == "m" || unit == "min")
+    mult = 60;
+  else if (unit == "h")
+    mult = 3600;
+  else if (unit == "d")
+    mult = 86400;
+  else
+    return At(t.column + k, "unknown duration unit '" + unit + "' (s, m, h, d)");
   return static_cast<int64_t>(n) * mult * 1'000'000'000;
 }
 
@@ -334,15 +366,19 @@ core::IpAddress BlobAddr(const void* blob, int n) {
 
 std::string CellText(sqlite3_stmt* st, int c) {
   switch (sqlite3_column_type(st, c)) {
-    case SQLITE_NULL: return "";
-    case SQLITE_INTEGER: return std::to_string(sqlite3_column_int64(st, c));
+    case SQLITE_NULL:
+      return "";
+    case SQLITE_INTEGER:
+      return std::to_string(sqlite3_column_int64(st, c));
     case SQLITE_FLOAT: {
       std::ostringstream o;
       o << sqlite3_column_double(st, c);
       return o.str();
     }
-    case SQLITE_BLOB: return AddrText(sqlite3_column_blob(st, c), sqlite3_column_bytes(st, c));
-    default: return reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+    case SQLITE_BLOB:
+      return AddrText(sqlite3_column_blob(st, c), sqlite3_column_bytes(st, c));
+    default:
+      return reinterpret_cast<const char*>(sqlite3_column_text(st, c));
   }
 }
 
@@ -442,8 +478,14 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
       }
       if (key.empty()) key = "??";
     } else if (name == "conversation") {
-      std::string a(static_cast<const char*>(sqlite3_column_blob(*st, 0)) ? static_cast<const char*>(sqlite3_column_blob(*st, 0)) : "", static_cast<size_t>(sqlite3_column_bytes(*st, 0)));
-      std::string b(static_cast<const char*>(sqlite3_column_blob(*st, 1)) ? static_cast<const char*>(sqlite3_column_blob(*st, 1)) : "", static_cast<size_t>(sqlite3_column_bytes(*st, 1)));
+      std::string a(static_cast<const char*>(sqlite3_column_blob(*st, 0))
+                        ? static_cast<const char*>(sqlite3_column_blob(*st, 0))
+                        : "",
+                    static_cast<size_t>(sqlite3_column_bytes(*st, 0)));
+      std::string b(static_cast<const char*>(sqlite3_column_blob(*st, 1))
+                        ? static_cast<const char*>(sqlite3_column_blob(*st, 1))
+                        : "",
+                    static_cast<size_t>(sqlite3_column_bytes(*st, 1)));
       if (b < a) std::swap(a, b);
       key.assign(1, static_cast<char>(a.size()));
       key += a;
@@ -533,7 +575,9 @@ core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
     g.bytes += static_cast<uint64_t>(sqlite3_column_int64(*st, 2));
   }
   sqlite3_finalize(*st);
-  if (rc != SQLITE_DONE) return core::MakeError(core::ErrorCode::kIo, std::string("query failed: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_DONE)
+    return core::MakeError(core::ErrorCode::kIo,
+                           std::string("query failed: ") + sqlite3_errmsg(db));
   // Empty bins between the first and last appear as zeros (when there are not too many).
   if (!bins.empty()) {
     int64_t first = bins.begin()->first;
@@ -547,7 +591,8 @@ core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
   t.timeSeries = true;
   t.columns = {"time", q.metric};
   for (const auto& [b, a] : bins) {
-    t.rows.push_back({core::Timestamp::FromNanos(b).ToIso8601(), std::to_string(MetricOf(a, q.metric))});
+    t.rows.push_back(
+        {core::Timestamp::FromNanos(b).ToIso8601(), std::to_string(MetricOf(a, q.metric))});
   }
   return t;
 }
@@ -566,7 +611,9 @@ core::Result<QueryTable> RunSql(sqlite3* db, const std::string& sql) {
     t.rows.push_back(std::move(row));
   }
   sqlite3_finalize(*st);
-  if (rc != SQLITE_DONE) return core::MakeError(core::ErrorCode::kIo, std::string("query failed: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_DONE)
+    return core::MakeError(core::ErrorCode::kIo,
+                           std::string("query failed: ") + sqlite3_errmsg(db));
   return t;
 }
 
@@ -574,16 +621,19 @@ core::Result<QueryTable> RunSql(sqlite3* db, const std::string& sql) {
 
 std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
   static const std::map<std::pair<int, int>, const char*> kApps = {
-      {{6, 20}, "ftp-data"}, {{6, 21}, "ftp"}, {{6, 22}, "ssh"}, {{6, 23}, "telnet"},
-      {{6, 25}, "smtp"}, {{17, 53}, "dns"}, {{6, 53}, "dns"}, {{17, 67}, "dhcp"},
-      {{17, 68}, "dhcp"}, {{6, 80}, "http"}, {{6, 110}, "pop3"}, {{17, 123}, "ntp"},
-      {{6, 143}, "imap"}, {{17, 161}, "snmp"}, {{17, 162}, "snmp-trap"}, {{6, 179}, "bgp"},
-      {{6, 389}, "ldap"}, {{6, 443}, "https"}, {{17, 443}, "quic"}, {{6, 445}, "smb"},
-      {{17, 514}, "syslog"}, {{6, 587}, "submission"}, {{6, 636}, "ldaps"}, {{6, 993}, "imaps"},
-      {{6, 995}, "pop3s"}, {{6, 1433}, "mssql"}, {{6, 3306}, "mysql"}, {{6, 3389}, "rdp"},
-      {{6, 5432}, "postgres"}, {{17, 2055}, "netflow"}, {{17, 4739}, "ipfix"},
-      {{6, 4739}, "ipfix"}, {{6, 8080}, "http-alt"}, {{6, 8443}, "https-alt"},
-      {{17, 5353}, "mdns"}, {{6, 6379}, "redis"}, {{17, 51820}, "wireguard"}};
+      {{6, 20}, "ftp-data"},     {{6, 21}, "ftp"},        {{6, 22}, "ssh"},
+      {{6, 23}, "telnet"},       {{6, 25}, "smtp"},       {{17, 53}, "dns"},
+      {{6, 53}, "dns"},          {{17, 67}, "dhcp"},      {{17, 68}, "dhcp"},
+      {{6, 80}, "http"},         {{6, 110}, "pop3"},      {{17, 123}, "ntp"},
+      {{6, 143}, "imap"},        {{17, 161}, "snmp"},     {{17, 162}, "snmp-trap"},
+      {{6, 179}, "bgp"},         {{6, 389}, "ldap"},      {{6, 443}, "https"},
+      {{17, 443}, "quic"},       {{6, 445}, "smb"},       {{17, 514}, "syslog"},
+      {{6, 587}, "submission"},  {{6, 636}, "ldaps"},     {{6, 993}, "imaps"},
+      {{6, 995}, "pop3s"},       {{6, 1433}, "mssql"},    {{6, 3306}, "mysql"},
+      {{6, 3389}, "rdp"},        {{6, 5432}, "postgres"}, {{17, 2055}, "netflow"},
+      {{17, 4739}, "ipfix"},     {{6, 4739}, "ipfix"},    {{6, 8080}, "http-alt"},
+      {{6, 8443}, "https-alt"},  {{17, 5353}, "mdns"},    {{6, 6379}, "redis"},
+      {{17, 51820}, "wireguard"}};
   if (protocol != 6 && protocol != 17 && protocol != 132) {
     const char* pn = ProtocolName(protocol);
     return pn ? pn : "proto-" + std::to_string(protocol);
@@ -656,9 +706,15 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
       ++i;
     }
     q.limit = n;
-    if (i >= t.size()) return At(endCol(), "expected what to rank (srcip, dstip, srcport, dstport, proto, app, srcas, dstas, srccountry, dstcountry, conversation, exporter)");
+    if (i >= t.size())
+      return At(endCol(),
+                "expected what to rank (srcip, dstip, srcport, dstport, proto, app, srcas, dstas, "
+                "srccountry, dstcountry, conversation, exporter)");
     if (!FindDimension(t[i].text)) {
-      return At(t[i].column, "unknown dimension '" + t[i].text + "' (srcip, dstip, srcport, dstport, proto, app, srcas, dstas, srccountry, dstcountry, conversation, exporter, tos, ingress, egress)");
+      return At(t[i].column,
+                "unknown dimension '" + t[i].text +
+                    "' (srcip, dstip, srcport, dstport, proto, app, srcas, dstas, srccountry, "
+                    "dstcountry, conversation, exporter, tos, ingress, egress)");
     }
     q.dimension = FindDimension(t[i].text)->name;
     ++i;
@@ -673,7 +729,8 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
       }
     }
   } else {
-    return At(t[0].column, "expected 'top', 'series' or an SQL statement, found '" + t[0].text + "'");
+    return At(t[0].column,
+              "expected 'top', 'series' or an SQL statement, found '" + t[0].text + "'");
   }
   std::vector<std::string> conds;
   while (i < t.size()) {
@@ -737,9 +794,12 @@ core::Result<QueryTable> RunQuery(sqlite3* db, const std::string& text,
   if (!q) return q.GetError();
   RegisterFunctions(db);
   switch (q->kind) {
-    case ParsedQuery::Kind::kTop: return RunTop(db, *q, options);
-    case ParsedQuery::Kind::kSeries: return RunSeries(db, *q);
-    case ParsedQuery::Kind::kSql: return RunSql(db, q->sql);
+    case ParsedQuery::Kind::kTop:
+      return RunTop(db, *q, options);
+    case ParsedQuery::Kind::kSeries:
+      return RunSeries(db, *q);
+    case ParsedQuery::Kind::kSql:
+      return RunSql(db, q->sql);
   }
   return core::MakeError(core::ErrorCode::kInvalid, "unknown query kind");
 }
@@ -837,10 +897,14 @@ std::string PlotSvg(const QueryTable& t, const std::string& title) {
   auto esc = [](const std::string& s) {
     std::string o;
     for (char c : s) {
-      if (c == '<') o += "&lt;";
-      else if (c == '>') o += "&gt;";
-      else if (c == '&') o += "&amp;";
-      else o += c;
+      if (c == '<')
+        o += "&lt;";
+      else if (c == '>')
+        o += "&gt;";
+      else if (c == '&')
+        o += "&amp;";
+      else
+        o += c;
     }
     return o;
   };

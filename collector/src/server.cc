@@ -50,7 +50,8 @@ void SockAddrToIp(const sockaddr_storage& ss, core::IpAddress& a, uint16_t& port
 
 core::Timestamp WallClockNow() {
   auto d = std::chrono::system_clock::now().time_since_epoch();
-  return core::Timestamp::FromNanos(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  return core::Timestamp::FromNanos(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
 }
 
 std::string ListenSpec::ToString() const {
@@ -114,7 +115,8 @@ core::Status Server::AddListener(const std::string& url, int receiveBuffer) {
   auto spec = ParseListenSpec(url);
   if (!spec) return spec.GetError();
   int family = spec->address.IsV6() ? AF_INET6 : AF_INET;
-  int fd = ::socket(family, (spec->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd =
+      ::socket(family, (spec->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("socket for " + url);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -284,7 +286,8 @@ bool Server::ReadTcp(Connection& c) {
 
 void Server::PollOnce(int timeoutMs, bool udp) {
   std::vector<pollfd> fds;
-  for (const auto& l : m_listeners) fds.push_back({l.fd, static_cast<short>(udp || l.spec.tcp ? POLLIN : 0), 0});
+  for (const auto& l : m_listeners)
+    fds.push_back({l.fd, static_cast<short>(udp || l.spec.tcp ? POLLIN : 0), 0});
   for (const auto& [fd, c] : m_conns) fds.push_back({fd, POLLIN, 0});
   int n = ::poll(fds.data(), fds.size(), timeoutMs);
   if (n <= 0) return;

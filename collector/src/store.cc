@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -119,7 +119,9 @@ void BindMac(sqlite3_stmt* st, int i, const std::array<uint8_t, 6>& m) {
   }
 }
 
-int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
+int64_t I(uint64_t v) {
+  return static_cast<int64_t>(v);
+}
 
 }  // namespace
 
@@ -141,13 +143,15 @@ struct Store::Impl {
 Store::Store(std::string path, StoreConfig cfg)
     : m_path(std::move(path)), m_cfg(std::move(cfg)), m_impl(std::make_unique<Impl>()) {}
 
-Store::~Store() { (void)Close(); }
+Store::~Store() {
+  (void)Close();
+}
 
 core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreConfig cfg) {
   std::unique_ptr<Store> s(new Store(path, std::move(cfg)));
-  int rc = sqlite3_open_v2(path.c_str(), &s->m_db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &s->m_db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     auto err = SqlError(s->m_db, "cannot open database '" + path + "'");
     sqlite3_close(s->m_db);
@@ -155,9 +159,8 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
     return err;
   }
   sqlite3_busy_timeout(s->m_db, 5000);
-  std::string pragmas = s->m_cfg.walMode
-                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                            : "PRAGMA synchronous=FULL;";
+  std::string pragmas = s->m_cfg.walMode ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                         : "PRAGMA synchronous=FULL;";
   pragmas += "PRAGMA cache_size=-65536;";
   char* msg = nullptr;
   if (sqlite3_exec(s->m_db, pragmas.c_str(), nullptr, nullptr, &msg) != SQLITE_OK ||
@@ -166,8 +169,7 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
     sqlite3_free(msg);
     sqlite3_close(s->m_db);
     s->m_db = nullptr;
-    return core::MakeError(core::ErrorCode::kIo,
-                           "cannot create schema in '" + path + "': " + text);
+    return core::MakeError(core::ErrorCode::kIo, "cannot create schema in '" + path + "': " + text);
   }
   std::string meta = "INSERT OR REPLACE INTO meta VALUES('schema_version','" +
                      std::to_string(kStoreSchemaVersion) + "');";
@@ -230,10 +232,12 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
     uint32_t dstAs = r.dstAs;
     if (m_cfg.asTable) {
       if (srcAs == 0) {
-        if (const auto* v = m_cfg.asTable->Lookup(k.src)) srcAs = static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10));
+        if (const auto* v = m_cfg.asTable->Lookup(k.src))
+          srcAs = static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10));
       }
       if (dstAs == 0) {
-        if (const auto* v = m_cfg.asTable->Lookup(k.dst)) dstAs = static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10));
+        if (const auto* v = m_cfg.asTable->Lookup(k.dst))
+          dstAs = static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10));
       }
     }
     sqlite3_bind_int64(st, i++, srcAs);
@@ -257,8 +261,14 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
     sqlite3_bind_int64(st, i++, r.observationDomain);
     const std::string* sc = m_cfg.countryTable ? m_cfg.countryTable->Lookup(k.src) : nullptr;
     const std::string* dc = m_cfg.countryTable ? m_cfg.countryTable->Lookup(k.dst) : nullptr;
-    if (sc) sqlite3_bind_text(st, i++, sc->c_str(), -1, SQLITE_STATIC); else sqlite3_bind_null(st, i++);
-    if (dc) sqlite3_bind_text(st, i++, dc->c_str(), -1, SQLITE_STATIC); else sqlite3_bind_null(st, i++);
+    if (sc)
+      sqlite3_bind_text(st, i++, sc->c_str(), -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_null(st, i++);
+    if (dc)
+      sqlite3_bind_text(st, i++, dc->c_str(), -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_null(st, i++);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -368,14 +378,15 @@ core::Status Store::Close() {
   return result;
 }
 
-uint64_t Store::RowCount() const { return m_impl->rows.load(std::memory_order_relaxed); }
+uint64_t Store::RowCount() const {
+  return m_impl->rows.load(std::memory_order_relaxed);
+}
 
 core::Status Store::SaveLoss(const std::vector<LossReport>& loss) {
   if (!m_db) return core::MakeError(core::ErrorCode::kIo, "store '" + m_path + "' is closed");
   VANTAGE_RETURN_IF_ERROR(Flush());
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(m_db,
-                         "INSERT OR REPLACE INTO loss VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &st,
+  if (sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO loss VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &st,
                          nullptr) != SQLITE_OK) {
     return SqlError(m_db, "prepare loss");
   }
@@ -438,8 +449,8 @@ core::Status Store::SaveAnomalies(const std::vector<std::pair<std::string, uint6
   if (!m_db) return core::MakeError(core::ErrorCode::kIo, "store '" + m_path + "' is closed");
   VANTAGE_RETURN_IF_ERROR(Flush());
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO anomalies VALUES(?,?)", -1, &st,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO anomalies VALUES(?,?)", -1, &st, nullptr) !=
+      SQLITE_OK) {
     return SqlError(m_db, "prepare anomalies");
   }
   sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);

@@ -7,12 +7,18 @@ namespace vantage::core {
 
 const char* FlowEndReasonName(FlowEndReason r) {
   switch (r) {
-    case FlowEndReason::kNone: return "none";
-    case FlowEndReason::kIdleTimeout: return "idle";
-    case FlowEndReason::kActiveTimeout: return "active";
-    case FlowEndReason::kEndOfFlow: return "end";
-    case FlowEndReason::kForcedEnd: return "forced";
-    case FlowEndReason::kLackOfResources: return "resources";
+    case FlowEndReason::kNone:
+      return "none";
+    case FlowEndReason::kIdleTimeout:
+      return "idle";
+    case FlowEndReason::kActiveTimeout:
+      return "active";
+    case FlowEndReason::kEndOfFlow:
+      return "end";
+    case FlowEndReason::kForcedEnd:
+      return "forced";
+    case FlowEndReason::kLackOfResources:
+      return "resources";
   }
   return "unknown";
 }
@@ -49,9 +55,9 @@ size_t std::hash<vantage::core::FlowKey>::operator()(
   };
   uint64_t h = std::hash<vantage::core::IpAddress>{}(k.src);
   h = mix(h ^ (std::hash<vantage::core::IpAddress>{}(k.dst) * 31));
-  h = mix(h ^ (static_cast<uint64_t>(k.srcPort) << 48 | static_cast<uint64_t>(k.dstPort) << 32 |
-               static_cast<uint64_t>(k.protocol) << 24 | static_cast<uint64_t>(k.tos) << 16 |
-               k.vlan));
+  h = mix(h ^
+          (static_cast<uint64_t>(k.srcPort) << 48 | static_cast<uint64_t>(k.dstPort) << 32 |
+           static_cast<uint64_t>(k.protocol) << 24 | static_cast<uint64_t>(k.tos) << 16 | k.vlan));
   h = mix(h ^ k.ingressInterface);
   return static_cast<size_t>(h);
 }

@@ -60,8 +60,8 @@ Result<IpPrefix> IpPrefix::Parse(std::string_view text, bool allowHostBits) {
   unsigned maxLen = addr->IsV4() ? 32 : 128;
   if (ec != std::errc() || ptr != lenText.data() + lenText.size() || lenText.empty() ||
       len > maxLen) {
-    return MakeError(ErrorCode::kParse, "bad prefix length in '" + std::string(text) +
-                                            "' (0.." + std::to_string(maxLen) + ")");
+    return MakeError(ErrorCode::kParse, "bad prefix length in '" + std::string(text) + "' (0.." +
+                                            std::to_string(maxLen) + ")");
   }
   IpPrefix p{*addr, len};
   // Host bits must be zero: 10.0.0.1/8 is almost always a typo for 10.0.0.0/8.
@@ -71,8 +71,8 @@ Result<IpPrefix> IpPrefix::Parse(std::string_view text, bool allowHostBits) {
   }
   if (masked != *addr && !allowHostBits) {
     return MakeError(ErrorCode::kParse, "prefix '" + std::string(text) +
-                                            "' has host bits set (network is " +
-                                            masked.ToString() + "/" + std::to_string(len) + ")");
+                                            "' has host bits set (network is " + masked.ToString() +
+                                            "/" + std::to_string(len) + ")");
   }
   p.network = masked;
   return p;
@@ -84,7 +84,9 @@ bool IpPrefix::Overlaps(const IpPrefix& other) const {
   return network.InPrefix(other.network, shorter);
 }
 
-std::string IpPrefix::ToString() const { return network.ToString() + "/" + std::to_string(length); }
+std::string IpPrefix::ToString() const {
+  return network.ToString() + "/" + std::to_string(length);
+}
 
 }  // namespace vantage::core
 

@@ -7,13 +7,20 @@ namespace vantage::core {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kTruncated: return "truncated";
-    case ErrorCode::kInvalid: return "invalid";
-    case ErrorCode::kUnsupported: return "unsupported";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kLimit: return "limit";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kParse: return "parse";
+    case ErrorCode::kTruncated:
+      return "truncated";
+    case ErrorCode::kInvalid:
+      return "invalid";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kLimit:
+      return "limit";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kParse:
+      return "parse";
   }
   return "unknown";
 }

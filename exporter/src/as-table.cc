@@ -27,7 +27,8 @@ core::IpAddress Mask(const core::IpAddress& a, unsigned len) {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -36,7 +37,10 @@ std::string_view Trim(std::string_view s) {
 core::Status AsTable::Add(const core::IpPrefix& prefix, uint32_t as) {
   auto& m = m_byLength[{prefix.network.family, prefix.length}];
   auto [it, inserted] = m.emplace(Mask(prefix.network, prefix.length), as);
-  if (inserted) ++m_size; else it->second = as;
+  if (inserted)
+    ++m_size;
+  else
+    it->second = as;
   return {};
 }
 
@@ -66,10 +70,12 @@ core::Status AsTable::Load(const std::string& path) {
       return core::MakeError(core::ErrorCode::kParse, where + "bad AS number");
     }
     for (char c : asText) {
-      if (c < '0' || c > '9') return core::MakeError(core::ErrorCode::kParse, where + "bad AS number");
+      if (c < '0' || c > '9')
+        return core::MakeError(core::ErrorCode::kParse, where + "bad AS number");
       as = as * 10 + static_cast<uint64_t>(c - '0');
     }
-    if (as > 0xffffffffull) return core::MakeError(core::ErrorCode::kParse, where + "AS number too large");
+    if (as > 0xffffffffull)
+      return core::MakeError(core::ErrorCode::kParse, where + "AS number too large");
     VANTAGE_RETURN_IF_ERROR(Add(*prefix, static_cast<uint32_t>(as)));
   }
   return {};

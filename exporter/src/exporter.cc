@@ -10,9 +10,12 @@ namespace vantage::exporter {
 
 const char* ExportFormatName(ExportFormat format) {
   switch (format) {
-    case ExportFormat::kIpfix: return "ipfix";
-    case ExportFormat::kNetflowV9: return "v9";
-    case ExportFormat::kNetflowV5: return "v5";
+    case ExportFormat::kIpfix:
+      return "ipfix";
+    case ExportFormat::kNetflowV9:
+      return "v9";
+    case ExportFormat::kNetflowV5:
+      return "v5";
   }
   return "?";
 }
@@ -21,8 +24,7 @@ struct Exporter::Impl {
   explicit Impl(ExporterConfig cfg)
       : config(std::move(cfg)),
         sampler(config.sampling),
-        cache(config.cache, config.key.biflow,
-              [this](const core::FlowRecord& r) { OnExpired(r); }),
+        cache(config.cache, config.key.biflow, [this](const core::FlowRecord& r) { OnExpired(r); }),
         process(config) {}
 
   void OnExpired(const core::FlowRecord& r) {
@@ -89,7 +91,10 @@ void Exporter::OnPacket(core::Timestamp ts, LinkType link, const uint8_t* data, 
   DecodedPacket& p = d.pkt;
   DecodeResult r = d.decoder.Decode(link, data, capLen, wireLen, p);
   if (r != DecodeResult::kOk) {
-    if (r == DecodeResult::kNotIp) ++d.stats.nonIp; else ++d.stats.decodeErrors;
+    if (r == DecodeResult::kNotIp)
+      ++d.stats.nonIp;
+    else
+      ++d.stats.decodeErrors;
     d.cache.Advance(ts);
     d.process.Tick(d.cache.Clock().Now());
     return;
@@ -140,7 +145,9 @@ const ExporterStats& Exporter::Stats() const {
   return d.stats;
 }
 
-size_t Exporter::ActiveFlows() const { return m_impl->cache.Size(); }
+size_t Exporter::ActiveFlows() const {
+  return m_impl->cache.Size();
+}
 
 void Exporter::SetRecordObserver(std::function<void(const core::FlowRecord&)> observer) {
   m_impl->observer = std::move(observer);

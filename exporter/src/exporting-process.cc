@@ -208,8 +208,7 @@ core::Status ExportingProcess::Open() {
           ch->fd = *fd;
           ch->connected = true;
         } else {
-          std::fprintf(stderr, "vantage export: %s; will retry\n",
-                       fd.GetError().message.c_str());
+          std::fprintf(stderr, "vantage export: %s; will retry\n", fd.GetError().message.c_str());
           m_anomalies.Count("export.tcp_connect_failed");
           ch->nextAttempt = Clock::now() + ch->backoff;
         }
@@ -222,15 +221,16 @@ core::Status ExportingProcess::Open() {
         } else {
           ch->rawFile = std::fopen(d.path.c_str(), "wb");
           if (!ch->rawFile) {
-            return core::MakeError(core::ErrorCode::kIo, "cannot open " + d.path + ": " +
-                                                             std::strerror(errno));
+            return core::MakeError(core::ErrorCode::kIo,
+                                   "cannot open " + d.path + ": " + std::strerror(errno));
           }
         }
         break;
       }
       case Destination::Kind::kCallback:
         if (!d.callback) {
-          return core::MakeError(core::ErrorCode::kInvalid, "callback destination without callback");
+          return core::MakeError(core::ErrorCode::kInvalid,
+                                 "callback destination without callback");
         }
         break;
     }
@@ -312,9 +312,8 @@ void ExportingProcess::Deliver(Channel& ch, std::vector<uint8_t> message) {
         wire::ipfix::WriterConfig wc;
         wc.observationDomain = m_config.observationDomain;
         wc.maxMessageSize = 65535;
-        wire::ipfix::MessageWriter tw(wc, [&](std::vector<uint8_t> m) {
-          tmplMsg.insert(tmplMsg.end(), m.begin(), m.end());
-        });
+        wire::ipfix::MessageWriter tw(
+            wc, [&](std::vector<uint8_t> m) { tmplMsg.insert(tmplMsg.end(), m.begin(), m.end()); });
         tw.SetExportTime((static_cast<uint32_t>(message[4]) << 24) | (message[5] << 16) |
                          (message[6] << 8) | message[7]);
         for (const auto& t : ch.templates) (void)tw.AddTemplate(t);
@@ -379,7 +378,8 @@ void ExportingProcess::MaybeRefresh(Channel& ch, core::Timestamp now) {
   if (!ch.IsUdpLike()) return;
   bool byCount = m_config.templateRefreshMessages > 0 &&
                  ch.messagesSinceTemplates >= m_config.templateRefreshMessages;
-  bool byTime = m_config.templateRefresh.ns > 0 && now - ch.lastTemplates >= m_config.templateRefresh;
+  bool byTime =
+      m_config.templateRefresh.ns > 0 && now - ch.lastTemplates >= m_config.templateRefresh;
   if (!byCount && !byTime) return;
   if (ch.ipfix) ch.ipfix->ResendTemplates();
   if (ch.v9) ch.v9->ResendTemplates();
@@ -409,21 +409,23 @@ bool ExportingProcess::Export(const core::FlowRecord& record, core::Timestamp no
         h.sequence = ch.v5Sequence;
         h.engineId = static_cast<uint8_t>(m_config.observationDomain);
         if (m_config.sampling.mode != SamplingConfig::Mode::kNone) {
-          h.samplingInterval = static_cast<uint16_t>((1u << 14) |
-                                                     (m_config.sampling.interval & 0x3fff));
+          h.samplingInterval =
+              static_cast<uint16_t>((1u << 14) | (m_config.sampling.interval & 0x3fff));
         }
         auto pkt = wire::v5::Encode(h, ch.v5Batch);
         ch.v5Sequence += static_cast<uint32_t>(ch.v5Batch.size());
         ch.v5Batch.clear();
-        if (pkt) Deliver(ch, std::move(*pkt));
-        else m_anomalies.Count("export.v5_encode_error");
+        if (pkt)
+          Deliver(ch, std::move(*pkt));
+        else
+          m_anomalies.Count("export.v5_encode_error");
       }
       continue;
     }
     MaybeRefresh(ch, now);
     SetClock(ch, now);
-    core::Status st = ch.ipfix ? ch.ipfix->AddFlowRecord(tid, record)
-                               : ch.v9->AddFlowRecord(tid, record);
+    core::Status st =
+        ch.ipfix ? ch.ipfix->AddFlowRecord(tid, record) : ch.v9->AddFlowRecord(tid, record);
     if (!st) m_anomalies.Count("export.encode_error");
   }
   return true;

@@ -47,29 +47,47 @@ FlowCache::FlowCache(CacheConfig config, bool biflow, Sink sink)
 
 void FlowCache::LruUnlink(uint32_t i) {
   Entry& e = m_entries[i];
-  if (e.lruPrev != kNil) m_entries[e.lruPrev].lruNext = e.lruNext; else m_lruHead = e.lruNext;
-  if (e.lruNext != kNil) m_entries[e.lruNext].lruPrev = e.lruPrev; else m_lruTail = e.lruPrev;
+  if (e.lruPrev != kNil)
+    m_entries[e.lruPrev].lruNext = e.lruNext;
+  else
+    m_lruHead = e.lruNext;
+  if (e.lruNext != kNil)
+    m_entries[e.lruNext].lruPrev = e.lruPrev;
+  else
+    m_lruTail = e.lruPrev;
 }
 
 void FlowCache::LruAppend(uint32_t i) {
   Entry& e = m_entries[i];
   e.lruPrev = m_lruTail;
   e.lruNext = kNil;
-  if (m_lruTail != kNil) m_entries[m_lruTail].lruNext = i; else m_lruHead = i;
+  if (m_lruTail != kNil)
+    m_entries[m_lruTail].lruNext = i;
+  else
+    m_lruHead = i;
   m_lruTail = i;
 }
 
 void FlowCache::AgeUnlink(uint32_t i) {
   Entry& e = m_entries[i];
-  if (e.agePrev != kNil) m_entries[e.agePrev].ageNext = e.ageNext; else m_ageHead = e.ageNext;
-  if (e.ageNext != kNil) m_entries[e.ageNext].agePrev = e.agePrev; else m_ageTail = e.agePrev;
+  if (e.agePrev != kNil)
+    m_entries[e.agePrev].ageNext = e.ageNext;
+  else
+    m_ageHead = e.ageNext;
+  if (e.ageNext != kNil)
+    m_entries[e.ageNext].agePrev = e.agePrev;
+  else
+    m_ageTail = e.agePrev;
 }
 
 void FlowCache::AgeAppend(uint32_t i) {
   Entry& e = m_entries[i];
   e.agePrev = m_ageTail;
   e.ageNext = kNil;
-  if (m_ageTail != kNil) m_entries[m_ageTail].ageNext = i; else m_ageHead = i;
+  if (m_ageTail != kNil)
+    m_entries[m_ageTail].ageNext = i;
+  else
+    m_ageHead = i;
   m_ageTail = i;
 }
 

@@ -6,7 +6,9 @@
 namespace vantage::exporter {
 namespace {
 
-inline uint16_t Load16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+inline uint16_t Load16(const uint8_t* p) {
+  return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
 
 constexpr uint16_t kEtherIpv4 = 0x0800;
 constexpr uint16_t kEtherIpv6 = 0x86dd;
@@ -20,12 +22,16 @@ constexpr int kMaxIpv6ExtHeaders = 16;
 
 core::Result<LinkType> LinkTypeFromDlt(int dlt) {
   switch (dlt) {
-    case 1: return LinkType::kEthernet;     // DLT_EN10MB
-    case 12:                                // DLT_RAW (most platforms)
-    case 14:                                // DLT_RAW (OpenBSD)
-    case 101: return LinkType::kRawIp;      // LINKTYPE_RAW
-    case 113: return LinkType::kLinuxSll;   // DLT_LINUX_SLL
-    case 276: return LinkType::kLinuxSll2;  // DLT_LINUX_SLL2
+    case 1:
+      return LinkType::kEthernet;  // DLT_EN10MB
+    case 12:                       // DLT_RAW (most platforms)
+    case 14:                       // DLT_RAW (OpenBSD)
+    case 101:
+      return LinkType::kRawIp;  // LINKTYPE_RAW
+    case 113:
+      return LinkType::kLinuxSll;  // DLT_LINUX_SLL
+    case 276:
+      return LinkType::kLinuxSll2;  // DLT_LINUX_SLL2
     default:
       return core::MakeError(core::ErrorCode::kUnsupported,
                              "unsupported link type " + std::to_string(dlt) +
@@ -35,20 +41,28 @@ core::Result<LinkType> LinkTypeFromDlt(int dlt) {
 
 int LinkTypeToDlt(LinkType link) {
   switch (link) {
-    case LinkType::kEthernet: return 1;
-    case LinkType::kRawIp: return 12;  // DLT_RAW (LINKTYPE_RAW 101 in files)
-    case LinkType::kLinuxSll: return 113;
-    case LinkType::kLinuxSll2: return 276;
+    case LinkType::kEthernet:
+      return 1;
+    case LinkType::kRawIp:
+      return 12;  // DLT_RAW (LINKTYPE_RAW 101 in files)
+    case LinkType::kLinuxSll:
+      return 113;
+    case LinkType::kLinuxSll2:
+      return 276;
   }
   return 1;
 }
 
 const char* LinkTypeName(LinkType link) {
   switch (link) {
-    case LinkType::kEthernet: return "ethernet";
-    case LinkType::kRawIp: return "raw";
-    case LinkType::kLinuxSll: return "sll";
-    case LinkType::kLinuxSll2: return "sll2";
+    case LinkType::kEthernet:
+      return "ethernet";
+    case LinkType::kRawIp:
+      return "raw";
+    case LinkType::kLinuxSll:
+      return "sll";
+    case LinkType::kLinuxSll2:
+      return "sll2";
   }
   return "?";
 }
@@ -211,11 +225,11 @@ DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t len, size_t wire
       return DecodeResult::kOk;
     }
     switch (next) {
-      case 0:    // hop-by-hop options
-      case 43:   // routing
-      case 60:   // destination options
-      case 135:  // mobility
-      case 139:  // HIP
+      case 0:      // hop-by-hop options
+      case 43:     // routing
+      case 60:     // destination options
+      case 135:    // mobility
+      case 139:    // HIP
       case 140: {  // shim6
         if (end < pos + 2) {
           m_anomalies.Count("decode.truncated_ipv6_ext_header");
@@ -268,8 +282,10 @@ DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t len, size_t wire
   out.protocol = next;
   if (next == 59) return DecodeResult::kOk;  // no next header
   if (pos >= end) {
-    if (pos > end) m_anomalies.Count("decode.truncated_ipv6_ext_header");
-    else m_anomalies.Count("decode.truncated_l4");
+    if (pos > end)
+      m_anomalies.Count("decode.truncated_ipv6_ext_header");
+    else
+      m_anomalies.Count("decode.truncated_l4");
     return DecodeResult::kOk;
   }
   DecodeTransport(p + pos, end - pos, out);
@@ -295,8 +311,8 @@ void PacketDecoder::DecodeTransport(const uint8_t* p, size_t len, DecodedPacket&
       out.dstPort = Load16(p + 2);
       out.l4Present = true;
       return;
-    case 1:     // ICMP
-    case 58:    // ICMPv6
+    case 1:   // ICMP
+    case 58:  // ICMPv6
       if ((out.protocol == 1) != (out.ipVersion == 4)) {
         return;  // ICMP over IPv6 or ICMPv6 over IPv4: other protocol, no ports
       }

@@ -23,22 +23,23 @@ core::Status PcapSource::OpenFile(const std::string& path) {
   size_t got = std::fread(magic, 1, 4, f);
   std::fclose(f);
   char errbuf[PCAP_ERRBUF_SIZE] = {0};
-  m_pcap = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO,
-                                                   errbuf);
+  m_pcap =
+      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (!m_pcap) {
     char magicText[16];
-    std::snprintf(magicText, sizeof(magicText), "%02x%02x%02x%02x", magic[0], magic[1],
-                  magic[2], magic[3]);
-    std::string what = got < 4 ? "file shorter than a pcap header (" + std::to_string(got) +
-                                     " bytes)"
-                               : std::string("magic 0x") + magicText + " at offset 0";
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           path + ": not a readable pcap/pcapng file: " + what + " (" + errbuf + ")",
-                           0);
+    std::snprintf(magicText, sizeof(magicText), "%02x%02x%02x%02x", magic[0], magic[1], magic[2],
+                  magic[3]);
+    std::string what = got < 4
+                           ? "file shorter than a pcap header (" + std::to_string(got) + " bytes)"
+                           : std::string("magic 0x") + magicText + " at offset 0";
+    return core::MakeError(
+        core::ErrorCode::kInvalid,
+        path + ": not a readable pcap/pcapng file: " + what + " (" + errbuf + ")", 0);
   }
   // Classic pcap: record offsets are computed (24-byte file header, 16-byte record headers);
   // pcapng: asked from the stream (slower, one lseek per packet).
-  uint32_t m = (static_cast<uint32_t>(magic[0]) << 24) | (magic[1] << 16) | (magic[2] << 8) | magic[3];
+  uint32_t m =
+      (static_cast<uint32_t>(magic[0]) << 24) | (magic[1] << 16) | (magic[2] << 8) | magic[3];
   m_classic = m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d || m == 0x4d3cb2a1;
   m_offset = 24;
   m_dlt = pcap_datalink(m_pcap);
@@ -64,12 +65,12 @@ core::Status PcapSource::OpenLive(const std::string& iface, const std::string& b
   if (rc < 0) {
     std::string msg = "interface " + iface + ": " + pcap_geterr(m_pcap);
     if (rc == PCAP_ERROR_NO_SUCH_DEVICE) msg = "interface " + iface + ": no such interface";
-    if (rc == PCAP_ERROR_PERM_DENIED) msg = "interface " + iface + ": permission denied (need root or CAP_NET_RAW)";
+    if (rc == PCAP_ERROR_PERM_DENIED)
+      msg = "interface " + iface + ": permission denied (need root or CAP_NET_RAW)";
     pcap_close(m_pcap);
     m_pcap = nullptr;
-    return core::MakeError(rc == PCAP_ERROR_NO_SUCH_DEVICE ? core::ErrorCode::kNotFound
-                                                           : core::ErrorCode::kIo,
-                           msg);
+    return core::MakeError(
+        rc == PCAP_ERROR_NO_SUCH_DEVICE ? core::ErrorCode::kNotFound : core::ErrorCode::kIo, msg);
   }
   if (!bpf.empty()) {
     bpf_program prog;
@@ -83,7 +84,8 @@ core::Status PcapSource::OpenLive(const std::string& iface, const std::string& b
   m_dlt = pcap_datalink(m_pcap);
   auto link = LinkTypeFromDlt(m_dlt);
   if (!link) {
-    return core::MakeError(link.GetError().code, "interface " + iface + ": " + link.GetError().message);
+    return core::MakeError(link.GetError().code,
+                           "interface " + iface + ": " + link.GetError().message);
   }
   m_link = *link;
   return {};
@@ -136,7 +138,9 @@ PcapSource::NextResult PcapSource::Next(PcapPacket& out) {
   return NextResult::kError;
 }
 
-CaptureWriter::~CaptureWriter() { Close(); }
+CaptureWriter::~CaptureWriter() {
+  Close();
+}
 
 std::string CaptureWriter::FileName(uint64_t index) const {
   if (m_config.rotateBytes == 0 && m_config.rotateTime.ns <= 0) return m_config.path;
@@ -182,7 +186,8 @@ core::Status CaptureWriter::OpenNext() {
   m_dumper = pcap_dump_open(m_dead, name.c_str());
   if (!m_dumper) {
     m_failed = true;
-    return core::MakeError(core::ErrorCode::kIo, "capture file " + name + ": " + pcap_geterr(m_dead));
+    return core::MakeError(core::ErrorCode::kIo,
+                           "capture file " + name + ": " + pcap_geterr(m_dead));
   }
   ++m_files;
   m_bytesInFile = 24;
@@ -196,11 +201,13 @@ void CaptureWriter::Write(core::Timestamp ts, const uint8_t* data, size_t capLen
   hdr.ts.tv_sec = static_cast<time_t>(ts.ns / 1000000000);
   hdr.ts.tv_usec = static_cast<suseconds_t>((ts.ns % 1000000000) / 1000);
   hdr.len = static_cast<bpf_u_int32>(wireLen);
-  hdr.caplen = static_cast<bpf_u_int32>(capLen < m_config.snapLength ? capLen : m_config.snapLength);
+  hdr.caplen =
+      static_cast<bpf_u_int32>(capLen < m_config.snapLength ? capLen : m_config.snapLength);
   if (m_program && pcap_offline_filter(m_program, &hdr, data) == 0) return;
   if (m_fileHasPackets) {
-    bool rotate = (m_config.rotateBytes > 0 && m_bytesInFile + 16 + hdr.caplen > m_config.rotateBytes) ||
-                  (m_config.rotateTime.ns > 0 && ts - m_fileStart >= m_config.rotateTime);
+    bool rotate =
+        (m_config.rotateBytes > 0 && m_bytesInFile + 16 + hdr.caplen > m_config.rotateBytes) ||
+        (m_config.rotateTime.ns > 0 && ts - m_fileStart >= m_config.rotateTime);
     if (rotate && !OpenNext()) return;
   }
   if (!m_fileHasPackets) {

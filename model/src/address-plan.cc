@@ -125,9 +125,9 @@ core::Result<AddressPlan> PlanAddresses(const Topology& topology) {
                                  " interfaces (lower 'simulate' of the host groups)");
     }
     if (need + 2 > (uint64_t{1} << 31)) {
-      return core::MakeError(core::ErrorCode::kLimit,
-                             "link '" + l.name + "' needs " + std::to_string(need) +
-                                 " addresses: more than IPv4 can hold");
+      return core::MakeError(core::ErrorCode::kLimit, "link '" + l.name + "' needs " +
+                                                          std::to_string(need) +
+                                                          " addresses: more than IPv4 can hold");
     }
     lengths[i] = BlockLength(need);
     byZone[l.zone].push_back(i);
@@ -135,9 +135,9 @@ core::Result<AddressPlan> PlanAddresses(const Topology& topology) {
   for (auto& [zoneName, linkIdx] : byZone) {
     const Zone* zone = topology.FindZone(zoneName);
     if (zone == nullptr) {
-      return core::MakeError(core::ErrorCode::kNotFound,
-                             "link '" + topology.links[linkIdx[0]].name + "' has unknown zone '" +
-                                 zoneName + "'");
+      return core::MakeError(
+          core::ErrorCode::kNotFound,
+          "link '" + topology.links[linkIdx[0]].name + "' has unknown zone '" + zoneName + "'");
     }
     std::vector<core::IpPrefix> pool;
     for (const auto& c : zone->cidrs) {

@@ -24,7 +24,9 @@ struct Site {
 
 }  // namespace
 
-uint64_t HostsForNodes(uint64_t nodes) { return nodes * 51; }
+uint64_t HostsForNodes(uint64_t nodes) {
+  return nodes * 51;
+}
 
 std::string GenerateTopologyYaml(const GeneratorOptions& o) {
   std::mt19937_64 rng(o.seed);
@@ -65,8 +67,8 @@ std::string GenerateTopologyYaml(const GeneratorOptions& o) {
   y << "  - {name: core, kind: core, cidrs: [172.16.0.0/12]}\n";
   y << "  - {name: dc, kind: data_centre, cidrs: [10.255.0.0/16]}\n";
   for (const auto& s : sites) {
-    y << "  - {name: site-" << s.index << ", kind: access, cidrs: [10." << (s.index - 1) / 256 << "."
-      << (s.index - 1) % 256 << ".0/24]}\n";
+    y << "  - {name: site-" << s.index << ", kind: access, cidrs: [10." << (s.index - 1) / 256
+      << "." << (s.index - 1) % 256 << ".0/24]}\n";
   }
   y << "nodes:\n";
   y << "  - {name: isp, kind: router, zone: internet}\n";
@@ -83,7 +85,7 @@ std::string GenerateTopologyYaml(const GeneratorOptions& o) {
   y << "  - {name: core-2, kind: l3_switch, zone: core}\n";
   y << "  - {name: dc-sw, kind: l3_switch, zone: dc}\n";
   y << "  - {name: dc-access, kind: switch, zone: dc}\n";
-  const char* servers[][2] = {{"git", "git"},   {"ad", "ldap"},   {"db", "accounting"},
+  const char* servers[][2] = {{"git", "git"},    {"ad", "ldap"},     {"db", "accounting"},
                               {"files", "file"}, {"apps", "webapp"}, {"backup", "backup"}};
   for (const auto& sv : servers) {
     y << "  - {name: " << sv[0] << ", kind: server, zone: dc, role: " << sv[1] << "}\n";
@@ -105,12 +107,17 @@ std::string GenerateTopologyYaml(const GeneratorOptions& o) {
   y << "links:\n";
   y << "  - {name: isp-uplink, kind: p2p, endpoints: [edge-rtr, isp], bandwidth_mbps: 10000, "
        "delay_ms: 5, zone: internet}\n";
-  y << "  - {name: internet-lan, kind: lan, endpoints: [isp, web, dns, updates, c2], delay_ms: 10}\n";
+  y << "  - {name: internet-lan, kind: lan, endpoints: [isp, web, dns, updates, c2], delay_ms: "
+       "10}\n";
   y << "  - {name: fw-outside, kind: p2p, endpoints: [edge-rtr, fw], zone: edge}\n";
-  y << "  - {name: fw-core-1, kind: p2p, endpoints: [fw, core-1], zone: core, bandwidth_mbps: 10000}\n";
-  y << "  - {name: fw-core-2, kind: p2p, endpoints: [fw, core-2], zone: core, bandwidth_mbps: 10000}\n";
-  y << "  - {name: core-core, kind: p2p, endpoints: [core-1, core-2], zone: core, bandwidth_mbps: 40000}\n";
-  y << "  - {name: core-dc, kind: p2p, endpoints: [core-1, dc-sw], zone: dc, bandwidth_mbps: 10000}\n";
+  y << "  - {name: fw-core-1, kind: p2p, endpoints: [fw, core-1], zone: core, bandwidth_mbps: "
+       "10000}\n";
+  y << "  - {name: fw-core-2, kind: p2p, endpoints: [fw, core-2], zone: core, bandwidth_mbps: "
+       "10000}\n";
+  y << "  - {name: core-core, kind: p2p, endpoints: [core-1, core-2], zone: core, bandwidth_mbps: "
+       "40000}\n";
+  y << "  - {name: core-dc, kind: p2p, endpoints: [core-1, dc-sw], zone: dc, bandwidth_mbps: "
+       "10000}\n";
   y << "  - {name: dc-lan, kind: lan, endpoints: [dc-sw, dc-access";
   for (const auto& sv : servers) y << ", " << sv[0];
   y << "], bandwidth_mbps: 10000, delay_ms: 0.02}\n";
@@ -137,7 +144,8 @@ std::string GenerateTopologyYaml(const GeneratorOptions& o) {
     y << "  - {name: admins, node: site-1-hosts-1, kind: admin_workstations, weight: 9}\n";
   }
   y << "candidates:\n";
-  y << "  - {name: fw-outside, node: fw, interfaces: [fw-outside], full_capture: true, cost_flow: 1, "
+  y << "  - {name: fw-outside, node: fw, interfaces: [fw-outside], full_capture: true, cost_flow: "
+       "1, "
        "cost_full_capture: 8}\n";
   y << "  - {name: fw-inside, node: fw, interfaces: [fw-core-1, fw-core-2], full_capture: true, "
        "cost_flow: 1, cost_full_capture: 10}\n";

@@ -2,12 +2,11 @@
 // betweenness (exact via Boost, sampled for big graphs), zone boundaries, suggestions.
 #include "vantage/model/graph.h"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/betweenness_centrality.hpp>
 #include <boost/graph/biconnected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
-
-#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <limits>
@@ -155,7 +154,9 @@ TopologyGraph::TopologyGraph(const Topology& topology) : m_impl(new Impl) {
   m.super = boost::add_vertex(m.g);
 }
 
-TopologyGraph::~TopologyGraph() { delete m_impl; }
+TopologyGraph::~TopologyGraph() {
+  delete m_impl;
+}
 
 Path TopologyGraph::ShortestPath(const std::string& from, const std::string& to) const {
   auto a = m_impl->byName.find(from);
@@ -281,9 +282,10 @@ BetweennessResult TopologyGraph::Betweenness(size_t exactLimit, uint32_t samples
   for (size_t i = 0; i < m_impl->nodeCount; ++i) {
     res.scores.push_back({m_impl->t->nodes[i].name, std::min(1.0, c[i] / pairs)});
   }
-  std::stable_sort(res.scores.begin(), res.scores.end(), [](const NodeScore& a, const NodeScore& b) {
-    return a.score > b.score || (a.score == b.score && a.node < b.node);
-  });
+  std::stable_sort(res.scores.begin(), res.scores.end(),
+                   [](const NodeScore& a, const NodeScore& b) {
+                     return a.score > b.score || (a.score == b.score && a.node < b.node);
+                   });
   return res;
 }
 
@@ -337,8 +339,9 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
   for (const auto& nat : t.nats) {
     double s = 2 + score[nat.node];
     add(nat.node + "-outside", nat.node, {nat.outsideLink}, s,
-        "outside the NAT on " + nat.node + ": sees internet traffic after translation (public "
-        "addresses only, internal hosts hidden)");
+        "outside the NAT on " + nat.node +
+            ": sees internet traffic after translation (public "
+            "addresses only, internal hosts hidden)");
     add(nat.node + "-inside", nat.node, nat.insideLinks, s + 0.1,
         "inside the NAT on " + nat.node + ": sees real internal addresses before translation");
   }
@@ -360,8 +363,8 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
     if (zones.size() > 1) {
       std::string zl;
       for (const auto& z : zones) zl += (zl.empty() ? "" : ", ") + z;
-      reason = std::string(NodeKindName(n.kind)) + " joining zones " + zl + "; on " +
-               Percent(s) + " of shortest paths";
+      reason = std::string(NodeKindName(n.kind)) + " joining zones " + zl + "; on " + Percent(s) +
+               " of shortest paths";
     }
     if (cutSet.count(n.name)) {
       reason += std::string(reason.empty() ? "" : "; ") +

@@ -24,9 +24,12 @@ double Uniform01(std::mt19937_64& rng) {
 
 double Distribution::Sample(std::mt19937_64& rng) const {
   switch (kind) {
-    case Kind::kConstant: return a;
-    case Kind::kUniform: return a + (b - a) * Uniform01(rng);
-    case Kind::kExponential: return -a * std::log(1.0 - Uniform01(rng));
+    case Kind::kConstant:
+      return a;
+    case Kind::kUniform:
+      return a + (b - a) * Uniform01(rng);
+    case Kind::kExponential:
+      return -a * std::log(1.0 - Uniform01(rng));
     case Kind::kLogNormal: {
       // Box-Muller for the underlying normal.
       double u1 = 1.0 - Uniform01(rng);
@@ -34,17 +37,22 @@ double Distribution::Sample(std::mt19937_64& rng) const {
       double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
       return std::exp(a + b * z);
     }
-    case Kind::kPareto: return a / std::pow(1.0 - Uniform01(rng), 1.0 / b);
+    case Kind::kPareto:
+      return a / std::pow(1.0 - Uniform01(rng), 1.0 / b);
   }
   return a;
 }
 
 double Distribution::Mean() const {
   switch (kind) {
-    case Kind::kConstant: return a;
-    case Kind::kUniform: return (a + b) / 2;
-    case Kind::kExponential: return a;
-    case Kind::kLogNormal: return std::exp(a + b * b / 2);
+    case Kind::kConstant:
+      return a;
+    case Kind::kUniform:
+      return (a + b) / 2;
+    case Kind::kExponential:
+      return a;
+    case Kind::kLogNormal:
+      return std::exp(a + b * b / 2);
     case Kind::kPareto:
       return b > 1 ? a * b / (b - 1) : std::numeric_limits<double>::infinity();
   }
@@ -52,15 +60,14 @@ double Distribution::Mean() const {
 }
 
 const std::vector<std::string>& KnownApplications() {
-  static const std::vector<std::string> k = {"web",    "dns",     "smb",       "ssh",  "db",
-                                             "mail",   "backup",  "updates",   "streaming",
-                                             "ldap"};
+  static const std::vector<std::string> k = {"web",  "dns",    "smb",     "ssh",       "db",
+                                             "mail", "backup", "updates", "streaming", "ldap"};
   return k;
 }
 
 const std::vector<std::string>& KnownBehaviours() {
-  static const std::vector<std::string> k = {"c2_beacon", "exfiltration", "port_scan",
-                                             "brute_force", "long_ssh",    "long_http",
+  static const std::vector<std::string> k = {"c2_beacon",    "exfiltration", "port_scan",
+                                             "brute_force",  "long_ssh",     "long_http",
                                              "dmz_odd_port", "spike"};
   return k;
 }
@@ -109,7 +116,7 @@ std::vector<double> DiurnalProfile(const std::string& name) {
   if (name == "office") {
     // Working hours 08-18 busy, lunch dip, quiet nights; mean 1.0.
     std::vector<double> v = {0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.3, 0.8, 1.8, 2.2, 2.2, 2.0,
-                             1.5,  2.0, 2.2, 2.1, 1.9, 1.4, 0.8, 0.5, 0.4, 0.3, 0.2, 0.2};
+                             1.5,  2.0, 2.2, 2.1, 1.9, 1.4,  0.8, 0.5, 0.4, 0.3, 0.2, 0.2};
     double sum = 0;
     for (double x : v) sum += x;
     for (double& x : v) x *= 24.0 / sum;
@@ -153,9 +160,10 @@ class ScenarioParser {
       m_r.ErrorAtLine(1, 1, "", "the file is empty: expected a scenario map");
       return;
     }
-    if (!m_r.ExpectMap(root, "", {"name", "description", "topology", "seed", "duration_s",
-                                  "start", "start_unix_s", "represents_s", "diurnal",
-                                  "server_roles", "traffic", "behaviours"})) {
+    if (!m_r.ExpectMap(
+            root, "",
+            {"name", "description", "topology", "seed", "duration_s", "start", "start_unix_s",
+             "represents_s", "diurnal", "server_roles", "traffic", "behaviours"})) {
       return;
     }
     if (auto v = m_r.String(root, "name", "", true)) s.name = *v;
@@ -164,8 +172,7 @@ class ScenarioParser {
       s.topology = *v;
       if (!m_t.name.empty() && *v != m_t.name) {
         m_r.Error(root["topology"], "topology",
-                  "scenario is written for topology '" + *v + "' but was given '" + m_t.name +
-                      "'");
+                  "scenario is written for topology '" + *v + "' but was given '" + m_t.name + "'");
       }
     }
     if (auto v = m_r.Integer(root, "seed", "", false, 0)) s.seed = static_cast<uint64_t>(*v);
@@ -206,8 +213,7 @@ class ScenarioParser {
   const Node* NodeRef(const YAML::Node& at, const std::string& path, const std::string& name) {
     const Node* n = m_t.FindNode(name);
     if (n == nullptr) {
-      m_r.Error(at, path,
-                "unknown node '" + name + "'" + detail::DidYouMean(name, m_nodeNames));
+      m_r.Error(at, path, "unknown node '" + name + "'" + detail::DidYouMean(name, m_nodeNames));
     }
     return n;
   }
@@ -279,11 +285,12 @@ class ScenarioParser {
     Distribution d;
     auto two = [&](double& a, double& b) {
       if (!v.IsSequence() || v.size() != 2) {
-        m_r.Error(v, kp, k + " takes two numbers: [" +
-                             (k == "uniform" ? std::string("min, max")
-                              : k == "lognormal" ? std::string("mu, sigma")
-                                                 : std::string("scale, shape")) +
-                             "]");
+        m_r.Error(v, kp,
+                  k + " takes two numbers: [" +
+                      (k == "uniform"     ? std::string("min, max")
+                       : k == "lognormal" ? std::string("mu, sigma")
+                                          : std::string("scale, shape")) +
+                      "]");
         return false;
       }
       auto x = m_r.AsNumber(v[0], Index(kp, 0));
@@ -336,15 +343,17 @@ class ScenarioParser {
       }
       return d;
     }
-    m_r.Error(it->first, kp, "unknown distribution '" + k + "'" + detail::DidYouMean(k, kinds) +
-                                 "; one of constant, uniform, exponential, lognormal, pareto");
+    m_r.Error(it->first, kp,
+              "unknown distribution '" + k + "'" + detail::DidYouMean(k, kinds) +
+                  "; one of constant, uniform, exponential, lognormal, pareto");
     return std::nullopt;
   }
 
   void ParseApp(const YAML::Node& a, const std::string& p, Scenario& s, TrafficMix& mix) {
-    if (!m_r.ExpectMap(a, p, {"app", "server", "protocol", "port", "sessions_per_host_hour",
-                              "request_bytes", "response_bytes", "requests_per_session",
-                              "think_time_s"})) {
+    if (!m_r.ExpectMap(
+            a, p,
+            {"app", "server", "protocol", "port", "sessions_per_host_hour", "request_bytes",
+             "response_bytes", "requests_per_session", "think_time_s"})) {
       return;
     }
     Application app;
@@ -356,8 +365,7 @@ class ScenarioParser {
     if (!app.app.empty() && !isKnown) {
       if (!a["port"].IsDefined()) {
         m_r.Error(a["app"], Join(p, "app"),
-                  "unknown application '" + app.app + "'" +
-                      detail::DidYouMean(app.app, known) +
+                  "unknown application '" + app.app + "'" + detail::DidYouMean(app.app, known) +
                       " (known: web, dns, smb, ssh, db, mail, backup, updates, streaming, "
                       "ldap; other names need an explicit port)");
       } else {
@@ -460,8 +468,9 @@ class ScenarioParser {
     for (size_t i = 0; i < bs.size(); ++i) {
       std::string p = Index("behaviours", i);
       const YAML::Node b = bs[i];
-      if (!m_r.ExpectMap(b, p, {"kind", "label", "source", "target", "start_s", "duration_s",
-                                "protocol", "port", "params", "description"})) {
+      if (!m_r.ExpectMap(b, p,
+                         {"kind", "label", "source", "target", "start_s", "duration_s", "protocol",
+                          "port", "params", "description"})) {
         continue;
       }
       Behaviour beh;
@@ -498,9 +507,9 @@ class ScenarioParser {
       }
       if (auto v = m_r.Number(b, "duration_s", p, false, 0.001)) beh.durationS = *v;
       if (beh.startS < s.durationS && beh.startS + beh.durationS > s.durationS + 1e-9) {
-        m_r.Warning(b, Join(p, "duration_s"),
-                    "runs past the end of the window; it is cut at " +
-                        std::to_string(s.durationS) + " s");
+        m_r.Warning(
+            b, Join(p, "duration_s"),
+            "runs past the end of the window; it is cut at " + std::to_string(s.durationS) + " s");
       }
       if (auto v = m_r.String(b, "protocol", p)) {
         auto proto = detail::ParseProtocol(*v);

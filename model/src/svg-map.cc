@@ -30,11 +30,21 @@ std::string Esc(const std::string& s) {
   o.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      case '\'':
+        o += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') break;
         o += c;
@@ -57,11 +67,20 @@ std::string Thousands(uint64_t v) {
 
 int Tier(ZoneKind k) {
   switch (k) {
-    case ZoneKind::kInternet: return 0;
-    case ZoneKind::kEdge: case ZoneKind::kDmz: case ZoneKind::kCloud: return 1;
-    case ZoneKind::kCore: case ZoneKind::kManagement: case ZoneKind::kDataCentre: return 2;
-    case ZoneKind::kDistribution: return 3;
-    case ZoneKind::kAccess: return 4;
+    case ZoneKind::kInternet:
+      return 0;
+    case ZoneKind::kEdge:
+    case ZoneKind::kDmz:
+    case ZoneKind::kCloud:
+      return 1;
+    case ZoneKind::kCore:
+    case ZoneKind::kManagement:
+    case ZoneKind::kDataCentre:
+      return 2;
+    case ZoneKind::kDistribution:
+      return 3;
+    case ZoneKind::kAccess:
+      return 4;
   }
   return 2;
 }
@@ -74,27 +93,45 @@ struct ZoneColour {
 
 ZoneColour ColourOf(ZoneKind k) {
   switch (k) {
-    case ZoneKind::kInternet: return {"#e8f1fb", "#7aa6d6", "internet"};
-    case ZoneKind::kEdge: return {"#fdeedb", "#e0a050", "edge"};
-    case ZoneKind::kDmz: return {"#fde4e4", "#d98080", "DMZ"};
-    case ZoneKind::kCore: return {"#ebe9f7", "#8d86c9", "core"};
-    case ZoneKind::kDistribution: return {"#eef4e2", "#9bb86a", "distribution"};
-    case ZoneKind::kAccess: return {"#e4f5ea", "#6dbb87", "access"};
-    case ZoneKind::kDataCentre: return {"#fff5cc", "#d4b23c", "data centre"};
-    case ZoneKind::kManagement: return {"#efefef", "#a0a0a0", "management"};
-    case ZoneKind::kCloud: return {"#e0f5f8", "#5bb5c8", "cloud"};
+    case ZoneKind::kInternet:
+      return {"#e8f1fb", "#7aa6d6", "internet"};
+    case ZoneKind::kEdge:
+      return {"#fdeedb", "#e0a050", "edge"};
+    case ZoneKind::kDmz:
+      return {"#fde4e4", "#d98080", "DMZ"};
+    case ZoneKind::kCore:
+      return {"#ebe9f7", "#8d86c9", "core"};
+    case ZoneKind::kDistribution:
+      return {"#eef4e2", "#9bb86a", "distribution"};
+    case ZoneKind::kAccess:
+      return {"#e4f5ea", "#6dbb87", "access"};
+    case ZoneKind::kDataCentre:
+      return {"#fff5cc", "#d4b23c", "data centre"};
+    case ZoneKind::kManagement:
+      return {"#efefef", "#a0a0a0", "management"};
+    case ZoneKind::kCloud:
+      return {"#e0f5f8", "#5bb5c8", "cloud"};
   }
   return {"#f4f4f4", "#999999", "zone"};
 }
 
 int Order(NodeKind k) {
   switch (k) {
-    case NodeKind::kRouter: case NodeKind::kFirewall: case NodeKind::kNatGateway: return 0;
-    case NodeKind::kL3Switch: return 1;
-    case NodeKind::kSwitch: return 2;
-    case NodeKind::kServer: case NodeKind::kCloudVpc: return 3;
-    case NodeKind::kInternet: return 3;
-    case NodeKind::kHostGroup: return 4;
+    case NodeKind::kRouter:
+    case NodeKind::kFirewall:
+    case NodeKind::kNatGateway:
+      return 0;
+    case NodeKind::kL3Switch:
+      return 1;
+    case NodeKind::kSwitch:
+      return 2;
+    case NodeKind::kServer:
+    case NodeKind::kCloudVpc:
+      return 3;
+    case NodeKind::kInternet:
+      return 3;
+    case NodeKind::kHostGroup:
+      return 4;
   }
   return 5;
 }
@@ -103,51 +140,68 @@ int Order(NodeKind k) {
 void Shape(std::ostringstream& o, NodeKind kind, double x, double y, uint32_t count) {
   switch (kind) {
     case NodeKind::kRouter:
-      o << "<circle cx='" << F(x) << "' cy='" << F(y) << "' r='17' fill='#3d6fb6' stroke='#1f3f70' stroke-width='1.5'/>"
-        << "<path d='M" << F(x - 9) << " " << F(y) << "h18M" << F(x) << " " << F(y - 9) << "v18' stroke='#fff' stroke-width='2'/>"
-        << "<path d='M" << F(x + 5) << " " << F(y - 4) << "l4 4l-4 4M" << F(x - 5) << " " << F(y - 4) << "l-4 4l4 4' fill='none' stroke='#fff' stroke-width='1.6'/>";
+      o << "<circle cx='" << F(x) << "' cy='" << F(y)
+        << "' r='17' fill='#3d6fb6' stroke='#1f3f70' stroke-width='1.5'/>"
+        << "<path d='M" << F(x - 9) << " " << F(y) << "h18M" << F(x) << " " << F(y - 9)
+        << "v18' stroke='#fff' stroke-width='2'/>"
+        << "<path d='M" << F(x + 5) << " " << F(y - 4) << "l4 4l-4 4M" << F(x - 5) << " "
+        << F(y - 4) << "l-4 4l4 4' fill='none' stroke='#fff' stroke-width='1.6'/>";
       break;
     case NodeKind::kL3Switch:
-      o << "<rect x='" << F(x - 20) << "' y='" << F(y - 13) << "' width='40' height='26' rx='5' fill='#5b55a8' stroke='#2f2a6b' stroke-width='1.5'/>"
+      o << "<rect x='" << F(x - 20) << "' y='" << F(y - 13)
+        << "' width='40' height='26' rx='5' fill='#5b55a8' stroke='#2f2a6b' stroke-width='1.5'/>"
         << "<text x='" << F(x) << "' y='" << F(y + 4) << "' class='in'>L3</text>";
       break;
     case NodeKind::kSwitch:
-      o << "<rect x='" << F(x - 20) << "' y='" << F(y - 10) << "' width='40' height='20' rx='2' fill='#7c8a99' stroke='#3e4750' stroke-width='1.5'/>"
+      o << "<rect x='" << F(x - 20) << "' y='" << F(y - 10)
+        << "' width='40' height='20' rx='2' fill='#7c8a99' stroke='#3e4750' stroke-width='1.5'/>"
         << "<text x='" << F(x) << "' y='" << F(y + 4) << "' class='in'>SW</text>";
       break;
     case NodeKind::kFirewall:
-      o << "<rect x='" << F(x - 19) << "' y='" << F(y - 15) << "' width='38' height='30' rx='2' fill='#c8553d' stroke='#7a2d1e' stroke-width='1.5'/>"
-        << "<path d='M" << F(x - 19) << " " << F(y - 5) << "h38M" << F(x - 19) << " " << F(y + 5) << "h38M"
-        << F(x - 6) << " " << F(y - 15) << "v10M" << F(x + 8) << " " << F(y - 15) << "v10M"
-        << F(x) << " " << F(y - 5) << "v10M" << F(x - 12) << " " << F(y + 5) << "v10M" << F(x + 12) << " " << F(y + 5) << "v10' stroke='#f3c1b5' stroke-width='1'/>";
+      o << "<rect x='" << F(x - 19) << "' y='" << F(y - 15)
+        << "' width='38' height='30' rx='2' fill='#c8553d' stroke='#7a2d1e' stroke-width='1.5'/>"
+        << "<path d='M" << F(x - 19) << " " << F(y - 5) << "h38M" << F(x - 19) << " " << F(y + 5)
+        << "h38M" << F(x - 6) << " " << F(y - 15) << "v10M" << F(x + 8) << " " << F(y - 15)
+        << "v10M" << F(x) << " " << F(y - 5) << "v10M" << F(x - 12) << " " << F(y + 5) << "v10M"
+        << F(x + 12) << " " << F(y + 5) << "v10' stroke='#f3c1b5' stroke-width='1'/>";
       break;
     case NodeKind::kNatGateway:
-      o << "<polygon points='" << F(x - 20) << "," << F(y) << " " << F(x - 10) << "," << F(y - 15) << " "
-        << F(x + 10) << "," << F(y - 15) << " " << F(x + 20) << "," << F(y) << " " << F(x + 10) << ","
-        << F(y + 15) << " " << F(x - 10) << "," << F(y + 15) << "' fill='#d9822b' stroke='#7d4612' stroke-width='1.5'/>"
+      o << "<polygon points='" << F(x - 20) << "," << F(y) << " " << F(x - 10) << "," << F(y - 15)
+        << " " << F(x + 10) << "," << F(y - 15) << " " << F(x + 20) << "," << F(y) << " "
+        << F(x + 10) << "," << F(y + 15) << " " << F(x - 10) << "," << F(y + 15)
+        << "' fill='#d9822b' stroke='#7d4612' stroke-width='1.5'/>"
         << "<text x='" << F(x) << "' y='" << F(y + 4) << "' class='in'>NAT</text>";
       break;
     case NodeKind::kServer:
-      o << "<rect x='" << F(x - 12) << "' y='" << F(y - 18) << "' width='24' height='36' rx='2' fill='#4d5b6a' stroke='#222b33' stroke-width='1.5'/>";
+      o << "<rect x='" << F(x - 12) << "' y='" << F(y - 18)
+        << "' width='24' height='36' rx='2' fill='#4d5b6a' stroke='#222b33' stroke-width='1.5'/>";
       for (int i = 0; i < 3; ++i) {
-        o << "<path d='M" << F(x - 8) << " " << F(y - 11 + i * 8) << "h16' stroke='#b9c6d3' stroke-width='2'/>";
+        o << "<path d='M" << F(x - 8) << " " << F(y - 11 + i * 8)
+          << "h16' stroke='#b9c6d3' stroke-width='2'/>";
       }
       o << "<circle cx='" << F(x + 6) << "' cy='" << F(y + 12) << "' r='1.8' fill='#7ee07e'/>";
       break;
     case NodeKind::kHostGroup:
       for (int i = 2; i >= 0; --i) {
         double dx = x - 14 + i * 7, dy = y - 14 + i * 5;
-        o << "<rect x='" << F(dx - 8) << "' y='" << F(dy - 2) << "' width='22' height='15' rx='1.5' fill='#2f8f5b' stroke='#14512f' stroke-width='1.2'/>";
+        o << "<rect x='" << F(dx - 8) << "' y='" << F(dy - 2)
+          << "' width='22' height='15' rx='1.5' fill='#2f8f5b' stroke='#14512f' "
+             "stroke-width='1.2'/>";
       }
       if (count > 0) {
-        o << "<text x='" << F(x + 24) << "' y='" << F(y + 4) << "' class='cnt'>×" << Thousands(count) << "</text>";
+        o << "<text x='" << F(x + 24) << "' y='" << F(y + 4) << "' class='cnt'>×"
+          << Thousands(count) << "</text>";
       }
       break;
     case NodeKind::kInternet:
-      o << "<path d='M" << F(x - 16) << " " << F(y + 9) << "a9 9 0 0 1 1-17a12 12 0 0 1 22-3a9 9 0 0 1 9 20z' fill='#9cc3ea' stroke='#3c6ea5' stroke-width='1.5'/>";
+      o << "<path d='M" << F(x - 16) << " " << F(y + 9)
+        << "a9 9 0 0 1 1-17a12 12 0 0 1 22-3a9 9 0 0 1 9 20z' fill='#9cc3ea' stroke='#3c6ea5' "
+           "stroke-width='1.5'/>";
       break;
     case NodeKind::kCloudVpc:
-      o << "<path d='M" << F(x - 18) << " " << F(y + 10) << "a10 10 0 0 1 1-19a13 13 0 0 1 24-3a10 10 0 0 1 11 22z' fill='#6cc4d6' stroke='#2a7f91' stroke-width='1.5'/>"
+      o << "<path d='M" << F(x - 18) << " " << F(y + 10)
+        << "a10 10 0 0 1 1-19a13 13 0 0 1 24-3a10 10 0 0 1 11 22z' fill='#6cc4d6' stroke='#2a7f91' "
+           "stroke-width='1.5'/>"
         << "<text x='" << F(x) << "' y='" << F(y + 6) << "' class='in'>VPC</text>";
       break;
   }
@@ -214,9 +268,14 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
   // Within a row, put the zones that carry transit (edge, core) in the middle.
   auto rowKey = [&](const ZoneBox& b) {
     switch (t.zones[b.zone].kind) {
-      case ZoneKind::kDmz: case ZoneKind::kManagement: return 0;
-      case ZoneKind::kEdge: case ZoneKind::kCore: return 1;
-      default: return 2;
+      case ZoneKind::kDmz:
+      case ZoneKind::kManagement:
+        return 0;
+      case ZoneKind::kEdge:
+      case ZoneKind::kCore:
+        return 1;
+      default:
+        return 2;
     }
   };
   for (auto& [tier, row] : tiers) {
@@ -263,11 +322,14 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
   std::ostringstream o;
   o << "<?xml version='1.0' encoding='UTF-8'?>\n"
     << "<svg xmlns='http://www.w3.org/2000/svg' width='" << F(width) << "' height='" << F(height)
-    << "' viewBox='0 0 " << F(width) << " " << F(height) << "' font-family='Helvetica, Arial, sans-serif'>\n"
-    << "<style>text{font-size:12px;fill:#222}.in{font-size:10px;font-weight:bold;fill:#fff;text-anchor:middle}"
+    << "' viewBox='0 0 " << F(width) << " " << F(height)
+    << "' font-family='Helvetica, Arial, sans-serif'>\n"
+    << "<style>text{font-size:12px;fill:#222}.in{font-size:10px;font-weight:bold;fill:#fff;text-"
+       "anchor:middle}"
        ".cnt{font-size:11px;font-weight:bold;fill:#14512f}.lbl{text-anchor:middle}"
        ".sub{font-size:9px;fill:#666;text-anchor:middle}.zt{font-size:13px;font-weight:bold}"
-       ".zk{font-size:10px;fill:#555}.pt{font-size:10px;font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+       ".zk{font-size:10px;fill:#555}.pt{font-size:10px;font-weight:bold;paint-order:stroke;stroke:"
+       "#fff;stroke-width:3px}"
        ".halo{paint-order:stroke;stroke:#fff;stroke-width:3px}</style>\n"
     << "<rect width='100%' height='100%' fill='#ffffff'/>\n";
 
@@ -303,15 +365,16 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
     ZoneColour c = ColourOf(z.kind);
     std::string cidrs;
     for (const auto& p : z.cidrs) cidrs += (cidrs.empty() ? "" : ", ") + p.ToString();
-    o << "<g><title>" << Esc(z.name + " (" + ZoneKindName(z.kind) + ")" +
-                             (z.description.empty() ? "" : ": " + z.description))
+    o << "<g><title>"
+      << Esc(z.name + " (" + ZoneKindName(z.kind) + ")" +
+             (z.description.empty() ? "" : ": " + z.description))
       << "</title><rect x='" << F(b.x) << "' y='" << F(b.y) << "' width='" << F(b.w) << "' height='"
-      << F(b.h) << "' rx='10' fill='" << c.fill << "' stroke='" << c.stroke << "' stroke-width='1.5'/>"
+      << F(b.h) << "' rx='10' fill='" << c.fill << "' stroke='" << c.stroke
+      << "' stroke-width='1.5'/>"
       << "<text x='" << F(b.x + 10) << "' y='" << F(b.y + 18) << "' class='zt'>" << Esc(z.name)
       << "</text><text x='" << F(b.x + b.w - 10) << "' y='" << F(b.y + 18)
       << "' class='zk' text-anchor='end'>" << Esc(c.label) << "</text><text x='" << F(b.x + 10)
-      << "' y='" << F(b.y + 32) << "' class='zk'>" << Esc(cidrs)
-      << "</text></g>\n";
+      << "' y='" << F(b.y + 32) << "' class='zk'>" << Esc(cidrs) << "</text></g>\n";
     if (b.hidden) {
       size_t k = b.nodes.size();
       size_t cols = std::max<size_t>(1, static_cast<size_t>((b.w - 2 * kPad) / kCellW));
@@ -340,7 +403,8 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
     if (ends.size() < 2) continue;
     double sw = std::clamp(1.0 + std::log10(std::max(l.bandwidthMbps, 1.0) / 100.0), 1.0, 4.0);
     std::string subnet;
-    if (opt.showSubnets && plan && li < plan->links.size() && plan->links[li].subnet.network.IsSet()) {
+    if (opt.showSubnets && plan && li < plan->links.size() &&
+        plan->links[li].subnet.network.IsSet()) {
       subnet = plan->links[li].subnet.ToString();
     }
     std::string tip = l.name + " (" + (l.kind == LinkKind::kLan ? "lan" : "p2p") + ", " +
@@ -380,7 +444,8 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
       o << "<line x1='" << F(hx) << "' y1='" << F(hy) << "' x2='" << F(pos[e].x) << "' y2='"
         << F(pos[e].y) << "' stroke-width='" << F(sw) << "' stroke-dasharray='6 3'/>";
     }
-    if (!hubIsSwitch) o << "<circle cx='" << F(hx) << "' cy='" << F(hy) << "' r='4' fill='#5a6470'/>";
+    if (!hubIsSwitch)
+      o << "<circle cx='" << F(hx) << "' cy='" << F(hy) << "' r='4' fill='#5a6470'/>";
     o << "</g>\n";
     if (!subnet.empty()) {
       o << "<text x='" << F(hx + 6) << "' y='" << F(hy + 22) << "' class='sub halo' stroke='none'>"
@@ -422,7 +487,8 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
       std::snprintf(w, sizeof w, "%g", a->weight);
       o << "<text x='" << F(p.x + 37) << "' y='" << F(p.y - 16)
         << "' style='font-size:10px;font-weight:bold;fill:#8a6d00' class='halo'>" << w
-        << "</text><title>" << Esc("critical asset '" + a->name + "' (" + AssetKindName(a->kind) + "), weight " + w)
+        << "</text><title>"
+        << Esc("critical asset '" + a->name + "' (" + AssetKindName(a->kind) + "), weight " + w)
         << "</title>";
     }
     o << "</g>\n";
@@ -467,19 +533,23 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
       std::string fill = st.fill.empty() ? "#1f77d0" : st.fill;
       std::string stroke = st.stroke.empty() ? "#0b3d73" : st.stroke;
       std::string caps;
-      if (c.canExportFlows) caps += c.sampledOnly ? "sampled flows 1:" + std::to_string(c.samplingRate) : "flows";
+      if (c.canExportFlows)
+        caps += c.sampledOnly ? "sampled flows 1:" + std::to_string(c.samplingRate) : "flows";
       if (c.canFullCapture) caps += std::string(caps.empty() ? "" : " + ") + "full capture";
-      std::string tip = st.tooltip.empty()
-                            ? "candidate point '" + c.name + "' on " + c.node +
-                                  (c.interfaces.empty() ? " (all interfaces)" : " (" + c.interfaces[0] + (c.interfaces.size() > 1 ? ", ..." : "") + ")") +
-                                  ": " + caps + "; cost flow " + F(c.costFlow) +
-                                  (c.canFullCapture ? ", full " + F(c.costFullCapture) : "")
-                            : st.tooltip;
+      std::string tip =
+          st.tooltip.empty()
+              ? "candidate point '" + c.name + "' on " + c.node +
+                    (c.interfaces.empty() ? " (all interfaces)"
+                                          : " (" + c.interfaces[0] +
+                                                (c.interfaces.size() > 1 ? ", ..." : "") + ")") +
+                    ": " + caps + "; cost flow " + F(c.costFlow) +
+                    (c.canFullCapture ? ", full " + F(c.costFullCapture) : "")
+              : st.tooltip;
       o << "<g><title>" << Esc(tip) << "</title>";
       Diamond(o, mx, my, fill, stroke);
       std::string label = c.name + (st.label.empty() ? "" : ": " + st.label);
-      o << "<text x='" << F(mx + 11) << "' y='" << F(my + 4) << "' class='pt' style='fill:" << Esc(stroke)
-        << "'>" << Esc(label) << "</text></g>\n";
+      o << "<text x='" << F(mx + 11) << "' y='" << F(my + 4)
+        << "' class='pt' style='fill:" << Esc(stroke) << "'>" << Esc(label) << "</text></g>\n";
     }
     o << "</g>\n";
   }
@@ -488,7 +558,8 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
   double lx = width - kLegendW - 10, ly = kTop;
   o << "<g id='legend'><rect x='" << F(lx) << "' y='" << F(ly) << "' width='" << F(kLegendW)
     << "' height='" << F(legendH) << "' rx='8' fill='#fafafa' stroke='#bbb'/>"
-    << "<text x='" << F(lx + 12) << "' y='" << F(ly + 22) << "' style='font-size:14px;font-weight:bold'>Legend</text>\n";
+    << "<text x='" << F(lx + 12) << "' y='" << F(ly + 22)
+    << "' style='font-size:14px;font-weight:bold'>Legend</text>\n";
   double ey = ly + 50;
   const std::pair<NodeKind, const char*> kinds[] = {
       {NodeKind::kRouter, "router"},
@@ -506,7 +577,8 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
     ey += 38;
   }
   Star(o, lx + 30, ey - 4, 10);
-  o << "<text x='" << F(lx + 62) << "' y='" << F(ey) << "'>critical asset (criticality weight)</text>\n";
+  o << "<text x='" << F(lx + 62) << "' y='" << F(ey)
+    << "'>critical asset (criticality weight)</text>\n";
   ey += 28;
   if (opt.pointLegend.empty()) {
     Diamond(o, lx + 30, ey - 4, "#1f77d0", "#0b3d73");
@@ -535,16 +607,15 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
     if (!seenKinds.insert(static_cast<int>(z.kind)).second) continue;
     ZoneColour c = ColourOf(z.kind);
     if (zx > lx + kLegendW - 110) zx = lx + 12, ey += 22;
-    o << "<rect x='" << F(zx) << "' y='" << F(ey) << "' width='14' height='14' rx='3' fill='" << c.fill
-      << "' stroke='" << c.stroke << "'/><text x='" << F(zx + 18) << "' y='" << F(ey + 11) << "'>"
-      << c.label << "</text>\n";
+    o << "<rect x='" << F(zx) << "' y='" << F(ey) << "' width='14' height='14' rx='3' fill='"
+      << c.fill << "' stroke='" << c.stroke << "'/><text x='" << F(zx + 18) << "' y='" << F(ey + 11)
+      << "'>" << c.label << "</text>\n";
     zx += 120;
   }
   o << "</g>\n";
-  std::string footer = opt.footer.empty()
-                           ? "Drawn by vantage topology show from " + t.sourcePath +
-                                 ". Hover over a shape for details."
-                           : opt.footer;
+  std::string footer = opt.footer.empty() ? "Drawn by vantage topology show from " + t.sourcePath +
+                                                ". Hover over a shape for details."
+                                          : opt.footer;
   o << "<text x='20' y='" << F(height - 12) << "' style='font-size:10px;fill:#888'>" << Esc(footer)
     << "</text>\n</svg>\n";
   return o.str();

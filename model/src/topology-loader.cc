@@ -37,17 +37,21 @@ struct EnumName {
   E value;
 };
 
-const std::vector<EnumName<ZoneKind>> kZoneKinds = {
-    {"internet", ZoneKind::kInternet},       {"edge", ZoneKind::kEdge},
-    {"dmz", ZoneKind::kDmz},                 {"core", ZoneKind::kCore},
-    {"distribution", ZoneKind::kDistribution}, {"access", ZoneKind::kAccess},
-    {"data_centre", ZoneKind::kDataCentre},  {"data_center", ZoneKind::kDataCentre},
-    {"management", ZoneKind::kManagement},   {"cloud", ZoneKind::kCloud}};
+const std::vector<EnumName<ZoneKind>> kZoneKinds = {{"internet", ZoneKind::kInternet},
+                                                    {"edge", ZoneKind::kEdge},
+                                                    {"dmz", ZoneKind::kDmz},
+                                                    {"core", ZoneKind::kCore},
+                                                    {"distribution", ZoneKind::kDistribution},
+                                                    {"access", ZoneKind::kAccess},
+                                                    {"data_centre", ZoneKind::kDataCentre},
+                                                    {"data_center", ZoneKind::kDataCentre},
+                                                    {"management", ZoneKind::kManagement},
+                                                    {"cloud", ZoneKind::kCloud}};
 
 const std::vector<EnumName<NodeKind>> kNodeKinds = {
-    {"host_group", NodeKind::kHostGroup}, {"server", NodeKind::kServer},
-    {"router", NodeKind::kRouter},        {"l3_switch", NodeKind::kL3Switch},
-    {"switch", NodeKind::kSwitch},        {"firewall", NodeKind::kFirewall},
+    {"host_group", NodeKind::kHostGroup},   {"server", NodeKind::kServer},
+    {"router", NodeKind::kRouter},          {"l3_switch", NodeKind::kL3Switch},
+    {"switch", NodeKind::kSwitch},          {"firewall", NodeKind::kFirewall},
     {"nat_gateway", NodeKind::kNatGateway}, {"internet", NodeKind::kInternet},
     {"cloud_vpc", NodeKind::kCloudVpc}};
 
@@ -76,8 +80,9 @@ std::optional<E> ParseEnum(detail::Reader& r, const YAML::Node& map, const std::
   }
   std::string list;
   for (const auto& n : all) list += (list.empty() ? "" : ", ") + n;
-  r.Error(map[key], Join(path, key),
-          "unknown " + key + " '" + *s + "'" + detail::DidYouMean(lower, all) + "; one of: " + list);
+  r.Error(
+      map[key], Join(path, key),
+      "unknown " + key + " '" + *s + "'" + detail::DidYouMean(lower, all) + "; one of: " + list);
   return std::nullopt;
 }
 
@@ -90,8 +95,9 @@ class TopologyParser {
       m_r.ErrorAtLine(1, 1, "", "the file is empty: expected a topology map");
       return;
     }
-    if (!m_r.ExpectMap(root, "", {"name", "description", "zones", "nodes", "links", "nat",
-                                  "critical_assets", "candidates", "budget"})) {
+    if (!m_r.ExpectMap(root, "",
+                       {"name", "description", "zones", "nodes", "links", "nat", "critical_assets",
+                        "candidates", "budget"})) {
       return;
     }
     if (auto v = m_r.String(root, "name", "", true)) t.name = *v;
@@ -122,13 +128,15 @@ class TopologyParser {
                bool allowAny = false) {
     if (allowAny && name == "any") return true;
     if (m_zoneIndex.count(name)) return true;
-    m_r.Error(at, path, "unknown zone '" + name + "'" + detail::DidYouMean(name, Names(m_zoneIndex)));
+    m_r.Error(at, path,
+              "unknown zone '" + name + "'" + detail::DidYouMean(name, Names(m_zoneIndex)));
     return false;
   }
 
   bool RefNode(const YAML::Node& at, const std::string& path, const std::string& name) {
     if (m_nodeIndex.count(name)) return true;
-    m_r.Error(at, path, "unknown node '" + name + "'" + detail::DidYouMean(name, Names(m_nodeIndex)));
+    m_r.Error(at, path,
+              "unknown node '" + name + "'" + detail::DidYouMean(name, Names(m_nodeIndex)));
     return false;
   }
 
@@ -136,7 +144,8 @@ class TopologyParser {
                  const std::string& link, const std::string& node) {
     auto it = m_linkIndex.find(link);
     if (it == m_linkIndex.end()) {
-      m_r.Error(at, path, "unknown link '" + link + "'" + detail::DidYouMean(link, Names(m_linkIndex)));
+      m_r.Error(at, path,
+                "unknown link '" + link + "'" + detail::DidYouMean(link, Names(m_linkIndex)));
       return false;
     }
     const auto& eps = t.links[it->second].endpoints;
@@ -149,8 +158,9 @@ class TopologyParser {
       }
       std::string list;
       for (const auto& m : mine) list += (list.empty() ? "" : ", ") + m;
-      m_r.Error(at, path, "link '" + link + "' is not attached to node '" + node + "'" +
-                              (list.empty() ? "" : " (its links: " + list + ")"));
+      m_r.Error(at, path,
+                "link '" + link + "' is not attached to node '" + node + "'" +
+                    (list.empty() ? "" : " (its links: " + list + ")"));
       return false;
     }
     return true;
@@ -291,8 +301,9 @@ class TopologyParser {
     for (size_t i = 0; i < nodes.size(); ++i) {
       std::string p = Index("nodes", i);
       const YAML::Node n = nodes[i];
-      if (!m_r.ExpectMap(n, p, {"name", "kind", "zone", "count", "simulate", "role",
-                                "description", "rules", "default"})) {
+      if (!m_r.ExpectMap(n, p,
+                         {"name", "kind", "zone", "count", "simulate", "role", "description",
+                          "rules", "default"})) {
         continue;
       }
       Node node;
@@ -322,12 +333,13 @@ class TopologyParser {
       }
       if (group) {
         if (count) node.count = static_cast<uint32_t>(*count);
-        node.simulate = simulate ? static_cast<uint32_t>(*simulate)
-                                 : std::min<uint32_t>(node.count, 1);
+        node.simulate =
+            simulate ? static_cast<uint32_t>(*simulate) : std::min<uint32_t>(node.count, 1);
         if (simulate && count && *count < *simulate) {
           m_r.Error(n["simulate"], Join(p, "simulate"),
                     "simulate (" + std::to_string(*simulate) + ") is larger than count (" +
-                        std::to_string(*count) + "): a simulated host stands for at least one "
+                        std::to_string(*count) +
+                        "): a simulated host stands for at least one "
                         "real host");
         }
         if (simulate && *simulate == 0) {
@@ -336,9 +348,9 @@ class TopologyParser {
                     "nothing)");
         }
       }
-      bool filters = kindOk && (node.kind == NodeKind::kFirewall ||
-                                node.kind == NodeKind::kNatGateway ||
-                                node.kind == NodeKind::kRouter || node.kind == NodeKind::kL3Switch);
+      bool filters =
+          kindOk && (node.kind == NodeKind::kFirewall || node.kind == NodeKind::kNatGateway ||
+                     node.kind == NodeKind::kRouter || node.kind == NodeKind::kL3Switch);
       YAML::Node rules = m_r.Get(n, "rules", p);
       if (rules.IsDefined()) {
         std::string rp = Join(p, "rules");
@@ -389,8 +401,9 @@ class TopologyParser {
     for (size_t i = 0; i < links.size(); ++i) {
       std::string p = Index("links", i);
       const YAML::Node l = links[i];
-      if (!m_r.ExpectMap(l, p, {"name", "kind", "endpoints", "bandwidth_mbps", "delay_ms",
-                                "zone", "description"})) {
+      if (!m_r.ExpectMap(
+              l, p,
+              {"name", "kind", "endpoints", "bandwidth_mbps", "delay_ms", "zone", "description"})) {
         continue;
       }
       Link link;
@@ -482,9 +495,9 @@ class TopologyParser {
     for (size_t i = 0; i < nats.size(); ++i) {
       std::string p = Index("nat", i);
       const YAML::Node n = nats[i];
-      if (!m_r.ExpectMap(n, p, {"node", "inside", "outside", "public_addresses", "port_range",
-                                "tcp_timeout_s", "udp_timeout_s", "icmp_timeout_s",
-                                "log_events"})) {
+      if (!m_r.ExpectMap(n, p,
+                         {"node", "inside", "outside", "public_addresses", "port_range",
+                          "tcp_timeout_s", "udp_timeout_s", "icmp_timeout_s", "log_events"})) {
         continue;
       }
       Nat nat;
@@ -521,8 +534,7 @@ class TopologyParser {
           YAML::Node at = n["inside"].IsSequence() ? n["inside"][j] : n["inside"];
           if (nodeOk) RefLinkOf(t, at, Index(ip, j), (*v)[j], nat.node);
           if ((*v)[j] == nat.outsideLink) {
-            m_r.Error(at, Index(ip, j),
-                      "link '" + (*v)[j] + "' cannot be both inside and outside");
+            m_r.Error(at, Index(ip, j), "link '" + (*v)[j] + "' cannot be both inside and outside");
           }
         }
       }
@@ -591,9 +603,10 @@ class TopologyParser {
           const Node& nd = t.nodes[m_nodeIndex[*v]];
           if (nd.kind != NodeKind::kServer && nd.kind != NodeKind::kHostGroup &&
               nd.kind != NodeKind::kCloudVpc) {
-            m_r.Error(a["node"], Join(p, "node"),
-                      std::string("a critical asset lives on a server, host_group or cloud_vpc; '") +
-                          *v + "' is a " + NodeKindName(nd.kind));
+            m_r.Error(
+                a["node"], Join(p, "node"),
+                std::string("a critical asset lives on a server, host_group or cloud_vpc; '") + *v +
+                    "' is a " + NodeKindName(nd.kind));
           }
         }
       }
@@ -616,9 +629,10 @@ class TopologyParser {
     for (size_t i = 0; i < cands.size(); ++i) {
       std::string p = Index("candidates", i);
       const YAML::Node c = cands[i];
-      if (!m_r.ExpectMap(c, p, {"name", "node", "interfaces", "flow_export", "sampled_only",
-                                "sampling_rate", "full_capture", "cost_flow", "cost_full_capture",
-                                "description"})) {
+      if (!m_r.ExpectMap(
+              c, p,
+              {"name", "node", "interfaces", "flow_export", "sampled_only", "sampling_rate",
+               "full_capture", "cost_flow", "cost_full_capture", "description"})) {
         continue;
       }
       CandidatePoint cp;
@@ -676,9 +690,9 @@ class TopologyParser {
   void ParseBudget(const YAML::Node& root, Topology& t) {
     YAML::Node b = m_r.Get(root, "budget", "");
     if (!b.IsDefined()) return;
-    if (!m_r.ExpectMap(b, "budget", {"storage_tb", "max_devices", "max_cost",
-                                     "flow_retention_days", "full_retention_days",
-                                     "compliance"})) {
+    if (!m_r.ExpectMap(b, "budget",
+                       {"storage_tb", "max_devices", "max_cost", "flow_retention_days",
+                        "full_retention_days", "compliance"})) {
       return;
     }
     Budget& budget = t.budget;
@@ -751,8 +765,7 @@ class TopologyParser {
       const std::string& p = m_nodePath[ni];
       Where w = m_nodeWhere[ni];
       if (linksOf[ni].empty()) {
-        m_r.ErrorAtLine(w.line, w.column, p,
-                        "node '" + n.name + "' is not attached to any link");
+        m_r.ErrorAtLine(w.line, w.column, p, "node '" + n.name + "' is not attached to any link");
         continue;
       }
       if (n.kind == NodeKind::kHostGroup && n.simulate > 1) {
@@ -760,16 +773,14 @@ class TopologyParser {
           if (t.links[li].kind != LinkKind::kLan) {
             m_r.ErrorAtLine(m_linkWhere[li].line, m_linkWhere[li].column,
                             "links[" + std::to_string(li) + "]",
-                            "host group '" + n.name + "' simulates " +
-                                std::to_string(n.simulate) +
+                            "host group '" + n.name + "' simulates " + std::to_string(n.simulate) +
                                 " hosts: attach it with a lan link, not p2p");
           }
         }
       }
       if (n.kind == NodeKind::kHostGroup && linksOf[ni].size() > 1) {
         m_r.ErrorAtLine(w.line, w.column, p,
-                        "host group '" + n.name + "' is on " +
-                            std::to_string(linksOf[ni].size()) +
+                        "host group '" + n.name + "' is on " + std::to_string(linksOf[ni].size()) +
                             " links: a host group attaches to exactly one lan");
       }
       if (n.kind == NodeKind::kSwitch) {
@@ -781,9 +792,9 @@ class TopologyParser {
         }
       }
       if (n.kind == NodeKind::kNatGateway && !t.FindNat(n.name)) {
-        m_r.ErrorAtLine(w.line, w.column, p,
-                        "NAT gateway '" + n.name +
-                            "' has no entry under 'nat:' (needs its outside interface)");
+        m_r.ErrorAtLine(
+            w.line, w.column, p,
+            "NAT gateway '" + n.name + "' has no entry under 'nat:' (needs its outside interface)");
       }
       if (!n.ForwardsPackets() && n.kind != NodeKind::kSwitch && n.kind != NodeKind::kHostGroup &&
           n.kind != NodeKind::kCloudVpc && linksOf[ni].size() > 1) {
@@ -868,9 +879,8 @@ class TopologyParser {
       for (const auto& z : zones) zl += (zl.empty() ? "" : ", ") + ("'" + z + "'");
       Where w = m_nodeWhere[members[0]];
       m_r.ErrorAtLine(w.line, w.column, m_nodePath[members[0]],
-                      "disconnected: zone " + zl + " (nodes " + names +
-                          ") has no path to node '" + t.nodes[0].name + "' (zone '" +
-                          t.nodes[0].zone + "')");
+                      "disconnected: zone " + zl + " (nodes " + names + ") has no path to node '" +
+                          t.nodes[0].name + "' (zone '" + t.nodes[0].zone + "')");
     }
   }
 

@@ -74,43 +74,68 @@ const CriticalAsset* Topology::AssetOn(const std::string& n) const {
 
 const char* ZoneKindName(ZoneKind k) {
   switch (k) {
-    case ZoneKind::kInternet: return "internet";
-    case ZoneKind::kEdge: return "edge";
-    case ZoneKind::kDmz: return "dmz";
-    case ZoneKind::kCore: return "core";
-    case ZoneKind::kDistribution: return "distribution";
-    case ZoneKind::kAccess: return "access";
-    case ZoneKind::kDataCentre: return "data_centre";
-    case ZoneKind::kManagement: return "management";
-    case ZoneKind::kCloud: return "cloud";
+    case ZoneKind::kInternet:
+      return "internet";
+    case ZoneKind::kEdge:
+      return "edge";
+    case ZoneKind::kDmz:
+      return "dmz";
+    case ZoneKind::kCore:
+      return "core";
+    case ZoneKind::kDistribution:
+      return "distribution";
+    case ZoneKind::kAccess:
+      return "access";
+    case ZoneKind::kDataCentre:
+      return "data_centre";
+    case ZoneKind::kManagement:
+      return "management";
+    case ZoneKind::kCloud:
+      return "cloud";
   }
   return "?";
 }
 
 const char* NodeKindName(NodeKind k) {
   switch (k) {
-    case NodeKind::kHostGroup: return "host_group";
-    case NodeKind::kServer: return "server";
-    case NodeKind::kRouter: return "router";
-    case NodeKind::kL3Switch: return "l3_switch";
-    case NodeKind::kSwitch: return "switch";
-    case NodeKind::kFirewall: return "firewall";
-    case NodeKind::kNatGateway: return "nat_gateway";
-    case NodeKind::kInternet: return "internet";
-    case NodeKind::kCloudVpc: return "cloud_vpc";
+    case NodeKind::kHostGroup:
+      return "host_group";
+    case NodeKind::kServer:
+      return "server";
+    case NodeKind::kRouter:
+      return "router";
+    case NodeKind::kL3Switch:
+      return "l3_switch";
+    case NodeKind::kSwitch:
+      return "switch";
+    case NodeKind::kFirewall:
+      return "firewall";
+    case NodeKind::kNatGateway:
+      return "nat_gateway";
+    case NodeKind::kInternet:
+      return "internet";
+    case NodeKind::kCloudVpc:
+      return "cloud_vpc";
   }
   return "?";
 }
 
 const char* AssetKindName(AssetKind k) {
   switch (k) {
-    case AssetKind::kSourceCode: return "source_code";
-    case AssetKind::kAccounting: return "accounting";
-    case AssetKind::kAdminWorkstations: return "admin_workstations";
-    case AssetKind::kInternalWebApp: return "internal_web_app";
-    case AssetKind::kDirectory: return "directory";
-    case AssetKind::kFileServer: return "file_server";
-    case AssetKind::kOther: return "other";
+    case AssetKind::kSourceCode:
+      return "source_code";
+    case AssetKind::kAccounting:
+      return "accounting";
+    case AssetKind::kAdminWorkstations:
+      return "admin_workstations";
+    case AssetKind::kInternalWebApp:
+      return "internal_web_app";
+    case AssetKind::kDirectory:
+      return "directory";
+    case AssetKind::kFileServer:
+      return "file_server";
+    case AssetKind::kOther:
+      return "other";
   }
   return "?";
 }

@@ -88,11 +88,16 @@ static std::string Fmt(double v) {
 
 static const char* TypeName(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Null: return "nothing";
-    default: return "an undefined value";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Null:
+      return "nothing";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -177,8 +182,8 @@ std::optional<double> Reader::AsNumber(const YAML::Node& n, const std::string& p
   return v;
 }
 
-std::optional<int64_t> Reader::AsInteger(const YAML::Node& n, const std::string& path,
-                                         int64_t min, int64_t max) {
+std::optional<int64_t> Reader::AsInteger(const YAML::Node& n, const std::string& path, int64_t min,
+                                         int64_t max) {
   if (!n.IsScalar()) {
     Error(n, path, std::string("expected an integer, found ") + TypeName(n));
     return std::nullopt;
@@ -192,9 +197,9 @@ std::optional<int64_t> Reader::AsInteger(const YAML::Node& n, const std::string&
     return std::nullopt;
   }
   if (v < min || v > max) {
-    std::string range = max == INT64_MAX ? "at least " + std::to_string(min)
-                                         : "between " + std::to_string(min) + " and " +
-                                               std::to_string(max);
+    std::string range = max == INT64_MAX
+                            ? "at least " + std::to_string(min)
+                            : "between " + std::to_string(min) + " and " + std::to_string(max);
     Error(n, path, "value " + s + " out of range: must be " + range);
     return std::nullopt;
   }
@@ -242,8 +247,7 @@ std::optional<bool> Reader::Bool(const YAML::Node& map, const std::string& key,
 
 std::optional<std::vector<std::string>> Reader::StringList(const YAML::Node& map,
                                                            const std::string& key,
-                                                           const std::string& path,
-                                                           bool required) {
+                                                           const std::string& path, bool required) {
   YAML::Node v = Get(map, key, path, required);
   if (!v.IsDefined()) return std::nullopt;
   std::string p = Join(path, key);

@@ -47,13 +47,13 @@ class Reader {
   std::optional<std::string> String(const YAML::Node& map, const std::string& key,
                                     const std::string& path, bool required = false);
   std::optional<double> Number(const YAML::Node& map, const std::string& key,
-                               const std::string& path, bool required = false,
-                               double min = -1e300, double max = 1e300);
+                               const std::string& path, bool required = false, double min = -1e300,
+                               double max = 1e300);
   std::optional<int64_t> Integer(const YAML::Node& map, const std::string& key,
                                  const std::string& path, bool required = false,
                                  int64_t min = INT64_MIN, int64_t max = INT64_MAX);
-  std::optional<bool> Bool(const YAML::Node& map, const std::string& key,
-                           const std::string& path, bool required = false);
+  std::optional<bool> Bool(const YAML::Node& map, const std::string& key, const std::string& path,
+                           bool required = false);
   /// @brief A list of scalars (a single scalar is accepted as a one-element list).
   std::optional<std::vector<std::string>> StringList(const YAML::Node& map, const std::string& key,
                                                      const std::string& path,
@@ -61,8 +61,8 @@ class Reader {
 
   /// @brief Value conversions of a scalar node already fetched (report on failure).
   std::optional<std::string> AsString(const YAML::Node& n, const std::string& path);
-  std::optional<double> AsNumber(const YAML::Node& n, const std::string& path,
-                                 double min = -1e300, double max = 1e300);
+  std::optional<double> AsNumber(const YAML::Node& n, const std::string& path, double min = -1e300,
+                                 double max = 1e300);
   std::optional<int64_t> AsInteger(const YAML::Node& n, const std::string& path,
                                    int64_t min = INT64_MIN, int64_t max = INT64_MAX);
 

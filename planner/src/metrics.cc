@@ -42,10 +42,9 @@ double MaxObjective(const Problem& problem) {
 Metrics Evaluate(const Problem& problem, const Placement& placement) {
   Metrics m;
   const size_t nf = problem.flows.size();
-  std::vector<double> seen(nf, 0.0);     // best detection probability
+  std::vector<double> seen(nf, 0.0);  // best detection probability
   std::vector<uint8_t> full(nf, 0), direct(nf, 0), logged(nf, 0);
-  std::vector<double> recSum(nf, 0.0), recMax(nf, 0.0), recBytesSum(nf, 0.0),
-      recBytesMax(nf, 0.0);
+  std::vector<double> recSum(nf, 0.0), recMax(nf, 0.0), recBytesSum(nf, 0.0), recBytesMax(nf, 0.0);
   const Constraints& c = problem.constraints;
   for (size_t p = 0; p < problem.points.size() && p < placement.size(); ++p) {
     Mode mode = placement[p];
@@ -73,9 +72,9 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
       }
     }
   }
-  double total = 0, totalBytes = 0, ns = 0, nsSeen = 0, ew = 0, ewSeen = 0, crit = 0,
-         critSeen = 0, critFull = 0, seenW = 0, lostNoLog = 0, lostLog = 0, dupRecords = 0,
-         dupBytes = 0, seenTotal = 0, bytesSeen = 0, seenCount = 0;
+  double total = 0, totalBytes = 0, ns = 0, nsSeen = 0, ew = 0, ewSeen = 0, crit = 0, critSeen = 0,
+         critFull = 0, seenW = 0, lostNoLog = 0, lostLog = 0, dupRecords = 0, dupBytes = 0,
+         seenTotal = 0, bytesSeen = 0, seenCount = 0;
   std::vector<double> behTotal(problem.behaviours.size(), 0.0),
       behSeen(problem.behaviours.size(), 0.0);
   for (size_t f = 0; f < nf; ++f) {
@@ -122,8 +121,8 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
   m.duplicateBytesPerDay = dupBytes * problem.dayFactor;
   m.duplicateShare = share(m.duplicateRecordsPerDay, m.recordsPerDay);
 
-  m.storageRequired = m.flowBytesPerDay * c.flowRetentionDays +
-                      m.fullBytesPerDay * c.fullRetentionDays;
+  m.storageRequired =
+      m.flowBytesPerDay * c.flowRetentionDays + m.fullBytesPerDay * c.fullRetentionDays;
   double left = c.storageBytes;
   m.flowRetentionFitDays =
       m.flowBytesPerDay > 0
@@ -134,8 +133,10 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
           ? std::max(0.0, left - m.flowBytesPerDay * c.flowRetentionDays) / m.fullBytesPerDay
           : 0.0;
   bool storageOk = m.storageRequired <= c.storageBytes * (1 + 1e-12);
-  m.flowRetentionMet = m.flowBytesPerDay <= 0 || (storageOk && m.flowRetentionFitDays >= c.flowRetentionDays * (1 - 1e-12));
-  m.fullRetentionMet = m.fullBytesPerDay <= 0 || (storageOk && m.fullRetentionFitDays >= c.fullRetentionDays * (1 - 1e-12));
+  m.flowRetentionMet = m.flowBytesPerDay <= 0 ||
+                       (storageOk && m.flowRetentionFitDays >= c.flowRetentionDays * (1 - 1e-12));
+  m.fullRetentionMet = m.fullBytesPerDay <= 0 ||
+                       (storageOk && m.fullRetentionFitDays >= c.fullRetentionDays * (1 - 1e-12));
   m.withinBudget = storageOk && (c.maxDevices == 0 || m.devices <= c.maxDevices) &&
                    (c.maxCost <= 0 || m.cost <= c.maxCost * (1 + 1e-12));
   m.objective = Objective(problem, placement);

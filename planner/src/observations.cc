@@ -9,16 +9,21 @@ namespace vantage::planner {
 
 const char* AttributionName(Attribution a) {
   switch (a) {
-    case Attribution::kDirect: return "direct";
-    case Attribution::kNatLog: return "nat-log";
-    case Attribution::kLost: return "lost";
+    case Attribution::kDirect:
+      return "direct";
+    case Attribution::kNatLog:
+      return "nat-log";
+    case Attribution::kLost:
+      return "lost";
   }
   return "?";
 }
 
 namespace {
 
-bool IsIcmp(uint8_t proto) { return proto == 1 || proto == 58; }
+bool IsIcmp(uint8_t proto) {
+  return proto == 1 || proto == 58;
+}
 
 std::string NatKey(uint8_t proto, const core::IpAddress& outside, uint16_t outsidePort,
                    const core::IpAddress& inside, uint16_t insidePort) {

@@ -28,8 +28,11 @@ bool Upgrades(Mode from, Mode to) {
 class State {
  public:
   explicit State(const Problem& p)
-      : m_p(p), m_bestA(p.flows.size(), 0.0), m_full(p.flows.size(), 0),
-        m_flowValue(p.flows.size()), m_fullValue(p.flows.size()) {
+      : m_p(p),
+        m_bestA(p.flows.size(), 0.0),
+        m_full(p.flows.size(), 0),
+        m_flowValue(p.flows.size()),
+        m_fullValue(p.flows.size()) {
     for (size_t f = 0; f < p.flows.size(); ++f) {
       m_flowValue[f] = detail::FlowValue(p, p.flows[f]);
       m_fullValue[f] = detail::FullValue(p, p.flows[f]);

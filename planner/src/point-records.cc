@@ -63,9 +63,9 @@ core::Result<std::vector<PointObservation>> ObserveRun(const RunData& run,
     std::string path = (fs::path(run.dir) / rel).string();
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-      return core::MakeError(core::ErrorCode::kNotFound,
-                             "run directory " + run.dir + " is missing " + rel + " (point " +
-                                 p.name + ")");
+      return core::MakeError(
+          core::ErrorCode::kNotFound,
+          "run directory " + run.dir + " is missing " + rel + " (point " + p.name + ")");
     }
     auto records = ReadIpfixRecords(path, anomalies);
     if (!records) return records.GetError();

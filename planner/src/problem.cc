@@ -9,10 +9,14 @@ namespace vantage::planner {
 
 const char* ModeName(Mode m) {
   switch (m) {
-    case Mode::kNone: return "none";
-    case Mode::kFlow: return "flow";
-    case Mode::kFull: return "full";
-    case Mode::kBoth: return "both";
+    case Mode::kNone:
+      return "none";
+    case Mode::kFlow:
+      return "flow";
+    case Mode::kFull:
+      return "full";
+    case Mode::kBoth:
+      return "both";
   }
   return "?";
 }
@@ -153,8 +157,8 @@ Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& ob
       if (pt.sampledOnly && pt.samplingRate > 1 && m.samplingInterval <= 1) {
         // The run exported unsampled here: estimate the chance a 1-in-N sampler reports it.
         double packets = static_cast<double>(g.packetsFwd + g.packetsRev);
-        h.detectProb = static_cast<float>(
-            1.0 - std::pow(1.0 - 1.0 / pt.samplingRate, std::max(1.0, packets)));
+        h.detectProb =
+            static_cast<float>(1.0 - std::pow(1.0 - 1.0 / pt.samplingRate, std::max(1.0, packets)));
       }
       pt.hits.push_back(h);
       double w = p.flows[m.flow].weight;

@@ -11,12 +11,23 @@ inline std::string XmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -30,8 +41,12 @@ std::string Fmt(const char* fmt, Args... args) {
   return buf;
 }
 
-inline std::string Pct(double share) { return Fmt("%.0f%%", share * 100.0); }
-inline std::string Pct1(double share) { return Fmt("%.1f%%", share * 100.0); }
+inline std::string Pct(double share) {
+  return Fmt("%.0f%%", share * 100.0);
+}
+inline std::string Pct1(double share) {
+  return Fmt("%.1f%%", share * 100.0);
+}
 
 inline const char* ColourHex(const std::string& colour) {
   if (colour == "green") return "#2e9d4a";

@@ -36,11 +36,13 @@ Mode ModeAt(const ReportInput& in, size_t p) {
 
 std::string ModeText(const PointInfo& pt, Mode m) {
   switch (m) {
-    case Mode::kNone: return "nothing";
+    case Mode::kNone:
+      return "nothing";
     case Mode::kFlow:
       return pt.sampledOnly ? Fmt("sampled flow export (1 in %u)", pt.samplingRate)
                             : std::string("flow export");
-    case Mode::kFull: return "full capture";
+    case Mode::kFull:
+      return "full capture";
     case Mode::kBoth:
       return pt.sampledOnly ? Fmt("sampled flow export (1 in %u) and full capture", pt.samplingRate)
                             : std::string("flow export and full capture");
@@ -100,7 +102,8 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
       Placement with = in.plan.best.modes;
       with[p] = cand;
       double e = Evaluate(prob, with).objectiveShare - in.metrics.objectiveShare;
-      if (e > extra + 1e-4 || (std::fabs(e - extra) <= 1e-4 && prob.Storage(p, cand) < prob.Storage(p, best))) {
+      if (e > extra + 1e-4 ||
+          (std::fabs(e - extra) <= 1e-4 && prob.Storage(p, cand) < prob.Storage(p, best))) {
         extra = e;
         best = cand;
       }
@@ -139,7 +142,8 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
   o << "It sees " << Pct(alone.flowVisibility) << " of all flows on its own ("
     << Pct(alone.northSouthVisibility) << " of north-south, " << Pct(alone.eastWestVisibility)
     << " of east-west";
-  if (!prob.assets.empty()) o << ", " << Pct(alone.criticalCoverage) << " of flows touching centres of gravity";
+  if (!prob.assets.empty())
+    o << ", " << Pct(alone.criticalCoverage) << " of flows touching centres of gravity";
   o << ")";
   size_t behavSeen = 0;
   for (const auto& [name, v] : alone.behaviourVisibility) behavSeen += v >= 0.5 ? 1 : 0;
@@ -152,7 +156,8 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
   std::vector<std::pair<double, std::string>> gaps = {
       {alone.northSouthVisibility, "north-south (internet) traffic"},
       {alone.eastWestVisibility, "east-west (internal) traffic"}};
-  if (!prob.assets.empty()) gaps.push_back({alone.criticalCoverage, "traffic of the centres of gravity"});
+  if (!prob.assets.empty())
+    gaps.push_back({alone.criticalCoverage, "traffic of the centres of gravity"});
   std::sort(gaps.begin(), gaps.end());
   o << "It misses " << Pct(1 - gaps.front().first) << " of " << gaps.front().second;
   if (HasFlow(m) && alone.natLossWithoutLog > 0.005) {
@@ -313,25 +318,25 @@ std::string RenderMarkdown(const ReportInput& in) {
     }
     o << "\n\n";
   } else {
-    o << "**Recommendation:** " << m.devices << " point" << (m.devices == 1 ? "" : "s")
-      << " for " << Fmt("%.3g", m.cost) << " cost units. The plan sees "
-      << Pct(m.flowVisibility) << " of flows (" << Pct(m.byteVisibility) << " of bytes), "
-      << Pct(m.northSouthVisibility) << " of north-south and " << Pct(m.eastWestVisibility)
-      << " of east-west traffic";
+    o << "**Recommendation:** " << m.devices << " point" << (m.devices == 1 ? "" : "s") << " for "
+      << Fmt("%.3g", m.cost) << " cost units. The plan sees " << Pct(m.flowVisibility)
+      << " of flows (" << Pct(m.byteVisibility) << " of bytes), " << Pct(m.northSouthVisibility)
+      << " of north-south and " << Pct(m.eastWestVisibility) << " of east-west traffic";
     if (!prob.assets.empty()) {
       o << ", " << Pct(m.criticalCoverage) << " of flows touching the centres of gravity ("
         << Pct(m.criticalFullShare) << " under full capture)";
     }
     o << ". It stores " << FormatBytes(m.flowBytesPerDay) << "/day of flow records and "
-      << FormatBytes(m.fullBytesPerDay) << "/day of full capture: "
-      << FormatBytes(m.storageRequired) << " for the required retention (flows "
-      << Fmt("%.0f", c.flowRetentionDays) << " days, full capture "
-      << Fmt("%.0f", c.fullRetentionDays) << " days) of a " << FormatBytes(c.storageBytes)
-      << " budget.\n\n";
+      << FormatBytes(m.fullBytesPerDay)
+      << "/day of full capture: " << FormatBytes(m.storageRequired)
+      << " for the required retention (flows " << Fmt("%.0f", c.flowRetentionDays)
+      << " days, full capture " << Fmt("%.0f", c.fullRetentionDays) << " days) of a "
+      << FormatBytes(c.storageBytes) << " budget.\n\n";
   }
   o << "![Map of the plan](map.svg)\n\n";
   o << "## Recommendation\n\n";
-  o << "| point | device | mode | colour | sees (alone) | cost | flow records/day | full capture/day |\n";
+  o << "| point | device | mode | colour | sees (alone) | cost | flow records/day | full "
+       "capture/day |\n";
   o << "|---|---|---|---|---|---|---|---|\n";
   for (size_t i = 0; i < prob.points.size(); ++i) {
     const PointInfo& pt = prob.points[i];
@@ -350,7 +355,8 @@ std::string RenderMarkdown(const ReportInput& in) {
   o << "## Why each point\n\n";
   for (size_t i = 0; i < prob.points.size(); ++i) o << "- " << ExplainPoint(in, i) << "\n";
   o << "\n## What the plan sees\n\n| metric | value |\n|---|---|\n";
-  o << "| flow visibility (share of ground-truth flows) | " << detail::Pct1(m.flowVisibility) << " |\n";
+  o << "| flow visibility (share of ground-truth flows) | " << detail::Pct1(m.flowVisibility)
+    << " |\n";
   o << "| simulated flows seen (unweighted, before host-group scaling) | "
     << detail::Pct1(m.flowVisibilityUnweighted) << " |\n";
   o << "| byte visibility | " << detail::Pct1(m.byteVisibility) << " |\n";
@@ -359,19 +365,23 @@ std::string RenderMarkdown(const ReportInput& in) {
   if (!prob.assets.empty()) {
     o << "| critical-asset coverage (weighted by criticality; " << AssetList(prob) << ") | "
       << detail::Pct1(m.criticalCoverage) << " |\n";
-    o << "| critical-asset flows under full capture | " << detail::Pct1(m.criticalFullShare) << " |\n";
+    o << "| critical-asset flows under full capture | " << detail::Pct1(m.criticalFullShare)
+      << " |\n";
   }
   for (const auto& [k, v] : m.behaviourVisibility) {
     o << "| behaviour `" << k << "` visible | " << detail::Pct1(v) << " |\n";
   }
-  o << "| NAT attribution loss without NAT event logging | " << detail::Pct1(m.natLossWithoutLog) << " |\n";
-  o << "| NAT attribution loss with NAT event logging | " << detail::Pct1(m.natLossWithLog) << " |\n";
+  o << "| NAT attribution loss without NAT event logging | " << detail::Pct1(m.natLossWithoutLog)
+    << " |\n";
+  o << "| NAT attribution loss with NAT event logging | " << detail::Pct1(m.natLossWithLog)
+    << " |\n";
   o << "| duplicate records (same flow at several points) | "
     << Fmt("%.3g", m.duplicateRecordsPerDay) << "/day, " << detail::Pct1(m.duplicateShare)
     << " of records, " << FormatBytes(m.duplicateBytesPerDay) << "/day wasted |\n";
   o << "| weighted coverage (optimiser objective, share of everything) | "
     << detail::Pct1(m.objectiveShare) << " |\n";
-  o << "\n## Storage and retention\n\n| | per day | required retention | needs | fits in budget | met |\n|---|---|---|---|---|---|\n";
+  o << "\n## Storage and retention\n\n| | per day | required retention | needs | fits in budget | "
+       "met |\n|---|---|---|---|---|---|\n";
   o << "| flow records (" << Fmt("%.3g", m.recordsPerDay) << " records/day) | "
     << FormatBytes(m.flowBytesPerDay) << " | " << Fmt("%.0f", c.flowRetentionDays) << " days | "
     << FormatBytes(m.flowBytesPerDay * c.flowRetentionDays) << " | "
@@ -383,9 +393,11 @@ std::string RenderMarkdown(const ReportInput& in) {
     << (m.fullBytesPerDay > 0 ? Fmt("%.1f days", m.fullRetentionFitDays) : std::string("n/a"))
     << " | " << (m.fullBytesPerDay > 0 ? (m.fullRetentionMet ? "yes" : "NO") : "n/a") << " |\n";
   o << "\nBudget " << FormatBytes(c.storageBytes) << "; the plan needs "
-    << FormatBytes(m.storageRequired) << ". Each retention that fits is computed with the other "
+    << FormatBytes(m.storageRequired)
+    << ". Each retention that fits is computed with the other "
        "kept at its requirement. Storage is measured, not assumed: bytes per flow record from the "
-       "run's IPFIX files (or the collector's SQLite store when the run has one), full capture from "
+       "run's IPFIX files (or the collector's SQLite store when the run has one), full capture "
+       "from "
        "the pcap bytes written, scaled from the simulated window and each host group's scale "
        "factor to a real day.";
   if (!in.compliance.empty()) o << " Compliance note: " << in.compliance << ".";
@@ -412,8 +424,8 @@ std::string RenderMarkdown(const ReportInput& in) {
        "submodular objective under a knapsack constraint. ";
   if (in.plan.exactRan && in.plan.exactComplete) {
     o << "With " << prob.points.size() << " candidates an exact branch-and-bound search also ran: "
-      << "the greedy reached " << detail::Pct1(1 - in.plan.greedyGap)
-      << " of the optimum (gap " << detail::Pct1(in.plan.greedyGap) << ").\n\n";
+      << "the greedy reached " << detail::Pct1(1 - in.plan.greedyGap) << " of the optimum (gap "
+      << detail::Pct1(in.plan.greedyGap) << ").\n\n";
   } else if (in.plan.exactRan) {
     o << "The exact search stopped at its work limit; the greedy plan is reported.\n\n";
   } else {
@@ -428,8 +440,8 @@ std::string RenderMarkdown(const ReportInput& in) {
       << detail::Pct1(in.verification.lossShare) << " of export messages lost.\n\n";
     o << "| point | messages | bytes | received | lost | kbit/s |\n|---|---|---|---|---|---|\n";
     for (const auto& p : in.verification.points) {
-      o << "| " << p.name << " | " << p.messages << " | " << p.bytes << " | " << p.received
-        << " | " << p.lost << " | " << Fmt("%.3g", p.bitsPerSecond / 1000.0) << " |\n";
+      o << "| " << p.name << " | " << p.messages << " | " << p.bytes << " | " << p.received << " | "
+        << p.lost << " | " << Fmt("%.3g", p.bitsPerSecond / 1000.0) << " |\n";
     }
     if (!in.verification.note.empty()) o << "\n" << in.verification.note << "\n";
     o << "\n";
@@ -449,15 +461,21 @@ std::string RenderMarkdown(const ReportInput& in) {
   o << "5. **Plan the flow exporters and full capture points**: the optimiser picks green (flow "
        "export), red (full capture) and amber (lower-priority flow export) points within budget.\n";
   o << "6. **Check compliance requirements**: flow retention " << Fmt("%.0f", c.flowRetentionDays)
-    << " days " << (m.flowBytesPerDay <= 0 ? "(no flows kept)" : m.flowRetentionMet ? "met" : "NOT met")
+    << " days "
+    << (m.flowBytesPerDay <= 0 ? "(no flows kept)"
+        : m.flowRetentionMet   ? "met"
+                               : "NOT met")
     << ", full-capture retention " << Fmt("%.0f", c.fullRetentionDays) << " days "
-    << (m.fullBytesPerDay <= 0 ? "(no full capture)" : m.fullRetentionMet ? "met" : "NOT met")
+    << (m.fullBytesPerDay <= 0 ? "(no full capture)"
+        : m.fullRetentionMet   ? "met"
+                               : "NOT met")
     << ".\n\n";
   o << "## Limits of flow data (drawbacks to keep in mind)\n\n";
   o << "- Flows identify the equipment, not the user: finding the people involved needs analysis "
        "and association with other logs.\n";
   o << "- NAT can make the capture inconsistent, because the flow is recorded where the exporter "
-       "sits: after NAT " << detail::Pct1(m.natLossWithoutLog)
+       "sits: after NAT "
+    << detail::Pct1(m.natLossWithoutLog)
     << " of seen flows lose their internal host without NAT event logging, "
     << detail::Pct1(m.natLossWithLog) << " with it.\n";
   o << "- Flows never show the content of the communication: only full capture does, for as "
@@ -600,9 +618,9 @@ std::string SummaryTable(const ReportInput& in) {
   }
   o << "\n";
   o << "flow visibility " << detail::Pct1(m.flowVisibility) << " (simulated flows "
-    << detail::Pct1(m.flowVisibilityUnweighted) << ", bytes "
-    << detail::Pct1(m.byteVisibility) << "), north-south " << detail::Pct1(m.northSouthVisibility)
-    << ", east-west " << detail::Pct1(m.eastWestVisibility) << "\n";
+    << detail::Pct1(m.flowVisibilityUnweighted) << ", bytes " << detail::Pct1(m.byteVisibility)
+    << "), north-south " << detail::Pct1(m.northSouthVisibility) << ", east-west "
+    << detail::Pct1(m.eastWestVisibility) << "\n";
   if (!prob.assets.empty()) {
     o << "critical-asset coverage " << detail::Pct1(m.criticalCoverage) << ", under full capture "
       << detail::Pct1(m.criticalFullShare) << "\n";

@@ -197,8 +197,7 @@ core::Result<std::vector<GroundTruthFlow>> ParseGroundTruth(const std::string& t
   Columns cols(SplitCsv(lines[0]));
   for (const char* required : {"id", "src_ip", "dst_ip", "protocol", "start_ns", "end_ns"}) {
     if (cols.Find(required) < 0) {
-      return MakeError(ErrorCode::kParse,
-                       name + ":1: header has no column '" + required + "'");
+      return MakeError(ErrorCode::kParse, name + ":1: header has no column '" + required + "'");
     }
   }
   std::vector<GroundTruthFlow> flows;
@@ -240,9 +239,9 @@ core::Result<std::vector<NatEventRow>> ParseNatEvents(const std::string& text,
                                                       const std::string& name) {
   auto lines = Lines(text);
   std::vector<NatEventRow> events;
-  static const std::vector<std::string> kDefault = {"time_ns",     "node",        "event",
-                                                    "protocol",    "inside_ip",   "inside_port",
-                                                    "outside_ip",  "outside_port"};
+  static const std::vector<std::string> kDefault = {"time_ns",    "node",        "event",
+                                                    "protocol",   "inside_ip",   "inside_port",
+                                                    "outside_ip", "outside_port"};
   size_t first = 0;
   std::vector<std::string> header = kDefault;
   if (!lines.empty() && lines[0].rfind("time_ns", 0) == 0) {
@@ -311,9 +310,9 @@ core::Status ParseManifest(const std::string& text, const std::string& path, Run
           }
         }
         mp.ipfix = p.contains("ipfix") && p["ipfix"].is_string() ? p["ipfix"].get<std::string>()
-                                                                  : std::string();
+                                                                 : std::string();
         mp.pcap = p.contains("pcap") && p["pcap"].is_string() ? p["pcap"].get<std::string>()
-                                                               : std::string();
+                                                              : std::string();
         mp.flows = p.value("flows", uint64_t{0});
         mp.packets = p.value("packets", uint64_t{0});
         mp.octets = p.value("octets", uint64_t{0});
@@ -386,7 +385,8 @@ void MeasureSqlite(const std::string& path, RunData& run) {
 core::Result<RunData> LoadRunDirectory(const std::string& dir, const RunCheck& check) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return MakeError(ErrorCode::kNotFound, "run directory " + dir + " is missing (no such directory)");
+    return MakeError(ErrorCode::kNotFound,
+                     "run directory " + dir + " is missing (no such directory)");
   }
   if (fs::exists(fs::path(dir) / "INCOMPLETE", ec)) {
     return MakeError(ErrorCode::kInvalid,
@@ -399,12 +399,12 @@ core::Result<RunData> LoadRunDirectory(const std::string& dir, const RunCheck& c
   std::string manifestPath = (fs::path(dir) / "manifest.json").string();
   auto manifestText = ReadText(manifestPath);
   if (!manifestText) {
-    return MakeError(ErrorCode::kNotFound,
-                     "run directory " + dir + " is missing manifest.json");
+    return MakeError(ErrorCode::kNotFound, "run directory " + dir + " is missing manifest.json");
   }
   VANTAGE_RETURN_IF_ERROR(ParseManifest(*manifestText, manifestPath, run.manifest));
   if (run.manifest.status != "complete") {
-    return MakeError(ErrorCode::kInvalid, "run directory " + dir + " is incomplete: manifest status is '" +
+    return MakeError(ErrorCode::kInvalid, "run directory " + dir +
+                                              " is incomplete: manifest status is '" +
                                               run.manifest.status + "', not 'complete'");
   }
   auto checkHash = [&](const std::string& given, const std::string& recorded,
@@ -413,12 +413,12 @@ core::Result<RunData> LoadRunDirectory(const std::string& dir, const RunCheck& c
     auto sha = Sha256File(given);
     if (!sha) return MakeError(ErrorCode::kNotFound, "cannot read " + what + " " + given);
     if (recorded != *sha) {
-      return MakeError(ErrorCode::kInvalid,
-                       "run directory " + dir + " was made from other inputs: " + what + " " +
-                           given + " has sha256 " + sha->substr(0, 12) +
-                           "..., the run recorded " +
-                           (recorded.empty() ? std::string("none") : recorded.substr(0, 12) + "...") +
-                           "; simulate again or pass the matching " + what);
+      return MakeError(
+          ErrorCode::kInvalid,
+          "run directory " + dir + " was made from other inputs: " + what + " " + given +
+              " has sha256 " + sha->substr(0, 12) + "..., the run recorded " +
+              (recorded.empty() ? std::string("none") : recorded.substr(0, 12) + "...") +
+              "; simulate again or pass the matching " + what);
     }
     return {};
   };

@@ -18,30 +18,48 @@ namespace {
 // Own names (the model's name functions live in its library; the map needs only these).
 const char* ZoneKindText(model::ZoneKind k) {
   switch (k) {
-    case model::ZoneKind::kInternet: return "internet";
-    case model::ZoneKind::kEdge: return "edge";
-    case model::ZoneKind::kDmz: return "dmz";
-    case model::ZoneKind::kCore: return "core";
-    case model::ZoneKind::kDistribution: return "distribution";
-    case model::ZoneKind::kAccess: return "access";
-    case model::ZoneKind::kDataCentre: return "datacentre";
-    case model::ZoneKind::kManagement: return "management";
-    case model::ZoneKind::kCloud: return "cloud";
+    case model::ZoneKind::kInternet:
+      return "internet";
+    case model::ZoneKind::kEdge:
+      return "edge";
+    case model::ZoneKind::kDmz:
+      return "dmz";
+    case model::ZoneKind::kCore:
+      return "core";
+    case model::ZoneKind::kDistribution:
+      return "distribution";
+    case model::ZoneKind::kAccess:
+      return "access";
+    case model::ZoneKind::kDataCentre:
+      return "datacentre";
+    case model::ZoneKind::kManagement:
+      return "management";
+    case model::ZoneKind::kCloud:
+      return "cloud";
   }
   return "zone";
 }
 
 const char* NodeKindText(model::NodeKind k) {
   switch (k) {
-    case model::NodeKind::kHostGroup: return "host group";
-    case model::NodeKind::kServer: return "server";
-    case model::NodeKind::kRouter: return "router";
-    case model::NodeKind::kL3Switch: return "l3 switch";
-    case model::NodeKind::kSwitch: return "switch";
-    case model::NodeKind::kFirewall: return "firewall";
-    case model::NodeKind::kNatGateway: return "nat gateway";
-    case model::NodeKind::kInternet: return "internet";
-    case model::NodeKind::kCloudVpc: return "cloud vpc";
+    case model::NodeKind::kHostGroup:
+      return "host group";
+    case model::NodeKind::kServer:
+      return "server";
+    case model::NodeKind::kRouter:
+      return "router";
+    case model::NodeKind::kL3Switch:
+      return "l3 switch";
+    case model::NodeKind::kSwitch:
+      return "switch";
+    case model::NodeKind::kFirewall:
+      return "firewall";
+    case model::NodeKind::kNatGateway:
+      return "nat gateway";
+    case model::NodeKind::kInternet:
+      return "internet";
+    case model::NodeKind::kCloudVpc:
+      return "cloud vpc";
   }
   return "node";
 }
@@ -60,15 +78,24 @@ std::string SvgOpen(double w, double h, bool standalone, const std::string& titl
 
 int ZoneOrder(model::ZoneKind k) {
   switch (k) {
-    case model::ZoneKind::kInternet: return 0;
-    case model::ZoneKind::kCloud: return 1;
-    case model::ZoneKind::kEdge: return 2;
-    case model::ZoneKind::kDmz: return 3;
-    case model::ZoneKind::kCore: return 4;
-    case model::ZoneKind::kDataCentre: return 5;
-    case model::ZoneKind::kManagement: return 6;
-    case model::ZoneKind::kDistribution: return 7;
-    case model::ZoneKind::kAccess: return 8;
+    case model::ZoneKind::kInternet:
+      return 0;
+    case model::ZoneKind::kCloud:
+      return 1;
+    case model::ZoneKind::kEdge:
+      return 2;
+    case model::ZoneKind::kDmz:
+      return 3;
+    case model::ZoneKind::kCore:
+      return 4;
+    case model::ZoneKind::kDataCentre:
+      return 5;
+    case model::ZoneKind::kManagement:
+      return 6;
+    case model::ZoneKind::kDistribution:
+      return 7;
+    case model::ZoneKind::kAccess:
+      return 8;
   }
   return 9;
 }
@@ -119,14 +146,15 @@ std::string PlainText(std::string s) {
 std::string ModelMapSvg(const ReportInput& in, bool standalone) {
   const Problem& prob = *in.problem;
   model::SvgOptions opt;
-  opt.title = "Capture plan: " + (in.topology->name.empty() ? std::string("topology")
-                                                              : in.topology->name);
+  opt.title =
+      "Capture plan: " + (in.topology->name.empty() ? std::string("topology") : in.topology->name);
   const Metrics& m = in.metrics;
-  opt.subtitle = Fmt("%u points, cost %.3g; sees %.0f%% of flows, %.0f%% of centre-of-gravity "
-                     "flows (%.0f%% under full capture); needs %s of %s",
-                     m.devices, m.cost, m.flowVisibility * 100, m.criticalCoverage * 100,
-                     m.criticalFullShare * 100, FormatBytes(m.storageRequired).c_str(),
-                     FormatBytes(prob.constraints.storageBytes).c_str());
+  opt.subtitle =
+      Fmt("%u points, cost %.3g; sees %.0f%% of flows, %.0f%% of centre-of-gravity "
+          "flows (%.0f%% under full capture); needs %s of %s",
+          m.devices, m.cost, m.flowVisibility * 100, m.criticalCoverage * 100,
+          m.criticalFullShare * 100, FormatBytes(m.storageRequired).c_str(),
+          FormatBytes(prob.constraints.storageBytes).c_str());
   opt.footer = "Drawn by vantage plan. Hover over a point for what it sees, misses and costs.";
   for (size_t i = 0; i < prob.points.size(); ++i) {
     std::string colour = PointColour(in, i);
@@ -178,8 +206,8 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
       double x = 30 + 150.0 * (i % cols), y = 40 + 50.0 * (i / cols);
       o << Fmt("<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"%s\" stroke=\"#333\"/>", x, y,
                detail::ColourHex(PointColour(in, i)));
-      o << Fmt("<text x=\"%.0f\" y=\"%.0f\">", x + 14, y + 4)
-        << XmlEscape(prob.points[i].name) << "</text>\n";
+      o << Fmt("<text x=\"%.0f\" y=\"%.0f\">", x + 14, y + 4) << XmlEscape(prob.points[i].name)
+        << "</text>\n";
     }
     Legend(o, 20, h - 50);
     o << "</svg>\n";
@@ -206,8 +234,9 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
   for (const auto& c : byColumn) maxRows = std::max(maxRows, c.size());
   double w = left * 2 + colW * static_cast<double>(byColumn.size());
   w = std::max(w, 640.0);
-  size_t keyRows = (prob.points.size() + std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260)) - 1) /
-                   std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260));
+  size_t keyRows =
+      (prob.points.size() + std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260)) - 1) /
+      std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260));
   double h = top + rowH * static_cast<double>(maxRows) + 110 + 16.0 * static_cast<double>(keyRows);
   o << SvgOpen(w, h, standalone, "Capture plan map: " + t.name);
   o << Fmt("<text x=\"%.0f\" y=\"22\" font-size=\"16\" font-weight=\"bold\">", left)
@@ -216,14 +245,14 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
   std::map<std::string, std::pair<double, double>> centre;
   for (size_t c = 0; c < byColumn.size(); ++c) {
     double x = left + colW * static_cast<double>(c);
-    std::string label = c < zones.size() ? zones[c]->name + " (" +
-                                               ZoneKindText(zones[c]->kind) + ")"
-                                         : std::string("other");
+    std::string label = c < zones.size()
+                            ? zones[c]->name + " (" + ZoneKindText(zones[c]->kind) + ")"
+                            : std::string("other");
     int order = c < zones.size() ? ZoneOrder(zones[c]->kind) : 9;
-    o << Fmt("<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"8\" fill=\"%s\" "
-             "stroke=\"#c8c8c8\"/>",
-             x + 4, top - 24, colW - 8, rowH * static_cast<double>(maxRows) + 20,
-             ZoneFill(order));
+    o << Fmt(
+        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"8\" fill=\"%s\" "
+        "stroke=\"#c8c8c8\"/>",
+        x + 4, top - 24, colW - 8, rowH * static_cast<double>(maxRows) + 20, ZoneFill(order));
     o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"#555\">", x + 12, top - 8)
       << XmlEscape(label) << "</text>\n";
     for (size_t r = 0; r < byColumn[c].size(); ++r) {
@@ -263,16 +292,16 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
     auto [cx, cy] = centre[n.name];
     bool critical = false;
     for (const auto& a : t.criticalAssets) critical = critical || a.node == n.name;
-    o << Fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" rx=\"5\" fill=\"#fff\" "
-             "stroke=\"%s\" stroke-width=\"%s\"/>",
-             cx - boxW / 2, cy - boxH / 2, boxW, boxH, critical ? "#7a1fa2" : "#555",
-             critical ? "2.5" : "1");
-    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx, cy + 4)
-      << XmlEscape(n.name) << "</text>";
+    o << Fmt(
+        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" rx=\"5\" fill=\"#fff\" "
+        "stroke=\"%s\" stroke-width=\"%s\"/>",
+        cx - boxW / 2, cy - boxH / 2, boxW, boxH, critical ? "#7a1fa2" : "#555",
+        critical ? "2.5" : "1");
+    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx, cy + 4) << XmlEscape(n.name)
+      << "</text>";
     o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777\">",
              cx, cy + boxH / 2 + 10)
-      << XmlEscape(NodeKindText(n.kind)) << (critical ? " - centre of gravity" : "")
-      << "</text>\n";
+      << XmlEscape(NodeKindText(n.kind)) << (critical ? " - centre of gravity" : "") << "</text>\n";
   }
   // Candidate points as coloured dots on their node.
   std::map<std::string, int> perNode;
@@ -287,9 +316,10 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
     o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"%s\" stroke=\"#222\">", x, y,
              detail::ColourHex(PointColour(in, i)))
       << "<title>" << XmlEscape(pt.name + ": " + mode) << "</title></circle>";
-    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" "
-             "font-weight=\"bold\" fill=\"#fff\">%zu</text>\n",
-             x, y + 3, i + 1);
+    o << Fmt(
+        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" "
+        "font-weight=\"bold\" fill=\"#fff\">%zu</text>\n",
+        x, y + 3, i + 1);
   }
   // Key: number, point, mode.
   double keyY = top + rowH * static_cast<double>(maxRows) + 6;
@@ -315,8 +345,8 @@ std::string RenderMapSvg(const ReportInput& in, bool standalone) {
 namespace {
 
 struct Axes {
-  double x0, y0, w, h;       // plot area
-  double xmin, xmax;         // data range
+  double x0, y0, w, h;  // plot area
+  double xmin, xmax;    // data range
   bool logX;
   double X(double v) const {
     if (logX) {
@@ -330,15 +360,16 @@ struct Axes {
 
 void Frame(std::ostringstream& o, const Axes& a, const std::string& title,
            const std::string& xlabel) {
-  o << Fmt("<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-           "stroke=\"#444\"/>\n",
-           a.x0, a.y0, a.w, a.h);
-  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", a.x0, a.y0 - 10)
-    << XmlEscape(title) << "</text>\n";
+  o << Fmt(
+      "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+      "stroke=\"#444\"/>\n",
+      a.x0, a.y0, a.w, a.h);
+  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", a.x0, a.y0 - 10) << XmlEscape(title)
+    << "</text>\n";
   for (int i = 0; i <= 4; ++i) {
     double y = a.Y(i / 4.0);
-    o << Fmt("<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>", a.x0,
-             y, a.x0 + a.w, y);
+    o << Fmt("<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>", a.x0, y,
+             a.x0 + a.w, y);
     o << Fmt("<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\">%d%%</text>\n",
              a.x0 - 4, y + 3, i * 25);
   }
@@ -349,8 +380,8 @@ void Frame(std::ostringstream& o, const Axes& a, const std::string& title,
 
 void XTick(std::ostringstream& o, const Axes& a, double v, const std::string& label) {
   double x = a.X(v);
-  o << Fmt("<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#444\"/>", x,
-           a.y0 + a.h, x, a.y0 + a.h + 4);
+  o << Fmt("<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#444\"/>", x, a.y0 + a.h,
+           x, a.y0 + a.h + 4);
   o << Fmt("<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"10\">", x,
            a.y0 + a.h + 16)
     << XmlEscape(label) << "</text>\n";
@@ -391,8 +422,8 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
     // End ticks only when no decade tick is close (labels would overlap).
     for (double end : {a.xmin, a.xmax}) {
       double nearest = std::pow(10.0, std::round(std::log10(end)));
-      if (std::fabs(a.X(end) - a.X(nearest)) > 45 ||
-          nearest < a.xmin * 0.999 || nearest > a.xmax * 1.001) {
+      if (std::fabs(a.X(end) - a.X(nearest)) > 45 || nearest < a.xmin * 0.999 ||
+          nearest > a.xmax * 1.001) {
         XTick(o, a, end, FormatBytes(end));
       }
     }
@@ -407,9 +438,10 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
     }
     if (budget >= a.xmin && budget <= a.xmax) {
       double x = a.X(budget);
-      o << Fmt("\n<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d0312d\" "
-               "stroke-dasharray=\"5,4\"/>",
-               x, a.y0, x, a.y0 + a.h);
+      o << Fmt(
+          "\n<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d0312d\" "
+          "stroke-dasharray=\"5,4\"/>",
+          x, a.y0, x, a.y0 + a.h);
       o << Fmt("<text x=\"%.1f\" y=\"%.0f\" fill=\"#d0312d\" font-size=\"10\">budget</text>\n",
                x + 3, a.y0 + 12);
     }
@@ -434,9 +466,10 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
   }
   double maxObj = MaxObjective(*in.problem);
   double share = maxObj > 0 ? in.plan.best.objective / maxObj : 0.0;
-  o << Fmt("\n<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"#d0312d\" "
-           "stroke-width=\"2\"/>",
-           b.X(in.plan.best.cost), b.Y(share));
+  o << Fmt(
+      "\n<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"#d0312d\" "
+      "stroke-width=\"2\"/>",
+      b.X(in.plan.best.cost), b.Y(share));
   o << Fmt("<text x=\"%.1f\" y=\"%.1f\" fill=\"#d0312d\" font-size=\"10\">chosen plan</text>\n",
            b.X(in.plan.best.cost) + 9, b.Y(share) + 14);
   o << "</svg>\n";

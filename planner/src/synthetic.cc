@@ -41,12 +41,14 @@ Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, u
     pt.samplingRate = pt.sampledOnly ? 100 : 1;
     pt.costFlow = std::floor(uniform(1, 4));
     pt.costFull = std::floor(uniform(4, 12));
-    size_t want = std::min(p.flows.size(),
-                           static_cast<size_t>(uniform(0.5, 1.5) * static_cast<double>(hitsPerPoint)) + 1);
+    size_t want =
+        std::min(p.flows.size(),
+                 static_cast<size_t>(uniform(0.5, 1.5) * static_cast<double>(hitsPerPoint)) + 1);
     // A contiguous window plus random extras: neighbouring points overlap, as on real paths.
     size_t start = static_cast<size_t>(rng() % p.flows.size());
     std::set<uint32_t> chosen;
-    for (size_t k = 0; k < want / 2; ++k) chosen.insert(static_cast<uint32_t>((start + k) % p.flows.size()));
+    for (size_t k = 0; k < want / 2; ++k)
+      chosen.insert(static_cast<uint32_t>((start + k) % p.flows.size()));
     while (chosen.size() < want) chosen.insert(static_cast<uint32_t>(rng() % p.flows.size()));
     double records = 0, bytes = 0;
     for (uint32_t f : chosen) {
@@ -65,8 +67,8 @@ Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, u
     pt.flowBytesPerDay = pt.recordsPerDay * pt.bytesPerRecord;
     pt.pcapBytesPerDay = pt.canFull ? bytes * 1.05 * p.dayFactor : 0.0;
     allStorage += p.Storage(i, pt.canFlow && pt.canFull ? Mode::kBoth
-                               : pt.canFull           ? Mode::kFull
-                                                      : Mode::kFlow);
+                               : pt.canFull             ? Mode::kFull
+                                                        : Mode::kFlow);
   }
   p.constraints.storageBytes = 0.3 * allStorage;
   p.constraints.maxDevices = static_cast<uint32_t>(std::max<size_t>(1, points / 2));

@@ -33,8 +33,9 @@ bool GroundTruthLog::WriteCsv(const std::string& path) const {
   std::vector<const GroundTruthFlow*> rows;
   rows.reserve(m_flows.size());
   for (const auto& f : m_flows) rows.push_back(&f);
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const GroundTruthFlow* a, const GroundTruthFlow* b) { return a->id < b->id; });
+  std::stable_sort(
+      rows.begin(), rows.end(),
+      [](const GroundTruthFlow* a, const GroundTruthFlow* b) { return a->id < b->id; });
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return false;
   out << "id,label,behaviour,src_host,dst_host,src_group,dst_group,src_ip,src_port,dst_ip,"
@@ -46,8 +47,8 @@ bool GroundTruthLog::WriteCsv(const std::string& path) const {
     line += std::to_string(f->id) + ',' + Csv(f->label) + ',' + Csv(f->behaviour) + ',' +
             Csv(f->srcHost) + ',' + Csv(f->dstHost) + ',' + Csv(f->srcGroup) + ',' +
             Csv(f->dstGroup) + ',' + Ip(f->srcIp) + ',' + std::to_string(f->srcPort) + ',' +
-            Ip(f->dstIp) + ',' + std::to_string(f->dstPort) + ',' +
-            std::to_string(f->protocol) + ',';
+            Ip(f->dstIp) + ',' + std::to_string(f->dstPort) + ',' + std::to_string(f->protocol) +
+            ',';
     if (f->nat) {
       line += Ip(f->nat->first) + ',' + std::to_string(f->nat->second) + ',';
     } else {

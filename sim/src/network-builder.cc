@@ -15,16 +15,20 @@
 #include <set>
 
 #include "firewall/firewall.h"
-#include "vantage/model/address-plan.h"
 #include "nat/nat-gateway.h"
+#include "vantage/model/address-plan.h"
 
 namespace vantage::sim {
 
 using core::ErrorCode;
 using core::MakeError;
 
-ns3::Ipv4Address ToNs3(const core::IpAddress& a) { return ns3::Ipv4Address(a.V4Value()); }
-core::IpAddress FromNs3(ns3::Ipv4Address a) { return core::IpAddress::V4(a.Get()); }
+ns3::Ipv4Address ToNs3(const core::IpAddress& a) {
+  return ns3::Ipv4Address(a.V4Value());
+}
+core::IpAddress FromNs3(ns3::Ipv4Address a) {
+  return core::IpAddress::V4(a.Get());
+}
 
 namespace {
 
@@ -294,7 +298,7 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
         ns3::Ptr<ns3::Ipv4> ipv4 = sn.node->GetObject<ns3::Ipv4>();
         const uint32_t ifi = ipv4->AddInterface(a.dev);
         const ns3::Ipv4Mask mask(ls->subnet.length == 0 ? 0u
-                                                         : ~uint32_t{0} << (32 - ls->subnet.length));
+                                                        : ~uint32_t{0} << (32 - ls->subnet.length));
         ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(ToNs3(addr), mask));
         ipv4->SetUp(ifi);
         SimInterface si;
@@ -322,11 +326,10 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     if (!alloc[zone].Allocate(block, network)) {
       unsigned len = 32;
       for (uint64_t b = block; b > 1; b /= 2) --len;
-      return MakeError(ErrorCode::kLimit,
-                       where(first.line) + "address plan of zone '" + zone +
-                           "' is exhausted: link '" + first.name + "' needs a /" +
-                           std::to_string(len) + " for " + std::to_string(l3.size()) +
-                           " interfaces");
+      return MakeError(ErrorCode::kLimit, where(first.line) + "address plan of zone '" + zone +
+                                              "' is exhausted: link '" + first.name +
+                                              "' needs a /" + std::to_string(len) + " for " +
+                                              std::to_string(l3.size()) + " interfaces");
     }
     const uint32_t maskBits = ~static_cast<uint32_t>(block - 1);
     for (size_t k = 0; k < l3.size(); ++k) {
@@ -375,8 +378,8 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
   }
   if (opt.addCollector && m_collectorIndex < 0) {
     const SimNode* anchor = nullptr;
-    for (model::ZoneKind want : {model::ZoneKind::kManagement, model::ZoneKind::kCore,
-                                 model::ZoneKind::kDataCentre}) {
+    for (model::ZoneKind want :
+         {model::ZoneKind::kManagement, model::ZoneKind::kCore, model::ZoneKind::kDataCentre}) {
       for (const auto& n : m_nodes) {
         const model::Zone* z = topo.FindZone(n.zone);
         const model::Node* mn = topo.FindNode(n.modelNode);
@@ -461,8 +464,8 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
   for (const auto& nat : topo.nats) {
     const SimNode* sn = FindNode(nat.node);
     if (sn == nullptr || topo.FindNode(nat.node) == nullptr) {
-      return MakeError(ErrorCode::kNotFound,
-                       where(nat.line) + "NAT on node '" + nat.node + "', which the topology lacks");
+      return MakeError(ErrorCode::kNotFound, where(nat.line) + "NAT on node '" + nat.node +
+                                                 "', which the topology lacks");
     }
     const SimInterface* out = sn->Interface(nat.outsideLink);
     if (out == nullptr || out->ipInterface == 0) {
@@ -488,8 +491,7 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     }
     ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
     ns3::Ptr<NatGateway> gw = ns3::CreateObject<NatGateway>();
-    gw->Configure(nat, nat.node, inside, out->device, out->address, m_logs.get(),
-                  opt.startUnixNs);
+    gw->Configure(nat, nat.node, inside, out->device, out->address, m_logs.get(), opt.startUnixNs);
     if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
       gw->AllowExportTo(c->interfaces.front().address, 4739);
     }
@@ -524,10 +526,9 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
         topo.FindNode(n.name) == nullptr) {
       continue;  // the collector node added for live export
     }
-    const bool endHost = n.kind == model::NodeKind::kHostGroup ||
-                         n.kind == model::NodeKind::kServer ||
-                         n.kind == model::NodeKind::kInternet ||
-                         n.kind == model::NodeKind::kCloudVpc;
+    const bool endHost =
+        n.kind == model::NodeKind::kHostGroup || n.kind == model::NodeKind::kServer ||
+        n.kind == model::NodeKind::kInternet || n.kind == model::NodeKind::kCloudVpc;
     if (!endHost) continue;
     SimHost h;
     h.name = n.name;
@@ -542,9 +543,9 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     }
     if (h.address == ns3::Ipv4Address()) {
       const model::Node* mn = topo.FindNode(n.modelNode);
-      return MakeError(ErrorCode::kInvalid,
-                       where(mn != nullptr ? mn->line : 0) + "node '" + n.modelNode +
-                           "' has no link, so its host '" + n.name + "' has no address");
+      return MakeError(ErrorCode::kInvalid, where(mn != nullptr ? mn->line : 0) + "node '" +
+                                                n.modelNode + "' has no link, so its host '" +
+                                                n.name + "' has no address");
     }
     if (const model::CriticalAsset* a = topo.AssetOn(n.modelNode); a != nullptr) {
       h.criticalAsset = a->name;
@@ -553,9 +554,9 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
   }
   if (!m_nats.empty()) {
     std::vector<ns3::Ptr<NatGateway>> nats = m_nats;
-    m_map.natLookup = [nats](uint8_t proto, ns3::Ipv4Address in, uint16_t port,
-                             ns3::Ipv4Address dst)
-        -> std::optional<std::pair<ns3::Ipv4Address, uint16_t>> {
+    m_map.natLookup =
+        [nats](uint8_t proto, ns3::Ipv4Address in, uint16_t port,
+               ns3::Ipv4Address dst) -> std::optional<std::pair<ns3::Ipv4Address, uint16_t>> {
       for (const auto& g : nats) {
         if (auto r = g->Lookup(proto, in, port, dst)) return r;
       }

@@ -42,8 +42,8 @@ struct SimInterface {
 
 /// @brief One ns-3 node: a topology node, a host-group instance, or the collector.
 struct SimNode {
-  std::string name;                 ///< instance name ("staff-3") or topology node name
-  std::string modelNode;            ///< topology node name ("staff")
+  std::string name;       ///< instance name ("staff-3") or topology node name
+  std::string modelNode;  ///< topology node name ("staff")
   model::NodeKind kind = model::NodeKind::kServer;
   std::string zone;
   ns3::Ptr<ns3::Node> node;

@@ -17,8 +17,8 @@ namespace vantage::sim {
 
 /// @brief One simulated end host: a host-group instance, a server, or an internet host.
 struct SimHost {
-  std::string name;           ///< "staff-3" for group instances, the node name otherwise
-  std::string group;          ///< host group or node name in the topology
+  std::string name;   ///< "staff-3" for group instances, the node name otherwise
+  std::string group;  ///< host group or node name in the topology
   std::string zone;
   ns3::Ptr<ns3::Node> node;
   ns3::Ipv4Address address;

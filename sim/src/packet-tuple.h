@@ -14,8 +14,8 @@ struct L4Info {
   uint16_t dstPort = 0;  ///< TCP/UDP destination port; ICMP echo identifier
   uint8_t tcpFlags = 0;
   uint8_t icmpType = 0;
-  bool isEcho = false;   ///< ICMP echo request (8) or reply (0)
-  bool ok = false;       ///< enough bytes for the fields above
+  bool isEcho = false;  ///< ICMP echo request (8) or reply (0)
+  bool ok = false;      ///< enough bytes for the fields above
 };
 
 inline L4Info ParseL4(const ns3::Packet& p, const ns3::Ipv4Header& h) {

@@ -1,13 +1,13 @@
 // Run directory files (see run-directory.h and docs/run-directory.md).
 #include "run-directory.h"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace vantage::sim {
@@ -34,11 +34,12 @@ core::Status WriteText(const std::string& path, const std::string& text) {
 core::Status PrepareRunDirectory(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(fs::path(dir) / "points", ec);
-  if (ec) return MakeError(ErrorCode::kIo, "cannot create run directory " + dir + ": " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kIo, "cannot create run directory " + dir + ": " + ec.message());
   VANTAGE_RETURN_IF_ERROR(WriteText(dir + "/INCOMPLETE", "run in progress or interrupted\n"));
-  for (const char* f : {"manifest.json", "ground_truth.csv", "nat_events.csv", "firewall.log",
-                        "collector.sqlite", "collector.sqlite-journal", "collector.sqlite-wal",
-                        "collector.sqlite-shm"}) {
+  for (const char* f :
+       {"manifest.json", "ground_truth.csv", "nat_events.csv", "firewall.log", "collector.sqlite",
+        "collector.sqlite-journal", "collector.sqlite-wal", "collector.sqlite-shm"}) {
     fs::remove(fs::path(dir) / f, ec);
   }
   for (const auto& e : fs::directory_iterator(fs::path(dir) / "points", ec)) {
@@ -126,7 +127,8 @@ core::Status WriteManifest(const std::string& dir, const Manifest& m) {
   VANTAGE_RETURN_IF_ERROR(WriteText(tmp, j.dump(2) + "\n"));
   std::error_code ec;
   fs::rename(tmp, dir + "/manifest.json", ec);
-  if (ec) return MakeError(ErrorCode::kIo, "cannot write " + dir + "/manifest.json: " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kIo, "cannot write " + dir + "/manifest.json: " + ec.message());
   return {};
 }
 

@@ -34,9 +34,7 @@ class RunLoop {
   RunLoop(const RunOptions& opt, double total, Observation* obs)
       : m_opt(opt), m_total(total), m_obs(obs), m_start(Clock::now()), m_lastReport(m_start) {}
 
-  void Schedule() {
-    ns3::Simulator::Schedule(ns3::MilliSeconds(100), &RunLoop::Tick, this);
-  }
+  void Schedule() { ns3::Simulator::Schedule(ns3::MilliSeconds(100), &RunLoop::Tick, this); }
   bool Interrupted() const { return m_interrupted; }
   double Wall() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
 
@@ -77,8 +75,7 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 }  // namespace
 
 core::Result<RunSummary> RunSimulation(const model::Topology& topology,
-                                       const model::Scenario& scenario,
-                                       const RunOptions& options) {
+                                       const model::Scenario& scenario, const RunOptions& options) {
   if (options.outDir.empty()) return MakeError(ErrorCode::kInvalid, "no output directory given");
   const uint64_t seed = options.seed.value_or(scenario.seed);
   const int64_t startUnixNs = scenario.startUnixS * 1000000000LL;

@@ -36,8 +36,8 @@ ns3::TypeId NatGateway::GetTypeId() {
 
 void NatGateway::Configure(const model::Nat& config, std::string nodeName,
                            std::vector<ns3::Ptr<ns3::NetDevice>> insideDevices,
-                           ns3::Ptr<ns3::NetDevice> outsideDevice,
-                           ns3::Ipv4Address publicAddress, SimLogs* logs, int64_t startUnixNs) {
+                           ns3::Ptr<ns3::NetDevice> outsideDevice, ns3::Ipv4Address publicAddress,
+                           SimLogs* logs, int64_t startUnixNs) {
   m_config = config;
   if (m_config.portMin == 0) m_config.portMin = 1;
   if (m_config.portMax < m_config.portMin) m_config.portMax = m_config.portMin;
@@ -233,9 +233,8 @@ bool NatGateway::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
       b.lastUsed = ns3::Simulator::Now();
       if (l4.protocol == 6 && (l4.tcpFlags & 0x05) != 0) b.closing = true;
       ns3::Ipv4Header nh;
-      ns3::Ptr<ns3::Packet> q = Rewrite(p, header, nh, false,
-                                        ns3::Ipv4Address(std::get<1>(b.inside)),
-                                        std::get<2>(b.inside));
+      ns3::Ptr<ns3::Packet> q = Rewrite(
+          p, header, nh, false, ns3::Ipv4Address(std::get<1>(b.inside)), std::get<2>(b.inside));
       return m_inner->RouteInput(q, nh, idev, ucb, mcb, lcb, ecb);
     }
     if (l4.protocol == 17 && m_exportPort != 0 && dst == m_exportAddr &&
@@ -244,8 +243,8 @@ bool NatGateway::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
     }
     // Anything else from outside may go on unless it heads for an inside network.
     UnicastForwardCallback guard = [this, ucb](ns3::Ptr<ns3::Ipv4Route> route,
-                                              ns3::Ptr<const ns3::Packet> pkt,
-                                              const ns3::Ipv4Header& h) {
+                                               ns3::Ptr<const ns3::Packet> pkt,
+                                               const ns3::Ipv4Header& h) {
       if (IsInside(route->GetOutputDevice())) {
         ++m_unsolicited;
         if (m_logs != nullptr) ++m_logs->natUnsolicitedDrops;

@@ -59,8 +59,8 @@ class NatGateway : public RoutingWrapper {
   uint64_t PortExhaustedDrops() const { return m_exhausted; }
 
  private:
-  using InsideKey = std::tuple<uint8_t, uint32_t, uint16_t>;   // proto, inside addr, port
-  using OutsideKey = std::pair<uint8_t, uint16_t>;              // proto, public port
+  using InsideKey = std::tuple<uint8_t, uint32_t, uint16_t>;  // proto, inside addr, port
+  using OutsideKey = std::pair<uint8_t, uint16_t>;            // proto, public port
   using HistoryKey = std::tuple<uint8_t, uint32_t, uint16_t, uint32_t>;
   struct Binding {
     InsideKey inside;

@@ -24,7 +24,9 @@ namespace {
 constexpr uint16_t kExportSourcePortBase = 40000;
 constexpr size_t kMinCopy = 128;  // enough for IP + TCP headers with options
 
-int64_t NowUnixNs(int64_t start) { return start + ns3::Simulator::Now().GetNanoSeconds(); }
+int64_t NowUnixNs(int64_t start) {
+  return start + ns3::Simulator::Now().GetNanoSeconds();
+}
 }  // namespace
 
 /// One candidate point: exporter, pcap, live export socket.
@@ -52,13 +54,14 @@ class ObservationPoint {
   void OnPacket(const uint8_t* data, size_t cap, size_t wire, uint32_t in, uint32_t out) {
     if (finished) return;
     const int64_t ts = NowUnixNs(start);
-    exp->OnPacket(core::Timestamp::FromNanos(ts), exporter::LinkType::kRawIp, data, cap, wire,
-                  in, out);
+    exp->OnPacket(core::Timestamp::FromNanos(ts), exporter::LinkType::kRawIp, data, cap, wire, in,
+                  out);
     if (dumper != nullptr) {
       pcap_pkthdr h{};
       h.ts.tv_sec = static_cast<time_t>(ts / 1000000000);
       h.ts.tv_usec = static_cast<suseconds_t>((ts % 1000000000) / 1000);
-      h.caplen = static_cast<bpf_u_int32>(std::min<size_t>(cap, static_cast<size_t>(pcap_snapshot(pcapDead))));
+      h.caplen = static_cast<bpf_u_int32>(
+          std::min<size_t>(cap, static_cast<size_t>(pcap_snapshot(pcapDead))));
       h.len = static_cast<bpf_u_int32>(wire);
       pcap_dump(reinterpret_cast<u_char*>(dumper), &h, data);
     }
@@ -67,7 +70,8 @@ class ObservationPoint {
   void SendExport(const std::vector<uint8_t>& msg) {
     ++sentMessages;
     sentBytes += msg.size();
-    ns3::Ptr<ns3::Packet> p = ns3::Create<ns3::Packet>(msg.data(), static_cast<uint32_t>(msg.size()));
+    ns3::Ptr<ns3::Packet> p =
+        ns3::Create<ns3::Packet>(msg.data(), static_cast<uint32_t>(msg.size()));
     ns3::Ptr<ns3::Socket> s = socket;
     const ns3::InetSocketAddress to(collector, collectorPort);
     // Not from inside the tap's call stack: the send happens in its own event.
@@ -165,14 +169,15 @@ class NodeTap {
 // ---------------------------------------------------------------- CollectorSink
 
 CollectorSink::CollectorSink() = default;
-CollectorSink::~CollectorSink() { Close(); }
+CollectorSink::~CollectorSink() {
+  Close();
+}
 
 core::Status CollectorSink::Open(const std::string& dbPath, const SimNode& node, uint16_t port,
                                  int64_t startUnixNs) {
   auto store = collector::Store::Open(dbPath);
   if (!store) {
-    return MakeError(ErrorCode::kIo, "collector store " + dbPath + ": " +
-                                         store.GetError().message);
+    return MakeError(ErrorCode::kIo, "collector store " + dbPath + ": " + store.GetError().message);
   }
   m_store = std::move(store.Value());
   m_process = std::make_unique<collector::CollectingProcess>(m_store.get());
@@ -186,7 +191,8 @@ core::Status CollectorSink::Open(const std::string& dbPath, const SimNode& node,
   }
   m_socket = ns3::Socket::CreateSocket(node.node, ns3::UdpSocketFactory::GetTypeId());
   if (m_socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port)) != 0) {
-    return MakeError(ErrorCode::kIo, "collector node: cannot bind UDP port " + std::to_string(port));
+    return MakeError(ErrorCode::kIo,
+                     "collector node: cannot bind UDP port " + std::to_string(port));
   }
   m_socket->SetRecvCallback(ns3::MakeCallback(&CollectorSink::Receive, this));
   return {};
@@ -263,8 +269,8 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
       }
       if (!found) {
         return MakeError(ErrorCode::kNotFound, "candidate point '" + ps.name + "': node '" +
-                                                   ps.node + "' has no interface on link '" +
-                                                   l + "'");
+                                                   ps.node + "' has no interface on link '" + l +
+                                                   "'");
       }
     }
     exporter::ExporterConfig cfg;
@@ -294,10 +300,9 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
             for (const auto& si : sn->interfaces) adjacent = adjacent || ci.link == si.link;
           }
           if (!adjacent) continue;
-          const bool fwd = cand.kind == model::NodeKind::kRouter ||
-                           cand.kind == model::NodeKind::kL3Switch ||
-                           cand.kind == model::NodeKind::kFirewall ||
-                           cand.kind == model::NodeKind::kNatGateway;
+          const bool fwd =
+              cand.kind == model::NodeKind::kRouter || cand.kind == model::NodeKind::kL3Switch ||
+              cand.kind == model::NodeKind::kFirewall || cand.kind == model::NodeKind::kNatGateway;
           if (sender == nullptr || fwd) sender = cand.node;
           if (fwd) break;
         }
@@ -326,7 +331,8 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
     if (ps.capture) {
       pt->pcapPath = outDir + "/points/" + ps.name + ".pcap";
       pt->pcapDead = pcap_open_dead(DLT_RAW, static_cast<int>(snapLength));
-      pt->dumper = pt->pcapDead == nullptr ? nullptr : pcap_dump_open(pt->pcapDead, pt->pcapPath.c_str());
+      pt->dumper =
+          pt->pcapDead == nullptr ? nullptr : pcap_dump_open(pt->pcapDead, pt->pcapPath.c_str());
       if (pt->dumper == nullptr) {
         return MakeError(ErrorCode::kIo, "point '" + ps.name + "': cannot write " + pt->pcapPath);
       }
@@ -340,14 +346,13 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
       if (sn->kind == model::NodeKind::kSwitch) {
         for (const auto& i : sn->interfaces) {
           tap->portNumbers[ns3::PeekPointer(i.device)] = i.number;
-          sn->node->RegisterProtocolHandler(ns3::MakeCallback(&NodeTap::SwitchRx, tap), 0,
-                                            i.device, true);
+          sn->node->RegisterProtocolHandler(ns3::MakeCallback(&NodeTap::SwitchRx, tap), 0, i.device,
+                                            true);
         }
       } else {
-        const bool fwd = sn->kind == model::NodeKind::kRouter ||
-                         sn->kind == model::NodeKind::kL3Switch ||
-                         sn->kind == model::NodeKind::kFirewall ||
-                         sn->kind == model::NodeKind::kNatGateway;
+        const bool fwd =
+            sn->kind == model::NodeKind::kRouter || sn->kind == model::NodeKind::kL3Switch ||
+            sn->kind == model::NodeKind::kFirewall || sn->kind == model::NodeKind::kNatGateway;
         tap->forwarder = fwd;
         for (const auto& g : net.Nats()) {
           if (g->NodeName() == sn->name) tap->rewrites = true;

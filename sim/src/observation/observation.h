@@ -27,7 +27,7 @@ class Exporter;
 namespace vantage::collector {
 class CollectingProcess;
 class Store;
-}
+}  // namespace vantage::collector
 
 namespace vantage::sim {
 

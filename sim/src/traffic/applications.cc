@@ -5,10 +5,10 @@
 #include <ns3/inet-socket-address.h>
 #include <ns3/ipv4-raw-socket-factory.h>
 #include <ns3/node.h>
+#include <ns3/nstime.h>
 #include <ns3/simulator.h>
 #include <ns3/tcp-socket-factory.h>
 #include <ns3/udp-socket-factory.h>
-#include <ns3/nstime.h>
 #include <ns3/uinteger.h>
 
 #include <algorithm>

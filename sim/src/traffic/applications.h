@@ -29,12 +29,12 @@ constexpr uint32_t kTcpSegmentSize = 1448;      ///< 1500 MTU - IP - TCP with ti
 
 /// @brief Everything a client session does, drawn before it starts.
 struct SessionPlan {
-  FlowInfo flow;                   ///< src, dst, protocol, dstPort, labels (srcPort is chosen)
-  std::vector<uint32_t> requests;  ///< request bytes per exchange (>= 8 for TCP/UDP)
-  std::vector<uint32_t> responses; ///< response bytes per exchange
-  std::vector<double> thinkS;      ///< pause after exchange i (size = exchanges - 1)
-  uint32_t synRetries = 2;         ///< TCP: SYN transmissions before giving up (ConnCount)
-  bool closeOnConnect = false;     ///< TCP: connect scan, close as soon as connected
+  FlowInfo flow;                    ///< src, dst, protocol, dstPort, labels (srcPort is chosen)
+  std::vector<uint32_t> requests;   ///< request bytes per exchange (>= 8 for TCP/UDP)
+  std::vector<uint32_t> responses;  ///< response bytes per exchange
+  std::vector<double> thinkS;       ///< pause after exchange i (size = exchanges - 1)
+  uint32_t synRetries = 2;          ///< TCP: SYN transmissions before giving up (ConnCount)
+  bool closeOnConnect = false;      ///< TCP: connect scan, close as soon as connected
   /// TCP connect scan: give up after this long without an answer, leaving the socket in
   /// SYN_SENT without retransmitting (ns-3 ignores a RST in SYN_SENT). 0 = normal connect.
   double probeTimeoutS = 0;
@@ -89,7 +89,7 @@ class ApplicationSet {
   std::map<std::tuple<uint32_t, uint8_t, uint16_t>, std::unique_ptr<Listener>> m_listeners;
   std::unordered_map<ns3::Socket*, std::unique_ptr<ServerConn>> m_serverConns;
   std::unordered_map<uint64_t, std::unique_ptr<ClientSession>> m_sessions;
-  std::map<uint32_t, uint32_t> m_nextPort;  // by node id
+  std::map<uint32_t, uint32_t> m_nextPort;                  // by node id
   std::map<uint32_t, ns3::Ptr<ns3::Socket>> m_icmpSockets;  // by node id
   friend class ClientSession;
 };

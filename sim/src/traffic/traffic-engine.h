@@ -45,9 +45,8 @@ class TrafficEngine {
   void OnArrival(size_t stream);
   void Plan(double atS, detail::SessionPlan plan);
   void StartPlanned(size_t index);
-  detail::FlowInfo MakeFlow(const SimHost* src, const SimHost* dst, uint8_t protocol,
-                            uint16_t port, const std::string& label,
-                            const std::string& behaviour) const;
+  detail::FlowInfo MakeFlow(const SimHost* src, const SimHost* dst, uint8_t protocol, uint16_t port,
+                            const std::string& label, const std::string& behaviour) const;
   std::mt19937_64 StreamRng(uint64_t stream) const;
 
   TrafficContext m_ctx;

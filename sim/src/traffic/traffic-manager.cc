@@ -44,8 +44,8 @@ double Param(const model::Behaviour& b, const std::string& key, double def) {
   char* end = nullptr;
   double v = std::strtod(it->second.c_str(), &end);
   if (end == it->second.c_str() || !std::isfinite(v)) {
-    std::cerr << "warning: behaviour '" << b.kind << "' (line " << b.line << "): parameter "
-              << key << " = '" << it->second << "' is not a number, using " << def << "\n";
+    std::cerr << "warning: behaviour '" << b.kind << "' (line " << b.line << "): parameter " << key
+              << " = '" << it->second << "' is not a number, using " << def << "\n";
     return def;
   }
   return v;
@@ -65,7 +65,8 @@ std::vector<uint16_t> ParsePorts(const std::string& text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t comma = text.find(',', pos);
-    std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string part =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     pos = comma == std::string::npos ? text.size() : comma + 1;
     size_t dash = part.find('-');
     long lo = std::strtol(part.c_str(), nullptr, 10);
@@ -87,8 +88,8 @@ SessionPlan Exchanges(uint32_t count, uint32_t request, uint32_t response, doubl
 }
 
 const std::set<std::string>& KnownKinds() {
-  static const std::set<std::string> kinds = {"c2_beacon",  "exfiltration", "port_scan",
-                                              "brute_force", "long_ssh",    "long_http",
+  static const std::set<std::string> kinds = {"c2_beacon",    "exfiltration", "port_scan",
+                                              "brute_force",  "long_ssh",     "long_http",
                                               "dmz_odd_port", "spike"};
   return kinds;
 }
@@ -152,17 +153,17 @@ core::Status TrafficEngine::Install() {
 core::Status TrafficEngine::InstallMix(const model::TrafficMix& mix) {
   auto clients = Resolve(mix.group);
   if (clients.empty()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           "scenario traffic (line " + std::to_string(mix.line) + "): group '" +
-                               mix.group + "' has no simulated hosts");
+    return core::MakeError(core::ErrorCode::kNotFound, "scenario traffic (line " +
+                                                           std::to_string(mix.line) + "): group '" +
+                                                           mix.group + "' has no simulated hosts");
   }
   for (const auto& app : mix.apps) {
     std::string where = "scenario traffic '" + mix.group + "' app '" + app.app + "' (line " +
                         std::to_string(app.line) + ")";
     if (app.protocol != 1 && app.protocol != 6 && app.protocol != 17) {
-      return core::MakeError(core::ErrorCode::kUnsupported,
-                             where + ": protocol " + std::to_string(app.protocol) +
-                                 " (only 1, 6, 17)");
+      return core::MakeError(
+          core::ErrorCode::kUnsupported,
+          where + ": protocol " + std::to_string(app.protocol) + " (only 1, 6, 17)");
     }
     auto servers = Resolve(app.server);
     if (servers.empty()) {
@@ -215,8 +216,8 @@ void TrafficEngine::OnArrival(size_t stream) {
   }
   SessionPlan plan;
   double n = app.requestsPerSession.Sample(st.rng);
-  auto count = static_cast<uint32_t>(std::clamp(std::isfinite(n) ? std::llround(n) : 1LL, 1LL,
-                                                100000LL));
+  auto count =
+      static_cast<uint32_t>(std::clamp(std::isfinite(n) ? std::llround(n) : 1LL, 1LL, 100000LL));
   uint32_t minRequest = app.protocol == 1 ? 8 : detail::kRequestHeaderBytes;
   for (uint32_t i = 0; i < count; ++i) {
     plan.requests.push_back(SampleBytes(app.requestBytes, st.rng, minRequest));
@@ -278,8 +279,7 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
   auto ensure = [&](uint16_t port) {
     for (const SimHost* t : targets) m_apps.EnsureServer(t->node, proto, port);
   };
-  auto plan = [&](const SimHost* src, const SimHost* dst, uint16_t port, SessionPlan p,
-                  double at) {
+  auto plan = [&](const SimHost* src, const SimHost* dst, uint16_t port, SessionPlan p, double at) {
     if (src == dst) return;
     p.flow = MakeFlow(src, dst, proto, port, label, b.kind);
     Plan(at, std::move(p));
@@ -307,8 +307,8 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
     double bytes = std::max(8.0, Param(b, "bytes", 5e6));
     uint32_t per = u32(bytes / sessions);
     for (uint32_t i = 0; i < sessions; ++i) {
-      plan(sources[0], pickTarget(), port, Exchanges(1, per, u32(Param(b, "response_bytes", 300)), 0),
-           start + span * i / sessions);
+      plan(sources[0], pickTarget(), port,
+           Exchanges(1, per, u32(Param(b, "response_bytes", 300)), 0), start + span * i / sessions);
     }
   } else if (b.kind == "port_scan") {
     const SimHost* src = sources[0];
@@ -419,10 +419,20 @@ TrafficManager::TrafficManager(TrafficContext ctx)
 
 TrafficManager::~TrafficManager() = default;
 
-core::Status TrafficManager::Install() { return m_engine->Install(); }
-void TrafficManager::Finish() { m_engine->Finish(); }
-uint64_t TrafficManager::SessionsStarted() const { return m_engine->SessionsStarted(); }
-uint64_t TrafficManager::BehavioursSkipped() const { return m_engine->BehavioursSkipped(); }
-const TrafficEngine& TrafficManager::Engine() const { return *m_engine; }
+core::Status TrafficManager::Install() {
+  return m_engine->Install();
+}
+void TrafficManager::Finish() {
+  m_engine->Finish();
+}
+uint64_t TrafficManager::SessionsStarted() const {
+  return m_engine->SessionsStarted();
+}
+uint64_t TrafficManager::BehavioursSkipped() const {
+  return m_engine->BehavioursSkipped();
+}
+const TrafficEngine& TrafficManager::Engine() const {
+  return *m_engine;
+}
 
 }  // namespace vantage::sim

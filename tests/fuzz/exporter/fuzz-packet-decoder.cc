@@ -12,10 +12,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vantage;
   if (size < 1) return 0;
-  static const exporter::LinkType kLinks[] = {exporter::LinkType::kEthernet,
-                                              exporter::LinkType::kRawIp,
-                                              exporter::LinkType::kLinuxSll,
-                                              exporter::LinkType::kLinuxSll2};
+  static const exporter::LinkType kLinks[] = {
+      exporter::LinkType::kEthernet, exporter::LinkType::kRawIp, exporter::LinkType::kLinuxSll,
+      exporter::LinkType::kLinuxSll2};
   exporter::LinkType link = kLinks[data[0] % 4];
   exporter::ExporterConfig cfg;
   cfg.cache.capacity = 4;

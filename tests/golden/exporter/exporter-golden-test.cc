@@ -35,7 +35,9 @@ struct CountingHandler : wire::MessageHandler {
   }
 };
 
-fs::path GoldenDir() { return fs::path(VANTAGE_GOLDEN_DIR); }
+fs::path GoldenDir() {
+  return fs::path(VANTAGE_GOLDEN_DIR);
+}
 
 void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPacket>& packets,
                ExporterConfig cfg, int snaplen = 262144) {
@@ -73,8 +75,8 @@ void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPa
     }
     exp.Finish();
     text << "# packets=" << exp.Stats().packets << " flows=" << exp.Stats().flowsExported
-         << " evicted=" << exp.Stats().evictedCacheFull
-         << " sampled_out=" << exp.Stats().sampledOut << "\n";
+         << " evicted=" << exp.Stats().evictedCacheFull << " sampled_out=" << exp.Stats().sampledOut
+         << "\n";
   }
   // The IPFIX file carries every record.
   if (cfg.format == ExportFormat::kIpfix) {
@@ -185,9 +187,13 @@ std::vector<TimedPacket> MixedTraffic() {
   return v;
 }
 
-TEST(ExporterGolden, MixedEthernet) { RunGolden("mixed-ethernet", LinkType::kEthernet, MixedTraffic(), {}); }
+TEST(ExporterGolden, MixedEthernet) {
+  RunGolden("mixed-ethernet", LinkType::kEthernet, MixedTraffic(), {});
+}
 
-TEST(ExporterGolden, MixedSll2) { RunGolden("mixed-sll2", LinkType::kLinuxSll2, MixedTraffic(), {}); }
+TEST(ExporterGolden, MixedSll2) {
+  RunGolden("mixed-sll2", LinkType::kLinuxSll2, MixedTraffic(), {});
+}
 
 TEST(ExporterGolden, VlanKeyAndMacs) {
   std::vector<TimedPacket> v;

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -145,9 +145,15 @@ Totals WritePcap(const std::string& path, int flows, int tailSeconds = 0) {
         ip[5] = static_cast<uint8_t>(plen);
         ip[6] = udp ? 17 : 6;
         ip[7] = 64;
-        ip[8] = 0x20; ip[9] = 0x01; ip[10] = 0x0d; ip[11] = 0xb8;
+        ip[8] = 0x20;
+        ip[9] = 0x01;
+        ip[10] = 0x0d;
+        ip[11] = 0xb8;
         ip[23] = static_cast<uint8_t>(f);
-        ip[24] = 0x20; ip[25] = 0x01; ip[26] = 0x0d; ip[27] = 0xb8;
+        ip[24] = 0x20;
+        ip[25] = 0x01;
+        ip[26] = 0x0d;
+        ip[27] = 0xb8;
         ip[39] = 0xfe;
         pkt.insert(pkt.end(), ip.begin(), ip.end());
         t.bytes += 40 + plen;
@@ -160,8 +166,14 @@ Totals WritePcap(const std::string& path, int flows, int tailSeconds = 0) {
         ip[3] = static_cast<uint8_t>(tot);
         ip[8] = 64;
         ip[9] = udp ? 17 : 6;
-        ip[12] = 10; ip[13] = 1; ip[14] = static_cast<uint8_t>(f >> 8); ip[15] = static_cast<uint8_t>(f);
-        ip[16] = 192; ip[17] = 168; ip[18] = 0; ip[19] = static_cast<uint8_t>(1 + f % 5);
+        ip[12] = 10;
+        ip[13] = 1;
+        ip[14] = static_cast<uint8_t>(f >> 8);
+        ip[15] = static_cast<uint8_t>(f);
+        ip[16] = 192;
+        ip[17] = 168;
+        ip[18] = 0;
+        ip[19] = static_cast<uint8_t>(1 + f % 5);
         uint16_t c = Checksum(ip.data(), 20);
         ip[10] = static_cast<uint8_t>(c >> 8);
         ip[11] = static_cast<uint8_t>(c);
@@ -196,9 +208,9 @@ Totals WritePcap(const std::string& path, int flows, int tailSeconds = 0) {
   }
   int64_t end = usec + flows * 20000 + 10000;
   for (int k = 0; k * 2 < tailSeconds; ++k) {
-    std::vector<uint8_t> pkt = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0x08, 0x00,
-                                0x45, 0, 0, 48, 0, 0, 0, 0, 64, 17, 0, 0, 10, 9, 9, 9, 10, 9, 9, 10,
-                                0x27, 0x0f, 0x27, 0x0f, 0, 28, 0, 0};
+    std::vector<uint8_t> pkt = {0,    0, 0,  0,  0, 1,  0,    0,    0,    0,    0, 2,  0x08, 0x00,
+                                0x45, 0, 0,  48, 0, 0,  0,    0,    64,   17,   0, 0,  10,   9,
+                                9,    9, 10, 9,  9, 10, 0x27, 0x0f, 0x27, 0x0f, 0, 28, 0,    0};
     pkt.resize(62, 0);
     uint16_t c = Checksum(pkt.data() + 14, 20);
     pkt[24] = static_cast<uint8_t>(c >> 8);
@@ -252,11 +264,14 @@ class Tee {
       if (poll(&p, 1, 50) > 0) {
         sockaddr_in from{};
         socklen_t fl = sizeof(from);
-        ssize_t n = recvfrom(m_fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &fl);
+        ssize_t n =
+            recvfrom(m_fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &fl);
         if (n > 0) {
           m_cp->OnDatagram(core::IpAddress::V4(ntohl(from.sin_addr.s_addr)), ntohs(from.sin_port),
-                           buf.data(), static_cast<size_t>(n), core::Timestamp::FromSeconds(1700000000));
-          sendto(m_out, buf.data(), static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&m_to), sizeof(m_to));
+                           buf.data(), static_cast<size_t>(n),
+                           core::Timestamp::FromSeconds(1700000000));
+          sendto(m_out, buf.data(), static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&m_to),
+                 sizeof(m_to));
           ++datagrams;
           lastData = std::chrono::steady_clock::now();
           // Pace the forward so nfcapd's socket keeps up (it loses bursts on loopback).
@@ -311,8 +326,9 @@ Totals StoreTotals(const std::string& db) {
 class CollectorInterop : public ::testing::Test {
  protected:
   void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("vantage-collector-interop-" + std::to_string(getpid()) +
-                                         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    m_dir = fs::temp_directory_path() /
+            ("vantage-collector-interop-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_dir);
     fs::create_directories(m_dir / "nfcapd");
     m_pcap = (m_dir / "test.pcap").string();
@@ -339,8 +355,9 @@ class CollectorInterop : public ::testing::Test {
     Tee tee(&cp, nfPort);
     {
       // nfcapd under a file-size limit (see peers.md), log outside its flow directory.
-      std::string nfcmd = "ulimit -f 200000; exec nfcapd -b 127.0.0.1 -p " + std::to_string(nfPort) +
-                          " -w '" + (m_dir / "nfcapd").string() + "' -t 3600 -B 4194304";
+      std::string nfcmd = "ulimit -f 200000; exec nfcapd -b 127.0.0.1 -p " +
+                          std::to_string(nfPort) + " -w '" + (m_dir / "nfcapd").string() +
+                          "' -t 3600 -B 4194304";
       Child nfcapd({"sh", "-c", nfcmd}, (m_dir / "nfcapd.log").string());
       std::this_thread::sleep_for(std::chrono::milliseconds(700));
       for (auto& a : argv) {
@@ -379,14 +396,15 @@ class CollectorInterop : public ::testing::Test {
     ASSERT_TRUE((*store)->Close());
     ours = StoreTotals(db);
     nf = NfdumpTotals((m_dir / "nfcapd").string());
-    std::printf("tee: %llu datagrams; ours %llu flows %llu pkts %llu bytes; nfdump %llu flows "
-                "%llu pkts %llu bytes; pcap %llu flows %llu pkts %llu bytes\n",
-                static_cast<unsigned long long>(tee.datagrams),
-                static_cast<unsigned long long>(ours.flows), static_cast<unsigned long long>(ours.packets),
-                static_cast<unsigned long long>(ours.bytes), static_cast<unsigned long long>(nf.flows),
-                static_cast<unsigned long long>(nf.packets), static_cast<unsigned long long>(nf.bytes),
-                static_cast<unsigned long long>(m_truth.flows), static_cast<unsigned long long>(m_truth.packets),
-                static_cast<unsigned long long>(m_truth.bytes));
+    std::printf(
+        "tee: %llu datagrams; ours %llu flows %llu pkts %llu bytes; nfdump %llu flows "
+        "%llu pkts %llu bytes; pcap %llu flows %llu pkts %llu bytes\n",
+        static_cast<unsigned long long>(tee.datagrams), static_cast<unsigned long long>(ours.flows),
+        static_cast<unsigned long long>(ours.packets), static_cast<unsigned long long>(ours.bytes),
+        static_cast<unsigned long long>(nf.flows), static_cast<unsigned long long>(nf.packets),
+        static_cast<unsigned long long>(nf.bytes), static_cast<unsigned long long>(m_truth.flows),
+        static_cast<unsigned long long>(m_truth.packets),
+        static_cast<unsigned long long>(m_truth.bytes));
   }
 
   fs::path m_dir;
@@ -408,8 +426,8 @@ TEST_F(CollectorInterop, SoftflowdIpfix) {
   }
   Totals ours, nf;
   std::vector<LossReport> loss;
-  RunExport({"softflowd", "-r", m_pcap, "-d", "-c", "none", "-a", "-A", "milli", "-v", "10",
-             "-n", "127.0.0.1:PORT"},
+  RunExport({"softflowd", "-r", m_pcap, "-d", "-c", "none", "-a", "-A", "milli", "-v", "10", "-n",
+             "127.0.0.1:PORT"},
             30, ours, nf, loss);
   // softflowd exports one record per direction; our pcap is one-directional.
   EXPECT_EQ(ours.flows, m_truth.flows);
@@ -427,9 +445,9 @@ TEST_F(CollectorInterop, SoftflowdV9) {
   }
   Totals ours, nf;
   std::vector<LossReport> loss;
-  RunExport({"softflowd", "-r", m_pcap, "-d", "-c", "none", "-a", "-v", "9", "-n",
-             "127.0.0.1:PORT"},
-            30, ours, nf, loss);
+  RunExport(
+      {"softflowd", "-r", m_pcap, "-d", "-c", "none", "-a", "-v", "9", "-n", "127.0.0.1:PORT"}, 30,
+      ours, nf, loss);
   EXPECT_EQ(ours.flows, m_truth.flows);
   EXPECT_EQ(ours.packets, m_truth.packets);
   EXPECT_EQ(ours.bytes, m_truth.bytes);
@@ -459,7 +477,8 @@ TEST_F(CollectorInterop, PmacctdNfprobe) {
   // pmacctd reads PORT from the config file: patch it once the tee port is known.
   Totals ours, nf;
   std::vector<LossReport> loss;
-  RunExport({"sh", "-c", "sed -i s/RECEIVER/127.0.0.1:PORT/ '" + conf + "' && exec pmacctd -f '" + conf + "'"},
+  RunExport({"sh", "-c",
+             "sed -i s/RECEIVER/127.0.0.1:PORT/ '" + conf + "' && exec pmacctd -f '" + conf + "'"},
             40, ours, nf, loss, "finished reading PCAP capture file");
   // pmacct delivers its last buffer twice, and in file mode whether it exports the flows
   // before its tail depends on its timing: the check is against nfdump over the very same

@@ -4,6 +4,7 @@
 // mode), and the `vantage export` command handles bad input. Skipped when a tool is missing.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,8 +12,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -99,9 +98,7 @@ class Child {
     }
     return Stop();
   }
-  bool Running() {
-    return m_pid > 0 && ::waitpid(m_pid, &m_status, WNOHANG) == 0;
-  }
+  bool Running() { return m_pid > 0 && ::waitpid(m_pid, &m_status, WNOHANG) == 0; }
 
  private:
   pid_t m_pid = -1;
@@ -148,8 +145,7 @@ bool UdpPortBound(uint16_t port) {
 struct TempDir {
   fs::path dir;
   explicit TempDir(const std::string& tag) {
-    dir = fs::temp_directory_path() /
-          ("vantage-interop-" + tag + "-" + std::to_string(::getpid()));
+    dir = fs::temp_directory_path() / ("vantage-interop-" + tag + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -280,8 +276,8 @@ void NfcapdRoundTrip(ExportFormat format) {
   fs::create_directories(tmp.dir / "flows");
   TestTraffic traffic = WriteTestPcap(tmp.Path("test.pcap"));
   uint16_t port = FreeUdpPort();
-  Child nfcapd({"nfcapd", "-b", "127.0.0.1", "-p", std::to_string(port), "-w",
-                tmp.Path("flows"), "-t", "3600", "-B", "4194304"},
+  Child nfcapd({"nfcapd", "-b", "127.0.0.1", "-p", std::to_string(port), "-w", tmp.Path("flows"),
+                "-t", "3600", "-B", "4194304"},
                tmp.Path("nfcapd.log"), 200L * 1024 * 1024);
   for (int i = 0; i < 100 && !UdpPortBound(port); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -314,8 +310,12 @@ void NfcapdRoundTrip(ExportFormat format) {
   EXPECT_EQ(by, traffic.ipOctets);
 }
 
-TEST(ExporterInterop, NfcapdStoresOurIpfix) { NfcapdRoundTrip(ExportFormat::kIpfix); }
-TEST(ExporterInterop, NfcapdStoresOurNetflowV9) { NfcapdRoundTrip(ExportFormat::kNetflowV9); }
+TEST(ExporterInterop, NfcapdStoresOurIpfix) {
+  NfcapdRoundTrip(ExportFormat::kIpfix);
+}
+TEST(ExporterInterop, NfcapdStoresOurNetflowV9) {
+  NfcapdRoundTrip(ExportFormat::kNetflowV9);
+}
 
 /// Wraps export messages in Ethernet/IPv4/UDP frames in a pcap so tshark can decode them.
 void WriteExportPcap(const std::string& path, const std::vector<std::vector<uint8_t>>& msgs,
@@ -327,8 +327,26 @@ void WriteExportPcap(const std::string& path, const std::vector<std::vector<uint
     f.push_back(0x08);
     f.push_back(0x00);
     size_t ipLen = 20 + 8 + m.size();
-    uint8_t ip[20] = {0x45, 0, static_cast<uint8_t>(ipLen >> 8), static_cast<uint8_t>(ipLen),
-                      0, 1, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1};
+    uint8_t ip[20] = {0x45,
+                      0,
+                      static_cast<uint8_t>(ipLen >> 8),
+                      static_cast<uint8_t>(ipLen),
+                      0,
+                      1,
+                      0x40,
+                      0,
+                      64,
+                      17,
+                      0,
+                      0,
+                      127,
+                      0,
+                      0,
+                      1,
+                      127,
+                      0,
+                      0,
+                      1};
     uint32_t sum = 0;
     for (int i = 0; i < 20; i += 2) sum += (ip[i] << 8) | ip[i + 1];
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
@@ -336,8 +354,14 @@ void WriteExportPcap(const std::string& path, const std::vector<std::vector<uint
     ip[11] = static_cast<uint8_t>(~sum);
     f.insert(f.end(), ip, ip + 20);
     size_t udpLen = 8 + m.size();
-    uint8_t udp[8] = {0xc3, 0x50, static_cast<uint8_t>(dport >> 8), static_cast<uint8_t>(dport),
-                      static_cast<uint8_t>(udpLen >> 8), static_cast<uint8_t>(udpLen), 0, 0};
+    uint8_t udp[8] = {0xc3,
+                      0x50,
+                      static_cast<uint8_t>(dport >> 8),
+                      static_cast<uint8_t>(dport),
+                      static_cast<uint8_t>(udpLen >> 8),
+                      static_cast<uint8_t>(udpLen),
+                      0,
+                      0};
     f.insert(f.end(), udp, udp + 8);
     f.insert(f.end(), m.begin(), m.end());
     w.Add(core::Timestamp::FromMillis(1700000000000 + ms++), f);
@@ -357,13 +381,15 @@ void TsharkDecodes(ExportFormat format, uint16_t port) {
   WriteExportPcap(tmp.Path("export.pcap"), ours.messages, port);
   std::string decode = " -d udp.port==" + std::to_string(port) + ",cflow";
   int rc = 0;
-  std::string bad = RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
-                                   " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
-                               &rc);
+  std::string bad =
+      RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+                     " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
+                 &rc);
   EXPECT_EQ(rc, 0) << bad;
   EXPECT_EQ(bad, "") << "tshark reports malformed/erroneous frames:\n" << bad;
-  std::string fields = RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
-                                  " -T fields -e cflow.packets -E occurrence=a -E separator=, 2>/dev/null");
+  std::string fields =
+      RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+                 " -T fields -e cflow.packets -E occurrence=a -E separator=, 2>/dev/null");
   uint64_t pk = 0;
   for (char& c : fields) {
     if (c == ',' || c == '\n') c = ' ';
@@ -386,9 +412,15 @@ void TsharkDecodes(ExportFormat format, uint16_t port) {
   }
 }
 
-TEST(ExporterInterop, TsharkDecodesIpfixWithoutMalformed) { TsharkDecodes(ExportFormat::kIpfix, 4739); }
-TEST(ExporterInterop, TsharkDecodesV9WithoutMalformed) { TsharkDecodes(ExportFormat::kNetflowV9, 2055); }
-TEST(ExporterInterop, TsharkDecodesV5WithoutMalformed) { TsharkDecodes(ExportFormat::kNetflowV5, 2055); }
+TEST(ExporterInterop, TsharkDecodesIpfixWithoutMalformed) {
+  TsharkDecodes(ExportFormat::kIpfix, 4739);
+}
+TEST(ExporterInterop, TsharkDecodesV9WithoutMalformed) {
+  TsharkDecodes(ExportFormat::kNetflowV9, 2055);
+}
+TEST(ExporterInterop, TsharkDecodesV5WithoutMalformed) {
+  TsharkDecodes(ExportFormat::kNetflowV5, 2055);
+}
 
 TEST(ExporterInterop, TsharkReadsIpfixFile) {
   if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
@@ -401,12 +433,14 @@ TEST(ExporterInterop, TsharkReadsIpfixFile) {
   cfg.destinations.push_back(file);
   OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
   int rc = 0;
-  std::string bad = RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") +
-                                   " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
-                               &rc);
+  std::string bad =
+      RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") +
+                     " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
+                 &rc);
   EXPECT_EQ(rc, 0) << bad;
   EXPECT_EQ(bad, "");
-  std::string frames = RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") + " 2>/dev/null | wc -l");
+  std::string frames =
+      RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") + " 2>/dev/null | wc -l");
   EXPECT_EQ(std::stoul(frames), ours.messages.size());
 }
 
@@ -474,9 +508,33 @@ TEST(ExporterInterop, SoftflowdAgreesUpToIdleTimeouts) {
   TestTraffic traffic = WriteTestPcap(tmp.Path("test.pcap"));
   UdpSink sink;
   // Same timeouts: active 1800 s (maxlife), inactive 15 s (softflowd ignores it with -r).
-  Child sf({"softflowd", "-r", tmp.Path("test.pcap"), "-d", "-c", "none", "-a", "-A", "milli",
-            "-v", "10", "-6", "-m", "65536", "-t", "maxlife=1800", "-t", "general=15", "-t",
-            "udp=15", "-t", "tcp=15", "-t", "icmp=15", "-p", tmp.Path("softflowd.pid"), "-n",
+  Child sf({"softflowd",
+            "-r",
+            tmp.Path("test.pcap"),
+            "-d",
+            "-c",
+            "none",
+            "-a",
+            "-A",
+            "milli",
+            "-v",
+            "10",
+            "-6",
+            "-m",
+            "65536",
+            "-t",
+            "maxlife=1800",
+            "-t",
+            "general=15",
+            "-t",
+            "udp=15",
+            "-t",
+            "tcp=15",
+            "-t",
+            "icmp=15",
+            "-p",
+            tmp.Path("softflowd.pid"),
+            "-n",
             "127.0.0.1:" + std::to_string(sink.Port())},
            tmp.Path("softflowd.log"));
   sf.Wait(std::chrono::seconds(30));
@@ -534,16 +592,16 @@ TEST(ExporterCli, BadInputNamesFileAndOffsetAndStillExports) {
   EXPECT_EQ(pk, traffic.packets - 1);
 
   std::ofstream(tmp.Path("text.pcap")) << "hello, this is not a capture";
-  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.Path("text.pcap") +
-                       " --file " + tmp.Path("x.ipfix") + " 2>&1",
+  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.Path("text.pcap") + " --file " +
+                       tmp.Path("x.ipfix") + " 2>&1",
                    &rc);
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("text.pcap"), std::string::npos) << out;
   EXPECT_NE(out.find("magic"), std::string::npos) << out;
 
-  out = RunCapture(std::string(VANTAGE_CLI) + " export -i no-such-if0 --file " +
-                       tmp.Path("y.ipfix") + " 2>&1",
-                   &rc);
+  out = RunCapture(
+      std::string(VANTAGE_CLI) + " export -i no-such-if0 --file " + tmp.Path("y.ipfix") + " 2>&1",
+      &rc);
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("no-such-if0"), std::string::npos) << out;
 }
@@ -560,7 +618,8 @@ TEST(ExporterCli, FileExportIsByteIdenticalAcrossRuns) {
   ASSERT_EQ(rc1, 0);
   ASSERT_EQ(rc2, 0);
   std::ifstream a(tmp.Path("a.ipfix"), std::ios::binary), b(tmp.Path("b.ipfix"), std::ios::binary);
-  std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
+  std::string sa((std::istreambuf_iterator<char>(a)), {}),
+      sb((std::istreambuf_iterator<char>(b)), {});
   EXPECT_FALSE(sa.empty());
   EXPECT_EQ(sa, sb);
   EXPECT_GT(fs::file_size(tmp.Path("c.pcap")), 24u);

@@ -95,10 +95,11 @@ TEST_F(SimTest, NatTranslatesRepliesAndDropsUnsolicited) {
   // Two inside hosts, same source port.
   std::map<std::string, int> replies;
   auto onReply = [&replies](std::string who) {
-    return ns3::MakeCallback(+[](std::map<std::string, int>* m, std::string w,
-                                 ns3::Ptr<ns3::Socket> s) {
-             while (s->Recv()) ++(*m)[w];
-           }).Bind(&replies, who);
+    return ns3::MakeCallback(
+               +[](std::map<std::string, int>* m, std::string w, ns3::Ptr<ns3::Socket> s) {
+                 while (s->Recv()) ++(*m)[w];
+               })
+        .Bind(&replies, who);
   };
   auto c1 = UdpSocket(h1, 5555);
   auto c2 = UdpSocket(h2, 5555);
@@ -251,8 +252,7 @@ TEST_F(SimTest, BuildRejectsExhaustedAddressPlan) {
   topo.zones[0].cidrs = {test::Prefix("10.1.0.0/30")};  // staff needs 4 hosts + the router
   auto built = SimNetwork::Build(topo, BuildOptions{});
   ASSERT_FALSE(built);
-  EXPECT_NE(built.GetError().message.find("office"), std::string::npos)
-      << built.GetError().message;
+  EXPECT_NE(built.GetError().message.find("office"), std::string::npos) << built.GetError().message;
 }
 
 }  // namespace

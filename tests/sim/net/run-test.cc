@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <cstdlib>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,8 +26,8 @@ std::string Slurp(const fs::path& p) {
 }
 
 fs::path TempDir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() /
-               ("vantage-sim-net-" + name + "-" + std::to_string(::getpid()));
+  fs::path d =
+      fs::temp_directory_path() / ("vantage-sim-net-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
 }
@@ -83,9 +82,9 @@ TEST(SimRun, WritesRunDirectoryAndExporterMatchesGroundTruth) {
   auto res = RunSimulation(topo, sc, Options(dir));
   ASSERT_TRUE(res) << res.GetError().message;
   EXPECT_FALSE(fs::exists(dir / "INCOMPLETE"));
-  for (const char* f : {"manifest.json", "ground_truth.csv", "nat_events.csv", "firewall.log",
-                        "points/core-rtr.ipfix", "points/core-rtr.pcap",
-                        "points/office-sw.ipfix"}) {
+  for (const char* f :
+       {"manifest.json", "ground_truth.csv", "nat_events.csv", "firewall.log",
+        "points/core-rtr.ipfix", "points/core-rtr.pcap", "points/office-sw.ipfix"}) {
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   }
   EXPECT_FALSE(fs::exists(dir / "points/office-sw.pcap"));  // cannot host full capture

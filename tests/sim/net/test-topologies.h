@@ -8,7 +8,9 @@
 
 namespace vantage::sim::test {
 
-inline core::IpPrefix Prefix(const char* text) { return *core::IpPrefix::Parse(text); }
+inline core::IpPrefix Prefix(const char* text) {
+  return *core::IpPrefix::Parse(text);
+}
 
 inline model::Node MakeNode(std::string name, model::NodeKind kind, std::string zone,
                             uint32_t simulate = 1) {

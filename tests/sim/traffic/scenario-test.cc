@@ -2,6 +2,8 @@
 // NAT and firewall of sim-net with this traffic): every application of the mix and the
 // behaviour appear in ground truth, flows through the NAT carry their public address, flows
 // inside do not.
+#include "vantage/model/scenario.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/sim/simulation.h"
 

@@ -3,6 +3,8 @@
 // Checks: ground truth agrees with what the servers' IP layer saw, flows complete, the same
 // seed gives the same ground truth, behaviours are labelled, and at the router (no NAT)
 // FlowMonitor's TCP/UDP totals agree with the real exporter's records and the ground truth.
+#include "traffic/traffic.h"
+
 #include <gtest/gtest.h>
 #include <ns3/core-module.h>
 #include <ns3/flow-monitor-helper.h>
@@ -18,7 +20,6 @@
 
 #include "network-map.h"
 #include "traffic/traffic-engine.h"
-#include "traffic/traffic.h"
 #include "vantage/exporter/exporter.h"
 
 namespace vantage::sim {
@@ -367,8 +368,8 @@ TEST(SimTraffic, FlowMonitorAgreesWithExporterAndGroundTruth) {
         [&](ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4>, uint32_t iface) {
           std::vector<uint8_t> buf(p->GetSize());
           p->CopyData(buf.data(), buf.size());
-          auto ts = core::Timestamp::FromNanos(kStartUnixNs +
-                                               ns3::Simulator::Now().GetNanoSeconds());
+          auto ts =
+              core::Timestamp::FromNanos(kStartUnixNs + ns3::Simulator::Now().GetNanoSeconds());
           exp.OnPacket(ts, exporter::LinkType::kRawIp, buf.data(), buf.size(), buf.size(), 0,
                        iface);
         };

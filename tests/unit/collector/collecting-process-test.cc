@@ -35,8 +35,7 @@ wire::Template FlowTemplate(uint16_t id = 256) {
 
 TEST(CollectingProcess, IpfixTemplateThenData) {
   Sink sink;
-  wire::ipfix::MessageWriter w(test::IpfixCfg(7, 1400),
-                               sink.Fn());
+  wire::ipfix::MessageWriter w(test::IpfixCfg(7, 1400), sink.Fn());
   w.SetExportTime(1700000000);
   ASSERT_TRUE(w.AddTemplate(FlowTemplate()));
   for (uint32_t i = 0; i < 50; ++i) ASSERT_TRUE(w.AddFlowRecord(256, MakeRecord(i)));
@@ -164,7 +163,8 @@ TEST(CollectingProcess, TcpWithdrawal) {
   w2.Flush();
   ASSERT_TRUE(w2.AddFlowRecord(256, MakeRecord(2)));
   w2.Flush();
-  c.cp->OnStreamMessage(1, kExporter, 4739, sink2.messages[1].data(), sink2.messages[1].size(), kT0);
+  c.cp->OnStreamMessage(1, kExporter, 4739, sink2.messages[1].data(), sink2.messages[1].size(),
+                        kT0);
   c.cp->OnStreamClosed(1);
   EXPECT_EQ(c.records.size(), 1u);
   EXPECT_EQ(c.cp->Stats().droppedNoTemplate, 1u);
@@ -400,10 +400,10 @@ TEST_F(BadInput, SetLongerThanMessage) {
 TEST_F(BadInput, TemplateWithZeroFields) {
   auto m = Header(0);
   core::ByteWriter w(m);
-  w.WriteU16(2);   // template set
+  w.WriteU16(2);  // template set
   w.WriteU16(8);
   w.WriteU16(300);
-  w.WriteU16(0);   // zero fields = withdrawal over UDP: not allowed, must not loop
+  w.WriteU16(0);  // zero fields = withdrawal over UDP: not allowed, must not loop
   // data set for template 300
   w.WriteU16(300);
   w.WriteU16(12);

@@ -6,7 +6,9 @@
 namespace vantage::collector {
 namespace {
 
-core::IpAddress A(const char* s) { return *core::IpAddress::Parse(s); }
+core::IpAddress A(const char* s) {
+  return *core::IpAddress::Parse(s);
+}
 
 TEST(PrefixTable, LongestPrefixWins) {
   auto t = PrefixTable::Parse(
@@ -35,7 +37,8 @@ TEST(PrefixTable, ExampleTablesLoad) {
   auto as = PrefixTable::Load(std::string(VANTAGE_SOURCE_DIR) + "/tests/data/collector/as.csv");
   ASSERT_TRUE(as) << as.GetError().message;
   EXPECT_GT((*as)->Size(), 0u);
-  auto cc = PrefixTable::Load(std::string(VANTAGE_SOURCE_DIR) + "/tests/data/collector/country.csv");
+  auto cc =
+      PrefixTable::Load(std::string(VANTAGE_SOURCE_DIR) + "/tests/data/collector/country.csv");
   ASSERT_TRUE(cc) << cc.GetError().message;
   ASSERT_NE((*cc)->Lookup(A("10.0.0.5")), nullptr);
 }

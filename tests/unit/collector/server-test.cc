@@ -77,7 +77,8 @@ TEST(Server, UdpV4V6AndTcpAtOnce) {
 
   int u4 = Connect(false, false, server.BoundPort(0));
   ASSERT_GE(u4, 0);
-  for (const auto& m : IpfixMessages(40, 1)) ASSERT_EQ(send(u4, m.data(), m.size(), 0), static_cast<ssize_t>(m.size()));
+  for (const auto& m : IpfixMessages(40, 1))
+    ASSERT_EQ(send(u4, m.data(), m.size(), 0), static_cast<ssize_t>(m.size()));
   want += 40;
   // Garbage datagrams between good ones: counted, listener keeps serving.
   const uint8_t junk[] = {0, 10, 0, 99, 1, 2};
@@ -120,7 +121,8 @@ TEST(Server, RunWithReceiveThreadDeliversEverythingBeforeStopping) {
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> ticks{0};
   std::thread runner([&] {
-    server.Run(stop, core::Duration::Millis(10), [&] { ++ticks; }, true);
+    server.Run(
+        stop, core::Duration::Millis(10), [&] { ++ticks; }, true);
   });
   int u = Connect(false, false, server.BoundPort(0));
   ASSERT_GE(u, 0);

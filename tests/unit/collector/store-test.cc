@@ -116,8 +116,12 @@ TEST(Store, EveryFieldStored) {
   EXPECT_EQ(Hex(db.str(), "exporter"), "7F000001");
   EXPECT_EQ(q("obs_domain"), 99);
   // Indexes were built at close.
-  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE 'flows_%'"), 3);
-  EXPECT_EQ(QueryInt(db.str(), "SELECT value FROM meta WHERE key='schema_version'"), kStoreSchemaVersion);
+  EXPECT_EQ(
+      QueryInt(db.str(),
+               "SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE 'flows_%'"),
+      3);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT value FROM meta WHERE key='schema_version'"),
+            kStoreSchemaVersion);
 }
 
 TEST(Store, IpfixFieldsEndToEnd) {
@@ -135,8 +139,7 @@ TEST(Store, IpfixFieldsEndToEnd) {
   r.reverseOctets = 333;
   test::Sink sink;
   wire::ipfix::MessageWriter w(test::IpfixCfg(4), sink.Fn());
-  auto t = wire::MakeFlowTemplate(
-      256, test::RichOpts());
+  auto t = wire::MakeFlowTemplate(256, test::RichOpts());
   ASSERT_TRUE(w.AddTemplate(t));
   ASSERT_TRUE(w.AddFlowRecord(256, r));
   w.Flush();
@@ -193,7 +196,9 @@ TEST(Store, EnrichmentAtIngest) {
   }
   EXPECT_EQ(QueryInt(db.str(), "SELECT src_as FROM flows"), 65001);
   EXPECT_EQ(QueryInt(db.str(), "SELECT dst_as FROM flows"), 7);  // exporter's value kept
-  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows WHERE src_country='NL' AND dst_country='FR'"), 1);
+  EXPECT_EQ(
+      QueryInt(db.str(), "SELECT count(*) FROM flows WHERE src_country='NL' AND dst_country='FR'"),
+      1);
 }
 
 TEST(Store, AsyncWritesEverything) {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <sqlite3.h>
-
 #include <unistd.h>
 
 #include <cstdlib>

@@ -11,7 +11,7 @@ using testing::BuildFrame;
 using testing::PacketSpec;
 
 DecodeResult DecodeSpec(const PacketSpec& s, DecodedPacket& p, size_t cut = SIZE_MAX,
-                 PacketDecoder* dec = nullptr) {
+                        PacketDecoder* dec = nullptr) {
   PacketDecoder local;
   PacketDecoder& d = dec ? *dec : local;
   auto f = BuildFrame(s);
@@ -233,8 +233,8 @@ TEST(PacketDecoder, NotIpAndGarbage) {
 }
 
 TEST(PacketDecoder, LinkTypeMapping) {
-  for (LinkType l : {LinkType::kEthernet, LinkType::kRawIp, LinkType::kLinuxSll,
-                     LinkType::kLinuxSll2}) {
+  for (LinkType l :
+       {LinkType::kEthernet, LinkType::kRawIp, LinkType::kLinuxSll, LinkType::kLinuxSll2}) {
     auto back = LinkTypeFromDlt(LinkTypeToDlt(l));
     ASSERT_TRUE(back.Ok());
     EXPECT_EQ(*back, l);

@@ -1,5 +1,7 @@
 // Exporter end to end in memory: packets in, export messages out through a callback, decoded
 // again with the wire layer (IPFIX, v9, v5); sampling announcement, statistics, refresh, MTU.
+#include "vantage/exporter/exporter.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -8,7 +10,6 @@
 
 #include "packet-builder.h"
 #include "vantage/exporter/as-table.h"
-#include "vantage/exporter/exporter.h"
 #include "vantage/exporter/exporting-process.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/ipfix/message-reader.h"
@@ -399,9 +400,11 @@ TEST(Exporter, NonIpAndBrokenPacketsCountedNotMetered) {
   std::vector<uint8_t> arp(42, 0);
   arp[12] = 0x08;
   arp[13] = 0x06;
-  e.OnPacket(core::Timestamp::FromSeconds(1), LinkType::kEthernet, arp.data(), arp.size(), arp.size());
+  e.OnPacket(core::Timestamp::FromSeconds(1), LinkType::kEthernet, arp.data(), arp.size(),
+             arp.size());
   std::vector<uint8_t> junk(10, 0x45);
-  e.OnPacket(core::Timestamp::FromSeconds(2), LinkType::kRawIp, junk.data(), junk.size(), junk.size());
+  e.OnPacket(core::Timestamp::FromSeconds(2), LinkType::kRawIp, junk.data(), junk.size(),
+             junk.size());
   e.Finish();
   EXPECT_EQ(e.Stats().nonIp, 1u);
   EXPECT_EQ(e.Stats().decodeErrors, 1u);

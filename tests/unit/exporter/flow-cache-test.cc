@@ -1,9 +1,9 @@
 // Flow cache expiry rules, LRU eviction, biflow, conservation; sampler modes.
+#include "vantage/exporter/flow-cache.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "vantage/exporter/flow-cache.h"
 
 namespace vantage::exporter {
 namespace {
@@ -105,7 +105,8 @@ TEST(FlowCache, TcpFinAndRstEndFlow) {
     FlowCache cache(Cfg(), false, c.Sink());
     cache.Update(Timestamp::FromSeconds(1), Key(1, 1, 6), Pkt(60, 0x02));
     cache.Update(Timestamp::FromSeconds(2), Key(1, 1, 6), Pkt(60, 0x10));
-    cache.Update(Timestamp::FromSeconds(3), Key(1, 1, 6), Pkt(60, static_cast<uint8_t>(0x10 | flag)));
+    cache.Update(Timestamp::FromSeconds(3), Key(1, 1, 6),
+                 Pkt(60, static_cast<uint8_t>(0x10 | flag)));
     ASSERT_EQ(c.records.size(), 1u);
     EXPECT_EQ(c.records[0].endReason, FlowEndReason::kEndOfFlow);
     EXPECT_EQ(c.records[0].packets, 3u);
@@ -214,7 +215,8 @@ TEST(FlowCache, HashTableSurvivesGrowthAndDeletes) {
   EXPECT_EQ(cache.Size(), 40000u);  // same keys found again, no duplicates
   cache.Advance(Timestamp::FromSeconds(2) + Duration::Millis(500));  // odd ones idle
   EXPECT_EQ(cache.Size(), 20000u);
-  for (uint32_t i = 0; i < 40000; i += 2) cache.Update(Timestamp::FromSeconds(2) + Duration::Millis(600), Key(i, 7), Pkt());
+  for (uint32_t i = 0; i < 40000; i += 2)
+    cache.Update(Timestamp::FromSeconds(2) + Duration::Millis(600), Key(i, 7), Pkt());
   EXPECT_EQ(cache.Size(), 20000u);
   cache.Finish();
   uint64_t total = 0;
@@ -259,7 +261,7 @@ TEST(Sampler, RandomIsSeededAndNearRate) {
     n += x;
   }
   EXPECT_TRUE(differs);
-  EXPECT_GT(n, 800);   // expectation 1000, sd about 31
+  EXPECT_GT(n, 800);  // expectation 1000, sd about 31
   EXPECT_LT(n, 1200);
 }
 

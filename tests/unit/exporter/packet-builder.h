@@ -29,10 +29,10 @@ struct PacketSpec {
   uint8_t icmpType = 8;
   uint8_t icmpCode = 0;
   size_t payload = 0;
-  size_t ipv4OptionBytes = 0;      ///< multiple of 4
-  uint16_t fragOffset = 0;         ///< in 8-byte units
+  size_t ipv4OptionBytes = 0;  ///< multiple of 4
+  uint16_t fragOffset = 0;     ///< in 8-byte units
   bool moreFragments = false;
-  bool v6Fragment = false;         ///< add an IPv6 fragment header
+  bool v6Fragment = false;            ///< add an IPv6 fragment header
   std::vector<uint8_t> v6ExtHeaders;  ///< 0, 43, 60 before the fragment/transport header
   uint8_t srcMacLast = 1;
   uint8_t dstMacLast = 2;
@@ -140,8 +140,8 @@ inline std::vector<uint8_t> BuildFrame(const PacketSpec& s) {
       break;
     }
     case LinkType::kLinuxSll:
-      Put16(f, 0);      // packet type: to us
-      Put16(f, 1);      // ARPHRD_ETHER
+      Put16(f, 0);  // packet type: to us
+      Put16(f, 1);  // ARPHRD_ETHER
       Put16(f, 6);
       for (int i = 0; i < 8; ++i) f.push_back(i < 6 ? 0x02 : 0);
       Put16(f, etherType);
@@ -150,8 +150,8 @@ inline std::vector<uint8_t> BuildFrame(const PacketSpec& s) {
       Put16(f, etherType);
       Put16(f, 0);
       Put16(f, 0);
-      Put16(f, 2);      // ifindex
-      Put16(f, 1);      // ARPHRD_ETHER
+      Put16(f, 2);  // ifindex
+      Put16(f, 1);  // ARPHRD_ETHER
       f.push_back(0);
       f.push_back(6);
       for (int i = 0; i < 8; ++i) f.push_back(i < 6 ? 0x02 : 0);

@@ -1,11 +1,12 @@
 // pcap input errors (naming file and offset) and full capture: snap length, BPF, rotation.
+#include "vantage/exporter/pcap-io.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "packet-builder.h"
-#include "vantage/exporter/pcap-io.h"
 
 namespace vantage::exporter {
 namespace {
@@ -18,8 +19,9 @@ using testing::PcapFileWriter;
 struct TempDir {
   fs::path dir;
   TempDir() {
-    dir = fs::temp_directory_path() / ("vantage-pcapio-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = fs::temp_directory_path() /
+          ("vantage-pcapio-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -82,7 +84,8 @@ TEST(PcapSource, TruncatedFileNamesFileAndOffset) {
   ASSERT_EQ(r, PcapSource::NextResult::kError);
   const std::string& msg = src.GetError().message;
   EXPECT_NE(msg.find("cut.pcap"), std::string::npos) << msg;
-  // Third record starts after the 24-byte header and records of 16 + 154 (TCP) and 16 + 142 (UDP) bytes.
+  // Third record starts after the 24-byte header and records of 16 + 154 (TCP) and 16 + 142 (UDP)
+  // bytes.
   EXPECT_NE(msg.find("offset 352"), std::string::npos) << msg;
   EXPECT_EQ(src.GetError().offset, 352u);
 }

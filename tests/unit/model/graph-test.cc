@@ -1,10 +1,11 @@
 // Graph analysis on small hand-checked graphs: weighted paths, zone crossings, articulation
 // points, betweenness (exact and sampled), boundaries, suggested points.
+#include "vantage/model/graph.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "vantage/model/graph.h"
 #include "vantage/model/topology.h"
 
 using namespace vantage::model;

@@ -1,10 +1,11 @@
 // Scenario loading: every validation message on a broken file, defaults from server roles,
 // distributions (deterministic sampling, means), expected session counts.
+#include "vantage/model/scenario.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 
 using namespace vantage::model;
@@ -26,22 +27,22 @@ links:
 )";
 
 const char* kBase =
-    "name: s\n"                                                                      // 1
-    "topology: t\n"                                                                  // 2
-    "seed: 1\n"                                                                      // 3
-    "duration_s: 600\n"                                                              // 4
-    "start: 2026-01-05T08:00:00Z\n"                                                  // 5
-    "represents_s: 86400\n"                                                          // 6
-    "diurnal: office\n"                                                              // 7
-    "traffic:\n"                                                                     // 8
-    "  - group: users\n"                                                             // 9
-    "    apps:\n"                                                                    // 10
+    "name: s\n"                      // 1
+    "topology: t\n"                  // 2
+    "seed: 1\n"                      // 3
+    "duration_s: 600\n"              // 4
+    "start: 2026-01-05T08:00:00Z\n"  // 5
+    "represents_s: 86400\n"          // 6
+    "diurnal: office\n"              // 7
+    "traffic:\n"                     // 8
+    "  - group: users\n"             // 9
+    "    apps:\n"                    // 10
     "      - {app: web, sessions_per_host_hour: 100, request_bytes: {uniform: [300, 900]}, "
-    "response_bytes: {lognormal: [8, 1]}}\n"                                         // 11
-    "      - {app: dns, server: web, sessions_per_host_hour: 50}\n"                  // 12
-    "behaviours:\n"                                                                  // 13
+    "response_bytes: {lognormal: [8, 1]}}\n"                         // 11
+    "      - {app: dns, server: web, sessions_per_host_hour: 50}\n"  // 12
+    "behaviours:\n"                                                  // 13
     "  - {kind: c2_beacon, source: users, target: web, start_s: 10, duration_s: 100, "
-    "params: {interval_s: 30}}\n";                                                   // 14
+    "params: {interval_s: 30}}\n";  // 14
 
 struct Case {
   const char* what;
@@ -53,22 +54,32 @@ struct Case {
 
 const Case kCases[] = {
     {"unknown key", "seed: 1", "sed: 1", "unknown key 'sed' (did you mean 'seed'?)", 3},
-    {"unknown group", "group: users", "group: user", "unknown node 'user' (did you mean 'users'?)", 9},
+    {"unknown group", "group: users", "group: user", "unknown node 'user' (did you mean 'users'?)",
+     9},
     {"group is a router", "group: users", "group: rtr", "traffic comes from host groups", 9},
-    {"unknown application", "{app: web,", "{app: wbe,", "unknown application 'wbe' (did you mean 'web'?)", 11},
-    {"distribution with one number", "{lognormal: [8, 1]}", "{lognormal: [8]}", "lognormal takes two numbers", 11},
-    {"unknown distribution", "{lognormal: [8, 1]}", "{gauss: 3}", "unknown distribution 'gauss'", 11},
-    {"uniform upside down", "{uniform: [300, 900]}", "{uniform: [900, 300]}", "uniform needs min <= max", 11},
+    {"unknown application", "{app: web,", "{app: wbe,",
+     "unknown application 'wbe' (did you mean 'web'?)", 11},
+    {"distribution with one number", "{lognormal: [8, 1]}", "{lognormal: [8]}",
+     "lognormal takes two numbers", 11},
+    {"unknown distribution", "{lognormal: [8, 1]}", "{gauss: 3}", "unknown distribution 'gauss'",
+     11},
+    {"uniform upside down", "{uniform: [300, 900]}", "{uniform: [900, 300]}",
+     "uniform needs min <= max", 11},
     {"server is not a server", "server: web,", "server: rtr,", "a server must be a server", 12},
-    {"no server for a role", "{app: dns, server: web,", "{app: dns,", "no server given and no node has role 'dns'", 12},
-    {"negative rate", "sessions_per_host_hour: 50", "sessions_per_host_hour: -1", "out of range", 12},
+    {"no server for a role", "{app: dns, server: web,", "{app: dns,",
+     "no server given and no node has role 'dns'", 12},
+    {"negative rate", "sessions_per_host_hour: 50", "sessions_per_host_hour: -1", "out of range",
+     12},
     {"behaviour after the window", "start_s: 10", "start_s: 900", "after the window ends", 14},
-    {"behaviour unknown target", "target: web", "target: wbe", "unknown node 'wbe' (did you mean 'web'?)", 14},
+    {"behaviour unknown target", "target: web", "target: wbe",
+     "unknown node 'wbe' (did you mean 'web'?)", 14},
     {"behaviour missing source", "source: users, ", "", "missing required key 'source'", 14},
-    {"unknown diurnal profile", "diurnal: office", "diurnal: offise", "(did you mean 'office'?)", 7},
-    {"diurnal with 23 values", "diurnal: office", "diurnal: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]",
-     "24 hourly factors, found 23", 7},
-    {"topology mismatch", "topology: t", "topology: other", "scenario is written for topology 'other'", 2},
+    {"unknown diurnal profile", "diurnal: office", "diurnal: offise", "(did you mean 'office'?)",
+     7},
+    {"diurnal with 23 values", "diurnal: office",
+     "diurnal: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]", "24 hourly factors, found 23", 7},
+    {"topology mismatch", "topology: t", "topology: other",
+     "scenario is written for topology 'other'", 2},
     {"bad start", "start: 2026-01-05T08:00:00Z", "start: yesterday", "start must be a UTC time", 5},
     {"represents shorter than window", "represents_s: 86400", "represents_s: 10",
      "is shorter than the simulated window", 6},
@@ -155,8 +166,7 @@ TEST_P(ScenarioCase, ReportsTheProblemOnItsLine) {
   for (const auto& item : d.items) {
     if (item.message.find(c.expect) != std::string::npos && item.line == c.line) found = true;
   }
-  EXPECT_TRUE(found) << c.what << ": expected '" << c.expect << "' on line " << c.line
-                     << ", got:\n"
+  EXPECT_TRUE(found) << c.what << ": expected '" << c.expect << "' on line " << c.line << ", got:\n"
                      << d.ToString();
 }
 

@@ -40,8 +40,10 @@ bool WellFormed(const std::string& s, std::string& why) {
     size_t end = i + 1;
     char quote = 0;
     while (end < s.size() && (quote || s[end] != '>')) {
-      if (quote && s[end] == quote) quote = 0;
-      else if (!quote && (s[end] == '\'' || s[end] == '"')) quote = s[end];
+      if (quote && s[end] == quote)
+        quote = 0;
+      else if (!quote && (s[end] == '\'' || s[end] == '"'))
+        quote = s[end];
       else if (!quote && s[end] == '<') {
         why = "'<' inside a tag at " + std::to_string(end);
         return false;
@@ -56,7 +58,8 @@ bool WellFormed(const std::string& s, std::string& why) {
     if (tag[0] == '/') {
       std::string name = tag.substr(1);
       if (stack.empty() || stack.back() != name) {
-        why = "closing </" + name + "> does not match <" + (stack.empty() ? "" : stack.back()) + ">";
+        why =
+            "closing </" + name + "> does not match <" + (stack.empty() ? "" : stack.back()) + ">";
         return false;
       }
       stack.pop_back();
@@ -87,9 +90,11 @@ TEST(Svg, EnterpriseDrawingIsCompleteAndWellFormed) {
   EXPECT_NE(svg.find(">Legend<"), std::string::npos);
   EXPECT_NE(svg.find("candidate aggregation point"), std::string::npos);
   EXPECT_NE(svg.find("critical asset"), std::string::npos);
-  for (const auto& n : t.nodes) EXPECT_NE(svg.find(">" + n.name + "<"), std::string::npos) << n.name;
+  for (const auto& n : t.nodes)
+    EXPECT_NE(svg.find(">" + n.name + "<"), std::string::npos) << n.name;
   for (const auto& c : t.candidates) EXPECT_NE(svg.find(">" + c.name), std::string::npos) << c.name;
-  for (const auto& z : t.zones) EXPECT_NE(svg.find(">" + z.name + "<"), std::string::npos) << z.name;
+  for (const auto& z : t.zones)
+    EXPECT_NE(svg.find(">" + z.name + "<"), std::string::npos) << z.name;
   EXPECT_EQ(svg, RenderSvg(t)) << "rendering must be deterministic";
 }
 

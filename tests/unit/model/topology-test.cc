@@ -1,17 +1,20 @@
 // Reference topologies and scenarios load and validate; the address plan is consistent.
+#include "vantage/model/topology.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "vantage/model/address-plan.h"
 #include "vantage/model/scenario.h"
-#include "vantage/model/topology.h"
 
 using namespace vantage::model;
 
 namespace {
 
-std::string Src(const std::string& rel) { return std::string(VANTAGE_SOURCE_DIR) + "/" + rel; }
+std::string Src(const std::string& rel) {
+  return std::string(VANTAGE_SOURCE_DIR) + "/" + rel;
+}
 
 Topology MustLoad(const std::string& rel) {
   Diagnostics d;
@@ -47,8 +50,8 @@ TEST(ReferenceTopologies, EnterpriseLoadsWithExpectedShape) {
 }
 
 TEST(ReferenceTopologies, AllLoad) {
-  for (const char* f : {"topologies/enterprise.yaml", "topologies/small-office.yaml",
-                        "topologies/campus.yaml"}) {
+  for (const char* f :
+       {"topologies/enterprise.yaml", "topologies/small-office.yaml", "topologies/campus.yaml"}) {
     SCOPED_TRACE(f);
     Topology t = MustLoad(f);
     EXPECT_FALSE(t.nodes.empty());
@@ -83,13 +86,14 @@ TEST(ReferenceScenarios, EnterpriseBaselineIsSizedForTheSimulation) {
   for (const auto& m : s->traffic) {
     for (const auto& a : m.apps) apps.insert(a.app);
   }
-  for (const char* a : {"web", "dns", "smb", "ssh", "db", "mail", "backup", "updates", "streaming"}) {
+  for (const char* a :
+       {"web", "dns", "smb", "ssh", "db", "mail", "backup", "updates", "streaming"}) {
     EXPECT_TRUE(apps.count(a)) << "application missing from the mix: " << a;
   }
   std::set<std::string> kinds;
   for (const auto& b : s->behaviours) kinds.insert(b.kind);
-  for (const char* k : {"c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
-                        "dmz_odd_port"}) {
+  for (const char* k :
+       {"c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh", "dmz_odd_port"}) {
     EXPECT_TRUE(kinds.count(k)) << "behaviour missing: " << k;
   }
 }
@@ -109,11 +113,13 @@ TEST(AddressPlan, EnterpriseSubnetsAreInsideTheirZonesAndDisjoint) {
     for (const auto& c : z->cidrs) inside = inside || c.Contains(ls.subnet.network);
     EXPECT_TRUE(inside) << ls.link << " " << ls.subnet.ToString();
     for (size_t j = 0; j < i; ++j) {
-      EXPECT_FALSE(ls.subnet.Overlaps(plan->links[j].subnet)) << ls.link << " vs " << plan->links[j].link;
+      EXPECT_FALSE(ls.subnet.Overlaps(plan->links[j].subnet))
+          << ls.link << " vs " << plan->links[j].link;
     }
     for (const auto& ia : ls.interfaces) {
       EXPECT_TRUE(ls.subnet.Contains(ia.address));
-      EXPECT_TRUE(seen.insert(ia.address.ToString()).second) << "duplicate " << ia.address.ToString();
+      EXPECT_TRUE(seen.insert(ia.address.ToString()).second)
+          << "duplicate " << ia.address.ToString();
       EXPECT_NE(ia.address, ls.subnet.network) << "network address used";
     }
   }
@@ -132,7 +138,8 @@ TEST(AddressPlan, EnterpriseSubnetsAreInsideTheirZonesAndDisjoint) {
 
 TEST(AddressPlan, RunsOutWithANamedZone) {
   Topology t;
-  t.zones.push_back({"z", ZoneKind::kAccess, {*vantage::core::IpPrefix::Parse("10.0.0.0/29")}, "", 1});
+  t.zones.push_back(
+      {"z", ZoneKind::kAccess, {*vantage::core::IpPrefix::Parse("10.0.0.0/29")}, "", 1});
   Node r;
   r.name = "r";
   r.kind = NodeKind::kRouter;
@@ -165,10 +172,12 @@ TEST(AddressPlan, RunsOutWithANamedZone) {
 
 TEST(AddressPlan, BiggerBlocksFirstAcrossSeveralCidrs) {
   Topology t;
-  t.zones.push_back({"z", ZoneKind::kCore,
+  t.zones.push_back({"z",
+                     ZoneKind::kCore,
                      {*vantage::core::IpPrefix::Parse("10.0.0.0/30"),
                       *vantage::core::IpPrefix::Parse("10.1.0.0/29")},
-                     "", 1});
+                     "",
+                     1});
   for (const char* n : {"a", "b", "c"}) {
     Node x;
     x.name = n;

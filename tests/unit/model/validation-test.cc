@@ -10,34 +10,34 @@ namespace {
 
 // Line numbers matter: the cases below name them.
 const char* kBase =
-    "name: t\n"                                                                            // 1
-    "zones:\n"                                                                             // 2
-    "  - {name: inside, kind: access, cidrs: [10.0.0.0/24]}\n"                             // 3
-    "  - {name: outside, kind: internet, cidrs: [198.51.100.0/24]}\n"                      // 4
-    "nodes:\n"                                                                             // 5
-    "  - {name: rtr, kind: nat_gateway, zone: inside}\n"                                   // 6
-    "  - {name: users, kind: host_group, zone: inside, count: 10, simulate: 2}\n"          // 7
-    "  - {name: srv, kind: server, zone: inside, role: web}\n"                             // 8
-    "  - {name: web, kind: internet, zone: outside, role: web}\n"                          // 9
-    "  - name: fw\n"                                                                       // 10
-    "    kind: firewall\n"                                                                 // 11
-    "    zone: inside\n"                                                                   // 12
-    "    rules:\n"                                                                         // 13
+    "name: t\n"                                                                    // 1
+    "zones:\n"                                                                     // 2
+    "  - {name: inside, kind: access, cidrs: [10.0.0.0/24]}\n"                     // 3
+    "  - {name: outside, kind: internet, cidrs: [198.51.100.0/24]}\n"              // 4
+    "nodes:\n"                                                                     // 5
+    "  - {name: rtr, kind: nat_gateway, zone: inside}\n"                           // 6
+    "  - {name: users, kind: host_group, zone: inside, count: 10, simulate: 2}\n"  // 7
+    "  - {name: srv, kind: server, zone: inside, role: web}\n"                     // 8
+    "  - {name: web, kind: internet, zone: outside, role: web}\n"                  // 9
+    "  - name: fw\n"                                                               // 10
+    "    kind: firewall\n"                                                         // 11
+    "    zone: inside\n"                                                           // 12
+    "    rules:\n"                                                                 // 13
     "      - {name: r1, from: inside, to: outside, action: allow, protocol: tcp, port: 443}\n"  // 14
-    "links:\n"                                                                             // 15
-    "  - {name: lan, kind: lan, endpoints: [rtr, users, srv]}\n"                           // 16
-    "  - {name: wan, kind: p2p, endpoints: [rtr, fw]}\n"                                   // 17
-    "  - {name: net, kind: p2p, endpoints: [fw, web], zone: outside}\n"                    // 18
-    "nat:\n"                                                                               // 19
-    "  - {node: rtr, inside: [lan], outside: wan}\n"                                       // 20
-    "critical_assets:\n"                                                                   // 21
-    "  - {name: crown, node: srv, kind: source_code, weight: 5}\n"                         // 22
-    "candidates:\n"                                                                        // 23
+    "links:\n"                                                           // 15
+    "  - {name: lan, kind: lan, endpoints: [rtr, users, srv]}\n"         // 16
+    "  - {name: wan, kind: p2p, endpoints: [rtr, fw]}\n"                 // 17
+    "  - {name: net, kind: p2p, endpoints: [fw, web], zone: outside}\n"  // 18
+    "nat:\n"                                                             // 19
+    "  - {node: rtr, inside: [lan], outside: wan}\n"                     // 20
+    "critical_assets:\n"                                                 // 21
+    "  - {name: crown, node: srv, kind: source_code, weight: 5}\n"       // 22
+    "candidates:\n"                                                      // 23
     "  - {name: c1, node: rtr, interfaces: [wan], flow_export: true, full_capture: true, "
-    "cost_flow: 1, cost_full_capture: 3}\n"                                                // 24
-    "budget:\n"                                                                            // 25
-    "  storage_tb: 5\n"                                                                    // 26
-    "  max_cost: 10\n";                                                                    // 27
+    "cost_flow: 1, cost_full_capture: 3}\n"  // 24
+    "budget:\n"                              // 25
+    "  storage_tb: 5\n"                      // 26
+    "  max_cost: 10\n";                      // 27
 
 struct Case {
   const char* what;
@@ -56,8 +56,8 @@ const Case kCases[] = {
     {"list expected", "cidrs: [10.0.0.0/24]", "cidrs: {a: 1}", "expected a list", 3},
     {"dangling link endpoint", "endpoints: [rtr, fw]", "endpoints: [rtr, fw2]",
      "unknown node 'fw2' (did you mean 'fw'?)", 17},
-    {"dangling zone", "{name: srv, kind: server, zone: inside", "{name: srv, kind: server, zone: insde",
-     "unknown zone 'insde' (did you mean 'inside'?)", 8},
+    {"dangling zone", "{name: srv, kind: server, zone: inside",
+     "{name: srv, kind: server, zone: insde", "unknown zone 'insde' (did you mean 'inside'?)", 8},
     {"malformed CIDR", "10.0.0.0/24", "10.0.0.0/33", "malformed CIDR", 3},
     {"CIDR with host bits", "10.0.0.0/24", "10.0.0.1/24", "host bits set", 3},
     {"overlapping CIDRs", "198.51.100.0/24", "10.0.0.0/16",
@@ -78,20 +78,22 @@ const Case kCases[] = {
      "flow_export: false, full_capture: false", "can do nothing", 24},
     {"impossible budget: cost", "max_cost: 10", "max_cost: 0.5",
      "impossible budget: max_cost 0.5 is below the cheapest candidate point (1)", 27},
-    {"impossible budget: storage", "storage_tb: 5", "storage_tb: 0", "impossible budget: no storage",
-     26},
+    {"impossible budget: storage", "storage_tb: 5", "storage_tb: 0",
+     "impossible budget: no storage", 26},
     {"count below simulate", "count: 10, simulate: 2", "count: 1, simulate: 2",
      "simulate (2) is larger than count (1)", 7},
     {"p2p with three ends", "endpoints: [rtr, fw]}", "endpoints: [rtr, fw, srv]}",
      "a p2p link joins exactly 2 nodes, found 3", 17},
     {"duplicate node", "{name: srv, kind: server", "{name: users, kind: server",
      "duplicate node name 'users' (first defined on line 7)", 8},
-    {"bad zone kind", "kind: access", "kind: acess", "unknown kind 'acess' (did you mean 'access'?)", 3},
+    {"bad zone kind", "kind: access", "kind: acess",
+     "unknown kind 'acess' (did you mean 'access'?)", 3},
     {"bad node kind", "kind: server", "kind: sever", "(did you mean 'server'?)", 8},
     {"rule with unknown zone", "to: outside, action", "to: outsde, action",
      "unknown zone 'outsde' (did you mean 'outside'?)", 14},
     {"rule with bad port", "port: 443}", "port: 70000}", "port must be 1..65535", 14},
-    {"rule with bad action", "action: allow", "action: permitt", "action must be allow or deny", 14},
+    {"rule with bad action", "action: allow", "action: permitt", "action must be allow or deny",
+     14},
     {"ports with icmp", "protocol: tcp, port: 443", "protocol: icmp, port: 443",
      "ports need protocol tcp or udp", 14},
     {"rules on a server", "zone: inside, role: web}", "zone: inside, role: web, rules: []}",
@@ -149,8 +151,7 @@ TEST_P(ValidationCase, ReportsTheProblemOnItsLine) {
   for (const auto& item : d.items) {
     if (item.message.find(c.expect) != std::string::npos && item.line == c.line) found = true;
   }
-  EXPECT_TRUE(found) << c.what << ": expected '" << c.expect << "' on line " << c.line
-                     << ", got:\n"
+  EXPECT_TRUE(found) << c.what << ": expected '" << c.expect << "' on line " << c.line << ", got:\n"
                      << d.ToString();
   // Every diagnostic names the file.
   for (const auto& item : d.items) EXPECT_EQ(item.ToString().rfind("t.yaml:", 0), 0u);

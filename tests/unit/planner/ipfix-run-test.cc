@@ -58,31 +58,33 @@ void WriteRun(const TempDir& d, bool logNat) {
     "scale":{"staff":10.0},
     "points":[{"name":"lan","node":"rtr","ipfix":"points/lan.ipfix"},
               {"name":"wan","node":"rtr","ipfix":"points/wan.ipfix"}]})");
-  d.Write("ground_truth.csv",
-          "id,label,behaviour,src_host,dst_host,src_group,dst_group,src_ip,src_port,dst_ip,"
-          "dst_port,protocol,nat_ip,nat_port,start_ns,end_ns,packets_fwd,bytes_fwd,packets_rev,"
-          "bytes_rev,critical_asset\n"
-          "1,web,,staff-0,web,staff,web,192.168.1.10,40000,198.51.100.7,443,6,198.51.100.1,1024," +
-              std::to_string(kStart + 10'000'000'000) + "," + std::to_string(kStart + 12'000'000'000) +
-              ",3,400,2,500,\n"
-              "2,web,,staff-1,web,staff,web,192.168.1.11,40001,198.51.100.7,443,6,198.51.100.1,1025," +
-              std::to_string(kStart + 20'000'000'000) + "," + std::to_string(kStart + 22'000'000'000) +
-              ",3,400,2,500,\n"
-              "3,smb,,staff-0,nas,staff,nas,192.168.1.10,40002,192.168.1.2,445,6,,," +
-              std::to_string(kStart + 30'000'000'000) + "," + std::to_string(kStart + 32'000'000'000) +
-              ",3,400,2,500,files\n");
+  d.Write(
+      "ground_truth.csv",
+      "id,label,behaviour,src_host,dst_host,src_group,dst_group,src_ip,src_port,dst_ip,"
+      "dst_port,protocol,nat_ip,nat_port,start_ns,end_ns,packets_fwd,bytes_fwd,packets_rev,"
+      "bytes_rev,critical_asset\n"
+      "1,web,,staff-0,web,staff,web,192.168.1.10,40000,198.51.100.7,443,6,198.51.100.1,1024," +
+          std::to_string(kStart + 10'000'000'000) + "," + std::to_string(kStart + 12'000'000'000) +
+          ",3,400,2,500,\n"
+          "2,web,,staff-1,web,staff,web,192.168.1.11,40001,198.51.100.7,443,6,198.51.100.1,1025," +
+          std::to_string(kStart + 20'000'000'000) + "," + std::to_string(kStart + 22'000'000'000) +
+          ",3,400,2,500,\n"
+          "3,smb,,staff-0,nas,staff,nas,192.168.1.10,40002,192.168.1.2,445,6,,," +
+          std::to_string(kStart + 30'000'000'000) + "," + std::to_string(kStart + 32'000'000'000) +
+          ",3,400,2,500,files\n");
   std::string nat = "time_ns,node,event,protocol,inside_ip,inside_port,outside_ip,outside_port\n";
   if (logNat) {
-    nat += std::to_string(kStart + 10'000'000'000) + ",rtr,10,6,192.168.1.10,40000,198.51.100.1,1024\n";
-    nat += std::to_string(kStart + 20'000'000'000) + ",rtr,10,6,192.168.1.11,40001,198.51.100.1,1025\n";
+    nat += std::to_string(kStart + 10'000'000'000) +
+           ",rtr,10,6,192.168.1.10,40000,198.51.100.1,1024\n";
+    nat += std::to_string(kStart + 20'000'000'000) +
+           ",rtr,10,6,192.168.1.11,40001,198.51.100.1,1025\n";
   }
   d.Write("nat_events.csv", nat);
   std::filesystem::create_directories(d.File("points"));
-  WriteIpfix(d.File("points/lan.ipfix"),
-             {Record("192.168.1.10", 40000, "198.51.100.7", 443, 10),
-              Record("198.51.100.7", 443, "192.168.1.10", 40000, 10),
-              Record("192.168.1.11", 40001, "198.51.100.7", 443, 20),
-              Record("192.168.1.10", 40002, "192.168.1.2", 445, 30)});
+  WriteIpfix(d.File("points/lan.ipfix"), {Record("192.168.1.10", 40000, "198.51.100.7", 443, 10),
+                                          Record("198.51.100.7", 443, "192.168.1.10", 40000, 10),
+                                          Record("192.168.1.11", 40001, "198.51.100.7", 443, 20),
+                                          Record("192.168.1.10", 40002, "192.168.1.2", 445, 30)});
   WriteIpfix(d.File("points/wan.ipfix"),
              {Record("198.51.100.1", 1024, "198.51.100.7", 443, 10),
               Record("198.51.100.1", 1025, "198.51.100.7", 443, 20),

@@ -1,5 +1,7 @@
 // The optimiser against exhaustive search on small random instances (seeded property test),
 // budget monotonicity, constraint handling and the impossible-budget answer.
+#include "vantage/planner/optimiser.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 
 #include "test-util.h"
 #include "vantage/planner/metrics.h"
-#include "vantage/planner/optimiser.h"
 
 namespace vantage::planner {
 namespace {

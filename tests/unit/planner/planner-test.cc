@@ -161,9 +161,9 @@ TEST_F(NatMatching, AttributionBeforeAndAfterNat) {
   EXPECT_EQ(in.matches[0].GetAttribution(), Attribution::kDirect);
 
   std::vector<core::FlowRecord> outside = {
-      Record("198.51.100.1", 1024, "203.0.113.9", 443, t),   // flow 0, binding logged
-      Record("203.0.113.9", 443, "198.51.100.1", 1025, t),   // flow 1, reverse, not logged
-      Record("198.51.100.1", 1026, "203.0.113.9", 443, t),   // nobody
+      Record("198.51.100.1", 1024, "203.0.113.9", 443, t),  // flow 0, binding logged
+      Record("203.0.113.9", 443, "198.51.100.1", 1025, t),  // flow 1, reverse, not logged
+      Record("198.51.100.1", 1026, "203.0.113.9", 443, t),  // nobody
       Record("198.51.100.1", 1024, "203.0.113.9", 443, t + 3'600'000'000'000),  // too late
   };
   PointObservation out = MatchPoint(run, index, "outside", outside);

@@ -1,11 +1,12 @@
 // Report files: produced, well formed (SVG and HTML parse), self-contained, and an impossible
 // budget explained.
+#include "vantage/planner/report.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "test-util.h"
-#include "vantage/planner/report.h"
 #include "xml-check.h"
 
 namespace vantage::planner {
@@ -98,8 +99,8 @@ TEST(PlannerReport, FilesProducedAndWellFormed) {
   EXPECT_TRUE(j["feasible"].get<bool>());
   EXPECT_DOUBLE_EQ(j["metrics"]["flow_visibility"].get<double>(), 1.0);
   // Words architects look for.
-  for (const char* word : {"green", "red", "amber", "centres of gravity", "NAT",
-                           "directionality", "time-based analysis", "compliance"}) {
+  for (const char* word : {"green", "red", "amber", "centres of gravity", "NAT", "directionality",
+                           "time-based analysis", "compliance"}) {
     EXPECT_NE(md.find(word), std::string::npos) << word;
   }
   // Every point is explained.

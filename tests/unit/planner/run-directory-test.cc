@@ -1,9 +1,10 @@
 // Run-directory checks: missing, incomplete, made from other inputs, malformed; parsing and
 // scaling of a good one.
+#include "vantage/planner/run-directory.h"
+
 #include <gtest/gtest.h>
 
 #include "test-util.h"
-#include "vantage/planner/run-directory.h"
 
 namespace vantage::planner {
 namespace {

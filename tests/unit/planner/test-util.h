@@ -2,11 +2,12 @@
 // temporary directories.
 #pragma once
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "vantage/planner/problem.h"
 

@@ -119,7 +119,11 @@ std::string Check(const std::string& s, bool html) {
 
 }  // namespace
 
-std::string CheckXml(const std::string& text) { return Check(text, false); }
-std::string CheckHtml(const std::string& text) { return Check(text, true); }
+std::string CheckXml(const std::string& text) {
+  return Check(text, false);
+}
+std::string CheckHtml(const std::string& text) {
+  return Check(text, true);
+}
 
 }  // namespace vantage::planner::test

@@ -2,10 +2,10 @@
 // configured size, sequence number = data records sent before the message.
 #include "vantage/wire/ipfix/message-writer.h"
 
-#include "record-encoding.h"
-
 #include <algorithm>
 #include <string>
+
+#include "record-encoding.h"
 
 namespace vantage::wire::ipfix {
 namespace {
@@ -164,7 +164,8 @@ void MessageWriter::WithdrawTemplate(uint16_t templateId) {
 core::Status MessageWriter::AddFlowRecord(uint16_t templateId, const core::FlowRecord& record) {
   TimeContext ctx;
   ctx.exportTimeSeconds = m_exportTime;
-  VANTAGE_RETURN_IF_ERROR(detail::EncodeRegistered(m_templates, templateId, record, ctx, m_scratch));
+  VANTAGE_RETURN_IF_ERROR(
+      detail::EncodeRegistered(m_templates, templateId, record, ctx, m_scratch));
   return AddRecordBytes(templateId, m_scratch);
 }
 

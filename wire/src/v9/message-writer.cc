@@ -2,10 +2,10 @@
 // FlowSets, each padded to 4 bytes; header count = every record, sequence = packets sent.
 #include "vantage/wire/v9/message-writer.h"
 
-#include "record-encoding.h"
-
 #include <algorithm>
 #include <string>
+
+#include "record-encoding.h"
 
 namespace vantage::wire::v9 {
 namespace {
@@ -140,7 +140,8 @@ core::Status MessageWriter::AddFlowRecord(uint16_t templateId, const core::FlowR
   TimeContext ctx;
   ctx.exportTimeSeconds = m_unixSeconds;
   ctx.sysUpTimeMs = m_sysUpTimeMs;
-  VANTAGE_RETURN_IF_ERROR(detail::EncodeRegistered(m_templates, templateId, record, ctx, m_scratch));
+  VANTAGE_RETURN_IF_ERROR(
+      detail::EncodeRegistered(m_templates, templateId, record, ctx, m_scratch));
   return AddRecordBytes(templateId, m_scratch);
 }
 

@@ -57,10 +57,10 @@ struct ExporterStats {
 
 /// @brief Counters of everything the collecting process saw.
 struct CollectorStats {
-  uint64_t datagrams = 0;          ///< UDP datagrams and TCP/file messages
-  uint64_t records = 0;            ///< flow records decoded
+  uint64_t datagrams = 0;  ///< UDP datagrams and TCP/file messages
+  uint64_t records = 0;    ///< flow records decoded
   uint64_t optionsRecords = 0;
-  uint64_t templates = 0;          ///< template records received (incl. refreshes)
+  uint64_t templates = 0;  ///< template records received (incl. refreshes)
   uint64_t templatesWithdrawn = 0;
   uint64_t templatesExpired = 0;
   uint64_t malformed = 0;          ///< messages (or parts) that failed to decode
@@ -82,8 +82,8 @@ class CollectingProcess {
 
   /// @brief One datagram from exporter (address, port) received at `now`; version detected
   /// per datagram (5, 9, 10). Malformed input is counted, never thrown.
-  void OnDatagram(const core::IpAddress& exporter, uint16_t port, const uint8_t* data,
-                  size_t size, core::Timestamp now);
+  void OnDatagram(const core::IpAddress& exporter, uint16_t port, const uint8_t* data, size_t size,
+                  core::Timestamp now);
   /// @brief One IPFIX message of a TCP connection (connection id names the transport session).
   void OnStreamMessage(uint64_t connectionId, const core::IpAddress& exporter, uint16_t port,
                        const uint8_t* data, size_t size, core::Timestamp now);

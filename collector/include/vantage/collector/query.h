@@ -1,9 +1,8 @@
 // Flow queries over a Store: a small language for Top-N and time series, translated to SQL
 // over the flows table, or plain SQL. Errors say where (column) and why.
 //
-//   top 10 srcip by bytes where dstport = 22 and proto = tcp between 2024-01-01T00:00:00Z and 2024-01-02T00:00:00Z
-//   series bytes every 1m where srcip in 10.0.0.0/8
-//   select count(*) from flows
+//   top 10 srcip by bytes where dstport = 22 and proto = tcp between 2024-01-01T00:00:00Z and
+//   2024-01-02T00:00:00Z series bytes every 1m where srcip in 10.0.0.0/8 select count(*) from flows
 //
 //   auto q = ParseQuery("top 5 dstport by packets");
 //   auto table = RunQuery(db, text, {});
@@ -41,19 +40,19 @@ struct QueryOptions {
 struct ParsedQuery {
   enum class Kind { kTop, kSeries, kSql } kind = Kind::kSql;
   size_t limit = 10;
-  std::string dimension;   ///< top: srcip, dstip, srcport, dstport, proto, app, srcas, ...
-  std::string metric = "bytes";  ///< bytes, packets, flows
+  std::string dimension;           ///< top: srcip, dstip, srcport, dstport, proto, app, srcas, ...
+  std::string metric = "bytes";    ///< bytes, packets, flows
   int64_t binNs = 60'000'000'000;  ///< series bin
-  std::string where;       ///< SQL condition (with ? parameters)
+  std::string where;               ///< SQL condition (with ? parameters)
   struct Param {
     bool isBlob = false;
     std::vector<uint8_t> blob;  ///< address bytes
     int64_t value = 0;
-    std::string text;           ///< string comparisons (country)
+    std::string text;  ///< string comparisons (country)
     bool isText = false;
   };
   std::vector<Param> params;  ///< one per '?' in `where`, in order
-  std::string sql;         ///< kSql: the statement
+  std::string sql;            ///< kSql: the statement
 };
 
 /// @brief Parses a statement; errors are "column N: why" (1-based).

@@ -26,8 +26,8 @@ class PrefixTable;
 
 /// @brief Store tuning.
 struct StoreConfig {
-  size_t batchSize = 50000;   ///< rows per transaction
-  bool walMode = true;        ///< journal_mode=WAL, synchronous=NORMAL
+  size_t batchSize = 50000;         ///< rows per transaction
+  bool walMode = true;              ///< journal_mode=WAL, synchronous=NORMAL
   bool buildIndexesOnClose = true;  ///< time and address indexes built at Close()
   /// Write in a background thread: Insert only queues rows (the receive path never waits for
   /// the disk). Flush waits until everything queued is committed.
@@ -42,13 +42,13 @@ struct LossReport {
   core::IpAddress exporter;
   uint16_t port = 0;
   uint32_t observationDomain = 0;
-  uint16_t version = 0;      ///< 5, 9 or 10
-  const char* unit = "";     ///< "flows", "messages" or "records"
-  uint64_t expected = 0;     ///< units the sequence numbers say were sent
-  uint64_t received = 0;     ///< units received
-  uint64_t lost = 0;         ///< expected - received, never negative
-  uint64_t duplicates = 0;   ///< received more than once (or out of the expected range)
-  uint64_t resets = 0;       ///< sequence restarts (exporter restart)
+  uint16_t version = 0;     ///< 5, 9 or 10
+  const char* unit = "";    ///< "flows", "messages" or "records"
+  uint64_t expected = 0;    ///< units the sequence numbers say were sent
+  uint64_t received = 0;    ///< units received
+  uint64_t lost = 0;        ///< expected - received, never negative
+  uint64_t duplicates = 0;  ///< received more than once (or out of the expected range)
+  uint64_t resets = 0;      ///< sequence restarts (exporter restart)
 };
 
 /// @brief What one exporter told us in options records (RFC 7011 section 4).
@@ -56,7 +56,7 @@ struct ExporterOptions {
   core::IpAddress exporter;
   uint16_t port = 0;
   uint32_t observationDomain = 0;
-  uint32_t samplingInterval = 0;     ///< 1-in-N, 0 unknown
+  uint32_t samplingInterval = 0;  ///< 1-in-N, 0 unknown
   int64_t systemInitTimeMs = 0;
   uint64_t exportedMessages = 0;     ///< exportedMessageTotalCount
   uint64_t exportedFlowRecords = 0;  ///< exportedFlowRecordTotalCount

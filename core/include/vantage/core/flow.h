@@ -67,10 +67,10 @@ struct FlowKey {
 struct FlowRecord {
   FlowKey key;
   uint64_t packets = 0;
-  uint64_t octets = 0;  ///< IP layer bytes (IP header included)
-  Timestamp start;      ///< first packet
-  Timestamp end;        ///< last packet
-  uint8_t tcpFlags = 0; ///< OR of flags seen
+  uint64_t octets = 0;   ///< IP layer bytes (IP header included)
+  Timestamp start;       ///< first packet
+  Timestamp end;         ///< last packet
+  uint8_t tcpFlags = 0;  ///< OR of flags seen
   uint8_t minTtl = 0;
   uint8_t maxTtl = 0;
   uint32_t egressInterface = 0;

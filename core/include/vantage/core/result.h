@@ -51,8 +51,8 @@ inline Error MakeError(ErrorCode code, std::string message, size_t offset = Erro
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}       // NOLINT(google-explicit-constructor)
-  Result(Error error) : m_v(std::move(error)) {}   // NOLINT(google-explicit-constructor)
+  Result(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool Ok() const { return m_v.index() == 0; }
   explicit operator bool() const { return Ok(); }
@@ -89,10 +89,10 @@ class [[nodiscard]] Status {
 }  // namespace vantage::core
 
 /// Return the error of a Result/Status expression from the enclosing function.
-#define VANTAGE_RETURN_IF_ERROR(expr)      \
-  do {                                     \
-    auto vantage_status_ = (expr);         \
-    if (!vantage_status_) {                \
-      return vantage_status_.GetError();      \
-    }                                      \
+#define VANTAGE_RETURN_IF_ERROR(expr)    \
+  do {                                   \
+    auto vantage_status_ = (expr);       \
+    if (!vantage_status_) {              \
+      return vantage_status_.GetError(); \
+    }                                    \
   } while (0)

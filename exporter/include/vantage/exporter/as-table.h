@@ -26,8 +26,8 @@ class AsTable {
 
  private:
   // Per (family, length): masked network -> AS. Lengths are tried longest first.
-  std::map<std::pair<int, unsigned>, std::unordered_map<core::IpAddress, uint32_t>,
-           std::greater<>> m_byLength;
+  std::map<std::pair<int, unsigned>, std::unordered_map<core::IpAddress, uint32_t>, std::greater<>>
+      m_byLength;
   size_t m_size = 0;
 };
 

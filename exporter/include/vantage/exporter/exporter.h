@@ -82,8 +82,8 @@ struct ExporterConfig {
   core::Duration templateRefresh = core::Duration::Seconds(600);  ///< UDP, by packet clock
   uint32_t templateRefreshMessages = 100;                         ///< UDP, by message count
   bool exportMacs = false;
-  std::string asTablePath;  ///< optional "prefix,asn" CSV for source/destination AS
-  bool nanoseconds = false; ///< IPFIX: flowStart/EndNanoseconds instead of milliseconds
+  std::string asTablePath;   ///< optional "prefix,asn" CSV for source/destination AS
+  bool nanoseconds = false;  ///< IPFIX: flowStart/EndNanoseconds instead of milliseconds
 };
 
 struct ExporterStats {
@@ -95,9 +95,9 @@ struct ExporterStats {
   uint64_t exportOctets = 0;
   uint64_t evictedCacheFull = 0;
   uint64_t sampledOut = 0;
-  uint64_t decodeErrors = 0;        ///< packets without a usable IP header
-  uint64_t nonIp = 0;               ///< packets that are not IP (ARP, ...)
-  uint64_t peakActiveFlows = 0;     ///< most flows in the cache at once
+  uint64_t decodeErrors = 0;     ///< packets without a usable IP header
+  uint64_t nonIp = 0;            ///< packets that are not IP (ARP, ...)
+  uint64_t peakActiveFlows = 0;  ///< most flows in the cache at once
   core::AnomalyCounters anomalies;
 };
 

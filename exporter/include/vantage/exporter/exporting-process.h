@@ -59,8 +59,8 @@ class ExportingProcess {
   /// @brief Sends the statistics options record, flushes everything and closes. Idempotent.
   void Finish(core::Timestamp now, const ExportCounters& counters);
 
-  uint64_t Messages() const;      ///< messages produced for the first destination
-  uint64_t OctetsSent() const;    ///< bytes of those messages
+  uint64_t Messages() const;    ///< messages produced for the first destination
+  uint64_t OctetsSent() const;  ///< bytes of those messages
   const core::AnomalyCounters& Anomalies() const { return m_anomalies; }
 
  private:

@@ -26,19 +26,19 @@ struct DecodedPacket {
   core::IpAddress dst;
   uint8_t ipVersion = 0;
   uint8_t protocol = 0;
-  uint8_t tos = 0;        ///< IPv4 TOS / IPv6 traffic class
-  uint8_t ttl = 0;        ///< IPv4 TTL / IPv6 hop limit
-  uint16_t srcPort = 0;   ///< 0 when not present (ICMP, non-first fragment, cut packet)
-  uint16_t dstPort = 0;   ///< ICMP: type * 256 + code
+  uint8_t tos = 0;       ///< IPv4 TOS / IPv6 traffic class
+  uint8_t ttl = 0;       ///< IPv4 TTL / IPv6 hop limit
+  uint16_t srcPort = 0;  ///< 0 when not present (ICMP, non-first fragment, cut packet)
+  uint16_t dstPort = 0;  ///< ICMP: type * 256 + code
   uint8_t tcpFlags = 0;
   uint8_t icmpType = 0;
   uint8_t icmpCode = 0;
   bool hasIcmp = false;
-  uint16_t vlan = 0;      ///< outer 802.1Q / 802.1ad VLAN id, 0 if untagged
+  uint16_t vlan = 0;  ///< outer 802.1Q / 802.1ad VLAN id, 0 if untagged
   bool hasMacs = false;
   std::array<uint8_t, 6> srcMac{};
   std::array<uint8_t, 6> dstMac{};
-  uint32_t ipOctets = 0;  ///< IP-layer length: header total length, else wire length - L2
+  uint32_t ipOctets = 0;       ///< IP-layer length: header total length, else wire length - L2
   bool fragment = false;       ///< part of a fragmented datagram
   bool firstFragment = false;  ///< fragment offset 0
   bool l4Present = false;      ///< transport header fields were read

@@ -65,10 +65,10 @@ class PcapSource {
 };
 
 struct CaptureConfig {
-  std::string path;         ///< "out.pcap"; with rotation "out-000000.pcap", "out-000001.pcap"...
+  std::string path;  ///< "out.pcap"; with rotation "out-000000.pcap", "out-000001.pcap"...
   uint32_t snapLength = 262144;
-  std::string filter;       ///< BPF expression; empty = every packet
-  uint64_t rotateBytes = 0; ///< 0 = no size rotation
+  std::string filter;           ///< BPF expression; empty = every packet
+  uint64_t rotateBytes = 0;     ///< 0 = no size rotation
   core::Duration rotateTime{};  ///< packet time per file; 0 = no time rotation
 };
 

@@ -20,8 +20,8 @@ namespace vantage::model {
 
 /// @brief One addressed interface on a link.
 struct InterfaceAddress {
-  std::string node;      ///< topology node name
-  std::string host;      ///< simulated host: the node name, or "<group>-<i>" for host groups
+  std::string node;  ///< topology node name
+  std::string host;  ///< simulated host: the node name, or "<group>-<i>" for host groups
   core::IpAddress address;
   bool gateway = false;  ///< a forwarding node (router, L3 switch, firewall, NAT) on this link
 };

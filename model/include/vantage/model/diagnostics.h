@@ -2,8 +2,8 @@
 // path, so a user fixes them all in one pass.
 //
 //   Diagnostics d;
-//   d.Error("net.yaml", 12, 5, "links[3].endpoints[1]", "unknown node 'fw2' (did you mean 'fw1'?)");
-//   d.ToString();  // "net.yaml:12:5: links[3].endpoints[1]: unknown node ..."
+//   d.Error("net.yaml", 12, 5, "links[3].endpoints[1]", "unknown node 'fw2' (did you mean
+//   'fw1'?)"); d.ToString();  // "net.yaml:12:5: links[3].endpoints[1]: unknown node ..."
 #pragma once
 
 #include <string>

@@ -15,9 +15,9 @@ namespace vantage::model {
 struct GeneratorOptions {
   uint64_t hosts = 1000;  ///< real hosts to spread over host groups (at least one group)
   uint64_t seed = 1;
-  uint32_t minGroupHosts = 20;   ///< real hosts per host group, uniform in [min, max]
+  uint32_t minGroupHosts = 20;  ///< real hosts per host group, uniform in [min, max]
   uint32_t maxGroupHosts = 200;
-  uint32_t maxSimulate = 3;      ///< simulated hosts per group, uniform in [1, max]
+  uint32_t maxSimulate = 3;  ///< simulated hosts per group, uniform in [1, max]
   uint32_t minGroupsPerSite = 4;
   uint32_t maxGroupsPerSite = 12;
 };

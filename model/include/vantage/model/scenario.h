@@ -37,9 +37,9 @@ struct Distribution {
 /// web (HTTP/HTTPS request/response), dns (UDP query/response), smb, ssh, db, mail, backup
 /// (bulk upload), updates (bulk download), streaming (long download), ldap.
 struct Application {
-  std::string app;              ///< application kind (label in ground truth)
-  std::string server;           ///< node name of the server (or an internet node)
-  uint8_t protocol = 6;         ///< 6 TCP, 17 UDP, 1 ICMP
+  std::string app;       ///< application kind (label in ground truth)
+  std::string server;    ///< node name of the server (or an internet node)
+  uint8_t protocol = 6;  ///< 6 TCP, 17 UDP, 1 ICMP
   uint16_t port = 443;
   double sessionsPerHostHour = 10;  ///< rate per simulated host, before the diurnal profile
   Distribution requestBytes = Distribution::Constant(400);
@@ -61,13 +61,13 @@ struct TrafficMix {
 /// unknown kinds are kept with a warning so newer scenario files still load.
 struct Behaviour {
   std::string kind;
-  std::string label;    ///< ground-truth label; defaults to kind
-  std::string source;   ///< host group or node that starts it
-  std::string target;   ///< node (or internet node) it talks to
-  double startS = 0;    ///< offset into the simulated window
+  std::string label;   ///< ground-truth label; defaults to kind
+  std::string source;  ///< host group or node that starts it
+  std::string target;  ///< node (or internet node) it talks to
+  double startS = 0;   ///< offset into the simulated window
   double durationS = 60;
   uint8_t protocol = 6;
-  uint16_t port = 0;    ///< 0: the kind's default
+  uint16_t port = 0;                          ///< 0: the kind's default
   std::map<std::string, std::string> params;  ///< kind-specific (interval_s, bytes, ...)
   int line = 0;
 };
@@ -77,11 +77,11 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string sourcePath;
-  std::string topology;        ///< name of the topology it is written for (checked if set)
+  std::string topology;  ///< name of the topology it is written for (checked if set)
   uint64_t seed = 1;
-  double durationS = 600;      ///< simulated window
+  double durationS = 600;           ///< simulated window
   int64_t startUnixS = 1767600000;  ///< wall-clock time simulated time 0 stands for
-  double representsS = 86400;  ///< real time the window stands for (for scaling to a day)
+  double representsS = 86400;       ///< real time the window stands for (for scaling to a day)
   /// Relative activity per hour of day (24 values, mean ~1); the window's start hour picks
   /// the factor. Empty = flat.
   std::vector<double> diurnal;

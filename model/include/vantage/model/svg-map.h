@@ -43,8 +43,8 @@ struct SvgOptions {
   /// Extra points to draw (e.g. suggestions for a topology without candidates).
   std::vector<CandidatePoint> extraPoints;
   bool showCandidates = true;
-  bool showSubnets = true;        ///< label links with their subnet from the address plan
-  size_t maxNodesPerZone = 40;    ///< larger zones show "+N more"
+  bool showSubnets = true;      ///< label links with their subnet from the address plan
+  size_t maxNodesPerZone = 40;  ///< larger zones show "+N more"
 };
 
 /// @brief Renders the topology as a standalone SVG document (deterministic).

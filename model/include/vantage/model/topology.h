@@ -20,7 +20,15 @@
 namespace vantage::model {
 
 enum class ZoneKind {
-  kInternet, kEdge, kDmz, kCore, kDistribution, kAccess, kDataCentre, kManagement, kCloud
+  kInternet,
+  kEdge,
+  kDmz,
+  kCore,
+  kDistribution,
+  kAccess,
+  kDataCentre,
+  kManagement,
+  kCloud
 };
 
 /// @brief A security zone with its address space.
@@ -29,18 +37,18 @@ struct Zone {
   ZoneKind kind = ZoneKind::kCore;
   std::vector<core::IpPrefix> cidrs;  ///< addresses of hosts/links in this zone come from here
   std::string description;
-  int line = 0;                       ///< 1-based line in the YAML file (0 if generated)
+  int line = 0;  ///< 1-based line in the YAML file (0 if generated)
 };
 
 enum class NodeKind {
-  kHostGroup,   ///< `count` real hosts, `simulate` of them simulated
+  kHostGroup,  ///< `count` real hosts, `simulate` of them simulated
   kServer,
   kRouter,
   kL3Switch,
-  kSwitch,      ///< layer-2 only, no IP stack
+  kSwitch,  ///< layer-2 only, no IP stack
   kFirewall,
   kNatGateway,
-  kInternet,    ///< stands for the internet's hosts (servers outside)
+  kInternet,  ///< stands for the internet's hosts (servers outside)
   kCloudVpc,
 };
 
@@ -106,12 +114,19 @@ struct Nat {
   double tcpTimeoutS = 7440;  ///< RFC 5382 minimum established timeout
   double udpTimeoutS = 300;   ///< RFC 4787
   double icmpTimeoutS = 60;
-  bool logEvents = true;      ///< log binding create/delete (RFC 8158 natEvent)
+  bool logEvents = true;  ///< log binding create/delete (RFC 8158 natEvent)
   int line = 0;
 };
 
-enum class AssetKind { kSourceCode, kAccounting, kAdminWorkstations, kInternalWebApp, kDirectory,
-                       kFileServer, kOther };
+enum class AssetKind {
+  kSourceCode,
+  kAccounting,
+  kAdminWorkstations,
+  kInternalWebApp,
+  kDirectory,
+  kFileServer,
+  kOther
+};
 
 /// @brief A centre of gravity: where critical data lives or who controls it.
 struct CriticalAsset {
@@ -128,22 +143,22 @@ struct CandidatePoint {
   std::string node;
   std::vector<std::string> interfaces;  ///< link names; empty = every interface of the node
   bool canExportFlows = true;
-  bool sampledOnly = false;       ///< the device can export only sampled flows
-  uint32_t samplingRate = 1;      ///< 1-in-N when sampledOnly
+  bool sampledOnly = false;   ///< the device can export only sampled flows
+  uint32_t samplingRate = 1;  ///< 1-in-N when sampledOnly
   bool canFullCapture = false;
-  double costFlow = 1.0;          ///< relative cost of enabling flow export here
-  double costFullCapture = 5.0;   ///< relative cost of a capture appliance here
+  double costFlow = 1.0;         ///< relative cost of enabling flow export here
+  double costFullCapture = 5.0;  ///< relative cost of a capture appliance here
   int line = 0;
 };
 
 /// @brief Constraints and requirements for the plan.
 struct Budget {
-  double storageTb = 10.0;          ///< total storage for flows and full capture
-  uint32_t maxDevices = 0;          ///< 0 = no limit
-  double maxCost = 0;               ///< 0 = no limit (sum of point costs)
-  double flowRetentionDays = 365;   ///< required retention for flow records
-  double fullRetentionDays = 7;     ///< required retention for full capture
-  std::string compliance;           ///< free text note carried into the report
+  double storageTb = 10.0;         ///< total storage for flows and full capture
+  uint32_t maxDevices = 0;         ///< 0 = no limit
+  double maxCost = 0;              ///< 0 = no limit (sum of point costs)
+  double flowRetentionDays = 365;  ///< required retention for flow records
+  double fullRetentionDays = 7;    ///< required retention for full capture
+  std::string compliance;          ///< free text note carried into the report
   int line = 0;
 };
 

@@ -16,22 +16,22 @@ namespace vantage::planner {
 
 struct Metrics {
   // Shares in [0, 1], weighted by each flow's source-group scale.
-  double flowVisibility = 0;        ///< flows seen by some flow export or full capture
+  double flowVisibility = 0;            ///< flows seen by some flow export or full capture
   double flowVisibilityUnweighted = 0;  ///< simulated flows seen, each counting once
-  double byteVisibility = 0;        ///< bytes of the flows seen
-  double northSouthVisibility = 0;  ///< of flows with one end on the internet
-  double eastWestVisibility = 0;    ///< of flows inside the organisation
-  double criticalCoverage = 0;      ///< criticality-weighted share of critical flows seen
-  double criticalFullShare = 0;     ///< criticality-weighted share under full capture
+  double byteVisibility = 0;            ///< bytes of the flows seen
+  double northSouthVisibility = 0;      ///< of flows with one end on the internet
+  double eastWestVisibility = 0;        ///< of flows inside the organisation
+  double criticalCoverage = 0;          ///< criticality-weighted share of critical flows seen
+  double criticalFullShare = 0;         ///< criticality-weighted share under full capture
   std::map<std::string, double> behaviourVisibility;  ///< per labelled behaviour
   // NAT attribution loss: share of seen flows whose internal host is unknown.
-  double natLossWithoutLog = 0;     ///< if the NAT gateway kept no event log
-  double natLossWithLog = 0;        ///< with the NAT event log as recorded in the run
+  double natLossWithoutLog = 0;  ///< if the NAT gateway kept no event log
+  double natLossWithLog = 0;     ///< with the NAT event log as recorded in the run
   // Duplication: records of a flow beyond those of the one point that records it most.
   double recordsPerDay = 0;
   double duplicateRecordsPerDay = 0;
   double duplicateBytesPerDay = 0;
-  double duplicateShare = 0;        ///< duplicate records / records
+  double duplicateShare = 0;  ///< duplicate records / records
   // Storage and retention.
   double flowBytesPerDay = 0;
   double fullBytesPerDay = 0;
@@ -40,12 +40,12 @@ struct Metrics {
   double fullRetentionFitDays = 0;  ///< full retention that fits next to the required flows
   bool flowRetentionMet = true;
   bool fullRetentionMet = true;
-  bool withinBudget = true;         ///< storage, cost and device limits all hold
+  bool withinBudget = true;  ///< storage, cost and device limits all hold
   // Cost.
   double cost = 0;
   uint32_t devices = 0;
-  double objective = 0;             ///< the optimiser's weighted coverage
-  double objectiveShare = 0;        ///< objective / objective of every point in its best mode
+  double objective = 0;       ///< the optimiser's weighted coverage
+  double objectiveShare = 0;  ///< objective / objective of every point in its best mode
 };
 
 /// @brief Evaluates a placement against the problem's constraints.

@@ -30,11 +30,11 @@ const char* AttributionName(Attribution a);
 
 /// @brief One ground-truth flow as seen at one point.
 struct FlowMatch {
-  uint32_t flow = 0;      ///< index into RunData::flows
-  uint32_t records = 0;   ///< records at this point that belong to the flow
+  uint32_t flow = 0;     ///< index into RunData::flows
+  uint32_t records = 0;  ///< records at this point that belong to the flow
   uint64_t packets = 0, octets = 0;
-  bool direct = false;    ///< some record matched the pre-NAT tuple
-  bool natLogged = false; ///< a NAT binding in nat_events.csv covers the post-NAT tuple
+  bool direct = false;            ///< some record matched the pre-NAT tuple
+  bool natLogged = false;         ///< a NAT binding in nat_events.csv covers the post-NAT tuple
   uint32_t samplingInterval = 0;  ///< largest 1-in-N seen in its records (0/1 = unsampled)
 
   Attribution GetAttribution() const {

@@ -21,8 +21,12 @@ namespace vantage::planner {
 /// @brief What a point does. kFlow at a sampled-only device means sampled flow export.
 enum class Mode : uint8_t { kNone = 0, kFlow = 1, kFull = 2, kBoth = 3 };
 const char* ModeName(Mode m);
-inline bool HasFlow(Mode m) { return m == Mode::kFlow || m == Mode::kBoth; }
-inline bool HasFull(Mode m) { return m == Mode::kFull || m == Mode::kBoth; }
+inline bool HasFlow(Mode m) {
+  return m == Mode::kFlow || m == Mode::kBoth;
+}
+inline bool HasFull(Mode m) {
+  return m == Mode::kFull || m == Mode::kBoth;
+}
 
 /// @brief A mode per candidate point, in Problem::points order.
 using Placement = std::vector<Mode>;
@@ -55,11 +59,11 @@ struct PointInfo {
   uint32_t samplingRate = 1;
   bool canFull = false;
   double costFlow = 1, costFull = 5;
-  std::vector<Hit> hits;            ///< sorted by flow
-  double recordsPerDay = 0;         ///< scaled flow records per day
-  double bytesPerRecord = 0;        ///< measured stored bytes per record
-  double flowBytesPerDay = 0;       ///< recordsPerDay * bytesPerRecord
-  double pcapBytesPerDay = 0;       ///< scaled full-capture bytes per day
+  std::vector<Hit> hits;       ///< sorted by flow
+  double recordsPerDay = 0;    ///< scaled flow records per day
+  double bytesPerRecord = 0;   ///< measured stored bytes per record
+  double flowBytesPerDay = 0;  ///< recordsPerDay * bytesPerRecord
+  double pcapBytesPerDay = 0;  ///< scaled full-capture bytes per day
   // Verification-run export measurements (filled after the second run, else zero).
   double exportBitsPerSecond = 0;
   double exportLoss = 0;
@@ -77,17 +81,17 @@ struct Constraints {
   double storageBytes = 10e12;  ///< total storage for flows and full capture
   double flowRetentionDays = 365;
   double fullRetentionDays = 7;
-  uint32_t maxDevices = 0;      ///< 0 = no limit
-  double maxCost = 0;           ///< 0 = no limit
+  uint32_t maxDevices = 0;  ///< 0 = no limit
+  double maxCost = 0;       ///< 0 = no limit
 };
 
 /// @brief How much a flow is worth, and how much full capture of it adds.
 struct ValueWeights {
-  double criticalBonus = 1.0;   ///< multiplies the asset weight in a flow's value
-  double behaviourBonus = 1.0;  ///< added for flows of labelled behaviours
-  double lostAttribution = 0.5; ///< value of a flow whose internal host is lost (vs 1)
+  double criticalBonus = 1.0;      ///< multiplies the asset weight in a flow's value
+  double behaviourBonus = 1.0;     ///< added for flows of labelled behaviours
+  double lostAttribution = 0.5;    ///< value of a flow whose internal host is lost (vs 1)
   double natLogAttribution = 0.9;  ///< value when only the NAT log names the host
-  double fullBonus = 1.0;       ///< per unit of criticality, for payload under full capture
+  double fullBonus = 1.0;          ///< per unit of criticality, for payload under full capture
 };
 
 struct Problem {
