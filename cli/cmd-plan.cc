@@ -20,6 +20,7 @@ extern char** environ;
 #include "inputs.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
+#include "vantage/planner/knee.h"
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/observations.h"
 #include "vantage/planner/optimiser.h"
@@ -49,6 +50,9 @@ struct PlanOptions {
   bool maxDevicesSet = false;
   double maxCost = -1;
   bool quiet = false;
+  std::string prefer = "coverage";
+  double kneePoints = 1.0;
+  double tightenSeconds = 2.0;
 };
 
 // "flow=365,full=7" (either part optional).
@@ -194,10 +198,15 @@ int Run(const PlanOptions& o) {
   planner::ReportInput in;
   in.topology = &topo;
   in.problem = &problem;
-  in.plan = planner::Optimise(problem, c);
-  in.metrics = planner::Evaluate(problem, in.plan.best.modes);
+  planner::TightenOptions tighten;
+  tighten.seconds = o.tightenSeconds;
+  in.plan = planner::Optimise(problem, c, tighten);
   in.storageSweep = planner::StorageSweep(problem);
   in.paretoFront = planner::CostParetoFront(problem);
+  in.knee = planner::FindKnee(problem, c, in.plan.best, in.paretoFront, o.kneePoints / 100.0);
+  in.preferKnee = o.prefer == "knee" && in.knee.found && !in.knee.isBest;
+  if (in.preferKnee) planner::PreferKnee(problem, c, in.knee, in.plan);
+  in.metrics = planner::Evaluate(problem, in.plan.best.modes);
   in.cheapest = planner::FindCheapestUseful(problem, c);
   in.topologyPath = o.topology;
   in.scenarioPath = o.scenario;
@@ -317,6 +326,20 @@ Registrar reg{
           ->each([o](const std::string&) { o->seedSet = true; });
       app.add_option("--run", o->run, "reuse this observation run directory instead of simulating");
       app.add_flag("--no-verify", o->noVerify, "skip the verification run");
+      app.add_option("--prefer", o->prefer,
+                     "recommend the plan that maximises coverage, or the knee: the cheapest "
+                     "plan within --knee-points of it")
+          ->check(CLI::IsMember({"coverage", "knee"}))
+          ->capture_default_str();
+      app.add_option("--knee-points", o->kneePoints,
+                     "coverage (percentage points) the knee may give up against the best plan")
+          ->check(CLI::Range(0.0, 100.0))
+          ->capture_default_str();
+      app.add_option("--tighten-seconds", o->tightenSeconds,
+                     "time limit of the local search that tightens a certified gap above 1% "
+                     "(more than 20 candidates)")
+          ->check(CLI::NonNegativeNumber)
+          ->capture_default_str();
       app.add_flag("-q,--quiet", o->quiet, "no progress lines");
       return [o] { return Run(*o); };
     },

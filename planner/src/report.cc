@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report-certificate.h"
 #include "report-util.h"
 
 namespace vantage::planner {
@@ -256,6 +257,7 @@ std::string RenderPlanJson(const ReportInput& in) {
                         "lazy cost-benefit greedy, best of greedy and best single choice: "
                         ">= (1-1/e)/2 of optimum for monotone submodular coverage under one "
                         "knapsack constraint"}};
+  detail::AddCertificateJson(in, j);
   auto curve = [](const std::vector<TradeOff>& v) {
     json a = json::array();
     for (const auto& t : v) {
@@ -263,7 +265,9 @@ std::string RenderPlanJson(const ReportInput& in) {
                    {"cost", t.cost},
                    {"storage_bytes", t.storage},
                    {"weighted_coverage", t.objectiveShare},
-                   {"flow_visibility", t.flowVisibility}});
+                   {"flow_visibility", t.flowVisibility},
+                   {"bound_share", t.boundShare},
+                   {"gap_certified", t.gapCertified}});
     }
     return a;
   };
@@ -332,6 +336,9 @@ std::string RenderMarkdown(const ReportInput& in) {
       << " for the required retention (flows " << Fmt("%.0f", c.flowRetentionDays)
       << " days, full capture " << Fmt("%.0f", c.fullRetentionDays) << " days) of a "
       << FormatBytes(c.storageBytes) << " budget.\n\n";
+    for (const auto& para : {detail::KneeParagraph(in), detail::CertificateParagraph(in)}) {
+      if (!para.empty()) o << para << "\n\n";
+    }
   }
   o << "![Map of the plan](map.svg)\n\n";
   o << "## Recommendation\n\n";
@@ -640,6 +647,7 @@ std::string SummaryTable(const ReportInput& in) {
     << detail::Pct1(m.objectiveShare);
   if (in.plan.exactComplete) o << ", greedy gap to optimum " << detail::Pct1(in.plan.greedyGap);
   o << "\n";
+  if (in.plan.best.devices > 0) o << detail::CertificateSummary(in);
   if (in.plan.best.devices == 0) o << "NOTHING FITS: " << in.cheapest.why << "\n";
   if (in.verification.ran) {
     o << "verification: export " << Fmt("%.3g", in.verification.totalBitsPerSecond / 1000.0)

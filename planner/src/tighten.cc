@@ -283,9 +283,8 @@ Solution Tighten(const Problem& problemIn, const Constraints& c, const Solution&
                  const TightenOptions& options, Certificate& cert, Tightening* report) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  const auto deadline =
-      t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-               std::max(0.0, options.seconds)));
+  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(std::max(0.0, options.seconds)));
   Problem p = problemIn;
   p.constraints = c;
   Tightening t;

@@ -46,12 +46,12 @@ struct TightenOptions {
 struct Tightening {
   bool ran = false;
   double seconds = 0;
-  uint64_t moves = 0;        ///< improving moves committed
-  double valueBefore = 0;    ///< objective of the starting plan
-  double valueAfter = 0;     ///< objective reached
-  double gapBefore = 0;      ///< certified gap of the starting plan
-  double gapAfter = 0;       ///< certified gap after (best plan, smallest bound)
-  std::string stoppedBy;     ///< "target gap reached", "local optimum" or "time limit"
+  uint64_t moves = 0;      ///< improving moves committed
+  double valueBefore = 0;  ///< objective of the starting plan
+  double valueAfter = 0;   ///< objective reached
+  double gapBefore = 0;    ///< certified gap of the starting plan
+  double gapAfter = 0;     ///< certified gap after (best plan, smallest bound)
+  std::string stoppedBy;   ///< "target gap reached", "local optimum" or "time limit"
 };
 
 }  // namespace vantage::planner
