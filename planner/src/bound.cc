@@ -25,51 +25,67 @@ struct PlanGains {
   std::vector<PointGains> points;
 };
 
+// What the bound needs of one flow, kept together so that a hit touches one cache line.
+struct FlowState {
+  double flowValue, fullValue;
+  double bestA = 0;    // best quality the plan gives it
+  double bestAll = 0;  // best quality every point in its richest mode gives it
+  uint8_t full = 0, fullAll = 0;
+};
+
 // One pass over every hit: the plan's value, every (point, mode) marginal gain and, on the way,
 // the value of everything.
-PlanGains MarginalGains(const Problem& p, const Placement& plan) {
-  const size_t nf = p.flows.size();
-  std::vector<double> bestA(nf, 0.0);
-  std::vector<uint8_t> full(nf, 0);
+PlanGains MarginalGains(const Problem& p, const Constraints& c, const Placement& plan) {
+  const double fullShare = detail::FullHistoryShare(c);
+  std::vector<FlowState> fs;
+  fs.reserve(p.flows.size());
+  for (const FlowInfo& f : p.flows) {
+    fs.push_back({detail::FlowValue(p, f), detail::FullValue(p, f)});
+  }
   for (size_t i = 0; i < p.points.size() && i < plan.size(); ++i) {
     if (plan[i] == Mode::kNone) continue;
     for (const Hit& h : p.points[i].hits) {
-      bestA[h.flow] = std::max(bestA[h.flow], detail::VisibilityQuality(p, h, plan[i]));
-      if (HasFull(plan[i])) full[h.flow] = 1;
+      double q = detail::AttributionQuality(p.weights, h);
+      double a = std::max(HasFlow(plan[i]) ? q * h.detectProb : 0.0,
+                          HasFull(plan[i]) ? q * fullShare : 0.0);
+      FlowState& s = fs[h.flow];
+      s.bestA = std::max(s.bestA, a);
+      s.full |= HasFull(plan[i]) ? 1 : 0;
     }
   }
   PlanGains out;
-  std::vector<double> flowValue(nf), fullValue(nf), bestAll(nf, 0.0);
-  std::vector<uint8_t> fullAll(nf, 0);
-  for (size_t f = 0; f < nf; ++f) {
-    flowValue[f] = detail::FlowValue(p, p.flows[f]);
-    fullValue[f] = detail::FullValue(p, p.flows[f]);
-    out.value += flowValue[f] * bestA[f] + (full[f] ? fullValue[f] : 0.0);
-  }
-  const double fullShare = detail::FullHistoryShare(p.constraints);
   out.points.assign(p.points.size(), PointGains{});
   for (size_t i = 0; i < p.points.size(); ++i) {
     const PointInfo& pt = p.points[i];
     double gFlow = 0, gFull = 0, gBoth = 0;
     for (const Hit& h : pt.hits) {
+      FlowState& s = fs[h.flow];
       double q = detail::AttributionQuality(p.weights, h);
-      double qFlow = q * h.detectProb, qFull = q * fullShare, a = bestA[h.flow];
-      double v = flowValue[h.flow], bonus = full[h.flow] ? 0.0 : fullValue[h.flow];
-      gFlow += v * std::max(0.0, qFlow - a);
-      gFull += v * std::max(0.0, qFull - a) + bonus;
-      gBoth += v * std::max(0.0, std::max(qFlow, qFull) - a) + bonus;
-      double richest = std::max(pt.canFlow ? qFlow : 0.0, pt.canFull ? qFull : 0.0);
-      bestAll[h.flow] = std::max(bestAll[h.flow], richest);
-      if (pt.canFull) fullAll[h.flow] = 1;
+      double qFlow = q * h.detectProb, qFull = q * fullShare;
+      double bonus = s.full ? 0.0 : s.fullValue;
+      gFlow += s.flowValue * std::max(0.0, qFlow - s.bestA);
+      gFull += s.flowValue * std::max(0.0, qFull - s.bestA) + bonus;
+      gBoth += s.flowValue * std::max(0.0, std::max(qFlow, qFull) - s.bestA) + bonus;
+      s.bestAll = std::max(s.bestAll, std::max(pt.canFlow ? qFlow : 0.0, pt.canFull ? qFull : 0.0));
+      s.fullAll |= pt.canFull ? 1 : 0;
     }
     out.points[i].gain = {pt.Allows(Mode::kFlow) ? gFlow : 0.0,
                           pt.Allows(Mode::kFull) ? gFull : 0.0,
                           pt.Allows(Mode::kBoth) ? gBoth : 0.0};
   }
-  for (size_t f = 0; f < nf; ++f) {
-    out.everything += flowValue[f] * bestAll[f] + (fullAll[f] ? fullValue[f] : 0.0);
+  for (const FlowState& s : fs) {
+    out.value += s.flowValue * s.bestA + (s.full ? s.fullValue : 0.0);
+    out.everything += s.flowValue * s.bestAll + (s.fullAll ? s.fullValue : 0.0);
   }
   return out;
+}
+
+// Storage of a mode at a point for the retention `c` requires (Problem::Storage uses the
+// problem's own constraints; the bound is asked about others, e.g. in sweeps).
+double Storage(const Problem& p, const Constraints& c, size_t i, Mode m) {
+  const PointInfo& pt = p.points[i];
+  return (HasFlow(m) ? pt.flowBytesPerDay * c.flowRetentionDays : 0.0) +
+         (HasFull(m) ? pt.pcapBytesPerDay * c.fullRetentionDays : 0.0);
 }
 
 struct Item {
@@ -158,17 +174,15 @@ double DeviceBound(const std::vector<PointGains>& gains, uint32_t k) {
 
 }  // namespace
 
-Certificate CertifyPlan(const Problem& problemIn, const Constraints& c, const Placement& plan) {
-  Problem p = problemIn;  // storage depends on the retention in the constraints
-  p.constraints = c;
-  PlanGains g = MarginalGains(p, plan);
+Certificate CertifyPlan(const Problem& p, const Constraints& c, const Placement& plan) {
+  PlanGains g = MarginalGains(p, c, plan);
   const std::vector<PointGains>& gains = g.points;
   Certificate cert;
   cert.value = g.value;
   // The same tolerances as the optimiser's feasibility check: a plan it accepts is covered.
   double storageCap = c.storageBytes * (1 + 1e-9) + 1e-6;
   cert.bound = cert.value + KnapsackBound(p, gains, storageCap,
-                                          [&](size_t i, Mode m) { return p.Storage(i, m); });
+                                          [&](size_t i, Mode m) { return Storage(p, c, i, m); });
   cert.binding = "storage";
   auto consider = [&](double b, const char* name) {
     if (b < cert.bound) {
