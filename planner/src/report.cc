@@ -409,16 +409,20 @@ std::string RenderMarkdown(const ReportInput& in) {
        "factor to a real day.";
   if (!in.compliance.empty()) o << " Compliance note: " << in.compliance << ".";
   o << "\n\n## Coverage against budget\n\n![Coverage against budget](coverage.svg)\n\n";
-  o << "| storage budget | cost | weighted coverage | flow visibility |\n|---|---|---|---|\n";
+  o << "| storage budget | cost | weighted coverage | flow visibility | certified gap "
+       "|\n|---|---|---|---|---|\n";
   for (const auto& t : in.storageSweep) {
     o << "| " << FormatBytes(t.budget) << " | " << Fmt("%.3g", t.cost) << " | "
-      << detail::Pct1(t.objectiveShare) << " | " << detail::Pct1(t.flowVisibility) << " |\n";
+      << detail::Pct1(t.objectiveShare) << " | " << detail::Pct1(t.flowVisibility) << " | "
+      << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
   }
+  o << "\nThe certified gap of each plan is its distance to the online bound on the optimum "
+       "at that limit (see Certified gap above).\n";
   o << "\nPareto front of cost against coverage (no cheaper plan covers more):\n\n"
-       "| cost | storage | weighted coverage |\n|---|---|---|\n";
+       "| cost | storage | weighted coverage | certified gap |\n|---|---|---|---|\n";
   for (const auto& t : in.paretoFront) {
     o << "| " << Fmt("%.3g", t.cost) << " | " << FormatBytes(t.storage) << " | "
-      << detail::Pct1(t.objectiveShare) << " |\n";
+      << detail::Pct1(t.objectiveShare) << " | " << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
   }
   o << "\n## Optimisation\n\n";
   o << "A mode per point (nothing, flow export - sampled where the device can only sample -, "
