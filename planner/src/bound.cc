@@ -179,24 +179,26 @@ Certificate CertifyPlan(const Problem& p, const Constraints& c, const Placement&
   const std::vector<PointGains>& gains = g.points;
   Certificate cert;
   cert.value = g.value;
-  // The same tolerances as the optimiser's feasibility check: a plan it accepts is covered.
-  double storageCap = c.storageBytes * (1 + 1e-9) + 1e-6;
-  cert.bound = cert.value + KnapsackBound(p, gains, storageCap,
-                                          [&](size_t i, Mode m) { return Storage(p, c, i, m); });
-  cert.binding = "storage";
+  // Everything first: when no limit binds (all bounds equal), that is the honest name.
+  cert.bound = g.everything;
+  cert.binding = "everything";
   auto consider = [&](double b, const char* name) {
     if (b < cert.bound) {
       cert.bound = b;
       cert.binding = name;
     }
   };
+  // The same tolerances as the optimiser's feasibility check: a plan it accepts is covered.
+  double storageCap = c.storageBytes * (1 + 1e-9) + 1e-6;
+  consider(cert.value + KnapsackBound(p, gains, storageCap,
+                                      [&](size_t i, Mode m) { return Storage(p, c, i, m); }),
+           "storage");
   if (c.maxCost > 0) {
     consider(cert.value + KnapsackBound(p, gains, c.maxCost * (1 + 1e-9),
                                         [&](size_t i, Mode m) { return p.points[i].Cost(m); }),
              "cost");
   }
   consider(cert.value + DeviceBound(gains, c.maxDevices), "devices");
-  consider(g.everything, "everything");
   cert.bound = std::max(cert.bound, cert.value);
   cert.gap = cert.bound > 0 ? std::max(0.0, 1.0 - cert.value / cert.bound) : 0.0;
   return cert;

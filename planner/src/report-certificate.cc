@@ -81,8 +81,8 @@ std::string KneeParagraph(const ReportInput& in) {
   const Knee& k = in.knee;
   if (!k.found) return "";
   const Problem& p = *in.problem;
-  std::string thr =
-      Points(k.threshold) + (k.threshold == 0.01 ? " percentage point" : " percentage points");
+  std::string thr = Fmt("%g", k.threshold * 100) +
+                    (k.threshold == 0.01 ? " percentage point" : " percentage points");
   if (k.isBest) {
     return "**Knee of the cost curve:** this plan is also the knee: no cheaper plan the "
            "optimiser found comes within " +
