@@ -203,6 +203,15 @@ int Run(const PlanOptions& o) {
   in.plan = planner::Optimise(problem, c, tighten);
   in.storageSweep = planner::StorageSweep(problem);
   in.paretoFront = planner::CostParetoFront(problem);
+  {
+    // Every plan's bound is valid under these constraints: the sweeps' plans may give a
+    // smaller one than the plan's own.
+    std::vector<planner::Placement> others;
+    for (const auto* curve : {&in.storageSweep, &in.paretoFront}) {
+      for (const auto& t : *curve) others.push_back(t.modes);
+    }
+    in.plan.certificate = planner::Sharpen(problem, c, in.plan.certificate, others);
+  }
   in.knee = planner::FindKnee(problem, c, in.plan.best, in.paretoFront, o.kneePoints / 100.0);
   in.preferKnee = o.prefer == "knee" && in.knee.found && !in.knee.isBest;
   if (in.preferKnee) planner::PreferKnee(problem, c, in.knee, in.plan);

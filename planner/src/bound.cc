@@ -212,4 +212,17 @@ Certificate Combine(const Certificate& a, const Certificate& b) {
   return r;
 }
 
+Certificate Sharpen(const Problem& p, const Constraints& c, Certificate cert,
+                    const std::vector<Placement>& plans) {
+  for (const Placement& plan : plans) {
+    Certificate other = CertifyPlan(p, c, plan);
+    if (other.bound < cert.bound) {
+      cert.bound = std::max(other.bound, cert.value);
+      cert.binding = other.binding;
+    }
+  }
+  cert.gap = cert.bound > 0 ? std::max(0.0, 1.0 - cert.value / cert.bound) : 0.0;
+  return cert;
+}
+
 }  // namespace vantage::planner

@@ -394,6 +394,27 @@ std::vector<bool> LowPriorityPoints(const Problem& problem, const Constraints& c
 
 namespace {
 
+// Each point's bound sharpened with its neighbours' plans (any plan's bound is valid at any
+// limit; a window keeps the cost to a few passes per point on large instances).
+void SharpenCurve(const Problem& problem, const std::vector<double>& limits, bool storage,
+                  double maxObj, std::vector<TradeOff>& curve) {
+  constexpr size_t kWindow = 3;
+  for (size_t i = 0; i < curve.size(); ++i) {
+    Constraints c = problem.constraints;
+    (storage ? c.storageBytes : c.maxCost) = limits[i];
+    std::vector<Placement> others;
+    for (size_t j = i > kWindow ? i - kWindow : 0; j < curve.size() && j <= i + kWindow; ++j) {
+      if (j != i) others.push_back(curve[j].modes);
+    }
+    Certificate cert;
+    cert.value = curve[i].objectiveShare * maxObj;
+    cert.bound = curve[i].boundShare * maxObj;
+    cert = Sharpen(problem, c, cert, others);
+    curve[i].boundShare = maxObj > 0 ? cert.bound / maxObj : 0.0;
+    curve[i].gapCertified = cert.gap;
+  }
+}
+
 std::vector<TradeOff> Sweep(const Problem& problem, const std::vector<double>& limits,
                             bool storage) {
   std::vector<TradeOff> out;
@@ -427,6 +448,7 @@ std::vector<TradeOff> Sweep(const Problem& problem, const std::vector<double>& l
     t.modes = s.modes;
     out.push_back(t);
   }
+  SharpenCurve(problem, limits, storage, maxObj, out);
   return out;
 }
 

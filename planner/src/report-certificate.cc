@@ -89,20 +89,25 @@ std::string KneeParagraph(const ReportInput& in) {
            thr + " of its weighted coverage.";
   }
   std::string bought = "the last " + Points(k.coverageGivenUp) + " points of weighted coverage";
-  std::string price = CostUnits(k.costSaved) + " and " + FormatBytes(k.storageSaved) +
-                      " of storage at the required retention";
+  // The knee may need more storage than the best plan (cheaper devices, more capture).
+  std::string price = k.storageSaved >= 0
+                          ? CostUnits(k.costSaved) + " and " + FormatBytes(k.storageSaved) +
+                                " of storage at the required retention"
+                          : CostUnits(k.costSaved) + ", though the knee needs " +
+                                FormatBytes(-k.storageSaved) + " more storage";
   if (in.preferKnee) {
     return "**Recommended: the knee of the cost curve** (`--prefer knee`): the cheapest plan "
            "within " +
            thr + " of the best coverage found (" + Pct1(k.bestShare) + " with " +
-           std::to_string(k.best.devices) + " points for " + CostUnits(k.best.cost) +
-           "). This plan reaches " + Pct1(k.share) + "; " + bought + " would cost " + price +
-           " more.";
+           std::to_string(k.best.devices) + (k.best.devices == 1 ? " point for " : " points for ") +
+           CostUnits(k.best.cost) + "). This plan reaches " + Pct1(k.share) + "; " + bought +
+           " would cost " + price + " more.";
   }
-  return "**Knee of the cost curve:** " + std::to_string(k.plan.devices) + " points for " +
-         CostUnits(k.plan.cost) + " (" + PlanPoints(p, k.plan.modes) + ") reach " + Pct1(k.share) +
-         " weighted coverage, within " + thr + " of this plan's " + Pct1(k.bestShare) +
-         ", and need " + FormatBytes(k.plan.storage) + ": " + bought + " cost " + price +
+  return "**Knee of the cost curve:** " + std::to_string(k.plan.devices) +
+         (k.plan.devices == 1 ? " point for " : " points for ") + CostUnits(k.plan.cost) + " (" +
+         PlanPoints(p, k.plan.modes) + ") reach " + Pct1(k.share) + " weighted coverage, within " +
+         thr + " of this plan's " + Pct1(k.bestShare) + ", and need " +
+         FormatBytes(k.plan.storage) + ": " + bought + " cost " + price +
          ". `--prefer knee` recommends the knee instead.";
 }
 
@@ -160,9 +165,12 @@ std::string CertificateSummary(const ReportInput& in) {
   }
   const Knee& k = in.knee;
   if (k.found && !k.isBest) {
-    o += Fmt("; knee: %u points, cost %.3g, ", k.plan.devices, k.plan.cost) + Pct1(k.share) +
-         (in.preferKnee ? " (recommended)" : "") + "; the last " + Points(k.coverageGivenUp) +
-         " points cost " + Fmt("%.3g", k.costSaved) + " units and " + FormatBytes(k.storageSaved);
+    o += Fmt("; knee: %u point%s, cost %.3g, ", k.plan.devices, k.plan.devices == 1 ? "" : "s",
+             k.plan.cost) +
+         Pct1(k.share) + (in.preferKnee ? " (recommended)" : "") + "; the last " +
+         Points(k.coverageGivenUp) + " points cost " + CostUnits(k.costSaved) +
+         (k.storageSaved >= 0 ? " and " + FormatBytes(k.storageSaved)
+                              : ", the knee needs " + FormatBytes(-k.storageSaved) + " more");
   } else if (k.found) {
     o += "; the plan is the knee";
   }

@@ -50,6 +50,18 @@ TEST(PlannerBound, BoundIsAtLeastTheOptimumWhichIsAtLeastTheGreedy) {
     // From any plan, even the empty one, the bound holds.
     Certificate ce = CertifyPlan(p, c, Placement(p.points.size(), Mode::kNone));
     EXPECT_GE(ce.bound, opt - tol) << "seed " << seed << " (" << ce.binding << ")";
+    // Other plans' bounds, feasible or not, sharpen it and stay valid.
+    Placement richest(p.points.size(), Mode::kNone);
+    for (size_t i = 0; i < richest.size(); ++i) {
+      for (Mode m : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
+        if (p.points[i].Allows(m)) richest[i] = m;
+      }
+    }
+    Certificate cs =
+        Sharpen(p, c, cg, {richest, greedy.modes, Placement(p.points.size(), Mode::kNone)});
+    EXPECT_LE(cs.bound, std::min(cg.bound, ce.bound) + tol) << "seed " << seed;
+    EXPECT_GE(cs.bound, opt - tol) << "seed " << seed;
+    EXPECT_DOUBLE_EQ(cs.value, cg.value);
     PlanResult r = Optimise(p, c);
     EXPECT_GE(r.certificate.bound, opt - tol) << "seed " << seed;
     EXPECT_NEAR(r.certificate.value, r.best.objective, tol) << "seed " << seed;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "vantage/planner/problem.h"
 
@@ -34,6 +35,11 @@ Certificate CertifyPlan(const Problem& problem, const Constraints& constraints,
 /// @brief Combines two certificates of the same constraints: the smaller bound wins (both are
 /// valid) and the gap is recomputed for the larger plan value.
 Certificate Combine(const Certificate& a, const Certificate& b);
+
+/// @brief Sharpens `cert` with the bounds of other plans under the same constraints (the bound
+/// of any plan is valid, feasible or not): the smallest wins, `cert.value` is kept.
+Certificate Sharpen(const Problem& problem, const Constraints& constraints, Certificate cert,
+                    const std::vector<Placement>& plans);
 
 /// @brief When and how long to try to close a certified gap (local search swapping modes).
 struct TightenOptions {
