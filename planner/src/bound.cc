@@ -55,12 +55,15 @@ PlanGains MarginalGains(const Problem& p, const Constraints& c, const Placement&
   }
   PlanGains out;
   out.points.assign(p.points.size(), PointGains{});
+  // Attribution quality by (direct, NAT-logged), looked up without branches: the hits'
+  // attributions follow no pattern a branch predictor could learn.
+  const double quality[4] = {p.weights.lostAttribution, p.weights.natLogAttribution, 1.0, 1.0};
   for (size_t i = 0; i < p.points.size(); ++i) {
     const PointInfo& pt = p.points[i];
     double gFlow = 0, gFull = 0, gBoth = 0;
     for (const Hit& h : pt.hits) {
       FlowState& s = fs[h.flow];
-      double q = detail::AttributionQuality(p.weights, h);
+      double q = quality[(h.direct ? 2 : 0) + (h.natLogged ? 1 : 0)];
       double qFlow = q * h.detectProb, qFull = q * fullShare;
       double bonus = s.full ? 0.0 : s.fullValue;
       gFlow += s.flowValue * std::max(0.0, qFlow - s.bestA);
