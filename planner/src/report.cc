@@ -440,7 +440,9 @@ std::string RenderMarkdown(const ReportInput& in) {
   } else if (in.plan.exactRan) {
     o << "The exact search stopped at its work limit; the greedy plan is reported.\n\n";
   } else {
-    o << "With more than 20 candidates only the greedy runs.\n\n";
+    o << "With more than 20 candidates the exact search does not run: the online bound "
+         "certifies the plan instead (Certified gap, above), and a local search swapping modes "
+         "tries to close a gap above 1% within a time limit.\n\n";
   }
   o << "## Verification run\n\n";
   if (in.verification.ran) {
