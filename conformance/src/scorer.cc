@@ -330,11 +330,13 @@ class Scorer {
         const core::FlowRecord& p = m_act[prev->index];
         const int64_t gap = it.start - prev->end;
         bool tcpEnd = p.key.protocol == 6 && (p.tcpFlags & 0x05) != 0;
+        // A record cut by the active timeout lasted about as long as the longest one seen.
+        bool longLived = prev->end - prev->start + m_idleLower + m_tol >= m_activeLower;
         if (!tcpEnd && gap > 0) {
-          if (gap <= m_idleLower + m_tol)
-            m_activeUpper = std::min(m_activeUpper, it.start - prev->start);
-          else
+          if (gap > m_idleLower + m_tol)
             m_idleUpper = std::min(m_idleUpper, gap);
+          else if (longLived)
+            m_activeUpper = std::min(m_activeUpper, it.start - prev->start);
         }
       }
       prev = &it;
