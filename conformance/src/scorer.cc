@@ -185,9 +185,81 @@ class Scorer {
     InferAcrossClusters();
   }
 
+  bool Overlap(const core::FlowRecord& e, const core::FlowRecord& a) const {
+    int64_t as = std::min(a.start.ns, a.end.ns), ae = std::max(a.start.ns, a.end.ns);
+    return as <= e.end.ns + m_tol && e.start.ns <= ae + m_tol;
+  }
+
+  /// In a cluster where the counts differ, records that overlap nothing on the other side
+  /// (with the strict timestamp tolerance) are missing or unexpected, not part of a split.
+  void Prune(std::vector<uint32_t>& e, std::vector<uint32_t>& a, CaseVerdict* cv) {
+    std::vector<uint32_t> keptE, keptA;
+    for (uint32_t x : e) {
+      bool any = false;
+      for (uint32_t y : a) any = any || Overlap(m_exp[x].record, m_act[y]);
+      if (any) {
+        keptE.push_back(x);
+      } else {
+        ++m_score.missing;
+        if (cv) ++cv->missing;
+        Example("missing", m_exp[x].record);
+      }
+    }
+    for (uint32_t y : a) {
+      bool any = false;
+      for (uint32_t x : e) any = any || Overlap(m_exp[x].record, m_act[y]);
+      if (any) {
+        keptA.push_back(y);
+      } else {
+        ++m_score.unexpected;
+        if (cv) ++cv->unexpected;
+        Example("unexpected", m_act[y]);
+      }
+    }
+    e.swap(keptE);
+    a.swap(keptA);
+  }
+
+  /// Pairs records whose times agree within the tolerance (and ICMP type/code), so a record
+  /// dropped among overlapping ones of the same key is missing, not a merge.
+  void PairExact(std::vector<uint32_t>& e, std::vector<uint32_t>& a, CaseVerdict* cv) {
+    std::vector<uint32_t> restE;
+    std::vector<bool> used(a.size(), false);
+    for (uint32_t x : e) {
+      const core::FlowRecord& r = m_exp[x].record;
+      bool paired = false;
+      for (size_t k = 0; k < a.size() && !paired; ++k) {
+        const core::FlowRecord& q = m_act[a[k]];
+        if (used[k] || std::llabs(q.start.ns - r.start.ns) > m_tol ||
+            std::llabs(q.end.ns - r.end.ns) > m_tol || IcmpOf(q) != IcmpOf(r))
+          continue;
+        used[k] = paired = true;
+        Pair(m_exp[x], q, cv);
+      }
+      if (!paired) restE.push_back(x);
+    }
+    std::vector<uint32_t> restA;
+    for (size_t k = 0; k < a.size(); ++k)
+      if (!used[k]) restA.push_back(a[k]);
+    e.swap(restE);
+    a.swap(restA);
+  }
+
   void Cluster(size_t from, size_t to) {
     std::vector<uint32_t> e, a;
     for (size_t k = from; k < to; ++k) (m_items[k].expected ? e : a).push_back(m_items[k].index);
+    if (!e.empty() && !a.empty() && e.size() != a.size() && e.size() * a.size() < 4096) {
+      const int c0 = m_expCase[e[0]];
+      CaseVerdict* cv0 = c0 >= 0 ? &m_score.cases[static_cast<size_t>(c0)] : nullptr;
+      PairExact(e, a, cv0);
+      Prune(e, a, cv0);
+      if (e.empty() || a.empty()) {
+        m_score.missing += e.size();
+        m_score.unexpected += a.size();
+        if (cv0) cv0->missing += e.size(), cv0->unexpected += a.size();
+        return;
+      }
+    }
     const int c = !e.empty() ? m_expCase[e[0]] : m_actCase[a[0]];
     CaseVerdict* cv = c >= 0 ? &m_score.cases[static_cast<size_t>(c)] : nullptr;
     if (a.empty()) {
