@@ -156,7 +156,8 @@ std::vector<core::FlowRecord> ParseNfdumpLines(const std::string& text, uint64_t
     auto f = Split(line, '|');
     core::FlowRecord r;
     uint64_t tos = 0;
-    bool ok = f.size() >= 11 && ParseEpoch(f[0], r.start) && ParseEpoch(f[1], r.end) &&
+    core::Timestamp duration;
+    bool ok = f.size() >= 11 && ParseEpoch(f[0], r.start) && ParseEpoch(f[1], duration) &&
               ParseProto(f[2], r.key.protocol) && ParseAddress(f[3], r.key.src) &&
               ParsePort(f[4], r.key.srcPort) && ParseAddress(f[5], r.key.dst) &&
               ParsePort(f[6], r.key.dstPort) && ParseU64(f[7], r.packets) &&
@@ -165,6 +166,7 @@ std::vector<core::FlowRecord> ParseNfdumpLines(const std::string& text, uint64_t
       if (badLines && line.rfind("Summary", 0) != 0) ++*badLines;
       return;
     }
+    r.end = core::Timestamp::FromNanos(r.start.ns + duration.ns);  // %td: seconds.millis
     r.tcpFlags = ParseTcpFlags(f[9]);
     r.key.tos = static_cast<uint8_t>(tos);
     if (r.key.protocol == 1 || r.key.protocol == 58) {
@@ -181,6 +183,7 @@ std::vector<core::FlowRecord> ParseArgusCsv(const std::string& text, uint64_t* b
   ForEachLine(text, [&](std::string_view line) {
     if (line.rfind("StartTime", 0) == 0) return;  // header
     auto f = Split(line, ',');
+    if (f.size() > 6 && f[6] == "man") return;  // argus management (status) records
     core::FlowRecord r;
     bool ok = f.size() >= 11 && ParseEpoch(f[0], r.start) && ParseEpoch(f[1], r.end) &&
               ParseAddress(f[2], r.key.src) && ParsePort(f[3], r.key.srcPort) &&

@@ -136,7 +136,8 @@ void Run(Document& d, const Score& s) {
                   (s.run.timedOut ? ", killed after the timeout" : "") +
                   (s.run.crashed ? ", crashed" : "") + ", " + Num(s.run.wallS, "%.1f") + " s");
   items.push_back(U(s.run.datagrams) + " datagrams, " + U(s.run.decodedRecords) +
-                  " records decoded, " + U(s.run.malformed) + " malformed");
+                  " records decoded, " + U(s.run.malformed) + " malformed, " +
+                  U(s.run.sequenceLost) + " lost in transit (sequence numbers)");
   d.blocks.push_back(List(items));
   if (!s.examples.empty()) {
     d.blocks.push_back(Heading("Examples of differences"));

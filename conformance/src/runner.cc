@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -174,7 +175,8 @@ void ReadBack(const Adapter& a, const std::string& outPath, const RunConfig& cfg
   std::string text = cfg.workDir + "/readback.txt", err = cfg.workDir + "/readback.stderr";
   std::string problem, cmd;
   if (a.output == OutputKind::kNfdump)
-    cmd = "nfdump -R '" + outPath + "' -q -N -o 'fmt:%tsr|%ter|%pr|%sa|%sp|%da|%dp|%pkt|%byt|" +
+    // %ter is wrong in nfdump 1.7.1 (it prints the start's seconds): end = %tsr + %td.
+    cmd = "nfdump -R '" + outPath + "' -q -N -o 'fmt:%tsr|%td|%pr|%sa|%sp|%da|%dp|%pkt|%byt|" +
           "%flg|%stos'";
   else
     cmd = "ra -r '" + outPath + "' -n -u -c , -s stime ltime saddr sport daddr dport proto " +
@@ -229,6 +231,9 @@ RunOutput RunExporter(const Adapter& a, const RunConfig& cfg) {
     port = std::to_string(rx->server.BoundPort(0));
   }
   std::string outPath = cfg.workDir + (a.output == OutputKind::kNfdump ? "/nfcapd" : "/export.out");
+  // Exporters append to what is there (argus -w, nfpcapd's directory): start empty.
+  std::string clear = "rm -rf '" + outPath + "'";
+  if (std::system(clear.c_str()) != 0) out.problems.push_back("cannot clear " + outPath);
   std::vector<std::pair<std::string, std::string>> values = {
       {"pcap", cfg.pcap},
       {"host", "127.0.0.1"},
@@ -258,6 +263,10 @@ RunOutput RunExporter(const Adapter& a, const RunConfig& cfg) {
     out.info.datagrams = st.datagrams;
     out.info.malformed = st.malformed + st.droppedNoTemplate;
     out.info.decodedRecords = st.records;
+    for (const auto& l : rx->process.Loss()) out.info.sequenceLost += l.lost;
+    if (out.info.sequenceLost)
+      out.problems.push_back(std::to_string(out.info.sequenceLost) +
+                             " records lost in transit according to the sequence numbers");
     if (st.malformed)
       out.problems.push_back(std::to_string(st.malformed) + " export messages were malformed");
   } else if (a.output == OutputKind::kIpfixFile) {

@@ -116,10 +116,15 @@ void from_json(const nlohmann::json& j, CaseVerdict& c) {
 }
 
 void to_json(nlohmann::json& j, const RunInfo& r) {
-  j = {{"command", r.command},       {"exit_status", r.exitStatus},
-       {"timed_out", r.timedOut},    {"crashed", r.crashed},
-       {"wall_s", r.wallS},          {"datagrams", r.datagrams},
-       {"malformed", r.malformed},   {"decoded_records", r.decodedRecords},
+  j = {{"command", r.command},
+       {"exit_status", r.exitStatus},
+       {"timed_out", r.timedOut},
+       {"crashed", r.crashed},
+       {"wall_s", r.wallS},
+       {"datagrams", r.datagrams},
+       {"malformed", r.malformed},
+       {"decoded_records", r.decodedRecords},
+       {"sequence_lost", r.sequenceLost},
        {"stderr_tail", r.stderrTail}};
 }
 void from_json(const nlohmann::json& j, RunInfo& r) {
@@ -131,6 +136,7 @@ void from_json(const nlohmann::json& j, RunInfo& r) {
   r.datagrams = j.value("datagrams", 0ull);
   r.malformed = j.value("malformed", 0ull);
   r.decodedRecords = j.value("decoded_records", 0ull);
+  r.sequenceLost = j.value("sequence_lost", 0ull);
   r.stderrTail = j.value("stderr_tail", "");
 }
 

@@ -83,6 +83,7 @@ struct RunInfo {
   uint64_t datagrams = 0;
   uint64_t malformed = 0;
   uint64_t decodedRecords = 0;
+  uint64_t sequenceLost = 0;  ///< records the exporter's sequence numbers say never arrived
   std::string stderrTail;
 };
 
