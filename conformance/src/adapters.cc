@@ -59,7 +59,7 @@ Adapter Pmacctd() {
   a.configFile =
       "daemonize: false\n"
       "pcap_savefile: {pcap}\n"
-      "pcap_savefile_wait: true\n"
+      "pcap_savefile_wait: false\n"
       "plugins: nfprobe\n"
       "nfprobe_receiver: {host}:{port}\n"
       "nfprobe_version: 10\n"
@@ -67,9 +67,8 @@ Adapter Pmacctd() {
       "nfprobe_maxflows: 65536\n"
       "plugin_pipe_size: 10240000\n"
       "plugin_buffer_size: 10240\n";
-  a.stopWhenIdle = core::Duration::Seconds(6);
   Declaration& d = a.declaration = Base("pmacctd");
-  d.inactiveTimeout = core::Duration::Seconds(15);
+  d.inactiveTimeout = core::Duration{};  // like softflowd, no idle expiry reading a file
   d.activeTimeout = core::Duration::Seconds(1800);
   d.tcpEnd = TcpEnd::kNone;
   d.cacheSize = 65536;
@@ -77,8 +76,10 @@ Adapter Pmacctd() {
   d.fields = {Field::kPackets, Field::kOctets, Field::kStart,    Field::kEnd,
               Field::kPorts,   Field::kIcmp,   Field::kTcpFlags, Field::kTos};
   d.notes =
-      "nfprobe (softflowd's table) with timeouts 15 s and maxlife 1800 s; stopped when "
-      "its export has been idle for 6 s (pcap_savefile_wait keeps it running)";
+      "nfprobe (softflowd's table, 65536 flows) configured with timeouts 15 s and "
+      "maxlife 1800 s; reading a file it applies no idle timeout; pcap_savefile_wait "
+      "false, so pmacctd exits at the end of the file and its plugin exports what it "
+      "holds (with wait true its final flush fails with 'Connection refused')";
   return a;
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -61,19 +62,20 @@ class Child {
     }
     return m_done;
   }
-  /// SIGTERM to the group, SIGKILL after `grace` seconds.
-  void Stop(double grace) {
-    if (Poll()) return;
-    kill(-m_pid, SIGTERM);
+  /// SIGTERM to the group, SIGKILL after `grace` seconds; `wait` runs while waiting (the
+  /// receiver keeps reading what a stopping exporter flushes, also from its other processes).
+  void Stop(double grace, const std::function<void()>& wait) {
     auto t = Clock::now();
-    while (!Poll() && Since(t) < grace) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!Poll()) kill(-m_pid, SIGTERM);
+    while ((!Poll() || GroupAlive()) && Since(t) < grace) wait();
     if (!Poll()) {
       kill(-m_pid, SIGKILL);
       waitpid(m_pid, &m_status, 0);
       m_done = true;
     }
-    kill(-m_pid, SIGKILL);  // stray grandchildren of the shell
+    kill(-m_pid, SIGKILL);  // stray processes of the group
   }
+  bool GroupAlive() const { return kill(-m_pid, 0) == 0; }
   int ExitStatus() const { return WIFEXITED(m_status) ? WEXITSTATUS(m_status) : -1; }
   bool Signalled() const { return WIFSIGNALED(m_status); }
   int Signal() const { return WIFSIGNALED(m_status) ? WTERMSIG(m_status) : 0; }
@@ -108,7 +110,7 @@ bool RunToEnd(const std::string& cmd, const std::string& out, const std::string&
   while (!c.Poll() && Since(t) < timeout)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (!c.Poll()) {
-    c.Stop(2);
+    c.Stop(2, [] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); });
     problem = "'" + cmd + "' timed out";
     return false;
   }
@@ -143,6 +145,7 @@ void Supervise(Child& child, Receiver* rx, const Adapter& a, const RunConfig& cf
   auto t0 = Clock::now();
   const double timeout = cfg.timeout.ToSeconds();
   const double idleStop = a.stopWhenIdle.ToSeconds();
+  Clock::time_point markerSeen{};
   while (!child.Poll()) {
     if (rx)
       rx->Poll(50);
@@ -155,15 +158,29 @@ void Supervise(Child& child, Receiver* rx, const Adapter& a, const RunConfig& cf
       break;
     }
     if (rx && idleStop > 0 && rx->lastCount > 0 && Since(rx->lastArrival) > idleStop) break;
+    if (!a.stopAfterStderr.empty()) {
+      if (markerSeen.time_since_epoch().count() == 0 &&
+          ReadFile(cfg.workDir + "/exporter.stderr", 1 << 20).find(a.stopAfterStderr) !=
+              std::string::npos)
+        markerSeen = Clock::now();
+      if (markerSeen.time_since_epoch().count() != 0 && Since(markerSeen) > a.stopDelay.ToSeconds())
+        break;
+    }
   }
-  child.Stop(3);
+  const bool stoppedByUs = !child.Poll();
+  child.Stop(10, [&] {
+    if (rx)
+      rx->Poll(20);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  });
   if (rx) {  // what is still in flight
     auto d = Clock::now();
     while (Since(rx->lastArrival) < cfg.drain.ToSeconds() && Since(d) < 10) rx->Poll(50);
   }
   out.info.wallS = Since(t0);
   out.info.exitStatus = child.ExitStatus();
-  if (child.Signalled() && !out.info.timedOut && idleStop == 0) {
+  if (child.Signalled() && !out.info.timedOut && !stoppedByUs) {
     out.info.crashed = true;
     out.problems.push_back("the exporter died of signal " + std::to_string(child.Signal()));
   } else if (!child.Signalled() && child.ExitStatus() != 0) {
