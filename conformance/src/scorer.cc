@@ -220,9 +220,11 @@ class Scorer {
     a.swap(keptA);
   }
 
-  /// Pairs records whose times agree within the tolerance (and ICMP type/code), so a record
-  /// dropped among overlapping ones of the same key is missing, not a merge.
-  void PairExact(std::vector<uint32_t>& e, std::vector<uint32_t>& a, CaseVerdict* cv) {
+  /// Pairs records whose times agree within the tolerance (and ICMP type/code; with
+  /// `sameCounts` also packets), so a record dropped among overlapping ones of the same key is
+  /// missing, not a merge, and records starting in the same millisecond pair correctly.
+  void PairExact(std::vector<uint32_t>& e, std::vector<uint32_t>& a, CaseVerdict* cv,
+                 bool sameCounts) {
     std::vector<uint32_t> restE;
     std::vector<bool> used(a.size(), false);
     for (uint32_t x : e) {
@@ -231,7 +233,8 @@ class Scorer {
       for (size_t k = 0; k < a.size() && !paired; ++k) {
         const core::FlowRecord& q = m_act[a[k]];
         if (used[k] || std::llabs(q.start.ns - r.start.ns) > m_tol ||
-            std::llabs(q.end.ns - r.end.ns) > m_tol || IcmpOf(q) != IcmpOf(r))
+            std::llabs(q.end.ns - r.end.ns) > m_tol || IcmpOf(q) != IcmpOf(r) ||
+            (sameCounts && q.packets * m_scale != r.packets))
           continue;
         used[k] = paired = true;
         Pair(m_exp[x], q, cv);
@@ -248,11 +251,13 @@ class Scorer {
   void Cluster(size_t from, size_t to) {
     std::vector<uint32_t> e, a;
     for (size_t k = from; k < to; ++k) (m_items[k].expected ? e : a).push_back(m_items[k].index);
-    if (!e.empty() && !a.empty() && e.size() != a.size() && e.size() * a.size() < 4096) {
+    if (!e.empty() && !a.empty() && e.size() * a.size() > 1 && e.size() * a.size() < 4096) {
       const int c0 = m_expCase[e[0]];
       CaseVerdict* cv0 = c0 >= 0 ? &m_score.cases[static_cast<size_t>(c0)] : nullptr;
-      PairExact(e, a, cv0);
-      Prune(e, a, cv0);
+      if (!m_sampled) PairExact(e, a, cv0, true);
+      PairExact(e, a, cv0, false);
+      if (e.empty() && a.empty()) return;
+      if (e.size() != a.size()) Prune(e, a, cv0);
       if (e.empty() || a.empty()) {
         m_score.missing += e.size();
         m_score.unexpected += a.size();
