@@ -2,6 +2,10 @@
 // mis-counts, drops, splits or delays records (or writes garbage, nothing, or hangs) and
 // writes the result as an IPFIX file.
 //   faulty-exporter none|miscount|drop|split|delay|garbage|empty|hang|crash PCAP OUT.ipfix
+//   faulty-exporter wrong-protocol PCAP HOST:PORT   (sFlow-like datagrams over UDP)
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -79,6 +83,22 @@ int Write(const std::vector<core::FlowRecord>& records, const std::string& path)
   return file.Close() ? 0 : 3;
 }
 
+/// Datagrams that start like sFlow v5 (version 5 in 32 bits): not NetFlow or IPFIX.
+int SendWrongProtocol(const std::string& target) {
+  size_t colon = target.rfind(':');
+  if (colon == std::string::npos) return 2;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(std::atoi(target.c_str() + colon + 1)));
+  if (inet_pton(AF_INET, target.substr(0, colon).c_str(), &to.sin_addr) != 1) return 2;
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  uint8_t msg[64] = {0, 0, 0, 5, 0, 0, 0, 1, 127, 0, 0, 1};
+  for (int i = 0; i < 10; ++i)
+    sendto(fd, msg, sizeof(msg), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+  close(fd);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,6 +111,7 @@ int main(int argc, char** argv) {
     for (;;) pause();
   }
   if (fault == "crash") std::raise(SIGSEGV);
+  if (fault == "wrong-protocol") return SendWrongProtocol(argv[3]);
   if (fault == "empty") return std::fclose(std::fopen(argv[3], "wb")) == 0 ? 0 : 3;
   if (fault == "garbage") {
     std::FILE* f = std::fopen(argv[3], "wb");

@@ -105,6 +105,16 @@ TEST_F(Pipeline, BadExportersCannotBeScored) {
     EXPECT_FALSE(r.score.problems.empty()) << fault;
     EXPECT_GT(r.score.totals.expectedFlows, 0u) << fault;  // what could be scored is reported
   }
+  ConformanceRequest wrong;
+  wrong.exporter = std::string("cmd:") + FAULTY_EXPORTER + " wrong-protocol {pcap} {host}:{port}";
+  wrong.pcap = s_dir + "/edge.pcap";
+  wrong.outDir = s_dir + "/wrong";
+  wrong.declarePath = s_dir + "/default.yaml";
+  auto w = RunConformance(wrong);
+  EXPECT_EQ(w.exitCode, 2);
+  EXPECT_GT(w.score.run.datagrams, 0u);
+  EXPECT_GT(w.score.run.malformed, 0u);
+
   auto hang = Faulty("hang", 1);
   EXPECT_EQ(hang.exitCode, 2);
   EXPECT_TRUE(hang.score.run.timedOut);
