@@ -82,7 +82,7 @@ struct ReferenceModel::Impl {
       End(core::FlowKey(byStart.begin()->second), core::FlowEndReason::kActiveTimeout);
   }
 
-  core::FlowKey KeyOf(const exporter::DecodedPacket& p) const {
+  core::FlowKey KeyOf(const wire::DecodedPacket& p) const {
     core::FlowKey k;
     k.src = p.src;
     k.dst = p.dst;
@@ -94,7 +94,7 @@ struct ReferenceModel::Impl {
     return k;
   }
 
-  Entry& Create(const core::FlowKey& key, core::Timestamp ts, const exporter::DecodedPacket& p) {
+  Entry& Create(const core::FlowKey& key, core::Timestamp ts, const wire::DecodedPacket& p) {
     if (decl.cacheSize > 0 && flows.size() >= decl.cacheSize && !byLast.empty())
       End(core::FlowKey(byLast.begin()->second), core::FlowEndReason::kLackOfResources);
     Entry& e = flows[key];
@@ -115,7 +115,7 @@ struct ReferenceModel::Impl {
   }
 
   void Account(Entry& e, const core::FlowKey& key, bool reverse, core::Timestamp ts,
-               const exporter::DecodedPacket& p, uint64_t octets) {
+               const wire::DecodedPacket& p, uint64_t octets) {
     byLast.erase(e.lastIndex);
     e.lastIndex = {clock, ++sequence};
     byLast.emplace(e.lastIndex, key);
@@ -137,7 +137,7 @@ struct ReferenceModel::Impl {
     }
   }
 
-  void OnPacket(core::Timestamp ts, const exporter::DecodedPacket& p, uint64_t frameLength) {
+  void OnPacket(core::Timestamp ts, const wire::DecodedPacket& p, uint64_t frameLength) {
     ++packetIndex;
     MoveClock(ts);
     ExpireDue();
@@ -169,7 +169,7 @@ ReferenceModel::ReferenceModel(Declaration declaration)
     : m_impl(std::make_unique<Impl>(std::move(declaration))) {}
 ReferenceModel::~ReferenceModel() = default;
 
-void ReferenceModel::OnPacket(core::Timestamp ts, const exporter::DecodedPacket& packet,
+void ReferenceModel::OnPacket(core::Timestamp ts, const wire::DecodedPacket& packet,
                               uint64_t frameLength) {
   m_impl->OnPacket(ts, packet, frameLength);
 }
@@ -197,24 +197,24 @@ core::Result<ExpectedSet> ComputeExpected(const std::string& pcapPath,
                                           const Declaration& declaration, std::string* partial) {
   exporter::PcapSource src;
   VANTAGE_RETURN_IF_ERROR(src.OpenFile(pcapPath));
-  exporter::PacketDecoder decoder;
+  wire::PacketDecoder decoder;
   ReferenceModel model(declaration);
   ExpectedSet set;
   set.input.name = pcapPath;
   core::PacketClock clock;
   exporter::PcapPacket pkt;
-  exporter::DecodedPacket dec;
+  wire::DecodedPacket dec;
   exporter::PcapSource::NextResult r;
   while ((r = src.Next(pkt)) == exporter::PcapSource::NextResult::kPacket) {
     ++set.input.packets;
     if (!clock.Advance(pkt.ts)) ++set.input.backwards;
     if (pkt.capLen < pkt.wireLen) ++set.input.truncated;
     auto res = decoder.Decode(src.Link(), pkt.data, pkt.capLen, pkt.wireLen, dec);
-    if (res == exporter::DecodeResult::kOk) {
+    if (res == wire::DecodeResult::kOk) {
       ++set.input.ipPackets;
       model.OnPacket(pkt.ts, dec, pkt.wireLen);
     } else {
-      ++(res == exporter::DecodeResult::kNotIp ? set.input.nonIp : set.input.invalid);
+      ++(res == wire::DecodeResult::kNotIp ? set.input.nonIp : set.input.invalid);
       model.Advance(pkt.ts);
     }
   }

@@ -141,11 +141,9 @@ struct Receiver {
   }
 };
 
-void Supervise(Child& child, Receiver* rx, const Adapter& a, const RunConfig& cfg, RunOutput& out) {
+void Supervise(Child& child, Receiver* rx, const RunConfig& cfg, RunOutput& out) {
   auto t0 = Clock::now();
   const double timeout = cfg.timeout.ToSeconds();
-  const double idleStop = a.stopWhenIdle.ToSeconds();
-  Clock::time_point markerSeen{};
   while (!child.Poll()) {
     if (rx)
       rx->Poll(50);
@@ -156,15 +154,6 @@ void Supervise(Child& child, Receiver* rx, const Adapter& a, const RunConfig& cf
       out.problems.push_back("the exporter did not finish within " + std::to_string(timeout) +
                              " s and was killed");
       break;
-    }
-    if (rx && idleStop > 0 && rx->lastCount > 0 && Since(rx->lastArrival) > idleStop) break;
-    if (!a.stopAfterStderr.empty()) {
-      if (markerSeen.time_since_epoch().count() == 0 &&
-          ReadFile(cfg.workDir + "/exporter.stderr", 1 << 20).find(a.stopAfterStderr) !=
-              std::string::npos)
-        markerSeen = Clock::now();
-      if (markerSeen.time_since_epoch().count() != 0 && Since(markerSeen) > a.stopDelay.ToSeconds())
-        break;
     }
   }
   const bool stoppedByUs = !child.Poll();
@@ -271,7 +260,7 @@ RunOutput RunExporter(const Adapter& a, const RunConfig& cfg) {
     out.problems.push_back(problem);
     return out;
   }
-  Supervise(child, rx.get(), a, cfg, out);
+  Supervise(child, rx.get(), cfg, out);
   out.info.stderrTail = Tail(ReadFile(cfg.workDir + "/exporter.stderr"), 2000);
   if (rx) {
     rx->process.Flush();

@@ -8,9 +8,9 @@ namespace {
 
 using core::FlowEndReason;
 
-exporter::DecodedPacket Pkt(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp,
-                            uint8_t proto = 17, uint8_t flags = 0, uint32_t octets = 100) {
-  exporter::DecodedPacket p;
+wire::DecodedPacket Pkt(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, uint8_t proto = 17,
+                        uint8_t flags = 0, uint32_t octets = 100) {
+  wire::DecodedPacket p;
   p.src = core::IpAddress::V4(src);
   p.dst = core::IpAddress::V4(dst);
   p.srcPort = sp;
@@ -34,8 +34,8 @@ Declaration Decl(double active, double idle) {
   return d;
 }
 
-std::vector<ExpectedRecord> Model(
-    const Declaration& d, const std::vector<std::pair<double, exporter::DecodedPacket>>& in) {
+std::vector<ExpectedRecord> Model(const Declaration& d,
+                                  const std::vector<std::pair<double, wire::DecodedPacket>>& in) {
   ReferenceModel m(d);
   for (const auto& [t, p] : in) m.OnPacket(At(t), p, p.ipOctets + 14);
   m.Finish();
@@ -68,7 +68,7 @@ TEST(ReferenceModel, AnotherFlowsPacketEndsIdleRecordsWithTheSameContent) {
 
 TEST(ReferenceModel, ActiveTimeoutCutsLongFlows) {
   auto a = Pkt(1, 2, 1000, 53);
-  std::vector<std::pair<double, exporter::DecodedPacket>> in;
+  std::vector<std::pair<double, wire::DecodedPacket>> in;
   for (int t = 0; t <= 100; t += 10) in.push_back({t, a});
   auto r = Model(Decl(30, 15), in);
   // 30 - 0 = 30 is not over 30: t=30 stays; 40 - 0 > 30 cuts before 40; 80 - 40 > 30 likewise.

@@ -31,7 +31,7 @@
 #include "vantage/core/anomaly.h"
 #include "vantage/core/flow.h"
 #include "vantage/core/result.h"
-#include "vantage/exporter/packet-decoder.h"
+#include "vantage/wire/packet-decoder.h"
 
 namespace vantage::conformance {
 
@@ -68,7 +68,7 @@ class ReferenceModel {
 
   /// @brief Accounts one decoded IP packet; `frameLength` is the wire length of the frame
   /// (used when the declaration counts frame octets).
-  void OnPacket(core::Timestamp ts, const exporter::DecodedPacket& packet, uint64_t frameLength);
+  void OnPacket(core::Timestamp ts, const wire::DecodedPacket& packet, uint64_t frameLength);
   /// @brief Moves the clock without a packet (a non-IP frame still advances time).
   void Advance(core::Timestamp ts);
   /// @brief End of input: every record still held ends (forced end).

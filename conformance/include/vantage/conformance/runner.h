@@ -41,13 +41,6 @@ struct Adapter {
   OutputKind output = OutputKind::kUdp;
   std::string executable;  ///< what must be on PATH ("" for cmd: templates)
   Declaration declaration;
-  /// Some exporters never exit on their own after a file (pmacctd with
-  /// pcap_savefile_wait): stop them after this long without new export (0 = wait for exit).
-  core::Duration stopWhenIdle{};
-  /// Or stop it (SIGTERM, which makes it export what it holds) this long after this text
-  /// appears on its stderr ("" = never).
-  std::string stopAfterStderr;
-  core::Duration stopDelay = core::Duration::Seconds(1);
 };
 
 /// @brief The built-in adapters: vantage, softflowd, pmacctd, nfpcapd, argus.
