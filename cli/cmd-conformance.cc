@@ -32,8 +32,10 @@ void PrintResult(const conformance::ConformanceResult& r, const std::string& out
     std::cerr << "  regressed: " << g.metric << " " << g.baseline << " -> " << g.current
               << " (tolerance " << g.tolerance << ")\n";
   std::cerr << "vantage conformance: " << (s.exporter.empty() ? "exporter" : s.exporter) << " "
-            << r.message << " (" << s.matched << " of " << s.totals.expectedFlows
-            << " expected records matched)";
+            << r.message;
+  if (s.totals.expectedFlows > 0)
+    std::cerr << " (" << s.matched << " of " << s.totals.expectedFlows
+              << " expected records matched)";
   if (!outDir.empty()) std::cerr << "; report in " << outDir << "/report.html";
   std::cerr << "\n";
 }

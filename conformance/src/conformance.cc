@@ -77,7 +77,7 @@ ConformanceResult Unscoreable(const ConformanceRequest& r, const std::string& wh
   out.score.input = r.pcap.empty() ? r.runDir : r.pcap;
   out.score.problems.push_back(why);
   out.exitCode = 2;
-  out.message = why;
+  out.message = "could not be scored: " + why;
   if (!r.outDir.empty()) (void)WriteReports(r.outDir, out.score, {});
   return out;
 }
