@@ -136,8 +136,20 @@ ConformanceResult RunConformance(const ConformanceRequest& r) {
   if (r.progress)
     r.progress("scoring " + std::to_string(run.records.size()) + " records against " +
                std::to_string(expected->records.size()) + " expected");
+  Classifier classify;
+  std::string truthNote;
+  if (!r.runDir.empty()) {  // the run's ground truth names each flow's application
+    uint64_t bad = 0;
+    auto c = GroundTruthClassifier(r.runDir + "/ground_truth.csv", &bad);
+    if (c)
+      classify = *c;
+    else
+      truthNote = "no application classes: " + c.GetError().message;
+    if (bad) truthNote = r.runDir + "/ground_truth.csv: " + std::to_string(bad) + " bad lines";
+  }
   ConformanceResult res;
-  res.score = ScoreRecords(*expected, run.records, adapter->declaration, &*cases);
+  res.score = ScoreRecords(*expected, run.records, adapter->declaration, &*cases, classify);
+  if (!truthNote.empty()) res.score.problems.push_back(truthNote);
   if (!partial.empty()) res.score.problems.push_back("input: " + partial);
   if (!r.baselinePath.empty()) {
     std::ifstream in(r.baselinePath);

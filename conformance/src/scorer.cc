@@ -84,8 +84,8 @@ int CaseOf(const core::FlowKey& k, const std::vector<EdgeCase>* cases) {
 class Scorer {
  public:
   Scorer(const ExpectedSet& e, const std::vector<core::FlowRecord>& a, const Declaration& d,
-         const std::vector<EdgeCase>* cases)
-      : m_exp(e.records), m_act(a), m_decl(d), m_cases(cases) {
+         const std::vector<EdgeCase>* cases, const Classifier& classify)
+      : m_exp(e.records), m_act(a), m_decl(d), m_cases(cases), m_classify(classify) {
     const int64_t res = d.timestampResolution.ns + d.timestampSlack.ns;
     m_tol = res;
     int64_t window = core::Duration::Seconds(1).ns;
@@ -127,6 +127,10 @@ class Scorer {
       };
       bump(m_score.totals);
       bump(m_score.classes[ClassOf(r.key)]);
+      if (m_classify) {
+        std::string app = m_classify(r.key);
+        bump(m_score.classes["app:" + (app.empty() ? std::string("unlabelled") : app)]);
+      }
       if (c >= 0) bump(m_score.classes["case:" + (*m_cases)[static_cast<size_t>(c)].name]);
     };
     for (size_t i = 0; i < m_exp.size(); ++i) {
@@ -483,6 +487,7 @@ class Scorer {
   const std::vector<core::FlowRecord>& m_act;
   const Declaration& m_decl;
   const std::vector<EdgeCase>* m_cases;
+  const Classifier& m_classify;
   std::vector<int> m_expCase, m_actCase;
   std::vector<Item> m_items;
   std::vector<double> m_startErr, m_endErr;
@@ -552,8 +557,9 @@ void Scorer::Finish() {
 }  // namespace
 
 Score ScoreRecords(const ExpectedSet& expected, const std::vector<core::FlowRecord>& actual,
-                   const Declaration& declaration, const std::vector<EdgeCase>* cases) {
-  Score s = Scorer(expected, actual, declaration, cases).Run();
+                   const Declaration& declaration, const std::vector<EdgeCase>* cases,
+                   const Classifier& classify) {
+  Score s = Scorer(expected, actual, declaration, cases, classify).Run();
   s.input = expected.input.name;
   return s;
 }

@@ -1,7 +1,13 @@
 // The scorer: a perfect copy conforms; each fault is caught by its own metric; the sampling
 // bound; regression against a baseline; the declaration's contradictions.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "vantage/conformance/conformance.h"
 #include "vantage/conformance/score.h"
 
 namespace vantage::conformance {
@@ -206,6 +212,52 @@ TEST(Declaration, ContradictionsAndTyposAreNamed) {
   auto y = ParseDeclaration("a: [\n", "y.yaml");
   ASSERT_FALSE(y);
   EXPECT_NE(y.GetError().message.find("y.yaml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vantage::conformance
+
+namespace vantage::conformance {
+namespace {
+
+TEST(GroundTruth, ClassesByApplicationInBothDirectionsAndAfterNat) {
+  char tmpl[] = "/tmp/vantage-gt-XXXXXX";
+  int fd = mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(tmpl) << "id,label,src_ip,src_port,dst_ip,dst_port,protocol,nat_ip,nat_port\n"
+                         "1,dns,10.0.0.1,5000,10.0.0.9,53,17,,\n"
+                         "2,web,10.0.0.2,40000,198.51.100.1,443,6,203.0.113.1,61000\n"
+                         "3,broken,10.0.0.x,1,10.0.0.9,53,17,,\n";
+  uint64_t bad = 0;
+  auto c = GroundTruthClassifier(tmpl, &bad);
+  std::remove(tmpl);
+  ASSERT_TRUE(c) << c.GetError().message;
+  EXPECT_EQ(bad, 1u);
+  auto key = [](const char* s, uint16_t sp, const char* d, uint16_t dp, uint8_t p) {
+    core::FlowKey k;
+    k.src = *core::IpAddress::Parse(s);
+    k.dst = *core::IpAddress::Parse(d);
+    k.srcPort = sp;
+    k.dstPort = dp;
+    k.protocol = p;
+    k.tos = 0x10;  // not part of the lookup
+    return k;
+  };
+  EXPECT_EQ((*c)(key("10.0.0.1", 5000, "10.0.0.9", 53, 17)), "dns");
+  EXPECT_EQ((*c)(key("10.0.0.9", 53, "10.0.0.1", 5000, 17)), "dns");
+  EXPECT_EQ((*c)(key("198.51.100.1", 443, "203.0.113.1", 61000, 6)), "web");
+  EXPECT_EQ((*c)(key("10.0.0.1", 5001, "10.0.0.9", 53, 17)), "");
+
+  ExpectedSet exp;
+  exp.records.push_back({});
+  exp.records[0].record.key = key("10.0.0.1", 5000, "10.0.0.9", 53, 17);
+  exp.records[0].record.packets = 1;
+  Score s = ScoreRecords(exp, {exp.records[0].record}, DefaultDeclaration(), nullptr, *c);
+  EXPECT_EQ(s.classes["app:dns"].expectedFlows, 1u);
+  EXPECT_EQ(s.classes["app:dns"].actualFlows, 1u);
+
+  EXPECT_FALSE(GroundTruthClassifier("/nonexistent/ground_truth.csv", &bad));
 }
 
 }  // namespace

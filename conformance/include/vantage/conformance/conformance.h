@@ -40,4 +40,9 @@ struct ConformanceResult {
 
 ConformanceResult RunConformance(const ConformanceRequest& request);
 
+/// @brief Application classes from a run's ground_truth.csv: a flow's label, found by its
+/// 5-tuple in either direction (and by its source after NAT). Lines that do not parse are
+/// counted in `badLines`; a missing file or header is an error naming the file.
+core::Result<Classifier> GroundTruthClassifier(const std::string& path, uint64_t* badLines);
+
 }  // namespace vantage::conformance

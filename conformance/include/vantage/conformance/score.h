@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -123,9 +124,14 @@ struct Score {
 void to_json(nlohmann::json& j, const Score& s);
 void from_json(const nlohmann::json& j, Score& s);
 
+/// @brief Names a flow's traffic class beyond protocol and family (e.g. its application from a
+/// run's ground truth); "" = none. Totals per class appear as "app:NAME".
+using Classifier = std::function<std::string(const core::FlowKey&)>;
+
 /// @brief Scores exported records against expected ones.
 Score ScoreRecords(const ExpectedSet& expected, const std::vector<core::FlowRecord>& actual,
-                   const Declaration& declaration, const std::vector<EdgeCase>* cases = nullptr);
+                   const Declaration& declaration, const std::vector<EdgeCase>* cases = nullptr,
+                   const Classifier& classify = nullptr);
 
 /// @brief One metric that got worse than the baseline beyond its tolerance.
 struct Regression {
