@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
@@ -68,6 +69,28 @@ TEST_F(Pipeline, VantageExportConformsOnEveryCase) {
   EXPECT_TRUE(r.score.inactive.consistent);
   std::ifstream html(s_dir + "/vantage/report.html");
   EXPECT_TRUE(html.good());
+}
+
+TEST_F(Pipeline, SampledVantageExportConformsWithinTheBound) {
+  std::ofstream(s_dir + "/sampled.yaml") << "exporter: vantage-sampled\ncache: {size: 65536}\n"
+                                            "sampling: {interval: 10, mode: count}\n";
+  ConformanceRequest r;
+  r.exporter = std::string("cmd:") + VANTAGE_BINARY +
+               " export -r {pcap} --to ipfix+udp://{host}:{port} --sample 10 --quiet";
+  r.pcap = s_dir + "/edge.pcap";
+  r.outDir = s_dir + "/sampled";
+  r.declarePath = s_dir + "/sampled.yaml";
+  auto s = RunConformance(r);
+  EXPECT_EQ(s.exitCode, 0) << s.message << (s.score.failures.empty() ? "" : s.score.failures[0]);
+  EXPECT_GT(s.score.missing, 0u);  // one-packet flows are mostly not sampled ...
+  EXPECT_LE(static_cast<double>(s.score.missing), s.score.allowedMissing);  // ... within bound
+  EXPECT_LT(std::fabs(s.score.totals.PacketError()), 0.2);
+
+  // Declared unsampled, the same export is far off.
+  ConformanceRequest u = r;
+  u.declarePath = s_dir + "/default.yaml";
+  u.outDir = s_dir + "/unsampled";
+  EXPECT_EQ(RunConformance(u).exitCode, 1);
 }
 
 TEST_F(Pipeline, TheFaultlessTestExporterConforms) {
