@@ -98,6 +98,20 @@ TEST_F(Pipeline, TheFaultlessTestExporterConforms) {
   EXPECT_EQ(r.exitCode, 0) << r.message;
 }
 
+TEST_F(Pipeline, ScoresRecordsWrittenBefore) {
+  const std::string file = s_dir + "/written.ipfix";
+  const std::string cmd = std::string(FAULTY_EXPORTER) + " drop " + s_dir + "/edge.pcap " + file;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ConformanceRequest r;
+  r.recordsPath = file;
+  r.pcap = s_dir + "/edge.pcap";
+  r.outDir = s_dir + "/records";
+  auto res = RunConformance(r);
+  EXPECT_EQ(res.exitCode, 1);
+  EXPECT_GT(res.score.missing, 0u);
+  EXPECT_GT(res.score.matched, 100u);
+}
+
 TEST_F(Pipeline, EachFaultIsCaughtByItsMetric) {
   auto miscount = Faulty("miscount");
   EXPECT_EQ(miscount.exitCode, 1);
