@@ -9,6 +9,7 @@ PACKAGES=(
   # libraries
   libns3-dev ns3 libgsl-dev libpcap-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev
   libsqlite3-dev libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev librapidcheck-dev
+  libcpp-httplib-dev libcmark-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 time
   # interop peers
