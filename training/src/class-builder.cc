@@ -6,6 +6,8 @@
 #include <fstream>
 #include <random>
 
+#include <sqlite3.h>
+
 #include "vantage/collector/collecting-process.h"
 #include "vantage/collector/store.h"
 #include "vantage/planner/run-directory.h"
@@ -72,6 +74,39 @@ core::Result<uint64_t> WriteStore(const fs::path& pack, const std::string& runDi
   return rows;
 }
 
+// The NAT event log also goes into the store as a table, so a query can join bindings to flows.
+core::Status WriteNatTable(const fs::path& db, const std::vector<planner::NatEventRow>& events) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open((db).string().c_str(), &h) != SQLITE_OK) {
+    sqlite3_close(h);
+    return core::MakeError(core::ErrorCode::kIo, "cannot open '" + db.string() + "'");
+  }
+  sqlite3_exec(h,
+               "BEGIN; CREATE TABLE IF NOT EXISTS nat_events(time_ns INTEGER, node TEXT, event "
+               "INTEGER, protocol INTEGER, inside_ip TEXT, inside_port INTEGER, outside_ip TEXT, "
+               "outside_port INTEGER);",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, "INSERT INTO nat_events VALUES(?,?,?,?,?,?,?,?)", -1, &st, nullptr);
+  for (const auto& e : events) {
+    sqlite3_bind_int64(st, 1, e.timeNs);
+    sqlite3_bind_text(st, 2, e.node.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, e.event);
+    sqlite3_bind_int(st, 4, e.protocol);
+    sqlite3_bind_text(st, 5, e.insideIp.ToString().c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 6, e.insidePort);
+    sqlite3_bind_text(st, 7, e.outsideIp.ToString().c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 8, e.outsidePort);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  int rc = sqlite3_exec(h, "COMMIT;", nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  if (rc != SQLITE_OK) return core::MakeError(core::ErrorCode::kIo, "cannot write NAT events");
+  return {};
+}
+
 core::Status CopyInto(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
@@ -82,8 +117,9 @@ core::Status CopyInto(const fs::path& from, const fs::path& to) {
   return {};
 }
 
-core::Result<uint64_t> WritePack(const Exercise& ex, const std::string& runDir,
+core::Result<uint64_t> WritePack(const Exercise& ex, const planner::RunData& run,
                                  const fs::path& pack) {
+  const std::string& runDir = run.dir;
   fs::create_directories(pack);
   VANTAGE_RETURN_IF_ERROR(WriteFile(pack / "briefing.md", "# " + ex.title + "\n\n" + ex.briefing));
   VANTAGE_RETURN_IF_ERROR(WriteFile(pack / "briefing.html", BriefingHtml(ex)));
@@ -101,6 +137,9 @@ core::Result<uint64_t> WritePack(const Exercise& ex, const std::string& runDir,
   }
   if (ex.view.natLog) {
     VANTAGE_RETURN_IF_ERROR(CopyInto(runDir + "/nat_events.csv", pack / "nat_events.csv"));
+    if (!ex.view.flowPoints.empty()) {
+      VANTAGE_RETURN_IF_ERROR(WriteNatTable(pack / "flows.sqlite", run.natEvents));
+    }
   }
   return rows;
 }
@@ -116,6 +155,10 @@ core::Result<Inputs> LoadInputs(const Exercise& ex) {
   if (!topo) return core::MakeError(core::ErrorCode::kInvalid, diags.ToString());
   auto scen = model::LoadScenario(ex.scenarioPath, *topo, diags);
   if (!scen) return core::MakeError(core::ErrorCode::kInvalid, diags.ToString());
+  // A view with the NAT log needs gateways that log their bindings, whatever the topology says.
+  if (ex.view.natLog) {
+    for (auto& nat : topo->nats) nat.logEvents = true;
+  }
   return Inputs{std::move(*topo), std::move(*scen)};
 }
 
@@ -143,7 +186,7 @@ core::Result<TraineeKey> BuildTrainee(const Exercise& ex, const Inputs& in, cons
   auto key = DeriveKey(ex, variant, run->flows);
   if (!key) return key.GetError();
   say("writing the pack");
-  auto packRows = WritePack(ex, runDir, fs::path(opt.outDir) / "trainees" / name);
+  auto packRows = WritePack(ex, *run, fs::path(opt.outDir) / "trainees" / name);
   if (!packRows) return packRows.GetError();
   rows = *packRows;
   return key;
