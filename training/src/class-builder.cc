@@ -2,11 +2,11 @@
 // ground truth, and write their pack through the real collector.
 #include "vantage/training/class-builder.h"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include <sqlite3.h>
 
 #include "vantage/collector/collecting-process.h"
 #include "vantage/collector/store.h"
