@@ -127,7 +127,7 @@ int RunGrade(const GradeArgs& a) {
 
 struct ServeArgs {
   std::string dir, listen = "127.0.0.1:8080", portFile;
-  int threads = 8;
+  int threads = 64;
 };
 
 int RunServe(const ServeArgs& a) {

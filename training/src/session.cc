@@ -37,6 +37,7 @@ size_t LevelIndex(const Exercise& ex, const std::string& id) {
 
 constexpr const char* kSchema = R"(
 PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY,
   trainee TEXT NOT NULL,

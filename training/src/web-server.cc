@@ -275,6 +275,10 @@ void WebServer::Impl::OnScoreboard(bool csv, httplib::Response& res) {
 
 void WebServer::Impl::Install() {
   http.set_payload_max_length(opt.maxRequestBytes);
+  // A class keeps its connections open: reconnecting every few requests overflows the listen
+  // backlog under 50 trainees and costs a 1 s SYN retry.
+  http.set_keep_alive_max_count(10000);
+  http.set_keep_alive_timeout(30);
   http.new_task_queue = [this] {
     return new httplib::ThreadPool(static_cast<size_t>(opt.threads));
   };

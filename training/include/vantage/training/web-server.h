@@ -22,7 +22,7 @@ namespace vantage::training {
 struct ServerOptions {
   std::string classDir;
   std::string listen = "127.0.0.1:8080";  ///< HOST:PORT; port 0 picks a free one
-  int threads = 8;
+  int threads = 64;  ///< keep-alive connections hold a thread each: at least one per trainee
   int queryTimeoutMs = 2000;    ///< a trainee's query is interrupted after this
   size_t queryRowLimit = 1000;  ///< rows returned to the page
   size_t maxRequestBytes = 65536;
