@@ -80,7 +80,7 @@ class ExerciseParser {
     }
     if (!m_r.ExpectMap(n, path, {"uniform", "one_of", "round"})) return v;
     if (n["uniform"].IsDefined()) {
-      const YAML::Node& u = n["uniform"];
+      YAML::Node u = n["uniform"];
       if (!u.IsSequence() || u.size() != 2) {
         m_r.Error(u, Join(path, "uniform"), "expected [low, high]");
         return v;
@@ -112,7 +112,7 @@ class ExerciseParser {
     if (!m_r.ExpectList(list, "inject")) return;
     std::set<std::string> labels;
     for (size_t i = 0; i < list.size(); ++i) {
-      const YAML::Node& n = list[i];
+      YAML::Node n = list[i];
       std::string p = Index("inject", i);
       if (!m_r.ExpectMap(n, p, kInjectKeys)) continue;
       Injection inj;
@@ -128,7 +128,7 @@ class ExerciseParser {
       if (!model::detail::ParseProtocol(inj.protocol)) {
         m_r.Error(n["protocol"], Join(p, "protocol"), "unknown protocol '" + inj.protocol + "'");
       }
-      const YAML::Node& params = n["params"];
+      YAML::Node params = n["params"];
       if (params.IsDefined() && params.IsMap()) {
         for (auto it = params.begin(); it != params.end(); ++it) {
           std::string key = it->first.Scalar();
@@ -190,7 +190,7 @@ class ExerciseParser {
   }
 
   void ParseHintsAndSolution(const YAML::Node& n, const std::string& p, Level& level) {
-    const YAML::Node& hints = n["hints"];
+    YAML::Node hints = n["hints"];
     if (hints.IsDefined() && m_r.ExpectList(hints, Join(p, "hints"))) {
       for (size_t h = 0; h < hints.size(); ++h) {
         std::string hp = Index(Join(p, "hints"), h);
@@ -201,13 +201,13 @@ class ExerciseParser {
         level.hints.push_back(hint);
       }
     }
-    const YAML::Node& sol = n["solution"];
+    YAML::Node sol = n["solution"];
     if (sol.IsDefined() && m_r.ExpectMap(sol, Join(p, "solution"), {"text", "penalty"})) {
       level.solution = m_r.String(sol, "text", Join(p, "solution"), true).value_or("");
       level.solutionPenalty =
           m_r.Number(sol, "penalty", Join(p, "solution"), false, 0).value_or(level.maxScore / 2);
     }
-    const YAML::Node& ref = n["reference"];
+    YAML::Node ref = n["reference"];
     if (ref.IsDefined() && m_r.ExpectMap(ref, Join(p, "reference"), {"query", "column"})) {
       level.referenceQuery = m_r.String(ref, "query", Join(p, "reference"), true).value_or("");
       level.referenceColumn = m_r.String(ref, "column", Join(p, "reference"), true).value_or("");
@@ -218,7 +218,7 @@ class ExerciseParser {
     if (!list.IsDefined() || !m_r.ExpectList(list, "levels")) return;
     std::set<std::string> ids;
     for (size_t i = 0; i < list.size(); ++i) {
-      const YAML::Node& n = list[i];
+      YAML::Node n = list[i];
       std::string p = Index("levels", i);
       if (!m_r.ExpectMap(n, p, kLevelKeys)) continue;
       Level level;

@@ -29,7 +29,7 @@ core::Result<Sheet> ReadSheet(const Exercise& ex, const std::string& path) {
     YAML::Node root = YAML::Load(ss.str());
     if (r.ExpectMap(root, "", {"trainee", "answers", "hints", "solutions"})) {
       sheet.trainee = r.String(root, "trainee", "", true).value_or("");
-      const YAML::Node& answers = r.Get(root, "answers", "", true);
+      YAML::Node answers = r.Get(root, "answers", "", true);
       if (answers.IsMap()) {
         for (auto it = answers.begin(); it != answers.end(); ++it) {
           std::string id = it->first.Scalar();
@@ -39,14 +39,15 @@ core::Result<Sheet> ReadSheet(const Exercise& ex, const std::string& path) {
             sheet.answers[id] = it->second.Scalar();
           } else if (it->second.IsSequence()) {  // a flow set as a list
             std::string joined;
-            for (const auto& f : it->second) joined += f.as<std::string>() + "\n";
+            YAML::Node list = it->second;  // iterate a copy: it->second is a temporary
+            for (size_t i = 0; i < list.size(); ++i) joined += list[i].as<std::string>() + "\n";
             sheet.answers[id] = joined;
           } else {
             r.Error(it->second, "answers." + id, "expected an answer or a list of flows");
           }
         }
       }
-      const YAML::Node& hints = root["hints"];
+      YAML::Node hints = root["hints"];
       if (hints.IsDefined() && hints.IsMap()) {
         for (auto it = hints.begin(); it != hints.end(); ++it) {
           sheet.hints[it->first.Scalar()] =
