@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   std::vector<std::thread> clients;
   for (int t = 0; t < trainees; ++t) {
     clients.emplace_back([&, t] {
+      // Trainees arrive over a second: Debian's cpp-httplib listens with a backlog of 5, and
+      // 50 connects in the same millisecond overflow it (each overflow costs a 1 s SYN retry).
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * t));
       httplib::Client c("127.0.0.1", port);
       httplib::Headers h = {{"Authorization", "Bearer token" + std::to_string(t)}};
       for (int i = 0; !stop.load(); ++i) {
