@@ -50,6 +50,7 @@ struct PacketSpec {
   bool moreFragments = false;
   bool v6Fragment = false;            ///< add an IPv6 fragment header
   std::vector<uint8_t> v6ExtHeaders;  ///< 0, 43, 60 before the fragment/transport header
+  uint32_t ipId = 0;  ///< IPv4 identification / IPv6 fragment id; 0: 0x1234 / 0x4242
   uint8_t srcMacLast = 1;
   uint8_t dstMacLast = 2;
   std::vector<uint8_t> rawPayload;  ///< transport payload bytes instead of `payload` counting bytes
@@ -103,7 +104,7 @@ inline std::vector<uint8_t> BuildIp(const PacketSpec& s) {
     ip.push_back(static_cast<uint8_t>(0x40 | (ihl / 4)));
     ip.push_back(s.tos);
     Put16(ip, static_cast<uint16_t>(ihl + l4.size()));
-    Put16(ip, 0x1234);
+    Put16(ip, static_cast<uint16_t>(s.ipId != 0 ? s.ipId : 0x1234));
     Put16(ip, static_cast<uint16_t>((s.moreFragments ? 0x2000 : 0) | s.fragOffset));
     ip.push_back(s.ttl);
     ip.push_back(s.protocol);
@@ -121,8 +122,9 @@ inline std::vector<uint8_t> BuildIp(const PacketSpec& s) {
         ext.push_back(chain[i + 1]);
         ext.push_back(0);
         Put16(ext, static_cast<uint16_t>((s.fragOffset << 3) | (s.moreFragments ? 1 : 0)));
-        Put16(ext, 0);
-        Put16(ext, 0x4242);
+        const uint32_t id = s.ipId != 0 ? s.ipId : 0x4242;
+        Put16(ext, static_cast<uint16_t>(id >> 16));
+        Put16(ext, static_cast<uint16_t>(id));
       } else {
         ext.push_back(chain[i + 1]);
         ext.push_back(1);  // 16 bytes
