@@ -210,7 +210,6 @@ void AddEncapFields(const FlowTemplateOptions& o, Template& t) {
 // --- end of encapsulation fields
 
 void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
-  if (EncodeEncapField(f, r, out)) return;
   auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
   if (f.enterprise == kReversePen) {
     switch (f.id) {
@@ -224,8 +223,10 @@ void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const
         return u(0);
     }
   }
-  if (f.enterprise != 0)
+  if (f.enterprise != 0) {
+    if (EncodeEncapField(f, r, out)) return;
     return f.length == kVariableLength ? out.WriteU8(0) : out.WriteZeros(f.length);
+  }
   switch (f.id) {
     case ie::kOctetDeltaCount:
     case 85:
@@ -330,6 +331,7 @@ void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const
     case ie::kSystemInitTimeMilliseconds:
       return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
     default:
+      if (EncodeEncapField(f, r, out)) return;
       if (f.length == kVariableLength) return out.WriteU8(0);
       return out.WriteZeros(f.length);
   }
@@ -449,7 +451,6 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
       }
       std::copy(v.Data(), v.Data() + 6, dst.begin());
     };
-    if (DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) continue;
     if (spec->enterprise == kReversePen) {
       if (FindInformationElement(kReversePen, spec->id) == nullptr) count("flow.unknown_ie");
       if ((spec->id == 1 || spec->id == 85) && needU()) out.reverseOctets = x;
@@ -457,7 +458,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
       continue;
     }
     if (spec->enterprise != 0) {
-      count("flow.unknown_ie");
+      if (!DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) count("flow.unknown_ie");
       continue;
     }
     switch (spec->id) {
@@ -636,6 +637,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
         }
         break;
       default:
+        if (DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) break;
         // A registered element FlowRecord does not carry is skipped; others are counted.
         if (FindInformationElement(0, spec->id) == nullptr) count("flow.unknown_ie");
         break;
