@@ -100,6 +100,115 @@ uint16_t IcmpTypeCode(const FlowRecord& r) {
   return 0;
 }
 
+// --- Encapsulation fields (FlowRecord::encap): MPLS label stack entries (IEs 70-79, 3 octets
+// each, RFC 7012 mplsTopLabelStackSection), VXLAN segment (IE 351) and the outer tunnel
+// endpoints (kVantagePen 1-4). One group so that each case can become a row of a field table.
+
+bool IsMplsSection(const FieldSpec& f) {
+  return f.enterprise == 0 && f.id >= ie::kMplsTopLabelStackSection &&
+         f.id < ie::kMplsTopLabelStackSection + core::Encapsulation::kMaxMplsLabels;
+}
+
+/// @brief Writes f if it is an encapsulation field; false otherwise.
+bool EncodeEncapField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out) {
+  const core::Encapsulation& e = r.encap;
+  if (IsMplsSection(f)) {
+    const size_t i = f.id - ie::kMplsTopLabelStackSection;
+    const uint32_t v = i < e.mplsLabelCount ? e.mplsLabels[i] : 0;
+    const uint8_t b[3] = {static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 8),
+                          static_cast<uint8_t>(v)};
+    WriteFixedBytes(out, f.length, b, 3);
+    return true;
+  }
+  if (f.enterprise == 0 && f.id == ie::kLayer2SegmentId) {
+    WriteUnsignedField(out, f.length, e.layer2SegmentId);
+    return true;
+  }
+  if (f.enterprise != kVantagePen) return false;
+  switch (f.id) {
+    case vie::kTunnelSourceIPv4Address:
+      WriteAddress(out, f.length, e.tunnelSrc, 4);
+      return true;
+    case vie::kTunnelDestinationIPv4Address:
+      WriteAddress(out, f.length, e.tunnelDst, 4);
+      return true;
+    case vie::kTunnelSourceIPv6Address:
+      WriteAddress(out, f.length, e.tunnelSrc, 6);
+      return true;
+    case vie::kTunnelDestinationIPv6Address:
+      WriteAddress(out, f.length, e.tunnelDst, 6);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// @brief Reads an encapsulation field into out.encap; false if spec is not one.
+bool DecodeEncapField(const FieldSpec& spec, const ByteReader& v, bool isUnsigned, uint64_t x,
+                      FlowRecord& out, core::AnomalyCounters* anomalies) {
+  auto count = [anomalies](const char* name) {
+    if (anomalies != nullptr) anomalies->Count(name);
+  };
+  core::Encapsulation& e = out.encap;
+  const size_t n = v.Size();
+  if (IsMplsSection(spec)) {
+    if (n != 3) {
+      count("flow.bad_length");
+      return true;
+    }
+    const size_t i = spec.id - ie::kMplsTopLabelStackSection;
+    const uint8_t* b = v.Data();
+    e.mplsLabels[i] = static_cast<uint32_t>(b[0]) << 16 | static_cast<uint32_t>(b[1]) << 8 | b[2];
+    if (e.mplsLabels[i] != 0 && e.mplsLabelCount <= i)
+      e.mplsLabelCount = static_cast<uint8_t>(i + 1);
+    return true;
+  }
+  if (spec.enterprise == 0 && spec.id == ie::kLayer2SegmentId) {
+    if (isUnsigned) {
+      e.layer2SegmentId = x;
+    } else {
+      count("flow.bad_length");
+    }
+    return true;
+  }
+  if (spec.enterprise != kVantagePen) return false;
+  const bool v4 =
+      spec.id == vie::kTunnelSourceIPv4Address || spec.id == vie::kTunnelDestinationIPv4Address;
+  const bool v6 =
+      spec.id == vie::kTunnelSourceIPv6Address || spec.id == vie::kTunnelDestinationIPv6Address;
+  if (!v4 && !v6) {
+    count("flow.unknown_ie");
+    return true;
+  }
+  if (n != (v4 ? 4u : 16u)) {
+    count("flow.bad_length");
+    return true;
+  }
+  const bool src =
+      spec.id == vie::kTunnelSourceIPv4Address || spec.id == vie::kTunnelSourceIPv6Address;
+  (src ? e.tunnelSrc : e.tunnelDst) =
+      v4 ? IpAddress::V4Bytes(v.Data()) : IpAddress::V6Bytes(v.Data());
+  return true;
+}
+
+/// @brief The encapsulation fields a template with these options carries.
+void AddEncapFields(const FlowTemplateOptions& o, Template& t) {
+  const int labels = std::min<int>(o.mplsLabels, core::Encapsulation::kMaxMplsLabels);
+  for (int i = 0; i < labels; ++i) {
+    t.fields.push_back(FieldSpec{static_cast<uint16_t>(ie::kMplsTopLabelStackSection + i), 3, 0});
+  }
+  if (o.sysUpTime) return;  // NetFlow v9: no enterprise elements, no IE 351
+  if (o.layer2Segment) t.fields.push_back(FieldSpec{ie::kLayer2SegmentId, 8, 0});
+  if (o.tunnelFamily == 4) {
+    t.fields.push_back(FieldSpec{vie::kTunnelSourceIPv4Address, 4, kVantagePen});
+    t.fields.push_back(FieldSpec{vie::kTunnelDestinationIPv4Address, 4, kVantagePen});
+  } else if (o.tunnelFamily == 6) {
+    t.fields.push_back(FieldSpec{vie::kTunnelSourceIPv6Address, 16, kVantagePen});
+    t.fields.push_back(FieldSpec{vie::kTunnelDestinationIPv6Address, 16, kVantagePen});
+  }
+}
+// --- end of encapsulation fields
+
 void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
   auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
   if (f.enterprise == kReversePen) {
@@ -114,8 +223,10 @@ void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const
         return u(0);
     }
   }
-  if (f.enterprise != 0)
+  if (f.enterprise != 0) {
+    if (EncodeEncapField(f, r, out)) return;
     return f.length == kVariableLength ? out.WriteU8(0) : out.WriteZeros(f.length);
+  }
   switch (f.id) {
     case ie::kOctetDeltaCount:
     case 85:
@@ -220,6 +331,7 @@ void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const
     case ie::kSystemInitTimeMilliseconds:
       return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
     default:
+      if (EncodeEncapField(f, r, out)) return;
       if (f.length == kVariableLength) return out.WriteU8(0);
       return out.WriteZeros(f.length);
   }
@@ -295,6 +407,7 @@ Template MakeFlowTemplate(uint16_t id, const FlowTemplateOptions& o) {
     add(ie::kPacketDeltaCount, 8, kReversePen);
     add(ie::kOctetDeltaCount, 8, kReversePen);
   }
+  AddEncapFields(o, t);
   return t;
 }
 
@@ -345,7 +458,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
       continue;
     }
     if (spec->enterprise != 0) {
-      count("flow.unknown_ie");
+      if (!DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) count("flow.unknown_ie");
       continue;
     }
     switch (spec->id) {
@@ -524,6 +637,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
         }
         break;
       default:
+        if (DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) break;
         // A registered element FlowRecord does not carry is skipped; others are counted.
         if (FindInformationElement(0, spec->id) == nullptr) count("flow.unknown_ie");
         break;
