@@ -1,4 +1,4 @@
-// Reads the records of a classic pcap file (not pcapng) in large blocks: one read() per MiB
+// Reads the records of a classic pcap file (not pcapng) in large blocks: one read() per 256 KiB
 // instead of libpcap's two fread() calls per packet, which were a sixth of `vantage export -r`.
 #pragma once
 
