@@ -712,7 +712,8 @@ core::Result<QueryTable> RunSql(sqlite3* db, const std::string& sql) {
 
 }  // namespace
 
-std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
+namespace {
+const std::map<std::pair<int, int>, const char*>& KnownApps() {
   static const std::map<std::pair<int, int>, const char*> kApps = {
       {{6, 20}, "ftp-data"},     {{6, 21}, "ftp"},        {{6, 22}, "ssh"},
       {{6, 23}, "telnet"},       {{6, 25}, "smtp"},       {{17, 53}, "dns"},
@@ -727,17 +728,30 @@ std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
       {{17, 4739}, "ipfix"},     {{6, 4739}, "ipfix"},    {{6, 8080}, "http-alt"},
       {{6, 8443}, "https-alt"},  {{17, 5353}, "mdns"},    {{6, 6379}, "redis"},
       {{17, 51820}, "wireguard"}};
+  return kApps;
+}
+}  // namespace
+
+uint16_t AppPort(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
+  if (protocol != 6 && protocol != 17 && protocol != 132) return 0;
+  const auto& apps = KnownApps();
+  const bool a = apps.count({protocol, dstPort}) != 0;
+  const bool b = apps.count({protocol, srcPort}) != 0;
+  if (a && (!b || dstPort <= srcPort)) return dstPort;
+  if (b) return srcPort;
+  return std::min(srcPort, dstPort);
+}
+
+std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
   if (protocol != 6 && protocol != 17 && protocol != 132) {
     const char* pn = ProtocolName(protocol);
     return pn ? pn : "proto-" + std::to_string(protocol);
   }
-  auto a = kApps.find({protocol, dstPort});
-  auto b = kApps.find({protocol, srcPort});
-  if (a != kApps.end() && (b == kApps.end() || dstPort <= srcPort)) return a->second;
-  if (b != kApps.end()) return b->second;
+  const uint16_t port = AppPort(protocol, srcPort, dstPort);
+  auto it = KnownApps().find({protocol, port});
+  if (it != KnownApps().end()) return it->second;
   const char* pn = ProtocolName(protocol);
-  uint16_t low = std::min(srcPort, dstPort);
-  return std::string(pn ? pn : "proto") + "/" + std::to_string(low);
+  return std::string(pn ? pn : "proto") + "/" + std::to_string(port);
 }
 
 core::Result<int64_t> ParseTimeNs(const std::string& text) {

@@ -120,6 +120,8 @@ class Store {
   core::Status SaveAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts);
 
   const std::string& Path() const { return m_path; }
+  /// @brief The connection (opened without SQLite's per-call mutex): use it only after Flush(),
+  /// from the thread that inserts, while the writer is idle.
   sqlite3* Db() { return m_db; }
 
  private:
