@@ -106,6 +106,8 @@ int RunCollect(const CollectOptions& o) {
   CollectingProcess cp(store.get(), ccfg);
 
   int rc = 0;
+  // Files can wait for the store writer; a UDP receive path drops (counted) instead.
+  if (store) store->SetWaitWhenFull(true);
   for (const auto& f : o.ipfixFiles) {
     auto st = cp.ReadIpfixFile(f);
     if (!st) {
@@ -114,6 +116,10 @@ int RunCollect(const CollectOptions& o) {
     }
   }
 
+  if (store) {
+    (void)store->Commit();  // the files' last rows, while waiting is still allowed
+    store->SetWaitWhenFull(false);
+  }
   if (!o.listen.empty()) {
     Server server(&cp);
     for (const auto& l : o.listen) {

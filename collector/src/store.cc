@@ -436,8 +436,15 @@ core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
   const size_t n = rows.size();
   if (n == 0) return {};
   auto batch = std::make_shared<std::vector<core::FlowRecord>>(std::move(rows));
-  std::lock_guard<std::mutex> lock(m_impl->mu);
-  if (m_impl->queuedRows + n > m_cfg.maxQueuedRows) {
+  std::unique_lock<std::mutex> lock(m_impl->mu);
+  if (m_cfg.waitWhenFull) {
+    m_impl->idle.wait(lock, [&] {
+      return m_impl->queuedRows == 0 || m_impl->queuedRows + n <= m_cfg.maxQueuedRows;
+    });
+  }
+  const bool fits = m_impl->queuedRows + n <= m_cfg.maxQueuedRows ||
+                    (m_cfg.waitWhenFull && m_impl->queuedRows == 0);  // a batch over the cap
+  if (!fits) {
     // The writer is behind (disk, index building): the batch is lost, and counted.
     m_impl->dropped.fetch_add(n, std::memory_order_relaxed);
     m_impl->rows.fetch_sub(n, std::memory_order_relaxed);
@@ -448,6 +455,7 @@ core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
       std::lock_guard<std::mutex> l(m_impl->mu);
       m_impl->queuedRows -= n;
       if (!st) m_impl->lastError = st;
+      m_impl->idle.notify_all();  // a producer waiting for room
     });
     m_impl->cv.notify_one();
   }

@@ -127,6 +127,21 @@ TEST(StorePartitions, FullWriterQueueDropsAndCounts) {
             3 * 97);
 }
 
+TEST(StorePartitions, FullWriterQueueCanMakeTheProducerWait) {
+  TempPath db("wait.sqlite");
+  StoreConfig cfg = FiveMinutes(true);
+  cfg.maxQueuedRows = 50;
+  cfg.waitWhenFull = true;  // a file can wait: nothing is lost
+  {
+    auto s = Store::Open(db.str(), cfg);
+    ASSERT_TRUE(s);
+    for (uint32_t i = 0; i < 3 * 97; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));
+    ASSERT_TRUE((*s)->Close());
+    EXPECT_EQ((*s)->DroppedRows(), 0u);
+  }
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows"), 3 * 97);
+}
+
 TEST(StorePartitions, VersionOneStoreIsAdoptedAsPartitionZero) {
   TempPath db("v1.sqlite");
   {

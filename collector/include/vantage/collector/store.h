@@ -49,6 +49,9 @@ struct StoreConfig {
   /// Async mode: most rows waiting for the writer; a batch that would pass it is dropped and
   /// counted (DroppedRows). About 200 bytes per row.
   size_t maxQueuedRows = 1000000;
+  /// Async mode, queue full: wait for the writer instead of dropping (for inputs that can
+  /// wait, such as files; a UDP receive path must not).
+  bool waitWhenFull = false;
   /// Write in a background thread: Insert only queues rows (the receive path never waits for
   /// the disk). Flush waits until everything queued is committed.
   bool asyncWrite = false;
@@ -105,6 +108,8 @@ class Store {
   core::Status Commit();
   /// @brief Rows committed or queued so far by this Store (dropped rows not included).
   uint64_t RowCount() const;
+  /// @brief Whether a full writer queue makes Insert wait (true) or drop (false).
+  void SetWaitWhenFull(bool wait) { m_cfg.waitWhenFull = wait; }
   /// @brief Rows refused because the writer's queue was full (async mode).
   uint64_t DroppedRows() const;
   /// @brief Partitions created by this Store so far.
