@@ -33,6 +33,9 @@ struct CollectOptions {
   double templateLifetime = 1800;
   double duration = 0;
   size_t batch = 50000;
+  double partition = 300;
+  double retention = 0;
+  size_t maxQueued = 1000000;
   bool rescale = false;
   bool syncWrite = false;
   bool noIndexes = false;
@@ -64,6 +67,13 @@ int RunCollect(const CollectOptions& o) {
   scfg.batchSize = o.batch;
   scfg.asyncWrite = !o.syncWrite;
   scfg.buildIndexesOnClose = !o.noIndexes;
+  if (o.partition <= 0 || o.retention < 0) {
+    std::cerr << "vantage collect: --partition must be positive and --retention not negative\n";
+    return 2;
+  }
+  scfg.partitionInterval = vantage::core::Duration::Seconds(o.partition);
+  scfg.retention = vantage::core::Duration::Seconds(o.retention);
+  scfg.maxQueuedRows = o.maxQueued;
   if (!o.asTable.empty()) {
     auto t = PrefixTable::Load(o.asTable);
     if (!t) {
@@ -96,6 +106,8 @@ int RunCollect(const CollectOptions& o) {
   CollectingProcess cp(store.get(), ccfg);
 
   int rc = 0;
+  // Files can wait for the store writer; a UDP receive path drops (counted) instead.
+  if (store) store->SetWaitWhenFull(true);
   for (const auto& f : o.ipfixFiles) {
     auto st = cp.ReadIpfixFile(f);
     if (!st) {
@@ -104,6 +116,10 @@ int RunCollect(const CollectOptions& o) {
     }
   }
 
+  if (store) {
+    (void)store->Commit();  // the files' last rows, while waiting is still allowed
+    store->SetWaitWhenFull(false);
+  }
   if (!o.listen.empty()) {
     Server server(&cp);
     for (const auto& l : o.listen) {
@@ -128,8 +144,14 @@ int RunCollect(const CollectOptions& o) {
     auto start = WallClockNow();
     auto lastStatus = start;
     uint64_t lastRecords = 0;
+    auto lastCommit = start;
     server.Run(g_stop, vantage::core::Duration::Millis(200), [&] {
       auto now = WallClockNow();
+      // Rows reach the store at least once a second, so queries see recent flows.
+      if (store && (now - lastCommit).ToSeconds() >= 1) {
+        lastCommit = now;
+        (void)store->Commit();
+      }
       if (o.duration > 0 && (now - start).ToSeconds() >= o.duration) g_stop.store(true);
       if (o.quiet || o.statusInterval <= 0 || (now - lastStatus).ToSeconds() < o.statusInterval) {
         return;
@@ -145,21 +167,25 @@ int RunCollect(const CollectOptions& o) {
       std::fprintf(
           stderr,
           "collect: %llu records (%.0f/s), %zu exporters, %zu templates, loss %llu "
-          "(%.2f%%), malformed %llu, no-template %llu\n",
+          "(%.2f%%), malformed %llu, no-template %llu, store queue full %llu\n",
           static_cast<unsigned long long>(s.records),
           static_cast<double>(s.records - lastRecords) / secs, cp.SessionCount(),
           cp.TemplateCount(), static_cast<unsigned long long>(lost),
           expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0,
           static_cast<unsigned long long>(s.malformed),
-          static_cast<unsigned long long>(s.droppedNoTemplate));
+          static_cast<unsigned long long>(s.droppedNoTemplate),
+          static_cast<unsigned long long>(store ? store->DroppedRows() : 0));
       lastRecords = s.records;
       lastStatus = now;
     });
   }
 
   cp.Flush();
+  uint64_t storeDropped = 0, partitions = 0;
   if (store) {
     auto st = store->Close();
+    storeDropped = store->DroppedRows();
+    partitions = store->PartitionCount();
     if (!st) {
       std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
       rc = 1;
@@ -179,6 +205,12 @@ int RunCollect(const CollectOptions& o) {
     for (const auto& [name, n] : s.anomalies.All()) {
       std::fprintf(stderr, "  anomaly %s: %llu\n", name.c_str(),
                    static_cast<unsigned long long>(n));
+    }
+    if (store) {
+      std::fprintf(stderr,
+                   "  store: %llu partitions written, %llu records lost to a full writer queue\n",
+                   static_cast<unsigned long long>(partitions),
+                   static_cast<unsigned long long>(storeDropped));
     }
     if (!cp.LastError().empty()) std::fprintf(stderr, "  last error: %s\n", cp.LastError().c_str());
     PrintLoss(cp);
@@ -208,7 +240,20 @@ vantage::cli::Registrar reg{
       app.add_flag("--rescale-sampling", o->rescale,
                    "multiply packets and bytes by the announced sampling interval");
       app.add_flag("--sync-write", o->syncWrite, "write the store in the receive thread");
-      app.add_flag("--no-indexes", o->noIndexes, "do not build time/address indexes at exit");
+      app.add_flag("--no-indexes", o->noIndexes,
+                   "do not index the last partition at exit (closed partitions always are)");
+      app.add_option("--partition", o->partition,
+                     "seconds of record time per store partition; a closed partition gets its "
+                     "indexes and per-minute roll-ups in the background")
+          ->capture_default_str();
+      app.add_option("--retention", o->retention,
+                     "drop partitions whose flows ended more than this many seconds before the "
+                     "newest (0: keep everything)")
+          ->capture_default_str();
+      app.add_option("--max-queued", o->maxQueued,
+                     "most records waiting for the store writer; beyond it records are dropped "
+                     "and counted")
+          ->capture_default_str();
       app.add_flag("-q,--quiet", o->quiet, "no status output");
       return [o] { return RunCollect(*o); };
     },

@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -169,6 +170,20 @@ size_t Build(const Flow& f, uint32_t idx, std::mt19937_64& rng, uint8_t* buf) {
   return 14 + ipLen;
 }
 
+// A whole positive decimal number (no sign, no suffix, no zero): every option is a count or a
+// span that is divided by or taken modulo, so zero or garbage must stop the generator.
+bool ParsePositive(const char* text, uint64_t& out, bool allowZero = false) {
+  if (text == nullptr || *text < '0' || *text > '9') return false;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || (v == 0 && !allowZero)) {
+    return false;
+  }
+  out = v;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -182,9 +197,18 @@ int main(int argc, char** argv) {
   std::string out = argv[1];
   uint64_t packets = 5000000, flows = 500000, seconds = 900, seed = 1;
   int snaplen = 96;
-  for (int i = 2; i + 1 < argc; i += 2) {
+  for (int i = 2; i < argc; i += 2) {
     std::string k = argv[i];
-    uint64_t v = std::strtoull(argv[i + 1], nullptr, 10);
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s: option %s needs a value\n", argv[0], k.c_str());
+      return 2;
+    }
+    uint64_t v = 0;
+    if (!ParsePositive(argv[i + 1], v, k == "--seed")) {
+      std::fprintf(stderr, "%s: %s must be a positive integer, not '%s'\n", argv[0], k.c_str(),
+                   argv[i + 1]);
+      return 2;
+    }
     if (k == "--packets")
       packets = v;
     else if (k == "--flows")
@@ -192,13 +216,21 @@ int main(int argc, char** argv) {
     else if (k == "--seconds")
       seconds = v;
     else if (k == "--snaplen")
-      snaplen = static_cast<int>(v);
+      snaplen = static_cast<int>(std::min<uint64_t>(v, 1u << 20));
     else if (k == "--seed")
       seed = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
     }
+  }
+  if (snaplen < 64 || snaplen > 65535) {
+    std::fprintf(stderr, "%s: --snaplen must be between 64 and 65535\n", argv[0]);
+    return 2;
+  }
+  if (packets > (1ull << 32) || flows > (1ull << 31) || seconds > 10ull * 365 * 86400) {
+    std::fprintf(stderr, "%s: --packets, --flows or --seconds too large\n", argv[0]);
+    return 2;
   }
   std::mt19937_64 rng(seed);
   std::vector<Flow> fl(flows);
@@ -226,8 +258,10 @@ int main(int argc, char** argv) {
     f.startNs = t0 + rng() % (seconds * 1000000000ull);
     total += PacketCount(f);
   }
-  // Top up data packets until the packet target is met (deterministic).
-  while (total < packets) {
+  // Top up data packets until the packet target is met (deterministic); ICMP flows keep their
+  // echo pairs, so without a TCP or UDP flow the target stays where it is.
+  bool topUp = std::any_of(fl.begin(), fl.end(), [](const Flow& f) { return f.proto != 1; });
+  while (topUp && total < packets) {
     Flow& f = fl[rng() % flows];
     if (f.proto == 1) continue;
     uint16_t add = static_cast<uint16_t>(std::min<uint64_t>(packets - total, 1 + rng() % 8));

@@ -5,7 +5,8 @@
 #
 #   bench/exporter/run-bench.sh [BUILD_DIR=build/release] [WORK_DIR=/tmp/vantage-bench-exporter]
 #
-# Environment: PACKETS (5000000), FLOWS (500000), SECONDS (900), ACTIVE (300), INACTIVE (15),
+# Environment: PACKETS (5000000), FLOWS (500000), DURATION (900: seconds of packet time; not
+# SECONDS, which bash sets to the shell's age), ACTIVE (300), INACTIVE (15),
 # CACHE (1048576: both tools get a table this large, so neither evicts for lack of space).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,7 +14,7 @@ BUILD="${1:-$ROOT/build/release}"
 WORK="${2:-/tmp/vantage-bench-exporter}"
 PACKETS="${PACKETS:-5000000}"
 FLOWS="${FLOWS:-500000}"
-SECONDS_SPAN="${SECONDS:-900}"
+DURATION="${DURATION:-900}"
 ACTIVE="${ACTIVE:-300}"
 INACTIVE="${INACTIVE:-15}"
 CACHE="${CACHE:-1048576}"
@@ -24,9 +25,9 @@ for f in "$VANTAGE" "$GEN"; do
 done
 [[ -x /usr/bin/time ]] || { echo "GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 1; }
 mkdir -p "$WORK"
-PCAP="$WORK/bench-$PACKETS-$FLOWS.pcap"
+PCAP="$WORK/bench-$PACKETS-$FLOWS-$DURATION.pcap"
 if [[ ! -s "$PCAP" ]]; then
-  "$GEN" "$PCAP" --packets "$PACKETS" --flows "$FLOWS" --seconds "$SECONDS_SPAN"
+  "$GEN" "$PCAP" --packets "$PACKETS" --flows "$FLOWS" --seconds "$DURATION"
 fi
 cat "$PCAP" > /dev/null  # warm the page cache so both tools read from memory
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "rollup.h"
 #include "vantage/collector/prefix-table.h"
 #include "vantage/core/ip-address.h"
 #include "vantage/core/time.h"
@@ -440,19 +441,17 @@ uint64_t MetricOf(const Agg& a, const std::string& m) {
   return m == "packets" ? a.packets : m == "flows" ? a.flows : a.bytes;
 }
 
-core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOptions& opt) {
-  const Dimension* dim = FindDimension(q.dimension);
-  std::string cols;
-  for (const auto* c : dim->columns) cols += std::string(c) + ", ";
-  std::string sql = "SELECT " + cols + "packets, octets FROM flows";
-  if (!q.where.empty()) sql += " WHERE " + q.where;
+using Groups = std::unordered_map<std::string, Agg>;
+
+// Adds the rows of `sql` (dimension columns, packets, octets) to `groups`, keyed as the
+// dimension's text.
+core::Status AccumulateRows(sqlite3* db, const std::string& sql, const ParsedQuery& q,
+                            const Dimension* dim, const QueryOptions& opt, Groups& groups) {
   auto st = Prepare(db, sql, false);
   if (!st) return st.GetError();
   BindParams(*st, q);
   const int nCols = static_cast<int>(dim->columns.size());
   const std::string name = dim->name;
-  std::unordered_map<std::string, Agg> groups;
-  groups.reserve(1 << 16);
   std::string key;
   int rc = 0;
   while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
@@ -512,6 +511,13 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
     return core::MakeError(core::ErrorCode::kIo, "query failed: " + msg);
   }
   sqlite3_finalize(*st);
+  return {};
+}
+
+// Sorts the groups and formats the Top-N table.
+QueryTable TopTable(const ParsedQuery& q, const Dimension* dim, const Groups& groups,
+                    const std::string& sql) {
+  const std::string name = dim->name;
   std::vector<std::pair<const std::string*, Agg>> sorted;
   sorted.reserve(groups.size());
   for (const auto& [k, a] : groups) sorted.emplace_back(&k, a);
@@ -556,6 +562,93 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
     t.rows.push_back(std::move(row));
   }
   return t;
+}
+
+// Whether the store has roll-ups that answer this Top-N: no condition (times included), a
+// rolled-up dimension, and no query-time enrichment that the roll-ups could not apply.
+bool RollupsAnswer(sqlite3* db, const ParsedQuery& q, const Dimension* dim,
+                   const QueryOptions& opt) {
+  const std::string name = dim->name;
+  if (!q.where.empty() || !detail::HasRollup(name)) return false;
+  if ((name == "srcas" || name == "dstas") && opt.asTable) return false;
+  if ((name == "srccountry" || name == "dstcountry") && opt.countryTable) return false;
+  sqlite3_stmt* st = nullptr;
+  bool has = false;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'rollups'", -1, &st,
+                         nullptr) == SQLITE_OK) {
+    has = sqlite3_step(st) == SQLITE_ROW;
+  }
+  sqlite3_finalize(st);
+  return has;
+}
+
+// Roll-up rows of closed partitions plus the raw rows of partitions not rolled up yet (the
+// open one), read in one transaction so that a partition closing meanwhile is counted once.
+core::Status AccumulateFromRollups(sqlite3* db, const ParsedQuery& q, const Dimension* dim,
+                                   const QueryOptions& opt, Groups& groups, std::string& sqlOut) {
+  const std::string name = dim->name;
+  sqlOut = "SELECT key, sum(flows), sum(packets), sum(bytes) FROM rollups WHERE dim = '" + name +
+           "' GROUP BY key";
+  auto st = Prepare(db, sqlOut, false);
+  if (!st) return st.GetError();
+  const bool country = name == "srccountry" || name == "dstcountry";
+  int rc = 0;
+  std::string key;
+  while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+    const int type = sqlite3_column_type(*st, 0);
+    if (type == SQLITE_BLOB || type == SQLITE_TEXT) {
+      key.assign(static_cast<const char*>(sqlite3_column_blob(*st, 0)),
+                 static_cast<size_t>(sqlite3_column_bytes(*st, 0)));
+    } else if (type == SQLITE_NULL && country) {
+      key = "??";
+    } else {
+      key = std::to_string(sqlite3_column_int64(*st, 0));
+    }
+    Agg& g = groups[key];
+    g.flows += static_cast<uint64_t>(sqlite3_column_int64(*st, 1));
+    g.packets += static_cast<uint64_t>(sqlite3_column_int64(*st, 2));
+    g.bytes += static_cast<uint64_t>(sqlite3_column_int64(*st, 3));
+  }
+  sqlite3_finalize(*st);
+  if (rc != SQLITE_DONE) {
+    return core::MakeError(core::ErrorCode::kIo,
+                           std::string("query failed: ") + sqlite3_errmsg(db));
+  }
+  std::vector<std::string> raw;
+  auto parts = Prepare(db, "SELECT table_name FROM partitions WHERE rolled_up = 0", false);
+  if (!parts) return parts.GetError();
+  while (sqlite3_step(*parts) == SQLITE_ROW) {
+    raw.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(*parts, 0)));
+  }
+  sqlite3_finalize(*parts);
+  std::string cols;
+  for (const auto* c : dim->columns) cols += std::string(c) + ", ";
+  for (const auto& table : raw) {
+    const std::string sql = "SELECT " + cols + "packets, octets FROM " + table;
+    VANTAGE_RETURN_IF_ERROR(AccumulateRows(db, sql, q, dim, opt, groups));
+    sqlOut += "; " + sql;
+  }
+  return {};
+}
+
+core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOptions& opt) {
+  const Dimension* dim = FindDimension(q.dimension);
+  Groups groups;
+  groups.reserve(1 << 16);
+  std::string sql;
+  if (RollupsAnswer(db, q, dim, opt)) {
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    auto st = AccumulateFromRollups(db, q, dim, opt, groups, sql);
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    if (!st) return st.GetError();
+    return TopTable(q, dim, groups, sql);
+  }
+  std::string cols;
+  for (const auto* c : dim->columns) cols += std::string(c) + ", ";
+  sql = "SELECT " + cols + "packets, octets FROM flows";
+  if (!q.where.empty()) sql += " WHERE " + q.where;
+  VANTAGE_RETURN_IF_ERROR(AccumulateRows(db, sql, q, dim, opt, groups));
+  return TopTable(q, dim, groups, sql);
 }
 
 core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
@@ -619,7 +712,8 @@ core::Result<QueryTable> RunSql(sqlite3* db, const std::string& sql) {
 
 }  // namespace
 
-std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
+namespace {
+const std::map<std::pair<int, int>, const char*>& KnownApps() {
   static const std::map<std::pair<int, int>, const char*> kApps = {
       {{6, 20}, "ftp-data"},     {{6, 21}, "ftp"},        {{6, 22}, "ssh"},
       {{6, 23}, "telnet"},       {{6, 25}, "smtp"},       {{17, 53}, "dns"},
@@ -634,17 +728,30 @@ std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
       {{17, 4739}, "ipfix"},     {{6, 4739}, "ipfix"},    {{6, 8080}, "http-alt"},
       {{6, 8443}, "https-alt"},  {{17, 5353}, "mdns"},    {{6, 6379}, "redis"},
       {{17, 51820}, "wireguard"}};
+  return kApps;
+}
+}  // namespace
+
+uint16_t AppPort(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
+  if (protocol != 6 && protocol != 17 && protocol != 132) return 0;
+  const auto& apps = KnownApps();
+  const bool a = apps.count({protocol, dstPort}) != 0;
+  const bool b = apps.count({protocol, srcPort}) != 0;
+  if (a && (!b || dstPort <= srcPort)) return dstPort;
+  if (b) return srcPort;
+  return std::min(srcPort, dstPort);
+}
+
+std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort) {
   if (protocol != 6 && protocol != 17 && protocol != 132) {
     const char* pn = ProtocolName(protocol);
     return pn ? pn : "proto-" + std::to_string(protocol);
   }
-  auto a = kApps.find({protocol, dstPort});
-  auto b = kApps.find({protocol, srcPort});
-  if (a != kApps.end() && (b == kApps.end() || dstPort <= srcPort)) return a->second;
-  if (b != kApps.end()) return b->second;
+  const uint16_t port = AppPort(protocol, srcPort, dstPort);
+  auto it = KnownApps().find({protocol, port});
+  if (it != KnownApps().end()) return it->second;
   const char* pn = ProtocolName(protocol);
-  uint16_t low = std::min(srcPort, dstPort);
-  return std::string(pn ? pn : "proto") + "/" + std::to_string(low);
+  return std::string(pn ? pn : "proto") + "/" + std::to_string(port);
 }
 
 core::Result<int64_t> ParseTimeNs(const std::string& text) {

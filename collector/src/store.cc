@@ -1,4 +1,5 @@
-// SQLite flow store (see store.h; schema in docs/collector.md).
+// SQLite flow store in time partitions (see store.h; schema in store-schema.h and
+// docs/collector.md).
 #include "vantage/collector/store.h"
 
 #include <sqlite3.h>
@@ -6,95 +7,30 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <thread>
 
+#include "rollup.h"
+#include "store-schema.h"
 #include "vantage/collector/prefix-table.h"
 
 namespace vantage::collector {
 
 namespace {
 
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS flows(
-  start_ns INTEGER NOT NULL,
-  end_ns INTEGER NOT NULL,
-  ip_version INTEGER NOT NULL,
-  src BLOB,
-  dst BLOB,
-  src_port INTEGER NOT NULL,
-  dst_port INTEGER NOT NULL,
-  protocol INTEGER NOT NULL,
-  tos INTEGER NOT NULL,
-  tcp_flags INTEGER NOT NULL,
-  packets INTEGER NOT NULL,
-  octets INTEGER NOT NULL,
-  rev_packets INTEGER NOT NULL,
-  rev_octets INTEGER NOT NULL,
-  in_if INTEGER NOT NULL,
-  out_if INTEGER NOT NULL,
-  src_as INTEGER NOT NULL,
-  dst_as INTEGER NOT NULL,
-  icmp_type INTEGER NOT NULL,
-  icmp_code INTEGER NOT NULL,
-  vlan INTEGER NOT NULL,
-  next_hop BLOB,
-  min_ttl INTEGER NOT NULL,
-  max_ttl INTEGER NOT NULL,
-  src_mac BLOB,
-  dst_mac BLOB,
-  post_nat_src BLOB,
-  post_nat_dst BLOB,
-  post_nat_src_port INTEGER NOT NULL,
-  post_nat_dst_port INTEGER NOT NULL,
-  nat_event INTEGER NOT NULL,
-  end_reason INTEGER NOT NULL,
-  sampling INTEGER NOT NULL,
-  exporter BLOB,
-  obs_domain INTEGER NOT NULL,
-  src_country TEXT,
-  dst_country TEXT
-);
-CREATE TABLE IF NOT EXISTS loss(
-  exporter BLOB NOT NULL,
-  exporter_text TEXT NOT NULL,
-  port INTEGER NOT NULL,
-  obs_domain INTEGER NOT NULL,
-  version INTEGER NOT NULL,
-  unit TEXT NOT NULL,
-  expected INTEGER NOT NULL,
-  received INTEGER NOT NULL,
-  lost INTEGER NOT NULL,
-  duplicates INTEGER NOT NULL,
-  resets INTEGER NOT NULL,
-  PRIMARY KEY(exporter, port, obs_domain, version)
-);
-CREATE TABLE IF NOT EXISTS exporter_options(
-  exporter BLOB NOT NULL,
-  exporter_text TEXT NOT NULL,
-  port INTEGER NOT NULL,
-  obs_domain INTEGER NOT NULL,
-  sampling_interval INTEGER NOT NULL,
-  system_init_ms INTEGER NOT NULL,
-  exported_messages INTEGER NOT NULL,
-  exported_records INTEGER NOT NULL,
-  exported_octets INTEGER NOT NULL,
-  dropped_packets INTEGER NOT NULL,
-  ignored_packets INTEGER NOT NULL,
-  PRIMARY KEY(exporter, port, obs_domain)
-);
-CREATE TABLE IF NOT EXISTS anomalies(name TEXT PRIMARY KEY, count INTEGER NOT NULL);
-)sql";
+using detail::kBookkeepingSchema;
+using detail::kFlowColumns;
 
-constexpr const char* kInsert =
-    "INSERT INTO flows VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?)";
+// SQLite's default SQLITE_MAX_COMPOUND_SELECT: the `flows` view lists at most this many
+// partitions (the newest); queries of the query language read every partition.
+constexpr int kMaxViewPartitions = 500;
 
 core::Error SqlError(sqlite3* db, const std::string& what) {
   return core::MakeError(core::ErrorCode::kIo,
@@ -119,8 +55,75 @@ void BindMac(sqlite3_stmt* st, int i, const std::array<uint8_t, 6>& m) {
   }
 }
 
+void BindText(sqlite3_stmt* st, int i, const std::string* s) {
+  if (s)
+    sqlite3_bind_text(st, i, s->c_str(), -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, i);
+}
+
 int64_t I(uint64_t v) {
   return static_cast<int64_t>(v);
+}
+
+// Binds one row in the order of kFlowColumns (store-schema.h).
+void BindFlowRow(sqlite3_stmt* st, const detail::RollupRow& row) {
+  const core::FlowRecord& r = *row.record;
+  const auto& k = r.key;
+  int i = 1;
+  sqlite3_bind_int64(st, i++, r.start.ns);
+  sqlite3_bind_int64(st, i++, r.end.ns);
+  sqlite3_bind_int(st, i++, k.src.family ? k.src.family : k.dst.family);
+  BindAddr(st, i++, k.src);
+  BindAddr(st, i++, k.dst);
+  sqlite3_bind_int(st, i++, k.srcPort);
+  sqlite3_bind_int(st, i++, k.dstPort);
+  sqlite3_bind_int(st, i++, k.protocol);
+  sqlite3_bind_int(st, i++, k.tos);
+  sqlite3_bind_int(st, i++, r.tcpFlags);
+  sqlite3_bind_int64(st, i++, I(r.packets));
+  sqlite3_bind_int64(st, i++, I(r.octets));
+  sqlite3_bind_int64(st, i++, I(r.reversePackets));
+  sqlite3_bind_int64(st, i++, I(r.reverseOctets));
+  sqlite3_bind_int64(st, i++, k.ingressInterface);
+  sqlite3_bind_int64(st, i++, r.egressInterface);
+  sqlite3_bind_int64(st, i++, row.srcAs);
+  sqlite3_bind_int64(st, i++, row.dstAs);
+  sqlite3_bind_int(st, i++, r.icmpType);
+  sqlite3_bind_int(st, i++, r.icmpCode);
+  sqlite3_bind_int(st, i++, k.vlan);
+  BindAddr(st, i++, r.nextHop);
+  sqlite3_bind_int(st, i++, r.minTtl);
+  sqlite3_bind_int(st, i++, r.maxTtl);
+  BindMac(st, i++, r.srcMac);
+  BindMac(st, i++, r.dstMac);
+  BindAddr(st, i++, r.postNatSrc);
+  BindAddr(st, i++, r.postNatDst);
+  sqlite3_bind_int(st, i++, r.postNatSrcPort);
+  sqlite3_bind_int(st, i++, r.postNatDstPort);
+  sqlite3_bind_int(st, i++, static_cast<int>(r.natEvent));
+  sqlite3_bind_int(st, i++, static_cast<int>(r.endReason));
+  sqlite3_bind_int64(st, i++, r.samplingInterval);
+  BindAddr(st, i++, r.exporter);
+  sqlite3_bind_int64(st, i++, r.observationDomain);
+  BindText(st, i++, row.srcCountry);
+  BindText(st, i++, row.dstCountry);
+}
+
+// "?,?,...": one placeholder per column of kFlowColumns.
+std::string Placeholders() {
+  std::string cols = kFlowColumns;
+  size_t n = 1;
+  for (char c : cols) n += c == ',' ? 1 : 0;
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
+uint32_t LookupAs(const PrefixTable* table, uint32_t given, const core::IpAddress& a) {
+  if (given != 0 || table == nullptr) return given;
+  const auto* v = table->Lookup(a);
+  return v ? static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10)) : 0;
 }
 
 }  // namespace
@@ -128,16 +131,30 @@ int64_t I(uint64_t v) {
 struct Store::Impl {
   std::vector<core::FlowRecord> pending;
   std::atomic<uint64_t> rows{0};
+  std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> partitionsCreated{0};
   // Async writer: tasks run in order on one thread (batches and bookkeeping writes alike, so
-  // they never share a transaction).
+  // they never share a transaction). queuedRows bounds the queue.
   std::mutex mu;
   std::condition_variable cv;
   std::condition_variable idle;
   std::deque<std::function<void()>> tasks;
+  size_t queuedRows = 0;
   bool busy = false;
   bool stop = false;
   std::thread worker;
   core::Status lastError;
+
+  // Writer state (writer thread, or the caller in sync mode).
+  int64_t clock = std::numeric_limits<int64_t>::min();  ///< latest record end seen
+  int64_t partId = -1;                                  ///< open partition, -1 none
+  std::string partTable;
+  int64_t partStart = 0;
+  int64_t firstStart = std::numeric_limits<int64_t>::max();
+  int64_t lastEnd = std::numeric_limits<int64_t>::min();
+  uint64_t partRows = 0;
+  detail::RollupBuilder rollup;
+  std::vector<std::pair<int64_t, std::string>> toIndex;  ///< closed, indexed after commit
 };
 
 Store::Store(std::string path, StoreConfig cfg)
@@ -147,11 +164,23 @@ Store::~Store() {
   (void)Close();
 }
 
+core::Status Store::Exec(const std::string& sql, const std::string& what) {
+  char* msg = nullptr;
+  if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string text = msg ? msg : "unknown error";
+    sqlite3_free(msg);
+    return core::MakeError(core::ErrorCode::kIo, what + " in '" + m_path + "': " + text);
+  }
+  return {};
+}
+
 core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreConfig cfg) {
   std::unique_ptr<Store> s(new Store(path, std::move(cfg)));
+  // No per-call mutex (37 binds per row each took it): the writer thread and the caller never
+  // use the connection at once, since every bookkeeping write first waits for the writer.
   int rc =
       sqlite3_open_v2(path.c_str(), &s->m_db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     auto err = SqlError(s->m_db, "cannot open database '" + path + "'");
     sqlite3_close(s->m_db);
@@ -162,24 +191,19 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
   std::string pragmas = s->m_cfg.walMode ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                          : "PRAGMA synchronous=FULL;";
   pragmas += "PRAGMA cache_size=-65536;";
-  char* msg = nullptr;
-  if (sqlite3_exec(s->m_db, pragmas.c_str(), nullptr, nullptr, &msg) != SQLITE_OK ||
-      sqlite3_exec(s->m_db, kSchema, nullptr, nullptr, &msg) != SQLITE_OK) {
-    std::string text = msg ? msg : "unknown error";
-    sqlite3_free(msg);
+  const std::string schema = std::string(kBookkeepingSchema) +
+                             "CREATE TABLE IF NOT EXISTS flow_columns(" + kFlowColumns + ");";
+  core::Status st = s->Exec(pragmas, "cannot set pragmas");
+  if (st) st = s->Exec(schema, "cannot create schema");
+  if (st) st = s->AdoptExisting();
+  if (!st) {
     sqlite3_close(s->m_db);
     s->m_db = nullptr;
-    return core::MakeError(core::ErrorCode::kIo, "cannot create schema in '" + path + "': " + text);
+    return st.GetError();
   }
   std::string meta = "INSERT OR REPLACE INTO meta VALUES('schema_version','" +
                      std::to_string(kStoreSchemaVersion) + "');";
   sqlite3_exec(s->m_db, meta.c_str(), nullptr, nullptr, nullptr);
-  if (sqlite3_prepare_v2(s->m_db, kInsert, -1, &s->m_insert, nullptr) != SQLITE_OK) {
-    auto err = SqlError(s->m_db, "prepare insert");
-    sqlite3_close(s->m_db);
-    s->m_db = nullptr;
-    return err;
-  }
   if (s->m_cfg.asyncWrite) {
     Impl* impl = s->m_impl.get();
     impl->worker = std::thread([impl] {
@@ -203,83 +227,241 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
   return s;
 }
 
+// A store written by an older version (one `flows` table) becomes partition 0; partitions left
+// open by a killed collector are closed (their roll-ups died with it: queries scan them) and
+// every closed partition without indexes gets them now.
+core::Status Store::AdoptExisting() {
+  sqlite3_stmt* q = nullptr;
+  bool legacy = false;
+  if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='flows'",
+                         -1, &q, nullptr) == SQLITE_OK) {
+    legacy = sqlite3_step(q) == SQLITE_ROW;
+  }
+  sqlite3_finalize(q);
+  if (legacy) {
+    VANTAGE_RETURN_IF_ERROR(Exec(
+        "BEGIN; ALTER TABLE flows RENAME TO flows_p0;"
+        "INSERT INTO partitions(id, table_name, clock_start_ns, first_start_ns, last_end_ns, rows,"
+        " closed) SELECT 0, 'flows_p0', coalesce(min(end_ns), 0), min(start_ns), max(end_ns),"
+        " count(*), 1 FROM flows_p0; COMMIT;",
+        "adopt version-1 flows table"));
+  }
+  VANTAGE_RETURN_IF_ERROR(
+      Exec("UPDATE partitions SET closed = 1, rows = rows WHERE closed = 0;", "close partitions"));
+  std::vector<std::pair<int64_t, std::string>> unindexed;
+  if (sqlite3_prepare_v2(m_db,
+                         "SELECT id, table_name, indexed, coalesce(last_end_ns, 0) FROM partitions",
+                         -1, &q, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      m_impl->clock = std::max<int64_t>(m_impl->clock, sqlite3_column_int64(q, 3));
+      if (sqlite3_column_int(q, 2) == 0) {
+        unindexed.emplace_back(sqlite3_column_int64(q, 0),
+                               reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+      }
+    }
+  }
+  sqlite3_finalize(q);
+  for (const auto& [id, table] : unindexed) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
+  VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin"));
+  auto st = RecreateView();
+  (void)Exec(st ? "COMMIT" : "ROLLBACK", "commit view");
+  return st;
+}
+
+core::Status Store::RecreateView() {
+  std::vector<std::string> tables;
+  sqlite3_stmt* q = nullptr;
+  const std::string sql = "SELECT table_name FROM partitions ORDER BY id DESC LIMIT " +
+                          std::to_string(kMaxViewPartitions);
+  if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &q, nullptr) != SQLITE_OK) {
+    return SqlError(m_db, "list partitions of '" + m_path + "'");
+  }
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+  }
+  sqlite3_finalize(q);
+  std::string view = "DROP VIEW IF EXISTS flows; CREATE VIEW flows AS ";
+  if (tables.empty()) view += "SELECT * FROM flow_columns";
+  for (size_t i = tables.size(); i-- > 0;) {
+    view += "SELECT * FROM " + tables[i] + (i ? " UNION ALL " : "");
+  }
+  return Exec(view, "create view flows");
+}
+
+core::Status Store::OpenPartition(int64_t clockNs) {
+  Impl& d = *m_impl;
+  sqlite3_stmt* q = nullptr;
+  int64_t id = 1;
+  if (sqlite3_prepare_v2(m_db, "SELECT coalesce(max(id), 0) + 1 FROM partitions", -1, &q,
+                         nullptr) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    id = sqlite3_column_int64(q, 0);
+  }
+  sqlite3_finalize(q);
+  const int64_t interval = std::max<int64_t>(m_cfg.partitionInterval.ns, 1);
+  d.partId = id;
+  d.partTable = "flows_p" + std::to_string(id);
+  d.partStart = clockNs >= 0 ? clockNs / interval * interval : clockNs;
+  d.firstStart = std::numeric_limits<int64_t>::max();
+  d.lastEnd = std::numeric_limits<int64_t>::min();
+  d.partRows = 0;
+  VANTAGE_RETURN_IF_ERROR(Exec("CREATE TABLE " + d.partTable + "(" + kFlowColumns +
+                                   ");INSERT INTO partitions(id, table_name, clock_start_ns) "
+                                   "VALUES(" +
+                                   std::to_string(id) + ",'" + d.partTable + "'," +
+                                   std::to_string(d.partStart) + ");",
+                               "create partition " + d.partTable));
+  VANTAGE_RETURN_IF_ERROR(RecreateView());
+  sqlite3_finalize(m_insert);
+  m_insert = nullptr;
+  const std::string insert = "INSERT INTO " + d.partTable + " VALUES(" + Placeholders() + ")";
+  if (sqlite3_prepare_v2(m_db, insert.c_str(), -1, &m_insert, nullptr) != SQLITE_OK) {
+    return SqlError(m_db, "prepare insert into " + d.partTable);
+  }
+  d.partitionsCreated.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+// Inside the caller's transaction: the partition's counts, its roll-ups, closed.
+core::Status Store::ClosePartition(bool buildIndexes) {
+  Impl& d = *m_impl;
+  if (d.partId < 0) return {};
+  std::string error;
+  if (!d.rollup.Write(m_db, d.partId, error)) {
+    return core::MakeError(core::ErrorCode::kIo,
+                           "roll-ups of " + d.partTable + " in '" + m_path + "': " + error);
+  }
+  const bool any = d.partRows > 0;
+  VANTAGE_RETURN_IF_ERROR(
+      Exec("UPDATE partitions SET closed = 1, rolled_up = 1, rows = " + std::to_string(d.partRows) +
+               ", first_start_ns = " + (any ? std::to_string(d.firstStart) : "NULL") +
+               ", last_end_ns = " + (any ? std::to_string(d.lastEnd) : "NULL") +
+               " WHERE id = " + std::to_string(d.partId),
+           "close partition " + d.partTable));
+  if (buildIndexes) d.toIndex.emplace_back(d.partId, d.partTable);
+  sqlite3_finalize(m_insert);
+  m_insert = nullptr;
+  d.partId = -1;
+  return {};
+}
+
+core::Status Store::IndexPartition(int64_t id, const std::string& t) {
+  return Exec("BEGIN; CREATE INDEX IF NOT EXISTS " + t + "_start ON " + t +
+                  "(start_ns); CREATE INDEX IF NOT EXISTS " + t + "_src ON " + t +
+                  "(src); CREATE INDEX IF NOT EXISTS " + t + "_dst ON " + t +
+                  "(dst); UPDATE partitions SET indexed = 1 WHERE id = " + std::to_string(id) +
+                  "; COMMIT;",
+              "build indexes of " + t);
+}
+
+core::Status Store::ApplyRetention() {
+  if (m_cfg.retention.ns <= 0 || m_impl->clock == std::numeric_limits<int64_t>::min()) return {};
+  const int64_t cut = m_impl->clock - m_cfg.retention.ns;
+  std::vector<std::pair<int64_t, std::string>> old;
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(m_db,
+                         "SELECT id, table_name FROM partitions WHERE closed = 1 AND "
+                         "coalesce(last_end_ns, clock_start_ns) < ?",
+                         -1, &q, nullptr) == SQLITE_OK) {
+    sqlite3_bind_int64(q, 1, cut);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      old.emplace_back(sqlite3_column_int64(q, 0),
+                       reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+    }
+  }
+  sqlite3_finalize(q);
+  if (old.empty()) return {};
+  std::string sql = "BEGIN;";
+  for (const auto& [id, table] : old) {
+    const std::string n = std::to_string(id);
+    sql += "DROP TABLE IF EXISTS " + table + "; DELETE FROM partitions WHERE id = " + n +
+           "; DELETE FROM rollups WHERE partition = " + n + ";";
+  }
+  VANTAGE_RETURN_IF_ERROR(Exec(sql, "drop expired partitions"));
+  auto st = RecreateView();
+  (void)Exec(st ? "COMMIT" : "ROLLBACK", "commit retention");
+  return st;
+}
+
 core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
   if (rows.empty()) return {};
-  if (sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return SqlError(m_db, "begin transaction in '" + m_path + "'");
-  }
-  sqlite3_stmt* st = m_insert;
+  Impl& d = *m_impl;
+  VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin transaction"));
+  const int64_t interval = std::max<int64_t>(m_cfg.partitionInterval.ns, 1);
+  const PrefixTable* asTable = m_cfg.asTable.get();
+  const PrefixTable* countries = m_cfg.countryTable.get();
+  core::Status st;
   for (const auto& r : rows) {
-    const auto& k = r.key;
-    int i = 1;
-    sqlite3_bind_int64(st, i++, r.start.ns);
-    sqlite3_bind_int64(st, i++, r.end.ns);
-    sqlite3_bind_int(st, i++, k.src.family ? k.src.family : k.dst.family);
-    BindAddr(st, i++, k.src);
-    BindAddr(st, i++, k.dst);
-    sqlite3_bind_int(st, i++, k.srcPort);
-    sqlite3_bind_int(st, i++, k.dstPort);
-    sqlite3_bind_int(st, i++, k.protocol);
-    sqlite3_bind_int(st, i++, k.tos);
-    sqlite3_bind_int(st, i++, r.tcpFlags);
-    sqlite3_bind_int64(st, i++, I(r.packets));
-    sqlite3_bind_int64(st, i++, I(r.octets));
-    sqlite3_bind_int64(st, i++, I(r.reversePackets));
-    sqlite3_bind_int64(st, i++, I(r.reverseOctets));
-    sqlite3_bind_int64(st, i++, k.ingressInterface);
-    sqlite3_bind_int64(st, i++, r.egressInterface);
-    uint32_t srcAs = r.srcAs;
-    uint32_t dstAs = r.dstAs;
-    if (m_cfg.asTable) {
-      if (srcAs == 0) {
-        if (const auto* v = m_cfg.asTable->Lookup(k.src))
-          srcAs = static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10));
-      }
-      if (dstAs == 0) {
-        if (const auto* v = m_cfg.asTable->Lookup(k.dst))
-          dstAs = static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10));
-      }
-    }
-    sqlite3_bind_int64(st, i++, srcAs);
-    sqlite3_bind_int64(st, i++, dstAs);
-    sqlite3_bind_int(st, i++, r.icmpType);
-    sqlite3_bind_int(st, i++, r.icmpCode);
-    sqlite3_bind_int(st, i++, k.vlan);
-    BindAddr(st, i++, r.nextHop);
-    sqlite3_bind_int(st, i++, r.minTtl);
-    sqlite3_bind_int(st, i++, r.maxTtl);
-    BindMac(st, i++, r.srcMac);
-    BindMac(st, i++, r.dstMac);
-    BindAddr(st, i++, r.postNatSrc);
-    BindAddr(st, i++, r.postNatDst);
-    sqlite3_bind_int(st, i++, r.postNatSrcPort);
-    sqlite3_bind_int(st, i++, r.postNatDstPort);
-    sqlite3_bind_int(st, i++, static_cast<int>(r.natEvent));
-    sqlite3_bind_int(st, i++, static_cast<int>(r.endReason));
-    sqlite3_bind_int64(st, i++, r.samplingInterval);
-    BindAddr(st, i++, r.exporter);
-    sqlite3_bind_int64(st, i++, r.observationDomain);
-    const std::string* sc = m_cfg.countryTable ? m_cfg.countryTable->Lookup(k.src) : nullptr;
-    const std::string* dc = m_cfg.countryTable ? m_cfg.countryTable->Lookup(k.dst) : nullptr;
-    if (sc)
-      sqlite3_bind_text(st, i++, sc->c_str(), -1, SQLITE_STATIC);
-    else
-      sqlite3_bind_null(st, i++);
-    if (dc)
-      sqlite3_bind_text(st, i++, dc->c_str(), -1, SQLITE_STATIC);
-    else
-      sqlite3_bind_null(st, i++);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    d.clock = std::max(d.clock, r.end.ns);
+    if (d.partId >= 0 && d.clock - d.partStart >= interval) st = ClosePartition(true);
+    if (st && d.partId < 0) st = OpenPartition(d.clock);
+    if (!st) break;
+    detail::RollupRow row;
+    row.record = &r;
+    row.srcAs = LookupAs(asTable, r.srcAs, r.key.src);
+    row.dstAs = LookupAs(asTable, r.dstAs, r.key.dst);
+    row.srcCountry = countries ? countries->Lookup(r.key.src) : nullptr;
+    row.dstCountry = countries ? countries->Lookup(r.key.dst) : nullptr;
+    BindFlowRow(m_insert, row);
+    const int rc = sqlite3_step(m_insert);
+    sqlite3_reset(m_insert);
     if (rc != SQLITE_DONE) {
-      auto err = SqlError(m_db, "insert into '" + m_path + "'");
-      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-      return err;
+      st = SqlError(m_db, "insert into '" + m_path + "'");
+      break;
     }
+    d.rollup.Add(row);
+    d.firstStart = std::min(d.firstStart, r.start.ns);
+    d.lastEnd = std::max(d.lastEnd, r.end.ns);
+    ++d.partRows;
   }
-  if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    auto err = SqlError(m_db, "commit to '" + m_path + "'");
+  if (st && d.partId >= 0) {
+    st = Exec("UPDATE partitions SET rows = " + std::to_string(d.partRows) + ", first_start_ns = " +
+                  std::to_string(d.firstStart) + ", last_end_ns = " + std::to_string(d.lastEnd) +
+                  " WHERE id = " + std::to_string(d.partId),
+              "count partition rows");
+  }
+  if (st) st = Exec("COMMIT", "commit");
+  if (!st) {
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
+  }
+  auto closed = std::move(d.toIndex);
+  d.toIndex.clear();
+  for (const auto& [id, table] : closed) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
+  if (!closed.empty()) VANTAGE_RETURN_IF_ERROR(ApplyRetention());
+  return {};
+}
+
+core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
+  const size_t n = rows.size();
+  if (n == 0) return {};
+  auto batch = std::make_shared<std::vector<core::FlowRecord>>(std::move(rows));
+  std::unique_lock<std::mutex> lock(m_impl->mu);
+  if (m_cfg.waitWhenFull) {
+    m_impl->idle.wait(lock, [&] {
+      return m_impl->queuedRows == 0 || m_impl->queuedRows + n <= m_cfg.maxQueuedRows;
+    });
+  }
+  const bool fits = m_impl->queuedRows + n <= m_cfg.maxQueuedRows ||
+                    (m_cfg.waitWhenFull && m_impl->queuedRows == 0);  // a batch over the cap
+  if (!fits) {
+    // The writer is behind (disk, index building): the batch is lost, and counted.
+    m_impl->dropped.fetch_add(n, std::memory_order_relaxed);
+    m_impl->rows.fetch_sub(n, std::memory_order_relaxed);
+  } else {
+    m_impl->queuedRows += n;
+    m_impl->tasks.push_back([this, batch, n] {
+      auto st = WriteBatch(*batch);
+      std::lock_guard<std::mutex> l(m_impl->mu);
+      m_impl->queuedRows -= n;
+      if (!st) m_impl->lastError = st;
+      m_impl->idle.notify_all();  // a producer waiting for room
+    });
+    m_impl->cv.notify_one();
+  }
+  if (!m_impl->lastError) {
+    auto err = m_impl->lastError;
+    m_impl->lastError = core::Status();
     return err;
   }
   return {};
@@ -289,70 +471,44 @@ core::Status Store::Insert(const core::FlowRecord& r) {
   if (!m_db) return core::MakeError(core::ErrorCode::kIo, "store '" + m_path + "' is closed");
   m_impl->pending.push_back(r);
   m_impl->rows.fetch_add(1, std::memory_order_relaxed);
-  if (m_impl->pending.size() >= m_cfg.batchSize) {
-    if (m_cfg.asyncWrite) {
-      auto batch = std::make_shared<std::vector<core::FlowRecord>>(std::move(m_impl->pending));
-      m_impl->pending.clear();
-      m_impl->pending.reserve(m_cfg.batchSize);
-      std::lock_guard<std::mutex> lock(m_impl->mu);
-      m_impl->tasks.push_back([this, batch] {
-        auto st = WriteBatch(*batch);
-        if (!st) {
-          std::lock_guard<std::mutex> l(m_impl->mu);
-          m_impl->lastError = st;
-        }
-      });
-      m_impl->cv.notify_one();
-      if (!m_impl->lastError) {
-        auto err = m_impl->lastError;
-        m_impl->lastError = core::Status();
-        return err;
-      }
-      return {};
-    }
-    auto st = WriteBatch(m_impl->pending);
-    m_impl->pending.clear();
-    return st;
-  }
+  if (m_impl->pending.size() >= m_cfg.batchSize) return Commit();
   return {};
+}
+
+core::Status Store::Commit() {
+  if (!m_db || m_impl->pending.empty()) return {};
+  std::vector<core::FlowRecord> batch;
+  batch.reserve(m_cfg.batchSize);
+  batch.swap(m_impl->pending);
+  if (m_cfg.asyncWrite) return Enqueue(std::move(batch));
+  return WriteBatch(batch);
 }
 
 core::Status Store::Flush() {
   if (!m_db) return {};
-  if (!m_cfg.asyncWrite) {
-    auto st = WriteBatch(m_impl->pending);
-    m_impl->pending.clear();
-    return st;
-  }
-  auto batch = std::make_shared<std::vector<core::FlowRecord>>(std::move(m_impl->pending));
-  m_impl->pending.clear();
+  core::Status st = Commit();
+  if (!m_cfg.asyncWrite) return st;
   std::unique_lock<std::mutex> lock(m_impl->mu);
-  m_impl->tasks.push_back([this, batch] {
-    auto st = WriteBatch(*batch);
-    if (!st) {
-      std::lock_guard<std::mutex> l(m_impl->mu);
-      m_impl->lastError = st;
-    }
-  });
-  m_impl->cv.notify_one();
   m_impl->idle.wait(lock, [this] { return m_impl->tasks.empty() && !m_impl->busy; });
   auto err = m_impl->lastError;
   m_impl->lastError = core::Status();
-  return err;
+  return st ? err : st;
 }
 
 core::Status Store::BuildIndexes() {
   if (!m_db) return {};
-  char* msg = nullptr;
-  const char* sql =
-      "CREATE INDEX IF NOT EXISTS flows_start ON flows(start_ns);"
-      "CREATE INDEX IF NOT EXISTS flows_src ON flows(src);"
-      "CREATE INDEX IF NOT EXISTS flows_dst ON flows(dst);";
-  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    std::string text = msg ? msg : "";
-    sqlite3_free(msg);
-    return core::MakeError(core::ErrorCode::kIo, "build indexes in '" + m_path + "': " + text);
+  VANTAGE_RETURN_IF_ERROR(Flush());
+  std::vector<std::pair<int64_t, std::string>> todo;
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(m_db, "SELECT id, table_name FROM partitions WHERE indexed = 0", -1, &q,
+                         nullptr) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      todo.emplace_back(sqlite3_column_int64(q, 0),
+                        reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+    }
   }
+  sqlite3_finalize(q);
+  for (const auto& [id, table] : todo) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
   return {};
 }
 
@@ -367,10 +523,22 @@ core::Status Store::Close() {
     m_impl->cv.notify_all();
     m_impl->worker.join();
   }
-  if (m_cfg.buildIndexesOnClose) {
-    auto st = BuildIndexes();
-    if (result && !st) result = st;
+  // The writer has stopped: its state is this thread's now.
+  core::Status st = Exec("BEGIN", "begin");
+  if (st) st = ClosePartition(m_cfg.buildIndexesOnClose);
+  if (st) st = Exec("COMMIT", "commit");
+  if (!st) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  for (const auto& [id, table] : m_impl->toIndex) {
+    if (st) st = IndexPartition(id, table);
   }
+  m_impl->toIndex.clear();
+  if (st) st = ApplyRetention();
+  if (const uint64_t lost = DroppedRows(); lost > 0 && st) {
+    st = Exec(
+        "INSERT OR REPLACE INTO anomalies VALUES('store.queue_full', " + std::to_string(lost) + ")",
+        "count dropped rows");
+  }
+  if (result && !st) result = st;
   sqlite3_finalize(m_insert);
   m_insert = nullptr;
   sqlite3_close(m_db);
@@ -380,6 +548,14 @@ core::Status Store::Close() {
 
 uint64_t Store::RowCount() const {
   return m_impl->rows.load(std::memory_order_relaxed);
+}
+
+uint64_t Store::DroppedRows() const {
+  return m_impl->dropped.load(std::memory_order_relaxed);
+}
+
+uint64_t Store::PartitionCount() const {
+  return m_impl->partitionsCreated.load(std::memory_order_relaxed);
 }
 
 core::Status Store::SaveLoss(const std::vector<LossReport>& loss) {

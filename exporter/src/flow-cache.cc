@@ -38,11 +38,12 @@ uint64_t HashFlowKey(const core::FlowKey& k) {
 FlowCache::FlowCache(CacheConfig config, bool biflow, Sink sink)
     : m_config(config), m_biflow(biflow), m_sink(std::move(sink)) {
   if (m_config.capacity == 0) m_config.capacity = 1;
-  size_t initial = 1024;
-  while (initial < 2 * std::min<size_t>(m_config.capacity, 1 << 16)) initial <<= 1;
-  m_slots.assign(initial, kNil);
+  // Start small and grow with the flows actually held (load <= 1/2): a table sized for the
+  // capacity would spread the same flows over more cache lines, and probes miss the cache.
+  const size_t initial = 1024;
+  m_slots.assign(initial, kEmptySlot);
   m_mask = initial - 1;
-  m_entries.reserve(std::min<size_t>(m_config.capacity, 1 << 16));
+  m_entries.reserve(std::min<size_t>(m_config.capacity, initial / 2));
 }
 
 void FlowCache::LruUnlink(uint32_t i) {
@@ -92,25 +93,29 @@ void FlowCache::AgeAppend(uint32_t i) {
 }
 
 uint32_t FlowCache::Find(const core::FlowKey& key, uint32_t hash) const {
+  // The slot carries the hash, so a probe touches an entry only when the hashes agree: one
+  // cache miss per lookup instead of one per probed slot.
   size_t pos = hash & m_mask;
   while (true) {
-    uint32_t idx = m_slots[pos];
-    if (idx == kNil) return kNil;
-    const Entry& e = m_entries[idx];
-    if (e.hash == hash && e.key == key) return idx;
+    const uint64_t slot = m_slots[pos];
+    if (slot == kEmptySlot) return kNil;
+    if (SlotHash(slot) == hash) {
+      const uint32_t idx = SlotIndex(slot);
+      if (m_entries[idx].key == key) return idx;
+    }
     pos = (pos + 1) & m_mask;
   }
 }
 
 void FlowCache::Grow() {
   size_t newSize = m_slots.size() * 2;
-  std::vector<uint32_t> slots(newSize, kNil);
+  std::vector<uint64_t> slots(newSize, kEmptySlot);
   size_t mask = newSize - 1;
-  for (uint32_t idx : m_slots) {
-    if (idx == kNil) continue;
-    size_t pos = m_entries[idx].hash & mask;
-    while (slots[pos] != kNil) pos = (pos + 1) & mask;
-    slots[pos] = idx;
+  for (uint64_t slot : m_slots) {
+    if (slot == kEmptySlot) continue;
+    size_t pos = SlotHash(slot) & mask;
+    while (slots[pos] != kEmptySlot) pos = (pos + 1) & mask;
+    slots[pos] = slot;
   }
   m_slots.swap(slots);
   m_mask = mask;
@@ -130,20 +135,21 @@ uint32_t FlowCache::Insert(const core::FlowKey& key, uint32_t hash) {
   e.key = key;
   e.hash = hash;
   size_t pos = hash & m_mask;
-  while (m_slots[pos] != kNil) pos = (pos + 1) & m_mask;
-  m_slots[pos] = idx;
+  while (m_slots[pos] != kEmptySlot) pos = (pos + 1) & m_mask;
+  m_slots[pos] = MakeSlot(hash, idx);
   if (++m_count > m_peak) m_peak = m_count;
   return idx;
 }
 
 void FlowCache::TableErase(uint32_t idx) {
+  const uint64_t target = MakeSlot(m_entries[idx].hash, idx);
   size_t pos = m_entries[idx].hash & m_mask;
-  while (m_slots[pos] != idx) pos = (pos + 1) & m_mask;
+  while (m_slots[pos] != target) pos = (pos + 1) & m_mask;
   // Backward-shift deletion keeps probe sequences intact without tombstones.
   size_t hole = pos;
   size_t next = (hole + 1) & m_mask;
-  while (m_slots[next] != kNil) {
-    size_t home = m_entries[m_slots[next]].hash & m_mask;
+  while (m_slots[next] != kEmptySlot) {
+    size_t home = SlotHash(m_slots[next]) & m_mask;
     // Move the element into the hole if its home is not in (hole, next].
     bool between = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
     if (!between) {
@@ -152,7 +158,7 @@ void FlowCache::TableErase(uint32_t idx) {
     }
     next = (next + 1) & m_mask;
   }
-  m_slots[hole] = kNil;
+  m_slots[hole] = kEmptySlot;
 }
 
 void FlowCache::Remove(uint32_t idx, core::FlowEndReason reason) {

@@ -6,7 +6,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "pcap-file-reader.h"
+
 namespace vantage::exporter {
+
+PcapSource::PcapSource() = default;
 
 PcapSource::~PcapSource() {
   if (m_pcap) pcap_close(m_pcap);
@@ -46,6 +50,14 @@ core::Status PcapSource::OpenFile(const std::string& path) {
   auto link = LinkTypeFromDlt(m_dlt);
   if (!link) return core::MakeError(link.GetError().code, path + ": " + link.GetError().message);
   m_link = *link;
+  if (m_classic) {
+    m_reader = std::make_unique<detail::PcapFileReader>();
+    if (!m_reader->Open(path)) {
+      return core::MakeError(core::ErrorCode::kIo, path + ": " + m_reader->Error(), 0);
+    }
+    pcap_close(m_pcap);
+    m_pcap = nullptr;
+  }
   return {};
 }
 
@@ -95,7 +107,41 @@ void PcapSource::BreakLoop() {
   if (m_pcap) pcap_breakloop(m_pcap);
 }
 
+PcapSource::NextResult PcapSource::Fail(core::ErrorCode code, const std::string& what,
+                                        long offset) {
+  std::string where = m_live ? "interface " + m_name
+                             : m_name + " (packet " + std::to_string(m_index + 1) +
+                                   (offset >= 0 ? ", offset " + std::to_string(offset) : "") + ")";
+  m_error = core::MakeError(code, where + ": " + what,
+                            offset >= 0 ? static_cast<size_t>(offset) : core::Error::kNoOffset);
+  return NextResult::kError;
+}
+
+PcapSource::NextResult PcapSource::NextClassic(PcapPacket& out) {
+  detail::PcapFileReader::Record rec;
+  const long offset = static_cast<long>(m_offset);
+  auto r = m_reader->Next(rec);
+  if (r == detail::PcapFileReader::Result::kEnd) return NextResult::kEnd;
+  if (r == detail::PcapFileReader::Result::kError) {
+    return Fail(core::ErrorCode::kTruncated, m_reader->Error(), offset);
+  }
+  if (rec.capLen > rec.wireLen) {
+    return Fail(core::ErrorCode::kInvalid,
+                "captured length " + std::to_string(rec.capLen) +
+                    " is larger than the packet's wire length " + std::to_string(rec.wireLen),
+                offset);
+  }
+  ++m_index;
+  m_offset += 16 + rec.capLen;
+  out.ts = core::Timestamp::FromNanos(rec.tsNanos);
+  out.data = rec.data;
+  out.capLen = rec.capLen;
+  out.wireLen = rec.wireLen;
+  return NextResult::kPacket;
+}
+
 PcapSource::NextResult PcapSource::Next(PcapPacket& out) {
+  if (m_reader) return NextClassic(out);
   if (!m_pcap) return NextResult::kEnd;
   long offset = -1;
   if (!m_live) {
@@ -109,18 +155,14 @@ PcapSource::NextResult PcapSource::Next(PcapPacket& out) {
   const u_char* data = nullptr;
   int rc = pcap_next_ex(m_pcap, &hdr, &data);
   if (rc == 1) {
+    if (hdr->caplen > hdr->len && !m_live) {
+      return Fail(core::ErrorCode::kInvalid,
+                  "captured length " + std::to_string(hdr->caplen) +
+                      " is larger than the packet's wire length " + std::to_string(hdr->len),
+                  offset);
+    }
     ++m_index;
     m_offset += 16 + hdr->caplen;
-    if (hdr->caplen > hdr->len && !m_live) {
-      std::string where = m_name + " (packet " + std::to_string(m_index) +
-                          (offset >= 0 ? ", offset " + std::to_string(offset) : "") + ")";
-      m_error = core::MakeError(core::ErrorCode::kInvalid,
-                                where + ": captured length " + std::to_string(hdr->caplen) +
-                                    " is larger than the packet's wire length " +
-                                    std::to_string(hdr->len),
-                                offset >= 0 ? static_cast<size_t>(offset) : core::Error::kNoOffset);
-      return NextResult::kError;
-    }
     out.ts = core::Timestamp::FromNanos(static_cast<int64_t>(hdr->ts.tv_sec) * 1000000000 +
                                         static_cast<int64_t>(hdr->ts.tv_usec));
     out.data = data;
@@ -130,12 +172,7 @@ PcapSource::NextResult PcapSource::Next(PcapPacket& out) {
   }
   if (rc == 0) return NextResult::kTimeout;
   if (rc == PCAP_ERROR_BREAK) return NextResult::kEnd;
-  std::string where = m_live ? "interface " + m_name
-                             : m_name + " (packet " + std::to_string(m_index + 1) +
-                                   (offset >= 0 ? ", offset " + std::to_string(offset) : "") + ")";
-  m_error = core::MakeError(core::ErrorCode::kTruncated, where + ": " + pcap_geterr(m_pcap),
-                            offset >= 0 ? static_cast<size_t>(offset) : core::Error::kNoOffset);
-  return NextResult::kError;
+  return Fail(core::ErrorCode::kTruncated, pcap_geterr(m_pcap), offset);
 }
 
 CaptureWriter::~CaptureWriter() {

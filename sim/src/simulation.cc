@@ -109,8 +109,6 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
     }
   }
   const bool anyLive = std::any_of(points.begin(), points.end(), [](auto& p) { return p.live; });
-  const bool anyCapture =
-      std::any_of(points.begin(), points.end(), [](auto& p) { return p.capture; });
 
   // --- The run directory, marked incomplete from the start.
   VANTAGE_RETURN_IF_ERROR(PrepareRunDirectory(options.outDir));
@@ -141,10 +139,12 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   };
   VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
 
-  // --- ns-3 global state: seed, checksums (pcaps must read cleanly in Wireshark).
+  // --- ns-3 global state: seed; no checksums. Pcaps must read cleanly in Wireshark, but the
+  // taps fill in the checksums of the packets they capture (observation/ip-checksums.h):
+  // ns-3's ChecksumEnabled computes them, and an Ethernet CRC, for every packet on every hop.
   ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(1 + seed % 2147483646ULL));
   ns3::RngSeedManager::SetRun(seed);
-  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(anyCapture));
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false));
 
   BuildOptions bo;
   bo.addCollector = anyLive;

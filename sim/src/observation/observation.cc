@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "nat/nat-gateway.h"
+#include "observation/ip-checksums.h"
 #include "vantage/collector/collecting-process.h"
 #include "vantage/collector/store.h"
 #include "vantage/exporter/exporter.h"
@@ -109,11 +110,23 @@ class NodeTap {
   bool forwarder = true;  ///< only forwarded packets count (routers); hosts count their own
   std::vector<uint8_t> buf, rxBuf;
   size_t copyLen = kMinCopy;
+  bool captures = false;  ///< a point of this node writes a pcap: checksums are filled in
   uint64_t rxUid = 0;
   bool rxValid = false;
   uint32_t rxIf = 0;
   size_t rxCap = 0, rxWire = 0;
   std::map<const ns3::NetDevice*, uint32_t> portNumbers;
+
+  /// Copies the packet's first copyLen bytes into `into` (the whole packet when capturing, so
+  /// that the transport checksum can be computed) and returns how many the points get.
+  size_t Copy(const ns3::Ptr<const ns3::Packet>& p, std::vector<uint8_t>& into) const {
+    const size_t want = captures ? p->GetSize() : copyLen;
+    if (into.size() < want) into.resize(want);
+    const size_t got = p->CopyData(into.data(), static_cast<uint32_t>(want));
+    if (!captures) return got;
+    FillIpv4Checksums(into.data(), got);
+    return std::min(got, copyLen);
+  }
 
   void Rx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4> ipv4, uint32_t ifi) {
     rxUid = p->GetUid();
@@ -121,13 +134,11 @@ class NodeTap {
     rxValid = true;
     if (rewrites) {
       rxWire = p->GetSize();
-      rxBuf.resize(copyLen);
-      rxCap = p->CopyData(rxBuf.data(), static_cast<uint32_t>(copyLen));
+      rxCap = Copy(p, rxBuf);
     }
     if (!forwarder) {
       // An end host: everything addressed to it.
-      buf.resize(copyLen);
-      const size_t cap = p->CopyData(buf.data(), static_cast<uint32_t>(copyLen));
+      const size_t cap = Copy(p, buf);
       for (auto* pt : points) {
         if (pt->Wants(ifi, 0)) pt->OnPacket(buf.data(), cap, p->GetSize(), ifi, 0);
       }
@@ -140,8 +151,7 @@ class NodeTap {
     rxValid = false;
     if (forwarder && !forwarded) return;  // the node's own packets (e.g. its export)
     const uint32_t in = forwarded ? rxIf : 0;
-    buf.resize(copyLen);
-    const size_t cap = p->CopyData(buf.data(), static_cast<uint32_t>(copyLen));
+    const size_t cap = Copy(p, buf);
     for (auto* pt : points) {
       if (!pt->Wants(in, ifi)) continue;
       // Ingress-only points of a NAT gateway see the packet as it arrived.
@@ -158,8 +168,7 @@ class NodeTap {
     if (protocol != 0x0800) return;
     auto it = portNumbers.find(ns3::PeekPointer(dev));
     const uint32_t in = it == portNumbers.end() ? 0 : it->second;
-    buf.resize(copyLen);
-    const size_t cap = p->CopyData(buf.data(), static_cast<uint32_t>(copyLen));
+    const size_t cap = Copy(p, buf);
     for (auto* pt : points) {
       if (pt->Wants(in, 0)) pt->OnPacket(buf.data(), cap, p->GetSize(), in, 0);
     }
@@ -362,7 +371,10 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
         l3->TraceConnectWithoutContext("Tx", ns3::MakeCallback(&NodeTap::Tx, tap));
       }
     }
-    if (ps.capture) tap->copyLen = std::max<size_t>(tap->copyLen, snapLength);
+    if (ps.capture) {
+      tap->copyLen = std::max<size_t>(tap->copyLen, snapLength);
+      tap->captures = true;
+    }
     tap->points.push_back(pt.get());
     m_points.push_back(std::move(pt));
   }

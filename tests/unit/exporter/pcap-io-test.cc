@@ -131,6 +131,84 @@ TEST(PcapSource, CaptureLengthLargerThanWireLengthIsAnError) {
   EXPECT_NE(src.GetError().message.find("offset 94"), std::string::npos) << src.GetError().message;
 }
 
+// A classic pcap written by hand in either byte order and timestamp precision: the block
+// reader must give what libpcap would.
+void WriteHandMade(const std::string& path, bool bigEndian, bool nanos,
+                   const std::vector<uint8_t>& frame, size_t cutTail = 0) {
+  std::vector<uint8_t> bytes;
+  auto put32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) {
+      int shift = bigEndian ? 24 - 8 * i : 8 * i;
+      bytes.push_back(static_cast<uint8_t>(v >> shift));
+    }
+  };
+  auto put16 = [&](uint16_t v) {
+    bytes.push_back(static_cast<uint8_t>(bigEndian ? v >> 8 : v));
+    bytes.push_back(static_cast<uint8_t>(bigEndian ? v : v >> 8));
+  };
+  put32(nanos ? 0xa1b23c4d : 0xa1b2c3d4);
+  put16(2);
+  put16(4);
+  put32(0);
+  put32(0);
+  put32(65535);
+  put32(1);  // Ethernet
+  for (uint32_t i = 0; i < 3; ++i) {
+    put32(1700000000 + i);
+    put32(nanos ? 123456789 : 123456);
+    put32(static_cast<uint32_t>(frame.size()));
+    put32(static_cast<uint32_t>(frame.size()));
+    bytes.insert(bytes.end(), frame.begin(), frame.end());
+  }
+  bytes.resize(bytes.size() - cutTail);
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST(PcapSource, ReadsBothByteOrdersAndPrecisions) {
+  TempDir t;
+  const auto frame = BuildFrame(PacketSpec{});
+  for (bool bigEndian : {false, true}) {
+    for (bool nanos : {false, true}) {
+      std::string path =
+          t.Path(std::string("h-") + (bigEndian ? "be" : "le") + (nanos ? "-ns" : "-us") + ".pcap");
+      WriteHandMade(path, bigEndian, nanos, frame);
+      PcapSource src;
+      ASSERT_TRUE(src.OpenFile(path).Ok()) << path;
+      PcapPacket p;
+      for (int i = 0; i < 3; ++i) {
+        ASSERT_EQ(src.Next(p), PcapSource::NextResult::kPacket) << path;
+        EXPECT_EQ(p.ts.ns, (1700000000LL + i) * 1000000000LL + (nanos ? 123456789 : 123456000))
+            << path;
+        ASSERT_EQ(p.capLen, frame.size());
+        EXPECT_EQ(std::vector<uint8_t>(p.data, p.data + p.capLen), frame);
+      }
+      EXPECT_EQ(src.Next(p), PcapSource::NextResult::kEnd) << path;
+    }
+  }
+}
+
+TEST(PcapSource, CutRecordHeaderNamesPacketAndOffset) {
+  TempDir t;
+  const auto frame = BuildFrame(PacketSpec{});
+  std::string path = t.Path("cut-header.pcap");
+  // Leave 6 of the third record's 16 header bytes.
+  WriteHandMade(path, false, false, frame, frame.size() + 10);
+  PcapSource src;
+  ASSERT_TRUE(src.OpenFile(path).Ok());
+  PcapPacket p;
+  EXPECT_EQ(src.Next(p), PcapSource::NextResult::kPacket);
+  EXPECT_EQ(src.Next(p), PcapSource::NextResult::kPacket);
+  ASSERT_EQ(src.Next(p), PcapSource::NextResult::kError);
+  const std::string& msg = src.GetError().message;
+  const size_t offset = 24 + 2 * (16 + frame.size());
+  EXPECT_NE(msg.find("packet 3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("offset " + std::to_string(offset)), std::string::npos) << msg;
+  EXPECT_NE(msg.find("only got 6"), std::string::npos) << msg;
+  EXPECT_EQ(src.GetError().offset, offset);
+}
+
 TEST(PcapSource, MissingInterface) {
   PcapSource src;
   auto st = src.OpenLive("no-such-iface0");

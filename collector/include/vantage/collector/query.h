@@ -72,6 +72,9 @@ std::string PlotSvg(const QueryTable& t, const std::string& title);
 /// @brief Application name of a flow from its ports and protocol ("https", "dns", ...), or
 /// "proto/port" of the lower port.
 std::string AppName(uint8_t protocol, uint16_t srcPort, uint16_t dstPort);
+/// @brief The port AppName names a flow by (0 for protocols without ports):
+/// AppName(p, s, d) == AppName(p, AppPort(p, s, d), AppPort(p, s, d)).
+uint16_t AppPort(uint8_t protocol, uint16_t srcPort, uint16_t dstPort);
 /// @brief Parses "2024-01-02T03:04:05Z", "2024-01-02 03:04:05", "2024-01-02" or UNIX seconds.
 core::Result<int64_t> ParseTimeNs(const std::string& text);
 

@@ -1,11 +1,19 @@
-// The SQLite flow store: one file, WAL mode, rows inserted in batched transactions, indexes
-// built lazily (at Close or on demand) so ingest stays fast. Loss accounting, exporter and
-// options (sampling, exporter statistics) rows live beside the flows. Schema: docs/collector.md.
+// The SQLite flow store: one file, WAL mode, rows inserted in batched transactions into time
+// partitions (a new table every interval of record time, default 5 minutes, seen together
+// through the `flows` view). When a partition closes, its per-minute roll-ups are written and
+// its indexes built, on the writer thread, so the receive path never waits and a store that
+// runs for days stays fast to query. Old partitions are dropped after the retention. Loss
+// accounting, exporter and options (sampling, exporter statistics) rows live beside the flows.
+// Schema: docs/collector.md.
 //
-//   auto store = Store::Open("flows.sqlite");
+//   StoreConfig cfg;
+//   cfg.asyncWrite = true;
+//   cfg.retention = core::Duration::Seconds(7 * 86400);
+//   auto store = Store::Open("flows.sqlite", cfg);
 //   if (!store) { std::cerr << store.GetError().ToString(); }
-//   (*store)->Insert(record);
-//   (*store)->Flush();           // commit pending rows
+//   (*store)->Insert(record);    // queued; DroppedRows() counts what a full queue refused
+//   (*store)->Commit();          // hand pending rows to the writer now (visible soon)
+//   (*store)->Flush();           // commit and wait
 #pragma once
 
 #include <cstddef>
@@ -16,6 +24,7 @@
 
 #include "vantage/core/flow.h"
 #include "vantage/core/result.h"
+#include "vantage/core/time.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -26,9 +35,23 @@ class PrefixTable;
 
 /// @brief Store tuning.
 struct StoreConfig {
-  size_t batchSize = 50000;         ///< rows per transaction
-  bool walMode = true;              ///< journal_mode=WAL, synchronous=NORMAL
-  bool buildIndexesOnClose = true;  ///< time and address indexes built at Close()
+  size_t batchSize = 50000;  ///< rows per transaction
+  bool walMode = true;       ///< journal_mode=WAL, synchronous=NORMAL
+  /// The last (open) partition's indexes are built at Close(); closed partitions always get
+  /// theirs when they close.
+  bool buildIndexesOnClose = true;
+  /// Record time per partition: a partition closes when a record ends this much after the
+  /// partition's first record (the store's clock is the latest record end, not the wall).
+  core::Duration partitionInterval = core::Duration::Seconds(300);
+  /// Partitions whose last record ended longer ago than this (by the store's clock) are
+  /// dropped, with their roll-ups; 0 keeps everything.
+  core::Duration retention{};
+  /// Async mode: most rows waiting for the writer; a batch that would pass it is dropped and
+  /// counted (DroppedRows). About 200 bytes per row.
+  size_t maxQueuedRows = 1000000;
+  /// Async mode, queue full: wait for the writer instead of dropping (for inputs that can
+  /// wait, such as files; a UDP receive path must not).
+  bool waitWhenFull = false;
   /// Write in a background thread: Insert only queues rows (the receive path never waits for
   /// the disk). Flush waits until everything queued is committed.
   bool asyncWrite = false;
@@ -80,9 +103,18 @@ class Store {
   core::Status Flush();
   /// @brief Flushes, builds indexes if configured, closes the database.
   core::Status Close();
-  /// @brief Rows committed or queued so far by this Store.
+  /// @brief Hands pending rows to the writer without waiting (async mode), or commits them
+  /// (sync mode): call it on a timer so that queries see recent rows.
+  core::Status Commit();
+  /// @brief Rows committed or queued so far by this Store (dropped rows not included).
   uint64_t RowCount() const;
-  /// @brief Creates the time and address indexes if missing.
+  /// @brief Whether a full writer queue makes Insert wait (true) or drop (false).
+  void SetWaitWhenFull(bool wait) { m_cfg.waitWhenFull = wait; }
+  /// @brief Rows refused because the writer's queue was full (async mode).
+  uint64_t DroppedRows() const;
+  /// @brief Partitions created by this Store so far.
+  uint64_t PartitionCount() const;
+  /// @brief Creates the time and address indexes of every partition that lacks them.
   core::Status BuildIndexes();
 
   /// @brief Replaces the loss-accounting rows (one per exporter + domain).
@@ -93,21 +125,31 @@ class Store {
   core::Status SaveAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts);
 
   const std::string& Path() const { return m_path; }
+  /// @brief The connection (opened without SQLite's per-call mutex): use it only after Flush(),
+  /// from the thread that inserts, while the writer is idle.
   sqlite3* Db() { return m_db; }
 
  private:
   struct Impl;
   Store(std::string path, StoreConfig cfg);
   core::Status WriteBatch(const std::vector<core::FlowRecord>& rows);
+  core::Status Enqueue(std::vector<core::FlowRecord> rows);
+  core::Status OpenPartition(int64_t clockNs);
+  core::Status ClosePartition(bool buildIndexes);
+  core::Status IndexPartition(int64_t id, const std::string& table);
+  core::Status ApplyRetention();
+  core::Status RecreateView();
+  core::Status AdoptExisting();
+  core::Status Exec(const std::string& sql, const std::string& what);
 
   std::string m_path;
   StoreConfig m_cfg;
   sqlite3* m_db = nullptr;
-  sqlite3_stmt* m_insert = nullptr;
+  sqlite3_stmt* m_insert = nullptr;  ///< into the open partition
   std::unique_ptr<Impl> m_impl;
 };
 
 /// @brief The store's schema version (kept in the meta table).
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 }  // namespace vantage::collector

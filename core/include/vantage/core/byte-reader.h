@@ -128,21 +128,15 @@ class ByteWriter {
   void Clear() { Buf().clear(); }
 
   void WriteU8(uint8_t v) { Buf().push_back(v); }
-  void WriteU16(uint16_t v) {
-    Buf().push_back(static_cast<uint8_t>(v >> 8));
-    Buf().push_back(static_cast<uint8_t>(v));
-  }
-  void WriteU32(uint32_t v) {
-    WriteU16(static_cast<uint16_t>(v >> 16));
-    WriteU16(static_cast<uint16_t>(v));
-  }
-  void WriteU64(uint64_t v) {
-    WriteU32(static_cast<uint32_t>(v >> 32));
-    WriteU32(static_cast<uint32_t>(v));
-  }
+  void WriteU16(uint16_t v) { WriteUnsigned(2, v); }
+  void WriteU32(uint32_t v) { WriteUnsigned(4, v); }
+  void WriteU64(uint64_t v) { WriteUnsigned(8, v); }
   /// @brief Writes the low `width` bytes (1..8) of v, big-endian (reduced-size encoding).
   void WriteUnsigned(size_t width, uint64_t v) {
-    for (size_t i = width; i > 0; --i) Buf().push_back(static_cast<uint8_t>(v >> (8 * (i - 1))));
+    // One size change per value rather than one push_back per byte: encoding is on the
+    // exporter's per-record path.
+    uint8_t* p = Extend(width);
+    for (size_t i = width; i > 0; --i) *p++ = static_cast<uint8_t>(v >> (8 * (i - 1)));
   }
   void WriteBytes(const void* p, size_t n) {
     const auto* b = static_cast<const uint8_t*>(p);
@@ -161,6 +155,12 @@ class ByteWriter {
 
  private:
   std::vector<uint8_t>& Buf() { return m_out ? *m_out : m_own; }
+  uint8_t* Extend(size_t n) {
+    std::vector<uint8_t>& b = Buf();
+    const size_t at = b.size();
+    b.resize(at + n);
+    return b.data() + at;
+  }
   const std::vector<uint8_t>& Buf() const { return m_out ? *m_out : m_own; }
 
   std::vector<uint8_t>* m_out = nullptr;

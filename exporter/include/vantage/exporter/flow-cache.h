@@ -51,6 +51,13 @@ class FlowCache {
 
  private:
   static constexpr uint32_t kNil = 0xffffffffu;
+  /// A table slot: the key's 32-bit hash (high half) and the entry index (low half).
+  static constexpr uint64_t kEmptySlot = ~0ull;
+  static constexpr uint64_t MakeSlot(uint32_t hash, uint32_t index) {
+    return (static_cast<uint64_t>(hash) << 32) | index;
+  }
+  static constexpr uint32_t SlotHash(uint64_t slot) { return static_cast<uint32_t>(slot >> 32); }
+  static constexpr uint32_t SlotIndex(uint64_t slot) { return static_cast<uint32_t>(slot); }
 
   struct Entry {
     core::FlowKey key;
@@ -89,7 +96,7 @@ class FlowCache {
   core::PacketClock m_clock;
   std::vector<Entry> m_entries;
   uint32_t m_free = kNil;
-  std::vector<uint32_t> m_slots;  ///< open addressing, linear probing; kNil = empty
+  std::vector<uint64_t> m_slots;  ///< open addressing, linear probing; kEmptySlot = empty
   size_t m_mask = 0;
   size_t m_count = 0;
   size_t m_peak = 0;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "vantage/core/result.h"
@@ -21,6 +22,9 @@ struct pcap;
 struct bpf_program;
 
 namespace vantage::exporter {
+namespace detail {
+class PcapFileReader;
+}
 
 struct PcapPacket {
   core::Timestamp ts;
@@ -33,7 +37,7 @@ class PcapSource {
  public:
   enum class NextResult { kPacket, kEnd, kTimeout, kError };
 
-  PcapSource() = default;
+  PcapSource();
   ~PcapSource();
   PcapSource(const PcapSource&) = delete;
   PcapSource& operator=(const PcapSource&) = delete;
@@ -53,7 +57,12 @@ class PcapSource {
   void BreakLoop();
 
  private:
+  NextResult NextClassic(PcapPacket& out);
+  NextResult Fail(core::ErrorCode code, const std::string& what, long offset);
+
   pcap* m_pcap = nullptr;
+  /// Classic pcap files are read by this block reader; libpcap only validates their header.
+  std::unique_ptr<detail::PcapFileReader> m_reader;
   std::string m_name;
   bool m_live = false;
   LinkType m_link = LinkType::kEthernet;

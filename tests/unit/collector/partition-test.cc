@@ -1,0 +1,181 @@
+// Time partitions of the store: one table per interval of record time behind the `flows` view,
+// roll-ups and indexes when a partition closes, Top-N from roll-ups equal to Top-N from the
+// rows, retention, the bounded writer queue, and a version-1 store adopted.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "test-util.h"
+#include "vantage/collector/query.h"
+#include "vantage/collector/store.h"
+
+namespace vantage::collector {
+namespace {
+
+using test::QueryInt;
+using test::TempPath;
+
+constexpr int64_t kMinute = 60'000'000'000LL;
+
+// Flow i starts at minute i / perMinute (from a round hour), from one of 37 sources.
+core::FlowRecord Spread(uint32_t i, uint32_t perMinute) {
+  core::FlowRecord r = test::MakeRecord(i);
+  r.key.src = core::IpAddress::V4(0x0a000000u + (i * 7919u) % 37u);
+  r.key.dstPort = static_cast<uint16_t>(i % 3 == 0 ? 53 : 443);
+  r.key.protocol = static_cast<uint8_t>(r.key.dstPort == 53 ? 17 : 6);
+  r.octets = 100 + (i * 31u) % 977u;
+  const int64_t base = 1700000000LL / 3600 * 3600 * 1000000000LL;
+  r.start = core::Timestamp::FromNanos(base + static_cast<int64_t>(i / perMinute) * kMinute +
+                                       static_cast<int64_t>(i % perMinute) * 1000);
+  r.end = r.start + core::Duration::Millis(200);
+  return r;
+}
+
+StoreConfig FiveMinutes(bool async) {
+  StoreConfig cfg;
+  cfg.asyncWrite = async;
+  cfg.batchSize = 97;
+  cfg.partitionInterval = core::Duration::Seconds(300);
+  return cfg;
+}
+
+TEST(StorePartitions, OneTablePerIntervalBehindTheFlowsView) {
+  TempPath db("parts.sqlite");
+  {
+    auto s = Store::Open(db.str(), FiveMinutes(true));
+    ASSERT_TRUE(s);
+    for (uint32_t i = 0; i < 1500; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));  // 15 min
+    ASSERT_TRUE((*s)->Close());
+  }
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM partitions"), 3);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows"), 1500);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows_p2"), 500);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT sum(rows) FROM partitions WHERE rolled_up AND indexed"),
+            1500);
+  EXPECT_EQ(QueryInt(db.str(),
+                     "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                     "tbl_name = 'flows_p1'"),
+            3);
+  // Every flow counted once per dimension in the per-minute roll-ups.
+  EXPECT_EQ(QueryInt(db.str(), "SELECT sum(flows) FROM rollups WHERE dim = 'srcip'"), 1500);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(DISTINCT minute_ns) FROM rollups"), 15);
+}
+
+// The same Top-N through the roll-ups and through the rows (a condition that holds for every
+// row forces the row path).
+void ExpectSameTop(const std::string& db, const std::string& dim) {
+  auto fast = RunQueryOnFile(db, "top 5 " + dim + " by bytes");
+  auto rows = RunQueryOnFile(db, "top 5 " + dim + " by bytes where proto != 99");
+  ASSERT_TRUE(fast) << fast.GetError().message;
+  ASSERT_TRUE(rows) << rows.GetError().message;
+  EXPECT_NE(fast->sql.find("rollups"), std::string::npos) << dim;
+  EXPECT_EQ(rows->sql.find("rollups"), std::string::npos) << dim;
+  EXPECT_EQ(fast->rows, rows->rows) << dim;
+  EXPECT_FALSE(fast->rows.empty()) << dim;
+}
+
+TEST(StorePartitions, TopFromRollupsEqualsTopFromRowsWithAnOpenPartition) {
+  TempPath db("top.sqlite");
+  auto s = Store::Open(db.str(), FiveMinutes(true));
+  ASSERT_TRUE(s);
+  for (uint32_t i = 0; i < 1234; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));
+  ASSERT_TRUE((*s)->Flush());  // the last partition stays open: its rows are read as rows
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM partitions WHERE rolled_up = 0"), 1);
+  for (const char* dim : {"srcip", "dstip", "srcport", "dstport", "proto", "app", "srcas"}) {
+    ExpectSameTop(db.str(), dim);
+  }
+  ASSERT_TRUE((*s)->Close());
+  ExpectSameTop(db.str(), "srcip");
+  ExpectSameTop(db.str(), "app");
+}
+
+TEST(StorePartitions, RetentionDropsOldPartitionsAndTheirRollups) {
+  TempPath db("retention.sqlite");
+  StoreConfig cfg = FiveMinutes(false);
+  cfg.retention = core::Duration::Seconds(600);
+  {
+    auto s = Store::Open(db.str(), cfg);
+    ASSERT_TRUE(s);
+    for (uint32_t i = 0; i < 3000; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));  // 30 min
+    ASSERT_TRUE((*s)->Close());
+  }
+  // Six partitions were made; those that ended more than 10 minutes before the last record
+  // are gone, rows and roll-ups alike.
+  const int64_t kept = QueryInt(db.str(), "SELECT count(*) FROM partitions");
+  EXPECT_GE(kept, 2);
+  EXPECT_LE(kept, 3);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT min(id) FROM partitions"), 7 - kept);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows"), kept * 500);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT sum(flows) FROM rollups WHERE dim = 'dstport'"), kept * 500);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM sqlite_master WHERE name = 'flows_p1'"), 0);
+}
+
+TEST(StorePartitions, FullWriterQueueDropsAndCounts) {
+  TempPath db("queue.sqlite");
+  StoreConfig cfg = FiveMinutes(true);
+  cfg.maxQueuedRows = 50;  // smaller than one batch: every batch is refused
+  {
+    auto s = Store::Open(db.str(), cfg);
+    ASSERT_TRUE(s);
+    for (uint32_t i = 0; i < 3 * 97; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));
+    ASSERT_TRUE((*s)->Flush());
+    EXPECT_EQ((*s)->DroppedRows(), 3u * 97);
+    EXPECT_EQ((*s)->RowCount(), 0u);
+    ASSERT_TRUE((*s)->Close());
+  }
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows"), 0);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count FROM anomalies WHERE name = 'store.queue_full'"),
+            3 * 97);
+}
+
+TEST(StorePartitions, FullWriterQueueCanMakeTheProducerWait) {
+  TempPath db("wait.sqlite");
+  StoreConfig cfg = FiveMinutes(true);
+  cfg.maxQueuedRows = 50;
+  cfg.waitWhenFull = true;  // a file can wait: nothing is lost
+  {
+    auto s = Store::Open(db.str(), cfg);
+    ASSERT_TRUE(s);
+    for (uint32_t i = 0; i < 3 * 97; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));
+    ASSERT_TRUE((*s)->Close());
+    EXPECT_EQ((*s)->DroppedRows(), 0u);
+  }
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows"), 3 * 97);
+}
+
+TEST(StorePartitions, VersionOneStoreIsAdoptedAsPartitionZero) {
+  TempPath db("v1.sqlite");
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.str().c_str(), &h), SQLITE_OK);
+    // The version-1 schema: one flows table.
+    const char* v1 =
+        "CREATE TABLE flows(start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, ip_version "
+        "INTEGER NOT NULL, src BLOB, dst BLOB, src_port INTEGER NOT NULL, dst_port INTEGER NOT "
+        "NULL, protocol INTEGER NOT NULL, tos INTEGER NOT NULL, tcp_flags INTEGER NOT NULL, "
+        "packets INTEGER NOT NULL, octets INTEGER NOT NULL, rev_packets INTEGER NOT NULL, "
+        "rev_octets INTEGER NOT NULL, in_if INTEGER NOT NULL, out_if INTEGER NOT NULL, src_as "
+        "INTEGER NOT NULL, dst_as INTEGER NOT NULL, icmp_type INTEGER NOT NULL, icmp_code "
+        "INTEGER NOT NULL, vlan INTEGER NOT NULL, next_hop BLOB, min_ttl INTEGER NOT NULL, "
+        "max_ttl INTEGER NOT NULL, src_mac BLOB, dst_mac BLOB, post_nat_src BLOB, post_nat_dst "
+        "BLOB, post_nat_src_port INTEGER NOT NULL, post_nat_dst_port INTEGER NOT NULL, nat_event "
+        "INTEGER NOT NULL, end_reason INTEGER NOT NULL, sampling INTEGER NOT NULL, exporter "
+        "BLOB, obs_domain INTEGER NOT NULL, src_country TEXT, dst_country TEXT);"
+        "INSERT INTO flows VALUES(1, 2, 4, x'0a000001', x'0a000002', 1, 2, 6, 0, 0, 3, 400, 0, "
+        "0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, "
+        "NULL, NULL);";
+    ASSERT_EQ(sqlite3_exec(h, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(h);
+    sqlite3_close(h);
+  }
+  auto s = Store::Open(db.str(), FiveMinutes(false));
+  ASSERT_TRUE(s) << s.GetError().message;
+  ASSERT_TRUE((*s)->Close());
+  EXPECT_EQ(QueryInt(db.str(), "SELECT rows FROM partitions WHERE table_name = 'flows_p0'"), 1);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT sum(octets) FROM flows"), 400);
+  auto top = RunQueryOnFile(db.str(), "top 1 srcip by bytes");
+  ASSERT_TRUE(top) << top.GetError().message;
+  ASSERT_EQ(top->rows.size(), 1u);
+  EXPECT_EQ(top->rows[0][0], "10.0.0.1");
+}
+
+}  // namespace
+}  // namespace vantage::collector
