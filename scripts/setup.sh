@@ -13,6 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 time
   # interop peers
   tshark nfdump softflowd pmacct libfixbuf-tools python3-ipfix iproute2
+  # sweeps: a real Slurm (controller, node daemon, client commands) and munge for its tests
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
