@@ -208,7 +208,8 @@ core::Result<RobustPlanResult> RobustPlan(const RobustPlanOptions& o, bool write
   spec.name = "plan-seeds";
   spec.file = "vantage plan --seeds " + SeedsText(o.seeds);
   spec.command = CellCommand::kSimulate;
-  spec.cases.push_back({o.topology, o.scenario, o.topology, o.scenario});
+  spec.cases.push_back({o.topology, o.scenario, fs::absolute(o.topology).lexically_normal(),
+                        fs::absolute(o.scenario).lexically_normal()});
   spec.seeds = o.seeds;
   auto cells = ExpandCells(spec, o.version);
   if (!cells) return cells.GetError();

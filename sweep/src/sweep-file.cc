@@ -66,7 +66,10 @@ std::string Trim(const std::string& s) {
 std::string ResolvePath(const std::string& baseDir, const std::string& p) {
   fs::path path(p);
   if (path.is_relative() && !baseDir.empty()) path = fs::path(baseDir) / path;
-  return path.lexically_normal().string();
+  // Absolute: Slurm tasks and later reruns may start in another directory.
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  return (ec ? path : abs).lexically_normal().string();
 }
 
 }  // namespace
