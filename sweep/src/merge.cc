@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -65,6 +66,51 @@ json CurveBands(const std::vector<json>& curves) {
   return grid;
 }
 
+// Coverage against budget per (topology, scenario, settings other than the budget): the band
+// from every seed's storage sweep, and the plans at each swept --budget-tb with their CI.
+json CoverageCurves(const std::vector<std::pair<const Cell*, CellResult>>& done) {
+  std::map<std::string, std::vector<size_t>> groups;
+  std::vector<std::string> order;
+  for (size_t i = 0; i < done.size(); ++i) {
+    json settings = SettingsJson(*done[i].first);
+    settings.erase("--budget-tb");
+    std::string key = json({done[i].first->topology, done[i].first->scenario, settings}).dump();
+    if (groups.find(key) == groups.end()) order.push_back(key);
+    groups[key].push_back(i);
+  }
+  json out = json::array();
+  for (const auto& key : order) {
+    std::vector<json> curves;
+    std::set<uint64_t> seeds;  // one storage sweep per seed: it does not depend on the budget
+    std::map<double, std::vector<double>> atBudget;
+    for (size_t i : groups[key]) {
+      const auto& [cell, r] = done[i];
+      if (!r.curve.empty() && seeds.insert(cell->seed).second) curves.push_back(r.curve);
+      json settings = SettingsJson(*cell);
+      if (settings.contains("--budget-tb") && r.metrics.contains("flow_visibility")) {
+        double b = std::strtod(settings["--budget-tb"].get<std::string>().c_str(), nullptr);
+        atBudget[b * 1e12].push_back(r.metrics["flow_visibility"].get<double>());
+      }
+    }
+    json budgets = json::array();
+    for (const auto& [b, v] : atBudget) {
+      Summary s = Summarise(v);
+      budgets.push_back({{"storage_bytes", b},
+                         {"n", s.n},
+                         {"mean", s.mean},
+                         {"ci_low", s.ciLow},
+                         {"ci_high", s.ciHigh}});
+    }
+    const json k = json::parse(key);
+    out.push_back({{"topology", k[0]},
+                   {"scenario", k[1]},
+                   {"settings", k[2]},
+                   {"grid", CurveBands(curves)},
+                   {"budgets", budgets}});
+  }
+  return out;
+}
+
 json GroupSummaries(const std::vector<std::pair<const Cell*, CellResult>>& done) {
   std::map<std::string, std::vector<size_t>> groups;  // key -> positions in `done`
   std::vector<std::string> order;
@@ -80,13 +126,11 @@ json GroupSummaries(const std::vector<std::pair<const Cell*, CellResult>>& done)
     const Cell& first = *done[members[0]].first;
     std::map<std::string, std::vector<double>> values;
     json seeds = json::array();
-    std::vector<json> curves;
     for (size_t i : members) {
       seeds.push_back(done[i].first->seed);
       for (const auto& [name, v] : done[i].second.metrics.items()) {
         if (v.is_number()) values[name].push_back(v.get<double>());
       }
-      if (!done[i].second.curve.empty()) curves.push_back(done[i].second.curve);
     }
     json metrics = json::object();
     for (const auto& [name, v] : values) metrics[name] = SummaryJson(Summarise(v));
@@ -94,8 +138,7 @@ json GroupSummaries(const std::vector<std::pair<const Cell*, CellResult>>& done)
                    {"scenario", first.scenario},
                    {"settings", SettingsJson(first)},
                    {"seeds", seeds},
-                   {"metrics", metrics},
-                   {"coverage_vs_budget", CurveBands(curves)}});
+                   {"metrics", metrics}});
   }
   return out;
 }
@@ -169,6 +212,7 @@ core::Result<json> BuildResults(const std::string& dir, const SweepManifest& m,
               {"vantage_version", m.version},
               {"cells", cells},
               {"groups", GroupSummaries(done)},
+              {"coverage_vs_budget", CoverageCurves(done)},
               {"missing", missing}};
 }
 

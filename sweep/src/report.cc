@@ -1,8 +1,10 @@
 // The sweep report: one small document model rendered to Markdown and to self-contained HTML,
 // and the coverage-against-budget SVG with 95% confidence bands.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include "vantage/sweep/merge.h"
 
@@ -109,50 +111,84 @@ std::string GroupName(const json& g) {
 
 const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
-// Coverage (flow visibility) against storage budget, log x axis, one band per group.
-std::string CoverageSvg(const json& groups) {
+// The x range of every curve and budget point.
+std::pair<double, double> BudgetRange(const json& curves) {
   double lo = 0, hi = 0;
-  for (const auto& g : groups) {
-    for (const auto& p : g["coverage_vs_budget"]) {
-      double b = p["storage_bytes"].get<double>();
-      lo = lo == 0 ? b : std::min(lo, b);
-      hi = std::max(hi, b);
+  for (const auto& c : curves) {
+    for (const char* part : {"grid", "budgets"}) {
+      for (const auto& p : c[part]) {
+        double b = p["storage_bytes"].get<double>();
+        if (b <= 0) continue;
+        lo = lo == 0 ? b : std::min(lo, b);
+        hi = std::max(hi, b);
+      }
     }
   }
-  const double W = 640, H = 360, L = 60, R = 20, T = 30, B = 50;
-  std::ostringstream o;
-  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
-    << "\" viewBox=\"0 0 " << W << " " << H << "\" font-family=\"sans-serif\" font-size=\"11\">"
-    << "<title>Coverage against storage budget (95% confidence band across seeds)</title>"
-    << "<rect x=\"" << L << "\" y=\"" << T << "\" width=\"" << W - L - R << "\" height=\""
-    << H - T - B << "\" fill=\"none\" stroke=\"#888\"/>";
-  if (lo <= 0 || hi <= lo) hi = lo * 10 + 1, lo = lo > 0 ? lo : 1;
-  auto x = [&](double b) { return L + (W - L - R) * std::log(b / lo) / std::log(hi / lo); };
-  auto y = [&](double v) { return T + (H - T - B) * (1 - std::clamp(v, 0.0, 1.0)); };
+  if (lo <= 0) lo = 1e9;
+  if (hi <= lo) hi = lo * 10;
+  return {lo, hi};
+}
+
+struct Plot {
+  double W = 640, H = 360, L = 60, R = 20, T = 30, B = 50;
+  double lo = 1, hi = 10;
+  double X(double b) const {
+    return L + (W - L - R) * std::log(std::max(b, lo) / lo) / std::log(hi / lo);
+  }
+  double Y(double v) const { return T + (H - T - B) * (1 - std::clamp(v, 0.0, 1.0)); }
+};
+
+void Axes(std::ostringstream& o, const Plot& p) {
+  o << "<rect x=\"" << p.L << "\" y=\"" << p.T << "\" width=\"" << p.W - p.L - p.R << "\" height=\""
+    << p.H - p.T - p.B << "\" fill=\"none\" stroke=\"#888\"/>";
   for (int i = 0; i <= 4; ++i) {
-    o << "<text x=\"" << L - 6 << "\" y=\"" << y(i / 4.0) + 4 << "\" text-anchor=\"end\">" << i * 25
-      << "%</text>";
+    o << "<text x=\"" << p.L - 6 << "\" y=\"" << p.Y(i / 4.0) + 4 << "\" text-anchor=\"end\">"
+      << i * 25 << "%</text>";
   }
-  o << "<text x=\"" << L << "\" y=\"" << H - 30 << "\">" << Fmt("%.3g TB", lo / 1e12)
-    << "</text><text x=\"" << W - R << "\" y=\"" << H - 30 << "\" text-anchor=\"end\">"
-    << Fmt("%.3g TB", hi / 1e12) << "</text><text x=\"" << (L + W - R) / 2 << "\" y=\"" << H - 12
-    << "\" text-anchor=\"middle\">storage for the required retention (log scale)"
-    << "</text><text x=\"14\" y=\"" << T - 10 << "\">flow visibility</text>";
-  size_t gi = 0;
-  for (const auto& g : groups) {
-    const auto& pts = g["coverage_vs_budget"];
-    if (pts.empty()) continue;
-    const char* col = kColours[gi++ % 6];
+  o << "<text x=\"" << p.L << "\" y=\"" << p.H - 30 << "\">" << Fmt("%.3g TB", p.lo / 1e12)
+    << "</text><text x=\"" << p.W - p.R << "\" y=\"" << p.H - 30 << "\" text-anchor=\"end\">"
+    << Fmt("%.3g TB", p.hi / 1e12) << "</text><text x=\"" << (p.L + p.W - p.R) / 2 << "\" y=\""
+    << p.H - 12 << "\" text-anchor=\"middle\">storage budget for the required retention (log "
+    << "scale)</text><text x=\"14\" y=\"" << p.T - 10 << "\">flow visibility</text>";
+}
+
+void Curve(std::ostringstream& o, const Plot& p, const json& c, const char* col) {
+  const auto& pts = c["grid"];
+  if (!pts.empty()) {
     std::string band, line;
-    for (const auto& p : pts) band += Fmt("%.1f,%.1f ", x(p["storage_bytes"]), y(p["ci_high"]));
+    for (const auto& q : pts) band += Fmt("%.1f,%.1f ", p.X(q["storage_bytes"]), p.Y(q["ci_high"]));
     for (auto it = pts.rbegin(); it != pts.rend(); ++it) {
-      band += Fmt("%.1f,%.1f ", x((*it)["storage_bytes"]), y((*it)["ci_low"]));
+      band += Fmt("%.1f,%.1f ", p.X((*it)["storage_bytes"]), p.Y((*it)["ci_low"]));
     }
-    for (const auto& p : pts) line += Fmt("%.1f,%.1f ", x(p["storage_bytes"]), y(p["mean"]));
+    for (const auto& q : pts) line += Fmt("%.1f,%.1f ", p.X(q["storage_bytes"]), p.Y(q["mean"]));
     o << "<polygon points=\"" << band << "\" fill=\"" << col << "\" fill-opacity=\"0.2\"/>"
       << "<polyline points=\"" << line << "\" fill=\"none\" stroke=\"" << col
-      << "\" stroke-width=\"2\"/><text x=\"" << L + 8 << "\" y=\"" << T + 14 * gi << "\" fill=\""
-      << col << "\">" << Escape(GroupName(g)) << "</text>";
+      << "\" stroke-width=\"2\"/>";
+  }
+  for (const auto& q : c["budgets"]) {  // the swept budgets' plans, with CI bars
+    const double x = p.X(q["storage_bytes"]);
+    o << Fmt("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", x, x,
+             p.Y(q["ci_low"]), p.Y(q["ci_high"]), col)
+      << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", x, p.Y(q["mean"]), col);
+  }
+}
+
+// Coverage (flow visibility) against storage budget, log x axis, one band per group.
+std::string CoverageSvg(const json& curves) {
+  Plot p;
+  std::tie(p.lo, p.hi) = BudgetRange(curves);
+  std::ostringstream o;
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << p.W << "\" height=\"" << p.H
+    << "\" viewBox=\"0 0 " << p.W << " " << p.H << "\" font-family=\"sans-serif\" font-size=\"11\">"
+    << "<title>Coverage against storage budget (95% confidence band across seeds)</title>";
+  Axes(o, p);
+  size_t gi = 0;
+  for (const auto& c : curves) {
+    const char* col = kColours[gi++ % 6];
+    Curve(o, p, c, col);
+    // Legend at the bottom right, below the curves' usual path (they rise to the top left).
+    o << "<text x=\"" << p.W - p.R - 8 << "\" y=\"" << p.H - p.B - 8 - 14 * (gi - 1)
+      << "\" text-anchor=\"end\" fill=\"" << col << "\">" << Escape(GroupName(c)) << "</text>";
   }
   o << "</svg>\n";
   return o.str();
@@ -189,14 +225,16 @@ ReportFiles RenderReport(const json& results, const SweepStatus& st) {
           st.cpuS, st.done ? st.cpuS / static_cast<double>(st.done) : 0.0,
           static_cast<double>(st.maxRssKiB) / 1024.0));
   ReportFiles f;
-  f.svg = CoverageSvg(results["groups"]);
+  f.svg = CoverageSvg(results["coverage_vs_budget"]);
   bool anyCurve = false;
-  for (const auto& g : results["groups"]) anyCurve |= !g["coverage_vs_budget"].empty();
+  for (const auto& c : results["coverage_vs_budget"]) {
+    anyCurve |= !c["grid"].empty() || !c["budgets"].empty();
+  }
   if (anyCurve) {
     d.H("Coverage against budget");
     d.P("Flow visibility of the best plan within each storage budget (the planner's storage "
-        "sweep of every seed), the line the mean across seeds, the band its 95% confidence "
-        "interval.");
+        "sweep of every seed): the line is the mean across seeds, the band its 95% confidence "
+        "interval; dots with bars are the plans at the sweep's own budgets (mean and 95% CI).");
     d.Svg("coverage.svg", f.svg);
   }
   MetricTables(d, results["groups"]);

@@ -31,13 +31,14 @@ class RunnerTest : public ::testing::Test {
     m_dir = m_tmp / "sweep";
   }
   SweepManifest Manifest(std::vector<uint64_t> seeds, const std::string& name = "t",
-                         double timeoutS = 60) {
+                         double timeoutS = 60, std::vector<SettingAxis> axes = {}) {
     SweepSpec spec;
     spec.name = name;
     spec.command = CellCommand::kPlan;
     spec.cases.push_back({"topo.yaml", "scen.yaml", m_tmp / "topo.yaml", m_tmp / "scen.yaml"});
     spec.seeds = std::move(seeds);
     spec.timeoutS = timeoutS;
+    spec.axes = std::move(axes);
     auto cells = ExpandCells(spec, "test");
     EXPECT_TRUE(cells);
     return MakeManifest(spec, *cells, "test");
@@ -206,8 +207,32 @@ TEST_F(RunnerTest, MergedResultsDependOnInputsOnly) {
   const auto& fv = j["groups"][0]["metrics"]["flow_visibility"];
   EXPECT_NEAR(fv["mean"].get<double>(), 0.2, 1e-12);
   EXPECT_LT(fv["ci_low"].get<double>(), 0.2);
-  EXPECT_EQ(j["groups"][0]["coverage_vs_budget"].size(), 21u);
+  EXPECT_EQ(j["coverage_vs_budget"][0]["grid"].size(), 21u);
   EXPECT_NE(ReadText(m_dir + "/report.html").find("<svg"), std::string::npos);
+}
+
+TEST_F(RunnerTest, CoverageAgainstTheSweptBudgets) {
+  auto m = Manifest({1, 2, 3}, "b", 60, {{"--budget-tb", {"0.001", "1"}}});
+  ASSERT_EQ(m.cells.size(), 6u);
+  Run(m);
+  ASSERT_TRUE(Merge(m_dir, {}));
+  auto j = nlohmann::json::parse(ReadText(m_dir + "/results.json"));
+  EXPECT_EQ(j["groups"].size(), 2u);  // one per budget, across seeds
+  ASSERT_EQ(j["coverage_vs_budget"].size(), 1u);
+  const auto& c = j["coverage_vs_budget"][0];
+  ASSERT_EQ(c["budgets"].size(), 2u);
+  EXPECT_DOUBLE_EQ(c["budgets"][0]["storage_bytes"].get<double>(), 1e9);
+  EXPECT_EQ(c["budgets"][0]["n"], 3);
+  EXPECT_NEAR(c["budgets"][1]["mean"].get<double>(), 0.2, 1e-12);
+  // The storage-sweep band: at the smallest budget the seeds see 0.1..0.3, at the largest 0.9.
+  const auto& grid = c["grid"];
+  EXPECT_NEAR(grid[0]["mean"].get<double>(), 0.2, 1e-12);
+  EXPECT_LT(grid[0]["ci_low"].get<double>(), 0.2);
+  EXPECT_NEAR(grid[20]["mean"].get<double>(), 0.9, 1e-12);
+  EXPECT_NEAR(grid[20]["ci_high"].get<double>(), 0.9, 1e-12);
+  const std::string svg = ReadText(m_dir + "/coverage.svg");
+  EXPECT_NE(svg.find("<polygon"), std::string::npos);
+  EXPECT_NE(svg.find("<circle"), std::string::npos);
 }
 
 TEST_F(RunnerTest, SlurmRefusalShowsSbatchsMessageAndKeepsCells) {
