@@ -166,8 +166,13 @@ core::Result<RunSummary> RunSlurm(const std::string& dir, SweepManifest& m, cons
   }
   s.failed = s.failures.size() - s.conflicts;
   for (size_t i : todo) {
+    // The task died before writing a result (time limit, lost node, no executable): its
+    // Slurm output says why.
     const Cell& c = m.cells[i];
-    s.failures.push_back({c, "no result after two submissions (see " + dir + "/slurm/)", "", ""});
+    const std::string log = (fs::path(dir) / "slurm" /
+                             ("task-" + m.slurmJobs.back() + "_" + std::to_string(i) + ".out"))
+                                .string();
+    s.failures.push_back({c, "no result after two submissions", log, TailFile(log, 12)});
   }
   s.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return s;
