@@ -2,8 +2,8 @@
 # Real Slurm on localhost: generates a munge key and a slurm.conf (one node = this machine,
 # its cores, state and spool in a temporary directory, non-default ports), starts munged,
 # slurmctld and slurmd, runs a 4-cell sweep of the small office as one job array, and checks
-# that the merged results are byte-identical to the same sweep run locally with --jobs 2.
-# Also checks that a refused submission shows sbatch's message. Every daemon it started is
+# that the merged results are byte-identical to the same sweep run locally with --jobs 2, and
+# that `plan --seeds --slurm` gives the same seeds.json as locally. Also checks that a refused submission shows sbatch's message. Every daemon it started is
 # stopped on exit, also on failure. When Slurm cannot start, the test FAILS and says why.
 #
 #   sweep-slurm.sh VANTAGE SOURCE_DIR HAVE_SIM
@@ -140,4 +140,13 @@ for f in results.json results.csv; do
 done
 cells=$(grep -c '^[0-9]' slurm/results.csv)
 [ "$cells" = 4 ] || fail "expected 4 cells in results.csv, found $cells"
-echo "PASS: 4 cells on Slurm, results byte-identical to --jobs 2"
+
+# A plan across seeds through the same machinery on Slurm equals the local one.
+TOPO=$SRC/topologies/small-office.yaml
+SCEN=$SRC/scenarios/small-office-baseline.yaml
+"$VANTAGE" plan "$TOPO" "$SCEN" --seeds 1-2 --slurm --out plan-slurm -q >/dev/null \
+  || fail "plan --seeds --slurm failed"
+"$VANTAGE" plan "$TOPO" "$SCEN" --seeds 1-2 --jobs 2 --out plan-local -q >/dev/null \
+  || fail "plan --seeds --jobs 2 failed"
+cmp plan-slurm/seeds.json plan-local/seeds.json || fail "seeds.json differs between Slurm and local"
+echo "PASS: 4 cells on Slurm, results byte-identical to --jobs 2; plan --seeds on Slurm too"
