@@ -255,5 +255,42 @@ TEST_F(RunnerTest, SlurmRefusalShowsSbatchsMessageAndKeepsCells) {
   EXPECT_EQ(GetCellState(m_dir, more.cells[1]), CellState::kDone);
 }
 
+TEST_F(RunnerTest, SlurmResubmitsOnceTheCellsThatLeftNoResult) {
+  auto done = Manifest({1});
+  Run(done);  // seed 1 finished before the submission
+  auto m = Manifest({1, 2, 3, 4});
+  ASSERT_TRUE(InitSweepDir(m_dir, m, false));
+  // An sbatch that accepts and logs the submission but whose tasks never run, and a squeue on
+  // which the job has already left the queue.
+  const std::string sbatch = m_tmp / "sbatch", squeue = m_tmp / "squeue";
+  WriteText(sbatch, "#!/bin/sh\necho \"$@\" >>\"$FAKE_DIR/sbatch.log\"\necho 4242\n");
+  WriteText(squeue, "#!/bin/sh\nexit 0\n");
+  fs::permissions(sbatch, fs::perms::owner_all);
+  fs::permissions(squeue, fs::perms::owner_all);
+  SlurmOptions o;
+  o.exe = VANTAGE_FAKE_VANTAGE;
+  o.sbatch = sbatch;
+  o.squeue = squeue;
+  o.arrayLimit = 2;
+  o.pollS = 0.01;
+  auto r = RunSlurm(m_dir, m, o);
+  ASSERT_TRUE(r) << r.GetError().message;
+  const std::string log = ReadText(m_tmp / "sbatch.log");
+  EXPECT_EQ(Lines(log), 2u);  // submitted, then resubmitted once
+  EXPECT_NE(log.find("--array=1-3%2"), std::string::npos) << log;
+  EXPECT_EQ(r->skipped, 1u);
+  ASSERT_EQ(r->failures.size(), 3u);
+  EXPECT_NE(r->failures[0].error.find("no result after two submissions"), std::string::npos);
+  EXPECT_NE(r->failures[0].logPath.find("task-4242_1.out"), std::string::npos);
+  auto again = LoadSweepDir(m_dir);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->slurmJobs, (std::vector<std::string>{"4242", "4242"}));
+  // --no-wait: one submission, nothing waited for.
+  o.wait = false;
+  ASSERT_TRUE(RunSlurm(m_dir, m, o));
+  EXPECT_EQ(Lines(ReadText(m_tmp / "sbatch.log")), 3u);
+  EXPECT_NE(ReadText(m_dir + "/slurm/array.sh").find("sweep task"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vantage::sweep
