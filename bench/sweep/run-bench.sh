@@ -3,18 +3,20 @@
 # one `vantage plan` without verification) with --jobs 2, then wall time of the whole sweep,
 # CPU seconds and peak resident memory per cell (from each cell's result.json: the child's
 # rusage), and the driver's own peak memory.
-#   bench/sweep/run-bench.sh build/release [JOBS]        (SEEDS=1-3 for a smaller one)
+#   bench/sweep/run-bench.sh build/release [JOBS]        (SEEDS=1-3 for a smaller one,
+#                                                         SWEEP=FILE for another sweep)
 set -euo pipefail
 BUILD=${1:-build/release}
 JOBS=${2:-2}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-/tmp/vantage-bench-sweep}
-SWEEP=$SRC/bench/sweep/enterprise-seeds.yaml
+SWEEP=${SWEEP:-$SRC/bench/sweep/enterprise-seeds.yaml}
 if [ -n "${SEEDS:-}" ]; then
-  mkdir -p "$WORK"
-  sed "s/^seeds: .*/seeds: $SEEDS/" "$SWEEP" >"$SRC/bench/sweep/.seeds-$$.yaml"
-  SWEEP=$SRC/bench/sweep/.seeds-$$.yaml
-  trap 'rm -f "$SWEEP"' EXIT
+  # A copy beside the original, so its relative paths still resolve.
+  copy=$(dirname "$SWEEP")/.seeds-$$.yaml
+  sed "s/^seeds: .*/seeds: $SEEDS/" "$SWEEP" >"$copy"
+  SWEEP=$copy
+  trap 'rm -f "$copy"' EXIT
 fi
 rm -rf "$WORK/out"
 mkdir -p "$WORK"
@@ -30,7 +32,7 @@ rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
 cpu = [r["cpu_s"] for r in rs]
 mem = [r["max_rss_kib"] / 1024 for r in rs]
 print(f"cells {len(rs)}, all ok: {all(r['status'] == 'ok' for r in rs)}")
-print(f"sweep wall {wall}; driver peak RSS {rss / 1024:.0f} MiB")
+print(f"sweep wall {wall}; peak RSS of the driver or any worker {rss / 1024:.0f} MiB")
 print(f"CPU per cell: mean {sum(cpu) / len(cpu):.1f} s, min {min(cpu):.1f}, max {max(cpu):.1f}; "
       f"total {sum(cpu):.0f} s")
 print(f"peak RSS per worker: mean {sum(mem) / len(mem):.0f} MiB, max {max(mem):.0f} MiB")
