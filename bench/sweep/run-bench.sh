@@ -2,7 +2,7 @@
 # Sweep benchmark: the enterprise sweep (bench/sweep/enterprise-seeds.yaml, 10 seeds, each cell
 # one `vantage plan` without verification) with --jobs 2, then wall time of the whole sweep,
 # CPU seconds and peak resident memory per cell (from each cell's result.json: the child's
-# rusage), and the driver's own peak memory.
+# rusage), and the largest peak memory of the driver and its workers (GNU time).
 #   bench/sweep/run-bench.sh build/release [JOBS]        (SEEDS=1-3 for a smaller one,
 #                                                         SWEEP=FILE for another sweep)
 set -euo pipefail
