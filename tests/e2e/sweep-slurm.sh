@@ -107,31 +107,38 @@ export SLURM_CONF=$T/slurm.conf
 
 # Foreground daemons (-D) in the background: no systemd needed.
 slurmctld -D -i >"$T/log/slurmctld.out" 2>&1 &
-PIDS+=($!)
+CTLD=$!
+PIDS+=($CTLD)
 slurmd -D >"$T/log/slurmd.out" 2>&1 &
-PIDS+=($!)
+SLURMD=$!
+PIDS+=($SLURMD)
+# Up to 60 s; a daemon that exits fails the test at once (sinfo alone would retry for minutes).
 state=""
-for _ in $(seq 60); do
-  state=$(sinfo -h -o %T 2>/dev/null | head -n1)
+deadline=$((SECONDS + 60))
+while [ $SECONDS -lt $deadline ]; do
+  kill -0 $CTLD 2>/dev/null || fail "slurmctld exited at start (its log follows)"
+  kill -0 $SLURMD 2>/dev/null || fail "slurmd exited at start (its log follows)"
+  state=$(timeout 5 sinfo -h -o %T 2>/dev/null | head -n1)
   [ "$state" = idle ] && break
   sleep 0.5
 done
-[ "$state" = idle ] || fail "Slurm did not come up (node state '$state')"
+[ "$state" = idle ] || fail "Slurm did not come up within 60 s (node state '$state')"
 echo "slurm up: node $HOST, $CPUS CPUs, ports $PORT/$((PORT + 1))"
 
 SWEEP="$SRC/sweeps/small-office-seeds.yaml"
 cd "$T" || fail "cd $T"
 
 # A refused submission shows sbatch's own message and keeps nothing half-done.
-out=$("$VANTAGE" sweep run "$SWEEP" --out refused --slurm --partition no-such-partition -q 2>&1)
+out=$(timeout 60 "$VANTAGE" sweep run "$SWEEP" --out refused --slurm --partition no-such-partition -q 2>&1)
 rc=$?
 [ $rc -ne 0 ] || fail "a refused submission did not fail"
 echo "$out" | grep -q "sbatch refused the submission" || fail "no sbatch message: $out"
 echo "$out" | grep -qi "partition" || fail "sbatch's reason is not shown: $out"
 echo "refused submission reported: $(echo "$out" | tail -n1)"
 
-"$VANTAGE" sweep run "$SWEEP" --out slurm --slurm --array-limit 2 -q \
-  || fail "the sweep on Slurm failed"
+# Bounded below CTest's timeout, so that on a stuck queue this script still stops its daemons.
+timeout 150 "$VANTAGE" sweep run "$SWEEP" --out slurm --slurm --array-limit 2 -q \
+  || fail "the sweep on Slurm failed or did not finish within 150 s: $(squeue 2>&1 | head -n 5)"
 "$VANTAGE" sweep status slurm || fail "status after the Slurm sweep"
 ls slurm/slurm/task-*.out >/dev/null 2>&1 || fail "no Slurm task output: the cells did not run as array tasks"
 "$VANTAGE" sweep run "$SWEEP" --out local --jobs 2 -q || fail "the local sweep failed"
@@ -144,7 +151,7 @@ cells=$(grep -c '^[0-9]' slurm/results.csv)
 # A plan across seeds through the same machinery on Slurm equals the local one.
 TOPO=$SRC/topologies/small-office.yaml
 SCEN=$SRC/scenarios/small-office-baseline.yaml
-"$VANTAGE" plan "$TOPO" "$SCEN" --seeds 1-2 --slurm --out plan-slurm -q >/dev/null \
+timeout 100 "$VANTAGE" plan "$TOPO" "$SCEN" --seeds 1-2 --slurm --out plan-slurm -q >/dev/null \
   || fail "plan --seeds --slurm failed"
 "$VANTAGE" plan "$TOPO" "$SCEN" --seeds 1-2 --jobs 2 --out plan-local -q >/dev/null \
   || fail "plan --seeds --jobs 2 failed"
