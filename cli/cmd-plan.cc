@@ -27,6 +27,8 @@ extern char** environ;
 #include "vantage/planner/problem.h"
 #include "vantage/planner/report.h"
 #include "vantage/planner/run-directory.h"
+#include "vantage/sweep/robust-plan.h"
+#include "vantage/sweep/sweep-file.h"
 #ifdef VANTAGE_HAVE_sim
 #include "vantage/sim/simulation.h"
 #endif
@@ -53,6 +55,11 @@ struct PlanOptions {
   std::string prefer = "coverage";
   double kneePoints = 1.0;
   double tightenSeconds = 2.0;
+  // Plans across seeds (through the sweep machinery).
+  std::string seeds;
+  unsigned jobs = 1;
+  bool slurm = false;
+  std::string partition;
 };
 
 // "flow=365,full=7" (either part optional).
@@ -314,6 +321,68 @@ int Run(const PlanOptions& o) {
   return 0;
 }
 
+#ifndef VANTAGE_VERSION
+#define VANTAGE_VERSION "0.0.0"
+#endif
+
+// `--seeds 1-10`: one observation run per seed (a sweep in OUT/seeds, local or Slurm), the plan
+// that maximises the sum of the seeds' objectives, mean and 95% CI per metric, out of sample.
+int RunSeeds(const PlanOptions& o) {
+  sweep::RobustPlanOptions r;
+  std::string error;
+  if (!sweep::ParseSeedList(o.seeds, r.seeds, error, 10000)) return Fail("--seeds: " + error);
+  std::sort(r.seeds.begin(), r.seeds.end());
+  r.seeds.erase(std::unique(r.seeds.begin(), r.seeds.end()), r.seeds.end());
+  auto inputs = LoadInputs(o.topology, o.scenario);
+  if (!inputs) return 1;
+  planner::Constraints c = planner::ConstraintsFromBudget(inputs->topology.budget);
+  if (!o.retention.empty() &&
+      !ParseRetention(o.retention, c.flowRetentionDays, c.fullRetentionDays, error)) {
+    return Fail("--retention-days: " + error);
+  }
+  if (o.budgetTb >= 0) c.storageBytes = o.budgetTb * 1e12;
+  if (o.maxDevicesSet) c.maxDevices = o.maxDevices;
+  if (o.maxCost >= 0) c.maxCost = o.maxCost;
+  r.constraints = c;
+  r.topology = o.topology;
+  r.scenario = o.scenario;
+  r.out = o.out;
+  r.version = VANTAGE_VERSION;
+  r.slurm = o.slurm;
+  std::error_code ec;
+  r.local.exe = r.slurmOptions.exe = fs::read_symlink("/proc/self/exe", ec).string();
+  r.local.jobs = o.jobs;
+  r.slurmOptions.partition = o.partition;
+  if (!o.quiet) {
+    auto last = std::make_shared<size_t>(SIZE_MAX);
+    r.local.progress = r.slurmOptions.progress = [last](const sweep::Progress& p) {
+      const size_t key = (p.done + p.skipped) * 1000003 + p.failed * 1009 + p.running;
+      if (key == *last) return;  // one line per change
+      *last = key;
+      std::fprintf(stderr, "observation runs: %zu/%zu done, %zu failed, %zu running\n",
+                   p.done + p.skipped, p.total, p.failed, p.running);
+    };
+  }
+  auto res = sweep::RobustPlan(r);
+  if (!res) return Fail(res.GetError().message);
+  std::printf("%-34s %10s %24s\n", "metric (across seeds)", "mean", "95% CI");
+  for (const auto& name : res->metricNames) {
+    const sweep::Summary& s = res->perMetric.at(name);
+    std::printf("%-34s %10.4g   [%10.4g, %10.4g]\n", name.c_str(), s.mean, s.ciLow, s.ciHigh);
+  }
+  if (res->outOfSample) {
+    const auto& oos = *res->outOfSample;
+    std::printf(
+        "out of sample: weighted coverage %.2f%% on the seeds it was chosen on, %.2f%% on "
+        "the others (%+.2f points)\n",
+        100 * oos.inSample, 100 * oos.outOfSample, 100 * oos.Difference());
+  }
+  std::cout << "report: " << (fs::path(o.out) / "report.html").string()
+            << " (also seeds.md, seeds.json, plan.json; runs in "
+            << (fs::path(o.out) / "seeds").string() << ")\n";
+  return 0;
+}
+
 Registrar reg{
     "plan",
     "Recommend where to export flows and keep full capture within budget (default: the "
@@ -350,7 +419,14 @@ Registrar reg{
           ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
       app.add_flag("-q,--quiet", o->quiet, "no progress lines");
-      return [o] { return Run(*o); };
+      app.add_option("--seeds", o->seeds,
+                     "plan across seeds, e.g. 1-10: maximise the expected objective over one "
+                     "observation run per seed (no verification run)");
+      app.add_option("-j,--jobs", o->jobs, "with --seeds: local worker processes")
+          ->check(CLI::Range(1u, 1024u));
+      app.add_flag("--slurm", o->slurm, "with --seeds: run the seeds as a Slurm job array");
+      app.add_option("--partition", o->partition, "with --slurm: the Slurm partition");
+      return [o] { return o->seeds.empty() ? Run(*o) : RunSeeds(*o); };
     },
     10};
 

@@ -18,6 +18,8 @@ PACKAGES=(
   argus-server argus-client
   # the class web page in a real browser (tests/browser drives it with playwright-core)
   chromium
+  # sweeps: a real Slurm (controller, node daemon, client commands) and munge for its tests
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
