@@ -4,8 +4,10 @@
 #include "vantage/wire/flow-codec.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace vantage::wire {
 namespace {
@@ -100,129 +102,364 @@ uint16_t IcmpTypeCode(const FlowRecord& r) {
   return 0;
 }
 
-void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
-  auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
-  if (f.enterprise == kReversePen) {
-    switch (f.id) {
-      case ie::kOctetDeltaCount:
-      case 85:
-        return u(r.reverseOctets);
-      case ie::kPacketDeltaCount:
-      case 86:
-        return u(r.reversePackets);
-      default:
-        return u(0);
+// --- The field table: which element carries which FlowRecord member, and how ---
+
+/// How a field's bytes relate to its FlowRecord member (one codec per kind, both directions).
+enum class FieldKind : uint8_t {
+  kUnsigned,              ///< integer member, reduced-size encoding (RFC 7011 section 6.2)
+  kVlanId,                ///< as kUnsigned; decode keeps the 12-bit VLAN id
+  kIpv4Address,           ///< IpAddress member, 4 bytes
+  kIpv6Address,           ///< IpAddress member, 16 bytes
+  kMacAddress,            ///< 6-byte array member
+  kDateTimeSeconds,       ///< Timestamp member (RFC 7011 section 6.1.7)
+  kDateTimeMilliseconds,  ///< section 6.1.8
+  kDateTimeMicroseconds,  ///< NTP format, section 6.1.9
+  kDateTimeNanoseconds,   ///< NTP format, section 6.1.10
+  kSysUpTime,             ///< Timestamp member as milliseconds since boot (RFC 3954)
+  kSystemInitTime,        ///< the boot time the sysUpTime fields of this record refer to
+  kIcmpTypeCode,          ///< type * 256 + code, assembled with the two below after the walk
+  kIcmpType,
+  kIcmpCode,
+};
+
+/// Reaches one FlowRecord member; only the accessors of the field's kind are set.
+template <typename T>
+struct Ref {
+  const T& (*get)(const FlowRecord&) = nullptr;
+  T& (*set)(FlowRecord&) = nullptr;
+};
+struct Member {
+  uint64_t (*getUnsigned)(const FlowRecord&) = nullptr;
+  void (*setUnsigned)(FlowRecord&, uint64_t) = nullptr;
+  Ref<IpAddress> address;
+  Ref<std::array<uint8_t, 6>> mac;
+  Ref<Timestamp> time;
+};
+
+// A member path such as <&FlowRecord::key, &FlowKey::srcPort> (a fold over ".*").
+template <auto... Path>
+Member Unsigned() {
+  Member m;
+  m.getUnsigned = [](const FlowRecord& r) { return static_cast<uint64_t>((r.*....*Path)); };
+  m.setUnsigned = [](FlowRecord& r, uint64_t v) {
+    auto& dst = (r.*....*Path);
+    dst = static_cast<std::remove_reference_t<decltype(dst)>>(v);
+  };
+  return m;
+}
+template <typename T, auto... Path>
+Ref<T> MakeRef() {
+  Ref<T> ref;
+  ref.get = [](const FlowRecord& r) -> const T& { return (r.*....*Path); };
+  ref.set = [](FlowRecord& r) -> T& { return (r.*....*Path); };
+  return ref;
+}
+template <auto... Path>
+Member Address() {
+  Member m;
+  m.address = MakeRef<IpAddress, Path...>();
+  return m;
+}
+template <auto... Path>
+Member Mac() {
+  Member m;
+  m.mac = MakeRef<std::array<uint8_t, 6>, Path...>();
+  return m;
+}
+template <auto... Path>
+Member Time() {
+  Member m;
+  m.time = MakeRef<Timestamp, Path...>();
+  return m;
+}
+
+/// One row: element (id, enterprise), the member it carries, and how.
+struct FlowField {
+  uint16_t id;
+  uint32_t enterprise;
+  FieldKind kind;
+  Member member;
+};
+
+using K = FieldKind;
+using core::FlowKey;
+
+// Every element a FlowRecord maps to; elements not listed are written as zeros and skipped on
+// decode (counted as "flow.unknown_ie" when the registry does not know them either).
+const std::vector<FlowField>& FlowFields() {
+  static const std::vector<FlowField> kFields = {
+      {ie::kOctetDeltaCount, 0, K::kUnsigned, Unsigned<&FlowRecord::octets>()},
+      {ie::kOctetTotalCount, 0, K::kUnsigned, Unsigned<&FlowRecord::octets>()},
+      {ie::kPacketDeltaCount, 0, K::kUnsigned, Unsigned<&FlowRecord::packets>()},
+      {ie::kPacketTotalCount, 0, K::kUnsigned, Unsigned<&FlowRecord::packets>()},
+      {ie::kOctetDeltaCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reverseOctets>()},
+      {ie::kOctetTotalCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reverseOctets>()},
+      {ie::kPacketDeltaCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reversePackets>()},
+      {ie::kPacketTotalCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reversePackets>()},
+      {ie::kProtocolIdentifier, 0, K::kUnsigned, Unsigned<&FlowRecord::key, &FlowKey::protocol>()},
+      {ie::kIpClassOfService, 0, K::kUnsigned, Unsigned<&FlowRecord::key, &FlowKey::tos>()},
+      {ie::kTcpControlBits, 0, K::kUnsigned, Unsigned<&FlowRecord::tcpFlags>()},
+      {ie::kSourceTransportPort, 0, K::kUnsigned, Unsigned<&FlowRecord::key, &FlowKey::srcPort>()},
+      {ie::kDestinationTransportPort, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::key, &FlowKey::dstPort>()},
+      {ie::kSourceIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::key, &FlowKey::src>()},
+      {ie::kDestinationIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::key, &FlowKey::dst>()},
+      {ie::kSourceIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::key, &FlowKey::src>()},
+      {ie::kDestinationIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::key, &FlowKey::dst>()},
+      {ie::kIngressInterface, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::key, &FlowKey::ingressInterface>()},
+      {ie::kEgressInterface, 0, K::kUnsigned, Unsigned<&FlowRecord::egressInterface>()},
+      {ie::kIpNextHopIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::nextHop>()},
+      {ie::kIpNextHopIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::nextHop>()},
+      {ie::kBgpSourceAsNumber, 0, K::kUnsigned, Unsigned<&FlowRecord::srcAs>()},
+      {ie::kBgpDestinationAsNumber, 0, K::kUnsigned, Unsigned<&FlowRecord::dstAs>()},
+      {ie::kMinimumTTL, 0, K::kUnsigned, Unsigned<&FlowRecord::minTtl>()},
+      {ie::kMaximumTTL, 0, K::kUnsigned, Unsigned<&FlowRecord::maxTtl>()},
+      {ie::kSourceMacAddress, 0, K::kMacAddress, Mac<&FlowRecord::srcMac>()},
+      {ie::kDestinationMacAddress, 0, K::kMacAddress, Mac<&FlowRecord::dstMac>()},
+      {ie::kVlanId, 0, K::kVlanId, Unsigned<&FlowRecord::key, &FlowKey::vlan>()},
+      {ie::kFlowEndReason, 0, K::kUnsigned, Unsigned<&FlowRecord::endReason>()},
+      {ie::kIcmpTypeCodeIPv4, 0, K::kIcmpTypeCode, {}},
+      {ie::kIcmpTypeCodeIPv6, 0, K::kIcmpTypeCode, {}},
+      {ie::kIcmpTypeIPv4, 0, K::kIcmpType, {}},
+      {ie::kIcmpTypeIPv6, 0, K::kIcmpType, {}},
+      {ie::kIcmpCodeIPv4, 0, K::kIcmpCode, {}},
+      {ie::kIcmpCodeIPv6, 0, K::kIcmpCode, {}},
+      {ie::kPostNATSourceIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::postNatSrc>()},
+      {ie::kPostNATDestinationIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::postNatDst>()},
+      {ie::kPostNATSourceIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::postNatSrc>()},
+      {ie::kPostNATDestinationIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::postNatDst>()},
+      {ie::kPostNAPTSourceTransportPort, 0, K::kUnsigned, Unsigned<&FlowRecord::postNatSrcPort>()},
+      {ie::kPostNAPTDestinationTransportPort, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::postNatDstPort>()},
+      {ie::kNatEvent, 0, K::kUnsigned, Unsigned<&FlowRecord::natEvent>()},
+      {ie::kSamplingInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kSamplingPacketInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kExporterIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::exporter>()},
+      {ie::kExporterIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::exporter>()},
+      {ie::kObservationDomainId, 0, K::kUnsigned, Unsigned<&FlowRecord::observationDomain>()},
+      {ie::kFlowStartSeconds, 0, K::kDateTimeSeconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndSeconds, 0, K::kDateTimeSeconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartMilliseconds, 0, K::kDateTimeMilliseconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndMilliseconds, 0, K::kDateTimeMilliseconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartMicroseconds, 0, K::kDateTimeMicroseconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndMicroseconds, 0, K::kDateTimeMicroseconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartNanoseconds, 0, K::kDateTimeNanoseconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndNanoseconds, 0, K::kDateTimeNanoseconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartSysUpTime, 0, K::kSysUpTime, Time<&FlowRecord::start>()},
+      {ie::kFlowEndSysUpTime, 0, K::kSysUpTime, Time<&FlowRecord::end>()},
+      {ie::kSystemInitTimeMilliseconds, 0, K::kSystemInitTime, {}},
+  };
+  return kFields;
+}
+
+/// Direct index of the table by element id, IANA and RFC 5103 reverse elements apart.
+class FlowFieldIndex {
+ public:
+  static constexpr size_t kIds = 512;
+  FlowFieldIndex() {
+    for (const auto& f : FlowFields()) {
+      auto& slot = f.enterprise == kReversePen ? m_reverse[f.id] : m_forward[f.id];
+      if (slot == nullptr) slot = &f;
     }
   }
-  if (f.enterprise != 0)
-    return f.length == kVariableLength ? out.WriteU8(0) : out.WriteZeros(f.length);
-  switch (f.id) {
-    case ie::kOctetDeltaCount:
-    case 85:
-      return u(r.octets);
-    case ie::kPacketDeltaCount:
-    case 86:
-      return u(r.packets);
-    case ie::kProtocolIdentifier:
-      return u(r.key.protocol);
-    case ie::kIpClassOfService:
-      return u(r.key.tos);
-    case ie::kTcpControlBits:
-      return u(r.tcpFlags);
-    case ie::kSourceTransportPort:
-      return u(r.key.srcPort);
-    case ie::kDestinationTransportPort:
-      return u(r.key.dstPort);
-    case ie::kSourceIPv4Address:
-      return WriteAddress(out, f.length, r.key.src, 4);
-    case ie::kDestinationIPv4Address:
-      return WriteAddress(out, f.length, r.key.dst, 4);
-    case ie::kSourceIPv6Address:
-      return WriteAddress(out, f.length, r.key.src, 6);
-    case ie::kDestinationIPv6Address:
-      return WriteAddress(out, f.length, r.key.dst, 6);
-    case ie::kIngressInterface:
-      return u(r.key.ingressInterface);
-    case ie::kEgressInterface:
-      return u(r.egressInterface);
-    case ie::kIpNextHopIPv4Address:
-      return WriteAddress(out, f.length, r.nextHop, 4);
-    case ie::kIpNextHopIPv6Address:
-      return WriteAddress(out, f.length, r.nextHop, 6);
-    case ie::kBgpSourceAsNumber:
-      return u(r.srcAs);
-    case ie::kBgpDestinationAsNumber:
-      return u(r.dstAs);
-    case ie::kMinimumTTL:
-      return u(r.minTtl);
-    case ie::kMaximumTTL:
-      return u(r.maxTtl);
-    case ie::kSourceMacAddress:
-      return WriteFixedBytes(out, f.length, r.srcMac.data(), 6);
-    case ie::kDestinationMacAddress:
-      return WriteFixedBytes(out, f.length, r.dstMac.data(), 6);
-    case ie::kVlanId:
-      return u(r.key.vlan);
-    case ie::kFlowEndReason:
-      return u(static_cast<uint8_t>(r.endReason));
-    case ie::kIcmpTypeCodeIPv4:
-    case ie::kIcmpTypeCodeIPv6:
-      return u(IcmpTypeCode(r));
-    case ie::kIcmpTypeIPv4:
-    case ie::kIcmpTypeIPv6:
-      return u(IcmpTypeCode(r) >> 8);
-    case ie::kIcmpCodeIPv4:
-    case ie::kIcmpCodeIPv6:
-      return u(IcmpTypeCode(r) & 0xff);
-    case ie::kPostNATSourceIPv4Address:
-      return WriteAddress(out, f.length, r.postNatSrc, 4);
-    case ie::kPostNATDestinationIPv4Address:
-      return WriteAddress(out, f.length, r.postNatDst, 4);
-    case ie::kPostNATSourceIPv6Address:
-      return WriteAddress(out, f.length, r.postNatSrc, 6);
-    case ie::kPostNATDestinationIPv6Address:
-      return WriteAddress(out, f.length, r.postNatDst, 6);
-    case ie::kPostNAPTSourceTransportPort:
-      return u(r.postNatSrcPort);
-    case ie::kPostNAPTDestinationTransportPort:
-      return u(r.postNatDstPort);
-    case ie::kNatEvent:
-      return u(static_cast<uint8_t>(r.natEvent));
-    case ie::kSamplingInterval:
-    case ie::kSamplingPacketInterval:
-      return u(r.samplingInterval);
-    case ie::kExporterIPv4Address:
-      return WriteAddress(out, f.length, r.exporter, 4);
-    case ie::kExporterIPv6Address:
-      return WriteAddress(out, f.length, r.exporter, 6);
-    case ie::kObservationDomainId:
-      return u(r.observationDomain);
-    case ie::kFlowStartSeconds:
-      return u(static_cast<uint64_t>(r.start.Seconds()));
-    case ie::kFlowEndSeconds:
-      return u(static_cast<uint64_t>(r.end.Seconds()));
-    case ie::kFlowStartMilliseconds:
-      return u(static_cast<uint64_t>(r.start.Millis()));
-    case ie::kFlowEndMilliseconds:
-      return u(static_cast<uint64_t>(r.end.Millis()));
-    case ie::kFlowStartMicroseconds:
-      return u(Timestamp::FromMicros(r.start.Micros()).ToNtp64());
-    case ie::kFlowEndMicroseconds:
-      return u(Timestamp::FromMicros(r.end.Micros()).ToNtp64());
-    case ie::kFlowStartNanoseconds:
-      return u(r.start.ToNtp64());
-    case ie::kFlowEndNanoseconds:
-      return u(r.end.ToNtp64());
-    case ie::kFlowStartSysUpTime:
-      return u(ToSysUpTime(r.start, ctx));
-    case ie::kFlowEndSysUpTime:
-      return u(ToSysUpTime(r.end, ctx));
-    case ie::kSystemInitTimeMilliseconds:
-      return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
-    default:
-      if (f.length == kVariableLength) return out.WriteU8(0);
-      return out.WriteZeros(f.length);
+  const FlowField* Find(uint32_t enterprise, uint16_t id) const {
+    if (id >= kIds) return nullptr;
+    if (enterprise == 0) return m_forward[id];
+    return enterprise == kReversePen ? m_reverse[id] : nullptr;
   }
+
+ private:
+  std::array<const FlowField*, kIds> m_forward{};
+  std::array<const FlowField*, kIds> m_reverse{};
+};
+
+const FlowField* FindFlowField(uint32_t enterprise, uint16_t id) {
+  static const FlowFieldIndex kIndex;
+  return kIndex.Find(enterprise, id);
+}
+
+// --- Encoding: one case per kind ---
+
+void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
+  auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
+  const FlowField* field = FindFlowField(f.enterprise, f.id);
+  if (field == nullptr) {
+    // Unmapped reverse elements are unsigned counters: zero in an unsigned encoding.
+    if (f.enterprise == kReversePen) return u(0);
+    if (f.length == kVariableLength) return out.WriteU8(0);
+    return out.WriteZeros(f.length);
+  }
+  const Member& m = field->member;
+  switch (field->kind) {
+    case K::kUnsigned:
+    case K::kVlanId:
+      return u(m.getUnsigned(r));
+    case K::kIpv4Address:
+      return WriteAddress(out, f.length, m.address.get(r), 4);
+    case K::kIpv6Address:
+      return WriteAddress(out, f.length, m.address.get(r), 6);
+    case K::kMacAddress:
+      return WriteFixedBytes(out, f.length, m.mac.get(r).data(), 6);
+    case K::kDateTimeSeconds:
+      return u(static_cast<uint64_t>(m.time.get(r).Seconds()));
+    case K::kDateTimeMilliseconds:
+      return u(static_cast<uint64_t>(m.time.get(r).Millis()));
+    case K::kDateTimeMicroseconds:
+      return u(Timestamp::FromMicros(m.time.get(r).Micros()).ToNtp64());
+    case K::kDateTimeNanoseconds:
+      return u(m.time.get(r).ToNtp64());
+    case K::kSysUpTime:
+      return u(ToSysUpTime(m.time.get(r), ctx));
+    case K::kSystemInitTime:
+      return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
+    case K::kIcmpTypeCode:
+      return u(IcmpTypeCode(r));
+    case K::kIcmpType:
+      return u(IcmpTypeCode(r) >> 8);
+    case K::kIcmpCode:
+      return u(IcmpTypeCode(r) & 0xff);
+  }
+}
+
+// --- Decoding: one case per kind, then what needs the whole record ---
+
+/// What a record walk collects besides the members it sets directly.
+struct DecodeState {
+  FlowRecord& out;
+  core::AnomalyCounters* anomalies;
+  struct UpTime {
+    Timestamp* target;
+    uint32_t value;
+  };
+  std::array<UpTime, 2> upTimes{};  ///< sysUpTime fields, resolved once the base is known
+  size_t upTimeCount = 0;
+  bool haveInit = false;
+  int64_t initMs = 0;
+  bool haveIcmp = false;
+  uint16_t icmp = 0;
+  bool clamped = false;
+
+  void Count(const char* name) const {
+    if (anomalies != nullptr) anomalies->Count(name);
+  }
+  void AddUpTime(Timestamp& target, uint32_t value) {
+    for (size_t i = 0; i < upTimeCount; ++i) {
+      if (upTimes[i].target == &target) {
+        upTimes[i].value = value;
+        return;
+      }
+    }
+    if (upTimeCount < upTimes.size()) upTimes[upTimeCount++] = {&target, value};
+  }
+};
+
+// Kinds whose value is a timestamp in NTP format or a count of time units.
+void DecodeTime(const FlowField& field, size_t n, uint64_t x, DecodeState& s) {
+  Timestamp& t = field.member.time.set(s.out);
+  switch (field.kind) {
+    case K::kDateTimeSeconds:
+      t = Timestamp::FromMillis(SecondsToMillis(x, s.clamped));
+      return;
+    case K::kDateTimeMilliseconds:
+      t = Timestamp::FromMillis(ClampMillis(x, s.clamped));
+      return;
+    case K::kDateTimeMicroseconds:
+    case K::kDateTimeNanoseconds: {
+      if (n != 8) return s.Count("flow.bad_length");
+      Timestamp v = Timestamp::FromNtp64(x);
+      // The low 11 bits of a microsecond fraction are not significant: round to microseconds.
+      if (field.kind == K::kDateTimeMicroseconds)
+        v = Timestamp::FromNanos((v.ns + 500) / 1000 * 1000);
+      t = v;
+      return;
+    }
+    default:
+      s.AddUpTime(t, static_cast<uint32_t>(x));
+      return;
+  }
+}
+
+void DecodeField(const FlowField& field, ByteReader v, DecodeState& s) {
+  const size_t n = v.Size();
+  uint64_t x = 0;
+  const bool isUnsigned = n >= 1 && n <= 8 && v.ReadUnsigned(n, x);
+  const bool isTimeNtp =
+      field.kind == K::kDateTimeMicroseconds || field.kind == K::kDateTimeNanoseconds;
+  const bool isAddress = field.kind == K::kIpv4Address || field.kind == K::kIpv6Address ||
+                         field.kind == K::kMacAddress;
+  if (!isAddress && !isTimeNtp && !isUnsigned) return s.Count("flow.bad_length");
+  const Member& m = field.member;
+  switch (field.kind) {
+    case K::kUnsigned:
+      return m.setUnsigned(s.out, x);
+    case K::kVlanId:
+      return m.setUnsigned(s.out, x & 0x0fff);
+    case K::kIpv4Address:
+    case K::kIpv6Address: {
+      const size_t want = field.kind == K::kIpv4Address ? 4 : 16;
+      if (n != want) return s.Count("flow.bad_length");
+      m.address.set(s.out) =
+          want == 4 ? IpAddress::V4Bytes(v.Data()) : IpAddress::V6Bytes(v.Data());
+      return;
+    }
+    case K::kMacAddress:
+      if (n != 6) return s.Count("flow.bad_length");
+      std::copy(v.Data(), v.Data() + 6, m.mac.set(s.out).begin());
+      return;
+    case K::kSystemInitTime:
+      s.initMs = ClampMillis(x, s.clamped);
+      s.haveInit = true;
+      return;
+    case K::kIcmpTypeCode:
+      s.icmp = static_cast<uint16_t>(x);
+      s.haveIcmp = true;
+      return;
+    case K::kIcmpType:
+      s.icmp = static_cast<uint16_t>((s.icmp & 0x00ff) | ((x & 0xff) << 8));
+      s.haveIcmp = true;
+      return;
+    case K::kIcmpCode:
+      s.icmp = static_cast<uint16_t>((s.icmp & 0xff00) | (x & 0xff));
+      s.haveIcmp = true;
+      return;
+    default:
+      return DecodeTime(field, n, x, s);
+  }
+}
+
+// sysUpTime fields: relative to the exporter's boot (RFC 3954 section 8; IPFIX uses
+// systemInitTimeMilliseconds, IE 160, from the record or an options record).
+void ResolveUpTimes(DecodeState& s, const TimeContext& ctx) {
+  if (s.upTimeCount == 0) return;
+  auto resolve = [&](uint32_t up) -> Timestamp {
+    if (s.haveInit) return Timestamp::FromMillis(s.initMs + up);
+    if (ctx.systemInitTimeMs != 0) {
+      return Timestamp::FromMillis(ClampMillis(ctx.systemInitTimeMs, s.clamped) + up);
+    }
+    // Signed difference: a field slightly after the header's sysUpTime is not a wrap.
+    const int64_t before = static_cast<int32_t>(ctx.sysUpTimeMs - up);
+    return Timestamp::FromMillis(static_cast<int64_t>(ctx.exportTimeSeconds) * 1000 - before);
+  };
+  if (!s.haveInit && ctx.systemInitTimeMs == 0 && ctx.sysUpTimeMs == 0) {
+    s.Count("flow.sysuptime_without_base");
+  }
+  for (size_t i = 0; i < s.upTimeCount; ++i) *s.upTimes[i].target = resolve(s.upTimes[i].value);
+}
+
+void ResolveIcmp(DecodeState& s) {
+  FlowRecord& out = s.out;
+  if (IsIcmp(out.key.protocol)) {
+    if (s.haveIcmp) {
+      out.key.dstPort = s.icmp;
+    } else {
+      s.icmp = out.key.dstPort;  // NetFlow convention: type * 256 + code in the port
+    }
+  } else if (!s.haveIcmp) {
+    return;
+  }
+  out.icmpType = static_cast<uint8_t>(s.icmp >> 8);
+  out.icmpCode = static_cast<uint8_t>(s.icmp & 0xff);
 }
 
 }  // namespace
@@ -305,265 +542,26 @@ void EncodeFlowRecord(const Template& tmpl, const FlowRecord& r, ByteWriter& out
 
 core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const TimeContext& ctx,
                               FlowRecord& out, core::AnomalyCounters* anomalies) {
-  auto count = [anomalies](const char* name) {
-    if (anomalies != nullptr) anomalies->Count(name);
-  };
+  DecodeState state{out, anomalies};
   RecordFieldIterator it(tmpl, record);
   const FieldSpec* spec = nullptr;
   ByteReader v;
-  bool haveUpStart = false, haveUpEnd = false, haveInit = false, haveIcmp = false;
-  uint32_t upStart = 0, upEnd = 0;
-  int64_t initMs = 0;
-  uint16_t icmp = 0;
-  bool clamped = false;
   while (it.Next(spec, v)) {
-    const size_t n = v.Size();
-    uint64_t x = 0;
-    const bool isUnsigned = n >= 1 && n <= 8 && v.ReadUnsigned(n, x);
-    auto needU = [&]() {
-      if (!isUnsigned) count("flow.bad_length");
-      return isUnsigned;
-    };
-    auto addr = [&](IpAddress& dst, size_t want) {
-      if (n != want) {
-        count("flow.bad_length");
-        return;
-      }
-      dst = want == 4 ? IpAddress::V4Bytes(v.Data()) : IpAddress::V6Bytes(v.Data());
-    };
-    auto mac = [&](std::array<uint8_t, 6>& dst) {
-      if (n != 6) {
-        count("flow.bad_length");
-        return;
-      }
-      std::copy(v.Data(), v.Data() + 6, dst.begin());
-    };
-    if (spec->enterprise == kReversePen) {
-      if (FindInformationElement(kReversePen, spec->id) == nullptr) count("flow.unknown_ie");
-      if ((spec->id == 1 || spec->id == 85) && needU()) out.reverseOctets = x;
-      if ((spec->id == 2 || spec->id == 86) && needU()) out.reversePackets = x;
-      continue;
-    }
-    if (spec->enterprise != 0) {
-      count("flow.unknown_ie");
-      continue;
-    }
-    switch (spec->id) {
-      case ie::kOctetDeltaCount:
-      case 85:
-        if (needU()) out.octets = x;
-        break;
-      case ie::kPacketDeltaCount:
-      case 86:
-        if (needU()) out.packets = x;
-        break;
-      case ie::kProtocolIdentifier:
-        if (needU()) out.key.protocol = static_cast<uint8_t>(x);
-        break;
-      case ie::kIpClassOfService:
-        if (needU()) out.key.tos = static_cast<uint8_t>(x);
-        break;
-      case ie::kTcpControlBits:
-        if (needU()) out.tcpFlags = static_cast<uint8_t>(x);
-        break;
-      case ie::kSourceTransportPort:
-        if (needU()) out.key.srcPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kDestinationTransportPort:
-        if (needU()) out.key.dstPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kSourceIPv4Address:
-        addr(out.key.src, 4);
-        break;
-      case ie::kDestinationIPv4Address:
-        addr(out.key.dst, 4);
-        break;
-      case ie::kSourceIPv6Address:
-        addr(out.key.src, 16);
-        break;
-      case ie::kDestinationIPv6Address:
-        addr(out.key.dst, 16);
-        break;
-      case ie::kIngressInterface:
-        if (needU()) out.key.ingressInterface = static_cast<uint32_t>(x);
-        break;
-      case ie::kEgressInterface:
-        if (needU()) out.egressInterface = static_cast<uint32_t>(x);
-        break;
-      case ie::kIpNextHopIPv4Address:
-        addr(out.nextHop, 4);
-        break;
-      case ie::kIpNextHopIPv6Address:
-        addr(out.nextHop, 16);
-        break;
-      case ie::kBgpSourceAsNumber:
-        if (needU()) out.srcAs = static_cast<uint32_t>(x);
-        break;
-      case ie::kBgpDestinationAsNumber:
-        if (needU()) out.dstAs = static_cast<uint32_t>(x);
-        break;
-      case ie::kMinimumTTL:
-        if (needU()) out.minTtl = static_cast<uint8_t>(x);
-        break;
-      case ie::kMaximumTTL:
-        if (needU()) out.maxTtl = static_cast<uint8_t>(x);
-        break;
-      case ie::kSourceMacAddress:
-        mac(out.srcMac);
-        break;
-      case ie::kDestinationMacAddress:
-        mac(out.dstMac);
-        break;
-      case ie::kVlanId:
-        if (needU()) out.key.vlan = static_cast<uint16_t>(x & 0x0fff);
-        break;
-      case ie::kFlowEndReason:
-        if (needU()) out.endReason = static_cast<core::FlowEndReason>(x);
-        break;
-      case ie::kIcmpTypeCodeIPv4:
-      case ie::kIcmpTypeCodeIPv6:
-        if (needU()) {
-          icmp = static_cast<uint16_t>(x);
-          haveIcmp = true;
-        }
-        break;
-      case ie::kIcmpTypeIPv4:
-      case ie::kIcmpTypeIPv6:
-        if (needU()) {
-          icmp = static_cast<uint16_t>((icmp & 0x00ff) | ((x & 0xff) << 8));
-          haveIcmp = true;
-        }
-        break;
-      case ie::kIcmpCodeIPv4:
-      case ie::kIcmpCodeIPv6:
-        if (needU()) {
-          icmp = static_cast<uint16_t>((icmp & 0xff00) | (x & 0xff));
-          haveIcmp = true;
-        }
-        break;
-      case ie::kPostNATSourceIPv4Address:
-        addr(out.postNatSrc, 4);
-        break;
-      case ie::kPostNATDestinationIPv4Address:
-        addr(out.postNatDst, 4);
-        break;
-      case ie::kPostNATSourceIPv6Address:
-        addr(out.postNatSrc, 16);
-        break;
-      case ie::kPostNATDestinationIPv6Address:
-        addr(out.postNatDst, 16);
-        break;
-      case ie::kPostNAPTSourceTransportPort:
-        if (needU()) out.postNatSrcPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kPostNAPTDestinationTransportPort:
-        if (needU()) out.postNatDstPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kNatEvent:
-        if (needU()) out.natEvent = static_cast<core::NatEvent>(x);
-        break;
-      case ie::kSamplingInterval:
-      case ie::kSamplingPacketInterval:
-        if (needU()) out.samplingInterval = static_cast<uint32_t>(x);
-        break;
-      case ie::kExporterIPv4Address:
-        addr(out.exporter, 4);
-        break;
-      case ie::kExporterIPv6Address:
-        addr(out.exporter, 16);
-        break;
-      case ie::kObservationDomainId:
-        if (needU()) out.observationDomain = static_cast<uint32_t>(x);
-        break;
-      case ie::kFlowStartSeconds:
-        if (needU()) out.start = Timestamp::FromMillis(SecondsToMillis(x, clamped));
-        break;
-      case ie::kFlowEndSeconds:
-        if (needU()) out.end = Timestamp::FromMillis(SecondsToMillis(x, clamped));
-        break;
-      case ie::kFlowStartMilliseconds:
-        if (needU()) out.start = Timestamp::FromMillis(ClampMillis(x, clamped));
-        break;
-      case ie::kFlowEndMilliseconds:
-        if (needU()) out.end = Timestamp::FromMillis(ClampMillis(x, clamped));
-        break;
-      case ie::kFlowStartMicroseconds:
-      case ie::kFlowEndMicroseconds:
-      case ie::kFlowStartNanoseconds:
-      case ie::kFlowEndNanoseconds: {
-        if (n != 8) {
-          count("flow.bad_length");
-          break;
-        }
-        Timestamp t = Timestamp::FromNtp64(x);
-        if (spec->id == ie::kFlowStartMicroseconds || spec->id == ie::kFlowEndMicroseconds) {
-          // The low 11 bits of the fraction are not significant: round to microseconds.
-          t = Timestamp::FromNanos((t.ns + 500) / 1000 * 1000);
-        }
-        (spec->id == ie::kFlowStartMicroseconds || spec->id == ie::kFlowStartNanoseconds
-             ? out.start
-             : out.end) = t;
-        break;
-      }
-      case ie::kFlowStartSysUpTime:
-        if (needU()) {
-          upStart = static_cast<uint32_t>(x);
-          haveUpStart = true;
-        }
-        break;
-      case ie::kFlowEndSysUpTime:
-        if (needU()) {
-          upEnd = static_cast<uint32_t>(x);
-          haveUpEnd = true;
-        }
-        break;
-      case ie::kSystemInitTimeMilliseconds:
-        if (needU()) {
-          initMs = ClampMillis(x, clamped);
-          haveInit = true;
-        }
-        break;
-      default:
-        // A registered element FlowRecord does not carry is skipped; others are counted.
-        if (FindInformationElement(0, spec->id) == nullptr) count("flow.unknown_ie");
-        break;
+    const FlowField* field = FindFlowField(spec->enterprise, spec->id);
+    if (field != nullptr) {
+      DecodeField(*field, v, state);
+    } else if (FindInformationElement(spec->enterprise, spec->id) == nullptr) {
+      // A registered element FlowRecord does not carry is skipped; others are counted.
+      state.Count("flow.unknown_ie");
     }
   }
   if (it.Failed()) {
-    count("flow.truncated_record");
+    state.Count("flow.truncated_record");
     return it.GetError();
   }
-  if (haveUpStart || haveUpEnd) {
-    // sysUpTime fields: relative to the exporter's boot (RFC 3954 section 8; IPFIX uses
-    // systemInitTimeMilliseconds, IE 160, from the record or an options record).
-    auto resolve = [&](uint32_t up) -> Timestamp {
-      if (haveInit) return Timestamp::FromMillis(initMs + up);
-      if (ctx.systemInitTimeMs != 0) {
-        return Timestamp::FromMillis(ClampMillis(ctx.systemInitTimeMs, clamped) + up);
-      }
-      // Signed difference: a field slightly after the header's sysUpTime is not a wrap.
-      const int64_t before = static_cast<int32_t>(ctx.sysUpTimeMs - up);
-      return Timestamp::FromMillis(static_cast<int64_t>(ctx.exportTimeSeconds) * 1000 - before);
-    };
-    if (!haveInit && ctx.systemInitTimeMs == 0 && ctx.sysUpTimeMs == 0) {
-      count("flow.sysuptime_without_base");
-    }
-    if (haveUpStart) out.start = resolve(upStart);
-    if (haveUpEnd) out.end = resolve(upEnd);
-  }
-  if (clamped) count("flow.time_out_of_range");
-  if (IsIcmp(out.key.protocol)) {
-    if (haveIcmp) {
-      out.key.dstPort = icmp;
-    } else {
-      icmp = out.key.dstPort;  // NetFlow convention: type * 256 + code in the port
-    }
-    out.icmpType = static_cast<uint8_t>(icmp >> 8);
-    out.icmpCode = static_cast<uint8_t>(icmp & 0xff);
-  } else if (haveIcmp) {
-    out.icmpType = static_cast<uint8_t>(icmp >> 8);
-    out.icmpCode = static_cast<uint8_t>(icmp & 0xff);
-  }
+  ResolveUpTimes(state, ctx);
+  if (state.clamped) state.Count("flow.time_out_of_range");
+  ResolveIcmp(state);
   return {};
 }
 
