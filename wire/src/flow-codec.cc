@@ -9,6 +9,8 @@
 #include <string>
 #include <type_traits>
 
+#include "vantage/wire/packet-section.h"
+
 namespace vantage::wire {
 namespace {
 
@@ -120,6 +122,14 @@ enum class FieldKind : uint8_t {
   kIcmpTypeCode,          ///< type * 256 + code, assembled with the two below after the walk
   kIcmpType,
   kIcmpCode,
+  // A sampled packet header and what describes it (PacketSection), decoded after the walk.
+  kDataLinkFrameSection,
+  kIpHeaderSection,
+  kIpPayloadSection,
+  kDataLinkFrameSize,
+  kDataLinkFrameType,
+  kSectionOffset,
+  kSectionExportedOctets,
 };
 
 /// Reaches one FlowRecord member; only the accessors of the field's kind are set.
@@ -235,6 +245,16 @@ const std::vector<FlowField>& FlowFields() {
       {ie::kNatEvent, 0, K::kUnsigned, Unsigned<&FlowRecord::natEvent>()},
       {ie::kSamplingInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
       {ie::kSamplingPacketInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kSamplerRandomInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kSamplerId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
+      {ie::kSelectorId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
+      {ie::kDataLinkFrameSection, 0, K::kDataLinkFrameSection, {}},
+      {ie::kIpHeaderPacketSection, 0, K::kIpHeaderSection, {}},
+      {ie::kIpPayloadPacketSection, 0, K::kIpPayloadSection, {}},
+      {ie::kDataLinkFrameSize, 0, K::kDataLinkFrameSize, {}},
+      {ie::kDataLinkFrameType, 0, K::kDataLinkFrameType, {}},
+      {ie::kSectionOffset, 0, K::kSectionOffset, {}},
+      {ie::kSectionExportedOctets, 0, K::kSectionExportedOctets, {}},
       {ie::kExporterIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::exporter>()},
       {ie::kExporterIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::exporter>()},
       {ie::kObservationDomainId, 0, K::kUnsigned, Unsigned<&FlowRecord::observationDomain>()},
@@ -319,6 +339,10 @@ void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const
       return u(IcmpTypeCode(r) >> 8);
     case K::kIcmpCode:
       return u(IcmpTypeCode(r) & 0xff);
+    default:
+      // Sampled packet headers are read, never written: an empty section or zero.
+      if (f.length == kVariableLength) return out.WriteU8(0);
+      return out.WriteZeros(f.length);
   }
 }
 
@@ -339,6 +363,7 @@ struct DecodeState {
   bool haveIcmp = false;
   uint16_t icmp = 0;
   bool clamped = false;
+  PacketSection section{};
 
   void Count(const char* name) const {
     if (anomalies != nullptr) anomalies->Count(name);
@@ -380,10 +405,51 @@ void DecodeTime(const FlowField& field, size_t n, uint64_t x, DecodeState& s) {
   }
 }
 
+// Sections are octet arrays of any length; the fields describing them are unsigned.
+bool DecodeSectionField(const FlowField& field, ByteReader v, bool isUnsigned, uint64_t x,
+                        DecodeState& s) {
+  PacketSection& sec = s.section;
+  switch (field.kind) {
+    case K::kDataLinkFrameSection:
+      sec.frame = v.Data();
+      sec.frameLength = v.Size();
+      return true;
+    case K::kIpHeaderSection:
+      sec.ipHeader = v.Data();
+      sec.ipHeaderLength = v.Size();
+      return true;
+    case K::kIpPayloadSection:
+      sec.ipPayload = v.Data();
+      sec.ipPayloadLength = v.Size();
+      return true;
+    case K::kDataLinkFrameSize:
+    case K::kDataLinkFrameType:
+    case K::kSectionOffset:
+    case K::kSectionExportedOctets:
+      break;
+    default:
+      return false;
+  }
+  if (!isUnsigned) {
+    s.Count("flow.bad_length");
+    return true;
+  }
+  const auto x16 = static_cast<uint16_t>(x > 0xffff ? 0xffff : x);
+  if (field.kind == K::kDataLinkFrameSize) sec.frameSize = x;
+  if (field.kind == K::kDataLinkFrameType) sec.frameType = x16;
+  if (field.kind == K::kSectionOffset) sec.sectionOffset = x16;
+  if (field.kind == K::kSectionExportedOctets) {
+    sec.hasExportedOctets = true;
+    sec.exportedOctets = x16;
+  }
+  return true;
+}
+
 void DecodeField(const FlowField& field, ByteReader v, DecodeState& s) {
   const size_t n = v.Size();
   uint64_t x = 0;
   const bool isUnsigned = n >= 1 && n <= 8 && v.ReadUnsigned(n, x);
+  if (DecodeSectionField(field, v, isUnsigned, x, s)) return;
   const bool isTimeNtp =
       field.kind == K::kDateTimeMicroseconds || field.kind == K::kDateTimeNanoseconds;
   const bool isAddress = field.kind == K::kIpv4Address || field.kind == K::kIpv6Address ||
@@ -550,9 +616,14 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
     const FlowField* field = FindFlowField(spec->enterprise, spec->id);
     if (field != nullptr) {
       DecodeField(*field, v, state);
-    } else if (FindInformationElement(spec->enterprise, spec->id) == nullptr) {
-      // A registered element FlowRecord does not carry is skipped; others are counted.
+      continue;
+    }
+    // Kept as sent; an element the registry does not know either is also counted.
+    if (FindInformationElement(spec->enterprise, spec->id) == nullptr)
       state.Count("flow.unknown_ie");
+    if (spec->enterprise != 0 || spec->id != ie::kPaddingOctets) {
+      out.rawElements.push_back(core::RawElement{
+          spec->id, spec->enterprise, std::vector<uint8_t>(v.Data(), v.Data() + v.Size())});
     }
   }
   if (it.Failed()) {
@@ -562,6 +633,8 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
   ResolveUpTimes(state, ctx);
   if (state.clamped) state.Count("flow.time_out_of_range");
   ResolveIcmp(state);
+  // After the walk: the section fills only what the record's own elements left empty.
+  (void)ApplyPacketSection(state.section, out, anomalies);
   return {};
 }
 
