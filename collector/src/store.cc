@@ -59,7 +59,9 @@ CREATE TABLE IF NOT EXISTS flows(
   exporter BLOB,
   obs_domain INTEGER NOT NULL,
   src_country TEXT,
-  dst_country TEXT
+  dst_country TEXT,
+  sampling_unknown INTEGER NOT NULL DEFAULT 0,
+  raw_elements TEXT
 );
 CREATE TABLE IF NOT EXISTS loss(
   exporter BLOB NOT NULL,
@@ -94,11 +96,33 @@ CREATE TABLE IF NOT EXISTS anomalies(name TEXT PRIMARY KEY, count INTEGER NOT NU
 
 constexpr const char* kInsert =
     "INSERT INTO flows VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?)";
+    "?,?,?,?,?)";
 
 core::Error SqlError(sqlite3* db, const std::string& what) {
   return core::MakeError(core::ErrorCode::kIo,
                          what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// Elements no column holds, as JSON: [{"id":61,"pen":0,"hex":"01"},...]; NULL if none.
+void BindRawElements(sqlite3_stmt* st, int i, const std::vector<core::RawElement>& raw) {
+  if (raw.empty()) {
+    sqlite3_bind_null(st, i);
+    return;
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string json = "[";
+  for (const auto& e : raw) {
+    if (json.size() > 1) json += ',';
+    json += "{\"id\":" + std::to_string(e.id) + ",\"pen\":" + std::to_string(e.enterprise) +
+            ",\"hex\":\"";
+    for (uint8_t b : e.bytes) {
+      json += kHex[b >> 4];
+      json += kHex[b & 15];
+    }
+    json += "\"}";
+  }
+  json += ']';
+  sqlite3_bind_text(st, i, json.c_str(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
 }
 
 void BindAddr(sqlite3_stmt* st, int i, const core::IpAddress& a) {
@@ -269,6 +293,8 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
       sqlite3_bind_text(st, i++, dc->c_str(), -1, SQLITE_STATIC);
     else
       sqlite3_bind_null(st, i++);
+    sqlite3_bind_int(st, i++, r.samplingRateUnknown ? 1 : 0);
+    BindRawElements(st, i++, r.rawElements);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
