@@ -51,6 +51,7 @@ int RunQueryCommand(const QueryCliOptions& o) {
     return 1;
   }
   if (o.showSql) std::cerr << "sql: " << r->sql << "\n";
+  for (const auto& note : r->notes) std::cerr << "note: " << note << "\n";
   OutputFormat f = OutputFormat::kTable;
   if (o.format == "csv")
     f = OutputFormat::kCsv;

@@ -436,6 +436,25 @@ struct Agg {
   uint64_t bytes = 0;
 };
 
+// Packets and octets, scaled by each flow's sampling rate if asked (then also whether the
+// rate is unknown, so the result can say how many flows stayed unscaled).
+std::string CounterColumns(const ParsedQuery& q) {
+  if (!q.scaled) return "packets, octets";
+  return "packets * MAX(sampling, 1), octets * MAX(sampling, 1), sampling_unknown";
+}
+
+// Counts the flows whose rate is unknown (column `c` of a scaled query).
+void CountUnknownRate(sqlite3_stmt* st, int c, const ParsedQuery& q, uint64_t& unknown) {
+  if (q.scaled && sqlite3_column_int(st, c) != 0) ++unknown;
+}
+
+void NoteScaling(const ParsedQuery& q, uint64_t flows, uint64_t unknown, QueryTable& t) {
+  if (!q.scaled) return;
+  t.notes.push_back("packets and bytes scaled by each flow's sampling rate; " +
+                    std::to_string(unknown) + " of " + std::to_string(flows) +
+                    " flows have no known sampling rate and are counted unscaled");
+}
+
 uint64_t MetricOf(const Agg& a, const std::string& m) {
   return m == "packets" ? a.packets : m == "flows" ? a.flows : a.bytes;
 }
@@ -444,7 +463,7 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
   const Dimension* dim = FindDimension(q.dimension);
   std::string cols;
   for (const auto* c : dim->columns) cols += std::string(c) + ", ";
-  std::string sql = "SELECT " + cols + "packets, octets FROM flows";
+  std::string sql = "SELECT " + cols + CounterColumns(q) + " FROM flows";
   if (!q.where.empty()) sql += " WHERE " + q.where;
   auto st = Prepare(db, sql, false);
   if (!st) return st.GetError();
@@ -453,6 +472,7 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
   const std::string name = dim->name;
   std::unordered_map<std::string, Agg> groups;
   groups.reserve(1 << 16);
+  uint64_t flows = 0, unknown = 0;
   std::string key;
   int rc = 0;
   while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
@@ -505,6 +525,8 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
     ++g.flows;
     g.packets += static_cast<uint64_t>(sqlite3_column_int64(*st, nCols));
     g.bytes += static_cast<uint64_t>(sqlite3_column_int64(*st, nCols + 1));
+    ++flows;
+    CountUnknownRate(*st, nCols + 2, q, unknown);
   }
   if (rc != SQLITE_DONE) {
     std::string msg = sqlite3_errmsg(db);
@@ -526,6 +548,7 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
 
   QueryTable t;
   t.sql = sql;
+  NoteScaling(q, flows, unknown, t);
   for (const auto* h : dim->headers) t.columns.push_back(h);
   t.columns.insert(t.columns.end(), {"flows", "packets", "bytes"});
   bool isAddr = name == "srcip" || name == "dstip";
@@ -559,12 +582,13 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
 }
 
 core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
-  std::string sql = "SELECT start_ns, packets, octets FROM flows";
+  std::string sql = "SELECT start_ns, " + CounterColumns(q) + " FROM flows";
   if (!q.where.empty()) sql += " WHERE " + q.where;
   auto st = Prepare(db, sql, false);
   if (!st) return st.GetError();
   BindParams(*st, q);
   std::map<int64_t, Agg> bins;
+  uint64_t flows = 0, unknown = 0;
   int rc = 0;
   while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
     int64_t t = sqlite3_column_int64(*st, 0);
@@ -573,6 +597,8 @@ core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
     ++g.flows;
     g.packets += static_cast<uint64_t>(sqlite3_column_int64(*st, 1));
     g.bytes += static_cast<uint64_t>(sqlite3_column_int64(*st, 2));
+    ++flows;
+    CountUnknownRate(*st, 3, q, unknown);
   }
   sqlite3_finalize(*st);
   if (rc != SQLITE_DONE)
@@ -588,6 +614,7 @@ core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
   }
   QueryTable t;
   t.sql = sql;
+  NoteScaling(q, flows, unknown, t);
   t.timeSeries = true;
   t.columns = {"time", q.metric};
   for (const auto& [b, a] : bins) {
@@ -750,6 +777,9 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
       if (!d) return d.GetError();
       q.binNs = *d;
       ++i;
+    } else if (k == "scaled") {
+      q.scaled = true;
+      ++i;
     } else if (k == "where") {
       ++i;
       for (;;) {
@@ -778,7 +808,7 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
     } else {
       return At(t[i].column, "unexpected '" + t[i].text + "' (expected " +
                                  (q.kind == ParsedQuery::Kind::kTop ? "by, " : "every, ") +
-                                 "where or between)");
+                                 "scaled, where or between)");
     }
   }
   for (size_t c = 0; c < conds.size(); ++c) {
