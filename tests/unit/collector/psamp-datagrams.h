@@ -64,6 +64,28 @@ inline Bytes Undecodable() {
   return f;
 }
 
+/// @brief Ethernet, MPLS labels 16001/24, IPv4 10.5.5.5:2000 > 10.6.6.6:80 TCP (L3VPN).
+inline Bytes MplsIpv4Tcp() {
+  wt::PacketSpec s;
+  s.link = wire::LinkType::kRawIp;
+  s.src = "10.5.5.5";
+  s.dst = "10.6.6.6";
+  s.srcPort = 2000;
+  s.dstPort = 80;
+  return wt::MplsFrame({16001, 24}, false, wt::Frame(s));
+}
+
+/// @brief Ethernet over MPLS (RFC 4448): label 299776, the pseudowire control word, then the
+/// customer's Ethernet frame with IPv4 172.16.0.1:3333 > 172.16.0.2:22 TCP.
+inline Bytes MplsPseudowireTcp() {
+  wt::PacketSpec s;
+  s.src = "172.16.0.1";
+  s.dst = "172.16.0.2";
+  s.srcPort = 3333;
+  s.dstPort = 22;
+  return wt::MplsFrame({299776}, true, wt::Frame(s));
+}
+
 inline Bytes FrameRecord(const Bytes& frame, uint32_t ingress = 7) {
   Bytes r;
   wt::Put32(r, ingress);
@@ -113,6 +135,20 @@ inline Bytes FrameSectionsMessage(uint32_t sequence = 0) {
   wt::Append(data, FrameRecord(Ipv6Srv6Tcp(), 9));
   wt::Append(data, FrameRecord(Undecodable(), 10));
   return wt::IpfixMessage(1, sequence, {FrameTemplateSet(), wt::Set(kFrameTemplate, data)});
+}
+
+/// @brief MPLS frame sections: an L3VPN packet and an Ethernet-over-MPLS pseudowire.
+inline Bytes MplsMessage() {
+  Bytes data = FrameRecord(MplsIpv4Tcp(), 11);
+  wt::Append(data, FrameRecord(MplsPseudowireTcp(), 12));
+  return wt::IpfixMessage(1, 0, {FrameTemplateSet(), wt::Set(kFrameTemplate, data)});
+}
+
+/// @brief A frame section cut inside its IPv4 header.
+inline Bytes ShortSectionMessage() {
+  Bytes frame = EthIpv4Tcp();
+  frame.resize(24);
+  return wt::IpfixMessage(1, 0, {FrameTemplateSet(), wt::Set(kFrameTemplate, FrameRecord(frame))});
 }
 
 /// @brief The data set first, its template after it, in one message (some Cisco exporters).
