@@ -47,6 +47,9 @@ struct Options {
   size_t cacheSize = 65536;
   bool vlanKey = false;
   bool biflow = false;
+  std::string tunnels = "outer";
+  size_t fragmentTable = 4096;
+  double fragmentTimeout = 30;
   std::string asTable;
   bool macs = false;
   bool nanoseconds = false;
@@ -206,6 +209,9 @@ int Run(const Options& o) {
   }
   cfg.key.vlan = o.vlanKey;
   cfg.key.biflow = o.biflow;
+  cfg.tunnels = o.tunnels == "inner" ? wire::TunnelMode::kInner : wire::TunnelMode::kOuter;
+  cfg.fragments.capacity = o.fragmentTable;
+  cfg.fragments.timeout = core::Duration::Seconds(o.fragmentTimeout);
   cfg.asTablePath = o.asTable;
   cfg.exportMacs = o.macs;
   cfg.nanoseconds = o.nanoseconds;
@@ -370,6 +376,19 @@ Registrar reg{
       app.add_option("--seed", o->seed, "Seed of random sampling")->capture_default_str();
       app.add_flag("--vlan-key", o->vlanKey, "Put the VLAN id in the flow key (default: off)");
       app.add_flag("--biflow", o->biflow, "Export biflows (RFC 5103, IPFIX only) (default: off)");
+      app.add_option("--tunnels", o->tunnels,
+                     "GRE, VXLAN, IP-in-IP, IPv6-in-IPv4, GTP-U: meter the outer packet (as "
+                     "routers do) or the innermost one (outer endpoints exported in enterprise "
+                     "IEs, VXLAN VNI in layer2SegmentId)")
+          ->check(CLI::IsMember({"outer", "inner"}))
+          ->capture_default_str();
+      app.add_option("--fragment-table", o->fragmentTable,
+                     "Datagrams remembered so later fragments join their first fragment's flow")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str();
+      app.add_option("--fragment-timeout", o->fragmentTimeout,
+                     "Seconds a datagram's first fragment is remembered")
+          ->capture_default_str();
       app.add_option("--as-table", o->asTable,
                      "CSV of 'prefix,asn' lines for source/destination AS (default: none)");
       app.add_flag("--macs", o->macs, "Export source/destination MAC addresses (default: off)");

@@ -123,6 +123,14 @@ std::string FlowRecord::ToCanonicalString() const {
   addNum("sampling", samplingInterval);
   addIp("exporter", exporter);
   addNum("domain", observationDomain);
+  for (int i = 0; i < encap.mplsLabelCount && i < Encapsulation::kMaxMplsLabels; ++i) {
+    const uint32_t e = encap.mplsLabels[static_cast<size_t>(i)];
+    add("mpls",
+        std::to_string(e >> 4) + "/" + std::to_string((e >> 1) & 7) + "/" + std::to_string(e & 1));
+  }
+  addNum("l2seg", encap.layer2SegmentId);
+  addIp("tunnel_src", encap.tunnelSrc);
+  addIp("tunnel_dst", encap.tunnelDst);
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include "vantage/exporter/as-table.h"
 #include "vantage/exporter/exporting-process.h"
 #include "vantage/exporter/flow-cache.h"
+#include "vantage/exporter/fragment-table.h"
 #include "vantage/wire/packet-decoder.h"
 
 namespace vantage::exporter {
@@ -25,7 +26,9 @@ struct Exporter::Impl {
       : config(std::move(cfg)),
         sampler(config.sampling),
         cache(config.cache, config.key.biflow, [this](const core::FlowRecord& r) { OnExpired(r); }),
-        process(config) {}
+        process(config),
+        decoder(config.tunnels),
+        fragments(config.fragments) {}
 
   void OnExpired(const core::FlowRecord& r) {
     core::FlowRecord& rec = scratch;
@@ -60,6 +63,7 @@ struct Exporter::Impl {
   FlowCache cache;
   ExportingProcess process;
   wire::PacketDecoder decoder;
+  FragmentTable fragments;
   AsTable asTable;
   ExporterStats stats;
   std::function<void(const core::FlowRecord&)> observer;
@@ -100,6 +104,7 @@ void Exporter::OnPacket(core::Timestamp ts, LinkType link, const uint8_t* data, 
     return;
   }
   d.stats.octets += p.ipOctets;
+  if (p.fragment) d.fragments.Attribute(ts, p);  // before sampling: it must see first fragments
   if (!d.sampler.Select()) {
     ++d.stats.sampledOut;
     d.cache.Advance(ts);
@@ -142,6 +147,7 @@ const ExporterStats& Exporter::Stats() const {
   d.Sync();
   d.stats.anomalies = d.decoder.Anomalies();
   d.stats.anomalies.Merge(d.process.Anomalies());
+  d.stats.anomalies.Merge(d.fragments.Anomalies());
   return d.stats;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -47,6 +48,7 @@ struct ExportingProcess::Channel {
   std::chrono::seconds backoff{1};
   bool everSent = false;
   std::vector<wire::Template> templates;
+  std::vector<bool> encapTemplateSent;  ///< by EncapTemplateId() - kTemplateFlowEncapFirst
 
   bool IsUdpLike() const {
     return dest.kind == Destination::Kind::kUdp || dest.kind == Destination::Kind::kCallback;
@@ -179,6 +181,7 @@ core::Status ExportingProcess::Open() {
   opts.asNumbers = !m_config.asTablePath.empty();
   opts.nanoseconds = m_config.nanoseconds && m_config.format == ExportFormat::kIpfix;
   opts.sysUpTime = m_config.format == ExportFormat::kNetflowV9;
+  m_flowOptions = opts;
   std::vector<wire::Template> templates;
   opts.ipv6 = false;
   templates.push_back(wire::MakeFlowTemplate(kTemplateFlowV4, opts));
@@ -396,6 +399,9 @@ bool ExportingProcess::Export(const core::FlowRecord& record, core::Timestamp no
   }
   if (m_config.format == ExportFormat::kNetflowV5 && !record.key.src.IsV4()) return false;
   uint16_t tid = record.key.src.IsV6() ? kTemplateFlowV6 : kTemplateFlowV4;
+  if (record.encap.Any() && m_config.format != ExportFormat::kNetflowV5) {
+    tid = EncapTemplateId(record);
+  }
   for (auto& chp : m_channels) {
     Channel& ch = *chp;
     ++ch.records;
@@ -424,11 +430,38 @@ bool ExportingProcess::Export(const core::FlowRecord& record, core::Timestamp no
     }
     MaybeRefresh(ch, now);
     SetClock(ch, now);
+    if (tid >= kTemplateFlowEncapFirst) AddEncapTemplate(ch, tid, record);
     core::Status st =
         ch.ipfix ? ch.ipfix->AddFlowRecord(tid, record) : ch.v9->AddFlowRecord(tid, record);
     if (!st) m_anomalies.Count("export.encode_error");
   }
   return true;
+}
+
+// Templates of encapsulated flows, one per (inner family, tunnel endpoint family, MPLS stack
+// depth) actually seen, each sent on a channel the first time a record needs it (and then
+// with every template refresh), so plain traffic's export is unchanged.
+uint16_t ExportingProcess::EncapTemplateId(const core::FlowRecord& r) {
+  const int inner = r.key.src.IsV6() ? 1 : 0;
+  const int tunnel = r.encap.tunnelSrc.IsV6() ? 2 : r.encap.tunnelSrc.IsV4() ? 1 : 0;
+  const int labels = std::min<int>(r.encap.mplsLabelCount, core::Encapsulation::kMaxMplsLabels);
+  return static_cast<uint16_t>(kTemplateFlowEncapFirst + inner + 2 * tunnel + 6 * labels);
+}
+
+void ExportingProcess::AddEncapTemplate(Channel& ch, uint16_t tid, const core::FlowRecord& r) {
+  const size_t slot = tid - kTemplateFlowEncapFirst;
+  if (ch.encapTemplateSent.size() <= slot) ch.encapTemplateSent.resize(slot + 1, false);
+  if (ch.encapTemplateSent[slot]) return;
+  ch.encapTemplateSent[slot] = true;
+  wire::FlowTemplateOptions opts = m_flowOptions;
+  opts.ipv6 = r.key.src.IsV6();
+  opts.mplsLabels = r.encap.mplsLabelCount;
+  opts.tunnelFamily = r.encap.tunnelSrc.family;
+  opts.layer2Segment = opts.tunnelFamily != 0;
+  wire::Template t = wire::MakeFlowTemplate(tid, opts);
+  core::Status st = ch.ipfix ? ch.ipfix->AddTemplate(t) : ch.v9->AddTemplate(t);
+  if (!st) m_anomalies.Count("export.encode_error");
+  ch.templates.push_back(std::move(t));
 }
 
 void ExportingProcess::SetSystemInitTime(core::Timestamp t) {

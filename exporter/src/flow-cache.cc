@@ -175,6 +175,10 @@ void FlowCache::Remove(uint32_t idx, core::FlowEndReason reason) {
   r.srcMac = e.srcMac;
   r.dstMac = e.dstMac;
   r.endReason = reason;
+  if (e.encap != kNil) {
+    r.encap = m_encaps[e.encap];
+    m_freeEncaps.push_back(e.encap);
+  }
   TableErase(idx);
   LruUnlink(idx);
   AgeUnlink(idx);
@@ -232,6 +236,17 @@ void FlowCache::Update(core::Timestamp ts, const core::FlowKey& key, const wire:
     e.icmpCode = pkt.icmpCode;
     e.srcMac = pkt.srcMac;
     e.dstMac = pkt.dstMac;
+    e.encap = kNil;
+    if (pkt.encap.Any()) {
+      if (m_freeEncaps.empty()) {
+        e.encap = static_cast<uint32_t>(m_encaps.size());
+        m_encaps.push_back(pkt.encap);
+      } else {
+        e.encap = m_freeEncaps.back();
+        m_freeEncaps.pop_back();
+        m_encaps[e.encap] = pkt.encap;
+      }
+    }
     LruAppend(idx);
     AgeAppend(idx);
   } else {

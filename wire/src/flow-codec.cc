@@ -122,6 +122,7 @@ enum class FieldKind : uint8_t {
   kIcmpTypeCode,          ///< type * 256 + code, assembled with the two below after the walk
   kIcmpType,
   kIcmpCode,
+  kMplsLabel,  ///< 3-octet label stack entry: FlowRecord::encap.mplsLabels[id - 70] (RFC 7012)
   // A sampled packet header and what describes it (PacketSection), decoded after the walk.
   kDataLinkFrameSection,
   kIpHeaderSection,
@@ -248,6 +249,28 @@ const std::vector<FlowField>& FlowFields() {
       {ie::kSamplerRandomInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
       {ie::kSamplerId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
       {ie::kSelectorId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
+      // Encapsulation (FlowRecord::encap): MPLS label stack, VXLAN segment, tunnel endpoints.
+      {ie::kMplsTopLabelStackSection, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 1, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 2, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 3, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 4, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 5, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 6, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 7, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 8, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 9, 0, K::kMplsLabel, {}},
+      {ie::kLayer2SegmentId, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::encap, &core::Encapsulation::layer2SegmentId>()},
+      {vie::kTunnelSourceIPv4Address, kVantagePen, K::kIpv4Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelSrc>()},
+      {vie::kTunnelDestinationIPv4Address, kVantagePen, K::kIpv4Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelDst>()},
+      {vie::kTunnelSourceIPv6Address, kVantagePen, K::kIpv6Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelSrc>()},
+      {vie::kTunnelDestinationIPv6Address, kVantagePen, K::kIpv6Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelDst>()},
+      // Sampled packet headers (packet-section.h).
       {ie::kDataLinkFrameSection, 0, K::kDataLinkFrameSection, {}},
       {ie::kIpHeaderPacketSection, 0, K::kIpHeaderSection, {}},
       {ie::kIpPayloadPacketSection, 0, K::kIpPayloadSection, {}},
@@ -279,19 +302,25 @@ class FlowFieldIndex {
   static constexpr size_t kIds = 512;
   FlowFieldIndex() {
     for (const auto& f : FlowFields()) {
-      auto& slot = f.enterprise == kReversePen ? m_reverse[f.id] : m_forward[f.id];
-      if (slot == nullptr) slot = &f;
+      auto* slots = Slots(f.enterprise);
+      if (slots != nullptr && (*slots)[f.id] == nullptr) (*slots)[f.id] = &f;
     }
   }
   const FlowField* Find(uint32_t enterprise, uint16_t id) const {
-    if (id >= kIds) return nullptr;
-    if (enterprise == 0) return m_forward[id];
-    return enterprise == kReversePen ? m_reverse[id] : nullptr;
+    const auto* slots = const_cast<FlowFieldIndex*>(this)->Slots(enterprise);
+    return slots != nullptr && id < kIds ? (*slots)[id] : nullptr;
   }
 
  private:
-  std::array<const FlowField*, kIds> m_forward{};
-  std::array<const FlowField*, kIds> m_reverse{};
+  using Slots_ = std::array<const FlowField*, kIds>;
+  Slots_* Slots(uint32_t enterprise) {
+    if (enterprise == 0) return &m_forward;
+    if (enterprise == kReversePen) return &m_reverse;
+    return enterprise == kVantagePen ? &m_vantage : nullptr;
+  }
+  Slots_ m_forward{};
+  Slots_ m_reverse{};
+  Slots_ m_vantage{};
 };
 
 const FlowField* FindFlowField(uint32_t enterprise, uint16_t id) {
@@ -339,6 +368,14 @@ void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const
       return u(IcmpTypeCode(r) >> 8);
     case K::kIcmpCode:
       return u(IcmpTypeCode(r) & 0xff);
+    case K::kMplsLabel: {
+      const core::Encapsulation& e = r.encap;
+      const size_t i = f.id - ie::kMplsTopLabelStackSection;
+      const uint32_t v = i < e.mplsLabelCount ? e.mplsLabels[i] : 0;
+      const uint8_t b[3] = {static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 8),
+                            static_cast<uint8_t>(v)};
+      return WriteFixedBytes(out, f.length, b, 3);
+    }
     default:
       // Sampled packet headers are read, never written: an empty section or zero.
       if (f.length == kVariableLength) return out.WriteU8(0);
@@ -453,7 +490,7 @@ void DecodeField(const FlowField& field, ByteReader v, DecodeState& s) {
   const bool isTimeNtp =
       field.kind == K::kDateTimeMicroseconds || field.kind == K::kDateTimeNanoseconds;
   const bool isAddress = field.kind == K::kIpv4Address || field.kind == K::kIpv6Address ||
-                         field.kind == K::kMacAddress;
+                         field.kind == K::kMacAddress || field.kind == K::kMplsLabel;
   if (!isAddress && !isTimeNtp && !isUnsigned) return s.Count("flow.bad_length");
   const Member& m = field.member;
   switch (field.kind) {
@@ -473,6 +510,16 @@ void DecodeField(const FlowField& field, ByteReader v, DecodeState& s) {
       if (n != 6) return s.Count("flow.bad_length");
       std::copy(v.Data(), v.Data() + 6, m.mac.set(s.out).begin());
       return;
+    case K::kMplsLabel: {
+      if (n != 3) return s.Count("flow.bad_length");
+      core::Encapsulation& e = s.out.encap;
+      const size_t i = field.id - ie::kMplsTopLabelStackSection;
+      const uint8_t* b = v.Data();
+      e.mplsLabels[i] = static_cast<uint32_t>(b[0]) << 16 | static_cast<uint32_t>(b[1]) << 8 | b[2];
+      if (e.mplsLabels[i] != 0 && e.mplsLabelCount <= i)
+        e.mplsLabelCount = static_cast<uint8_t>(i + 1);
+      return;
+    }
     case K::kSystemInitTime:
       s.initMs = ClampMillis(x, s.clamped);
       s.haveInit = true;
@@ -526,6 +573,23 @@ void ResolveIcmp(DecodeState& s) {
   }
   out.icmpType = static_cast<uint8_t>(s.icmp >> 8);
   out.icmpCode = static_cast<uint8_t>(s.icmp & 0xff);
+}
+
+// The encapsulation fields (FlowRecord::encap) a template with these options carries.
+void AddEncapFields(const FlowTemplateOptions& o, Template& t) {
+  const int labels = std::min<int>(o.mplsLabels, core::Encapsulation::kMaxMplsLabels);
+  for (int i = 0; i < labels; ++i) {
+    t.fields.push_back(FieldSpec{static_cast<uint16_t>(ie::kMplsTopLabelStackSection + i), 3, 0});
+  }
+  if (o.sysUpTime) return;  // NetFlow v9: no enterprise elements, no IE 351
+  if (o.layer2Segment) t.fields.push_back(FieldSpec{ie::kLayer2SegmentId, 8, 0});
+  if (o.tunnelFamily == 4) {
+    t.fields.push_back(FieldSpec{vie::kTunnelSourceIPv4Address, 4, kVantagePen});
+    t.fields.push_back(FieldSpec{vie::kTunnelDestinationIPv4Address, 4, kVantagePen});
+  } else if (o.tunnelFamily == 6) {
+    t.fields.push_back(FieldSpec{vie::kTunnelSourceIPv6Address, 16, kVantagePen});
+    t.fields.push_back(FieldSpec{vie::kTunnelDestinationIPv6Address, 16, kVantagePen});
+  }
 }
 
 }  // namespace
@@ -598,6 +662,7 @@ Template MakeFlowTemplate(uint16_t id, const FlowTemplateOptions& o) {
     add(ie::kPacketDeltaCount, 8, kReversePen);
     add(ie::kOctetDeltaCount, 8, kReversePen);
   }
+  AddEncapFields(o, t);
   return t;
 }
 

@@ -65,6 +65,16 @@ std::vector<InformationElement> BuildRegistry() {
       {61, 0, "flowDirection", T::kUnsigned8, 1, R},
       {62, 0, "ipNextHopIPv6Address", T::kIpv6Address, 16, R},
       {63, 0, "bgpNextHopIPv6Address", T::kIpv6Address, 16, R},
+      {70, 0, "mplsTopLabelStackSection", T::kOctetArray, kVar, R},
+      {71, 0, "mplsLabelStackSection2", T::kOctetArray, kVar, R},
+      {72, 0, "mplsLabelStackSection3", T::kOctetArray, kVar, R},
+      {73, 0, "mplsLabelStackSection4", T::kOctetArray, kVar, R},
+      {74, 0, "mplsLabelStackSection5", T::kOctetArray, kVar, R},
+      {75, 0, "mplsLabelStackSection6", T::kOctetArray, kVar, R},
+      {76, 0, "mplsLabelStackSection7", T::kOctetArray, kVar, R},
+      {77, 0, "mplsLabelStackSection8", T::kOctetArray, kVar, R},
+      {78, 0, "mplsLabelStackSection9", T::kOctetArray, kVar, R},
+      {79, 0, "mplsLabelStackSection10", T::kOctetArray, kVar, R},
       {80, 0, "destinationMacAddress", T::kMacAddress, 6, F},
       {84, 0, "samplerName", T::kString, kVar, F},
       {85, 0, "octetTotalCount", T::kUnsigned64, 8, R},
@@ -121,6 +131,7 @@ std::vector<InformationElement> BuildRegistry() {
       {315, 0, "dataLinkFrameSection", T::kOctetArray, kVar, F},
       {318, 0, "selectorIdTotalPktsObserved", T::kUnsigned64, 8, F},
       {319, 0, "selectorIdTotalPktsSelected", T::kUnsigned64, 8, F},
+      {351, 0, "layer2SegmentId", T::kUnsigned64, 8, F},
       {408, 0, "dataLinkFrameType", T::kUnsigned16, 2, F},
       {409, 0, "sectionOffset", T::kUnsigned16, 2, F},
       {410, 0, "sectionExportedOctets", T::kUnsigned16, 2, F},
@@ -137,7 +148,29 @@ const std::vector<InformationElement>& AllInformationElements() {
   return kRegistry;
 }
 
+const std::vector<InformationElement>& VantageInformationElements() {
+  // The outer endpoints of a tunnel the exporter opened (--tunnels inner): the IANA registry
+  // has tunnelTechnology (289) and pseudowire / MPLS endpoints, but nothing for these.
+  static const std::vector<InformationElement> kElements = {
+      {vie::kTunnelSourceIPv4Address, kVantagePen, "tunnelSourceIPv4Address", IeType::kIpv4Address,
+       4, false},
+      {vie::kTunnelDestinationIPv4Address, kVantagePen, "tunnelDestinationIPv4Address",
+       IeType::kIpv4Address, 4, false},
+      {vie::kTunnelSourceIPv6Address, kVantagePen, "tunnelSourceIPv6Address", IeType::kIpv6Address,
+       16, false},
+      {vie::kTunnelDestinationIPv6Address, kVantagePen, "tunnelDestinationIPv6Address",
+       IeType::kIpv6Address, 16, false},
+  };
+  return kElements;
+}
+
 const InformationElement* FindInformationElement(uint32_t enterprise, uint16_t id) {
+  if (enterprise == kVantagePen) {
+    for (const auto& e : VantageInformationElements()) {
+      if (e.id == id) return &e;
+    }
+    return nullptr;
+  }
   if (enterprise != 0 && enterprise != kReversePen) return nullptr;
   const auto& all = AllInformationElements();
   auto it = std::lower_bound(all.begin(), all.end(), id,

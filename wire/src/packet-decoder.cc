@@ -10,11 +10,26 @@ inline uint16_t Load16(const uint8_t* p) {
   return static_cast<uint16_t>((p[0] << 8) | p[1]);
 }
 
+inline uint32_t Load32(const uint8_t* p) {
+  return (static_cast<uint32_t>(p[0]) << 24) | (static_cast<uint32_t>(p[1]) << 16) |
+         (static_cast<uint32_t>(p[2]) << 8) | p[3];
+}
+
+inline size_t Remaining(size_t total, size_t used) {
+  return total > used ? total - used : 0;
+}
+
 constexpr uint16_t kEtherIpv4 = 0x0800;
 constexpr uint16_t kEtherIpv6 = 0x86dd;
 constexpr uint16_t kEtherVlan = 0x8100;
 constexpr uint16_t kEtherQinQ = 0x88a8;
 constexpr uint16_t kEtherQinQOld = 0x9100;
+constexpr uint16_t kEtherMpls = 0x8847;
+constexpr uint16_t kEtherMplsMulticast = 0x8848;
+constexpr uint16_t kEtherTransparentBridging = 0x6558;  // Ethernet in GRE (NVGRE, RFC 7637)
+constexpr uint16_t kUdpPortVxlan = 4789;                // RFC 7348
+constexpr uint16_t kUdpPortGtpu = 2152;                 // 3GPP TS 29.281
+constexpr int kMaxGtpuExtHeaders = 8;
 constexpr int kMaxVlanTags = 4;
 constexpr int kMaxIpv6ExtHeaders = 16;
 
@@ -74,14 +89,13 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
   size_t pos = 0;
   uint16_t etherType = 0;
   switch (link) {
-    case LinkType::kRawIp: {
+    case LinkType::kRawIp:
       if (capLen < 1) {
         m_anomalies.Count("decode.empty_packet");
         return DecodeResult::kInvalid;
       }
-      return DecodeIp(data, capLen, wireLen, out);
-    }
-    case LinkType::kEthernet: {
+      break;
+    case LinkType::kEthernet:
       if (capLen < 14) {
         m_anomalies.Count("decode.truncated_ethernet");
         return DecodeResult::kInvalid;
@@ -91,26 +105,8 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
       out.hasMacs = true;
       etherType = Load16(data + 12);
       pos = 14;
-      int tags = 0;
-      while (etherType == kEtherVlan || etherType == kEtherQinQ || etherType == kEtherQinQOld) {
-        if (++tags > kMaxVlanTags) {
-          m_anomalies.Count("decode.too_many_vlan_tags");
-          return DecodeResult::kInvalid;
-        }
-        if (capLen < pos + 4) {
-          m_anomalies.Count("decode.truncated_vlan");
-          return DecodeResult::kInvalid;
-        }
-        if (tags == 1) out.vlan = Load16(data + pos) & 0x0fff;
-        etherType = Load16(data + pos + 2);
-        pos += 4;
-      }
-      if (etherType < 0x0600) {  // 802.3 length field: LLC frame, no IP we decode
-        return DecodeResult::kNotIp;
-      }
       break;
-    }
-    case LinkType::kLinuxSll: {
+    case LinkType::kLinuxSll:
       // packet type(2) ARPHRD(2) address length(2) address(8) protocol(2)
       if (capLen < 16) {
         m_anomalies.Count("decode.truncated_sll");
@@ -119,8 +115,7 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
       etherType = Load16(data + 14);
       pos = 16;
       break;
-    }
-    case LinkType::kLinuxSll2: {
+    case LinkType::kLinuxSll2:
       // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) address length(1) addr(8)
       if (capLen < 20) {
         m_anomalies.Count("decode.truncated_sll2");
@@ -129,14 +124,42 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
       etherType = Load16(data);
       pos = 20;
       break;
+  }
+  DecodeResult r = link == LinkType::kRawIp
+                       ? DecodeIp(data, capLen, wireLen, out)
+                       : DecodeEther(etherType, data, pos, capLen, wireLen, out);
+  if (r == DecodeResult::kOk && m_tunnels == TunnelMode::kInner) OpenTunnels(out);
+  return r;
+}
+
+// What follows a link header's protocol field: 802.1Q / 802.1ad tags (the first one is the
+// flow's VLAN), then an MPLS label stack or IP. SLL and SLL2 carry tags the same way when the
+// capture kept them (protocol 0x8100 followed by the tag).
+DecodeResult PacketDecoder::DecodeEther(uint16_t etherType, const uint8_t* data, size_t pos,
+                                        size_t capLen, size_t wireLen, DecodedPacket& out) {
+  int tags = 0;
+  while (etherType == kEtherVlan || etherType == kEtherQinQ || etherType == kEtherQinQOld) {
+    if (++tags > kMaxVlanTags) {
+      m_anomalies.Count("decode.too_many_vlan_tags");
+      return DecodeResult::kInvalid;
     }
+    if (capLen < pos + 4) {
+      m_anomalies.Count("decode.truncated_vlan");
+      return DecodeResult::kInvalid;
+    }
+    if (tags == 1) out.vlan = Load16(data + pos) & 0x0fff;
+    etherType = Load16(data + pos + 2);
+    pos += 4;
+  }
+  if (etherType == kEtherMpls || etherType == kEtherMplsMulticast) {
+    return DecodeMpls(data + pos, capLen - pos, Remaining(wireLen, pos), out);
   }
   if (etherType != kEtherIpv4 && etherType != kEtherIpv6) return DecodeResult::kNotIp;
   if (capLen <= pos) {
     m_anomalies.Count("decode.truncated_ip");
     return DecodeResult::kInvalid;
   }
-  DecodeResult r = DecodeIp(data + pos, capLen - pos, wireLen - pos, out);
+  DecodeResult r = DecodeIp(data + pos, capLen - pos, Remaining(wireLen, pos), out);
   if (r == DecodeResult::kOk) {
     uint8_t expected = etherType == kEtherIpv4 ? 4 : 6;
     if (out.ipVersion != expected) m_anomalies.Count("decode.ethertype_version_mismatch");
@@ -144,8 +167,41 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
   return r;
 }
 
+// RFC 3032 label stack: 4-byte entries up to the one with the bottom-of-stack bit. The payload
+// has no type field; IP is recognised by its version nibble (RFC 4385 pseudowires, whose
+// control word starts with 0000, are not IP).
+DecodeResult PacketDecoder::DecodeMpls(const uint8_t* p, size_t len, size_t wireLen,
+                                       DecodedPacket& out) {
+  size_t pos = 0;
+  for (int n = 0;; ++n) {
+    if (n == core::Encapsulation::kMaxMplsLabels) {
+      m_anomalies.Count("decode.mpls_stack_too_deep");
+      return DecodeResult::kInvalid;
+    }
+    if (len < pos + 4) {
+      m_anomalies.Count("decode.truncated_mpls");
+      return DecodeResult::kInvalid;
+    }
+    uint32_t entry = Load32(p + pos);
+    pos += 4;
+    if (out.encap.mplsLabelCount == n) {  // the first stack seen is the one exported
+      out.encap.mplsLabels[static_cast<size_t>(n)] = entry >> 8;
+      out.encap.mplsLabelCount = static_cast<uint8_t>(n + 1);
+    }
+    if (entry & 0x100) break;
+  }
+  if (len <= pos) {
+    m_anomalies.Count("decode.truncated_ip");
+    return DecodeResult::kInvalid;
+  }
+  uint8_t version = p[pos] >> 4;
+  if (version != 4 && version != 6) return DecodeResult::kNotIp;
+  return DecodeIp(p + pos, len - pos, Remaining(wireLen, pos), out);
+}
+
 DecodeResult PacketDecoder::DecodeIp(const uint8_t* p, size_t len, size_t wireIpLen,
                                      DecodedPacket& out) {
+  m_payload = Payload{};
   uint8_t version = p[0] >> 4;
   if (version == 4) return DecodeIpv4(p, len, wireIpLen, out);
   if (version == 6) return DecodeIpv6(p, len, wireIpLen, out);
@@ -184,6 +240,12 @@ DecodeResult PacketDecoder::DecodeIpv4(const uint8_t* p, size_t len, size_t wire
   bool moreFragments = (fragField & 0x2000) != 0;
   out.fragment = moreFragments || fragOffset != 0;
   out.firstFragment = out.fragment && fragOffset == 0;
+  if (out.fragment) {
+    out.moreFragments = moreFragments;
+    out.fragmentId = Load16(p + 4);
+    NoteFragment(fragOffset, out.ipOctets > ihl ? out.ipOctets - static_cast<uint32_t>(ihl) : 0,
+                 out);
+  }
   if (fragOffset != 0) return DecodeResult::kOk;  // non-first fragment: no transport header
   if (len < ihl) {
     m_anomalies.Count("decode.truncated_ipv4_options");
@@ -192,7 +254,7 @@ DecodeResult PacketDecoder::DecodeIpv4(const uint8_t* p, size_t len, size_t wire
   // Transport bytes: what is captured, but not past the datagram's end (Ethernet padding).
   size_t l4Len = len - ihl;
   if (totalLength >= ihl && totalLength - ihl < l4Len) l4Len = totalLength - ihl;
-  DecodeTransport(p + ihl, l4Len, out);
+  DecodeTransport(p + ihl, l4Len, Remaining(out.ipOctets, ihl), out);
   return DecodeResult::kOk;
 }
 
@@ -266,8 +328,13 @@ DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t len, size_t wire
         bool more = (offField & 1) != 0;
         out.fragment = more || fragOffset != 0;
         out.firstFragment = out.fragment && fragOffset == 0;
+        out.moreFragments = more;
+        out.fragmentId = Load32(p + pos + 4);
         next = nh;
         pos += 8;
+        if (out.fragment) {
+          NoteFragment(fragOffset, static_cast<uint32_t>(Remaining(out.ipOctets, pos)), out);
+        }
         if (fragOffset != 0) {
           out.protocol = next;  // the upper-layer protocol, ports stay 0
           return DecodeResult::kOk;
@@ -288,11 +355,19 @@ DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t len, size_t wire
       m_anomalies.Count("decode.truncated_l4");
     return DecodeResult::kOk;
   }
-  DecodeTransport(p + pos, end - pos, out);
+  DecodeTransport(p + pos, end - pos, Remaining(out.ipOctets, pos), out);
   return DecodeResult::kOk;
 }
 
-void PacketDecoder::DecodeTransport(const uint8_t* p, size_t len, DecodedPacket& out) {
+void PacketDecoder::NoteFragment(uint16_t offsetUnits, uint32_t length, DecodedPacket& out) {
+  out.fragmentOffset = static_cast<uint32_t>(offsetUnits) * 8;
+  out.fragmentLength = length;
+  if (out.fragmentOffset + length > 65535) m_anomalies.Count("decode.fragment_beyond_64k");
+}
+
+void PacketDecoder::DecodeTransport(const uint8_t* p, size_t len, size_t wireLen,
+                                    DecodedPacket& out) {
+  if (!out.fragment) m_payload = Payload{p, len, wireLen};  // a whole datagram: may be a tunnel
   switch (out.protocol) {
     case 6:  // TCP: ports, then flags at offset 13
       if (len < 4) break;
@@ -327,6 +402,186 @@ void PacketDecoder::DecodeTransport(const uint8_t* p, size_t len, DecodedPacket&
       return;  // other protocols: no ports
   }
   m_anomalies.Count("decode.truncated_l4");
+}
+
+namespace {
+
+bool IsTunnel(const DecodedPacket& p) {
+  switch (p.protocol) {
+    case 4:   // IP-in-IP (RFC 2003)
+    case 41:  // IPv6 in IP (RFC 4213)
+    case 47:  // GRE (RFC 2784, 2890)
+      return true;
+    case 17:
+      return p.l4Present && (p.dstPort == kUdpPortVxlan || p.dstPort == kUdpPortGtpu);
+    default:
+      return false;
+  }
+}
+
+// The inner packet keeps what only the outer layers know: link addresses, the outer VLAN, the
+// first MPLS stack and VXLAN segment seen, and the outermost tunnel endpoints.
+void KeepOuterFields(const DecodedPacket& outer, DecodedPacket& inner) {
+  inner.vlan = outer.vlan;
+  inner.hasMacs = outer.hasMacs;
+  inner.srcMac = outer.srcMac;
+  inner.dstMac = outer.dstMac;
+  if (outer.encap.mplsLabelCount != 0) {
+    inner.encap.mplsLabelCount = outer.encap.mplsLabelCount;
+    inner.encap.mplsLabels = outer.encap.mplsLabels;
+  }
+  if (outer.encap.layer2SegmentId != 0) inner.encap.layer2SegmentId = outer.encap.layer2SegmentId;
+  inner.encap.tunnelSrc = outer.encap.tunnelSrc.IsSet() ? outer.encap.tunnelSrc : outer.src;
+  inner.encap.tunnelDst = outer.encap.tunnelSrc.IsSet() ? outer.encap.tunnelDst : outer.dst;
+  inner.tunnelDepth = static_cast<uint8_t>(outer.tunnelDepth + 1);
+}
+
+}  // namespace
+
+// Opens tunnels one level at a time. When a level cannot be opened (malformed, cut, not IP
+// inside, deeper than kMaxTunnelDepth) the packet of the level above is the one metered.
+void PacketDecoder::OpenTunnels(DecodedPacket& out) {
+  while (m_payload.data != nullptr && IsTunnel(out)) {
+    if (out.tunnelDepth >= kMaxTunnelDepth) {
+      m_anomalies.Count("decode.tunnel_too_deep");
+      return;
+    }
+    DecodedPacket inner;
+    DecodeResult r = OpenTunnel(out, inner);
+    if (r != DecodeResult::kOk) {
+      if (r == DecodeResult::kInvalid) m_anomalies.Count("decode.tunnel_inner_invalid");
+      return;
+    }
+    KeepOuterFields(out, inner);
+    out = inner;
+  }
+}
+
+DecodeResult PacketDecoder::OpenTunnel(const DecodedPacket& outer, DecodedPacket& inner) {
+  const Payload pl = m_payload;
+  switch (outer.protocol) {
+    case 4:
+      return OpenIpInIp(pl, 4, inner);
+    case 41:
+      return OpenIpInIp(pl, 6, inner);
+    case 47:
+      return OpenGre(pl, inner);
+    default:
+      return outer.dstPort == kUdpPortVxlan ? OpenVxlan(pl, inner) : OpenGtpu(pl, inner);
+  }
+}
+
+DecodeResult PacketDecoder::OpenIpInIp(const Payload& ip, uint8_t version, DecodedPacket& inner) {
+  if (ip.capLen < 1) {
+    m_anomalies.Count("decode.truncated_ip_in_ip");
+    return DecodeResult::kInvalid;
+  }
+  if ((ip.data[0] >> 4) != version) {
+    m_anomalies.Count("decode.ip_in_ip_version_mismatch");
+    return DecodeResult::kInvalid;
+  }
+  return DecodeIp(ip.data, ip.capLen, ip.wireLen, inner);
+}
+
+// RFC 2784 with the RFC 2890 key and sequence number. Version 1 (PPTP) and the RFC 1701
+// routing / strict source route / recursion bits are not opened.
+DecodeResult PacketDecoder::OpenGre(const Payload& g, DecodedPacket& inner) {
+  if (g.capLen < 4) {
+    m_anomalies.Count("decode.truncated_gre");
+    return DecodeResult::kInvalid;
+  }
+  const uint16_t flags = Load16(g.data);
+  const uint16_t protocol = Load16(g.data + 2);
+  if ((flags & 0x0007) != 0) {
+    m_anomalies.Count("decode.gre_unsupported_version");
+    return DecodeResult::kInvalid;
+  }
+  if ((flags & 0x4ff8) != 0) {
+    m_anomalies.Count("decode.gre_unknown_flags");
+    return DecodeResult::kInvalid;
+  }
+  size_t pos = 4;
+  if (flags & 0x8000) pos += 4;  // checksum + reserved1
+  if (flags & 0x2000) pos += 4;  // key
+  if (flags & 0x1000) pos += 4;  // sequence number
+  if (g.capLen < pos) {
+    m_anomalies.Count("decode.truncated_gre");
+    return DecodeResult::kInvalid;
+  }
+  if (protocol != kEtherTransparentBridging) {
+    return DecodeEther(protocol, g.data, pos, g.capLen, g.wireLen, inner);
+  }
+  if (g.capLen < pos + 14) {
+    m_anomalies.Count("decode.truncated_gre");
+    return DecodeResult::kInvalid;
+  }
+  return DecodeEther(Load16(g.data + pos + 12), g.data, pos + 14, g.capLen, g.wireLen, inner);
+}
+
+// RFC 7348: UDP header, 8-byte VXLAN header (I flag, 24-bit VNI), inner Ethernet frame.
+DecodeResult PacketDecoder::OpenVxlan(const Payload& u, DecodedPacket& inner) {
+  if (u.capLen < 16) {
+    m_anomalies.Count("decode.truncated_vxlan");
+    return DecodeResult::kInvalid;
+  }
+  const uint8_t* v = u.data + 8;
+  if ((v[0] & 0x08) == 0) {
+    m_anomalies.Count("decode.vxlan_bad_flags");
+    return DecodeResult::kInvalid;
+  }
+  if (u.capLen < 16 + 14) {
+    m_anomalies.Count("decode.vxlan_short_inner_frame");
+    return DecodeResult::kInvalid;
+  }
+  const uint32_t vni = Load32(v + 4) >> 8;
+  inner.encap.layer2SegmentId = (uint64_t{1} << 56) | vni;  // IE 351 segment type 1: VXLAN
+  return DecodeEther(Load16(v + 8 + 12), u.data, 16 + 14, u.capLen, u.wireLen, inner);
+}
+
+// 3GPP TS 29.281: GTPv1-U header (8 bytes; 12 when E, S or PN is set), extension headers
+// chained by their last byte, then the user's IP packet in a G-PDU (message type 255).
+DecodeResult PacketDecoder::OpenGtpu(const Payload& u, DecodedPacket& inner) {
+  if (u.capLen < 16) {
+    m_anomalies.Count("decode.truncated_gtpu");
+    return DecodeResult::kInvalid;
+  }
+  const uint8_t* g = u.data + 8;
+  const size_t len = u.capLen - 8;
+  const uint8_t flags = g[0];
+  if ((flags >> 5) != 1 || (flags & 0x10) == 0) {
+    m_anomalies.Count("decode.gtpu_bad_version");
+    return DecodeResult::kInvalid;
+  }
+  if (g[1] != 0xff) return DecodeResult::kNotIp;  // echo, error indication, end marker
+  size_t pos = 8;
+  if (flags & 0x07) {
+    if (len < 12) {
+      m_anomalies.Count("decode.truncated_gtpu");
+      return DecodeResult::kInvalid;
+    }
+    uint8_t next = g[11];
+    pos = 12;
+    for (int n = 0; (flags & 0x04) && next != 0; ++n) {
+      if (n == kMaxGtpuExtHeaders) {
+        m_anomalies.Count("decode.gtpu_too_many_ext_headers");
+        return DecodeResult::kInvalid;
+      }
+      size_t extLen = len > pos ? static_cast<size_t>(g[pos]) * 4 : 0;
+      if (extLen == 0 || len < pos + extLen) {
+        m_anomalies.Count("decode.truncated_gtpu");
+        return DecodeResult::kInvalid;
+      }
+      next = g[pos + extLen - 1];
+      pos += extLen;
+    }
+  }
+  if (len <= pos) {
+    m_anomalies.Count("decode.truncated_gtpu");
+    return DecodeResult::kInvalid;
+  }
+  const uint8_t version = g[pos] >> 4;
+  if (version != 4 && version != 6) return DecodeResult::kNotIp;
+  return DecodeIp(g + pos, len - pos, Remaining(u.wireLen, 8 + pos), inner);
 }
 
 }  // namespace vantage::wire

@@ -162,7 +162,7 @@ std::vector<TimedPacket> MixedTraffic() {
   v.push_back({40, v6});
   v6.tcpFlags = 0x04;
   v.push_back({41, v6});
-  // Fragmented UDP datagram: first fragment with ports, second without.
+  // Fragmented UDP datagram: the second fragment joins the first fragment's flow.
   PacketSpec frag;
   frag.protocol = 17;
   frag.src = "10.0.0.7";

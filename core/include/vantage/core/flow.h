@@ -75,6 +75,20 @@ struct RawElement {
   }
 };
 
+/// @brief How a flow's packets were encapsulated (first packet of the flow): MPLS label stack,
+/// VXLAN segment and the outermost tunnel endpoints. All zero for plain IP.
+struct Encapsulation {
+  static constexpr int kMaxMplsLabels = 10;  ///< IEs 70-79
+  uint8_t mplsLabelCount = 0;
+  /// Label stack entries without TTL, top first: label << 4 | traffic class << 1 | bottom bit
+  /// (the 3-octet mplsTopLabelStackSection / mplsLabelStackSection2-10 value).
+  std::array<uint32_t, kMaxMplsLabels> mplsLabels{};
+  uint64_t layer2SegmentId = 0;  ///< IE 351: 0x01 << 56 | VXLAN VNI
+  IpAddress tunnelSrc;           ///< outermost IP header of a decapsulated tunnel
+  IpAddress tunnelDst;
+  bool Any() const { return mplsLabelCount != 0 || layer2SegmentId != 0 || tunnelSrc.IsSet(); }
+};
+
 /// @brief One flow record: key, counters, times and the optional fields of the IE set we use.
 struct FlowRecord {
   FlowKey key;
@@ -108,6 +122,9 @@ struct FlowRecord {
 
   // Sampling: 1-in-N that applied to the counters (0 or 1: unsampled).
   uint32_t samplingInterval = 0;
+
+  // Encapsulation (MPLS IEs 70-79, layer2SegmentId 351, tunnel endpoints: enterprise IEs).
+  Encapsulation encap;
 
   // Where the record came from (filled by collectors).
   IpAddress exporter;

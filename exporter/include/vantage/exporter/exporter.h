@@ -22,6 +22,7 @@
 #include "vantage/core/result.h"
 #include "vantage/core/time.h"
 #include "vantage/wire/link-type.h"
+#include "vantage/wire/packet-decoder.h"
 
 namespace vantage::exporter {
 
@@ -48,6 +49,12 @@ struct CacheConfig {
   core::Duration inactiveTimeout = core::Duration::Seconds(15);
 };
 
+/// @brief Non-first fragments go to their first fragment's flow (see fragment-table.h).
+struct FragmentConfig {
+  size_t capacity = 4096;                                ///< datagrams remembered
+  core::Duration timeout = core::Duration::Seconds(30);  ///< after the first fragment
+};
+
 struct SamplingConfig {
   enum class Mode { kNone, kCount, kRandom } mode = Mode::kNone;
   uint32_t interval = 1;  ///< 1-in-N
@@ -68,6 +75,10 @@ struct ExporterConfig {
   FlowKeyConfig key;
   CacheConfig cache;
   SamplingConfig sampling;
+  FragmentConfig fragments;
+  /// kInner: GRE, VXLAN, IP-in-IP, IPv6-in-IPv4 and GTP-U are opened and the innermost
+  /// packet is metered (outer endpoints exported in enterprise IEs); kOuter: as routers do.
+  wire::TunnelMode tunnels = wire::TunnelMode::kOuter;
   ExportFormat format = ExportFormat::kIpfix;
   std::vector<Destination> destinations;
   uint32_t observationDomain = 1;

@@ -22,6 +22,7 @@
 #include "vantage/core/result.h"
 #include "vantage/core/time.h"
 #include "vantage/exporter/exporter.h"
+#include "vantage/wire/flow-codec.h"
 
 namespace vantage::exporter {
 
@@ -30,6 +31,9 @@ inline constexpr uint16_t kTemplateFlowV4 = 256;
 inline constexpr uint16_t kTemplateFlowV6 = 257;
 inline constexpr uint16_t kTemplateSampling = 258;
 inline constexpr uint16_t kTemplateStatistics = 259;
+/// Flows with MPLS labels or tunnel endpoints: 260 + inner IPv6 + 2 * tunnel family (none,
+/// IPv4, IPv6) + 6 * MPLS labels (0-10), up to 325; sent when first needed.
+inline constexpr uint16_t kTemplateFlowEncapFirst = 260;
 
 /// @brief Counters reported in the exporting-process statistics options record.
 struct ExportCounters {
@@ -69,8 +73,11 @@ class ExportingProcess {
   void MaybeRefresh(Channel& ch, core::Timestamp now);
   void SendSamplingRecord(Channel& ch);
   void Deliver(Channel& ch, std::vector<uint8_t> message);
+  static uint16_t EncapTemplateId(const core::FlowRecord& r);
+  void AddEncapTemplate(Channel& ch, uint16_t tid, const core::FlowRecord& r);
 
   ExporterConfig m_config;
+  wire::FlowTemplateOptions m_flowOptions;  ///< of the plain flow templates
   std::vector<std::unique_ptr<Channel>> m_channels;
   core::AnomalyCounters m_anomalies;
   bool m_haveBoot = false;

@@ -66,6 +66,7 @@ class FlowCache {
     uint32_t hash;
     uint32_t lruPrev, lruNext;  ///< least recently seen first
     uint32_t agePrev, ageNext;  ///< oldest first
+    uint32_t encap;             ///< index into m_encaps, kNil for plain IP (the common case)
     uint8_t tcpFlags, minTtl, maxTtl, icmpType, icmpCode;
     std::array<uint8_t, 6> srcMac;
     std::array<uint8_t, 6> dstMac;
@@ -96,6 +97,10 @@ class FlowCache {
   uint32_t m_ageHead = kNil, m_ageTail = kNil;
   uint64_t m_evicted = 0;
   core::FlowRecord m_scratch;
+  // Encapsulation of the few tunnelled / labelled flows, kept beside the entries so plain
+  // flows do not pay for it.
+  std::vector<core::Encapsulation> m_encaps;
+  std::vector<uint32_t> m_freeEncaps;
 };
 
 /// @brief 1-in-N packet selection: count-based (the first of every N) or random with a

@@ -29,6 +29,10 @@ struct FlowTemplateOptions {
   bool sysUpTime = false;    ///< NetFlow v9 style flowStart/EndSysUpTime instead of absolute
   bool sampling = false;     ///< samplingInterval (IE 34 with sysUpTime, else IE 305)
   bool endReason = true;     ///< flowEndReason (IE 136)
+  // Encapsulation (FlowRecord::encap).
+  uint8_t mplsLabels = 0;      ///< IEs 70.. for this many labels of the stack (0-10)
+  bool layer2Segment = false;  ///< layer2SegmentId (IE 351); IPFIX only
+  uint8_t tunnelFamily = 0;    ///< 4 or 6: outer tunnel endpoints (kVantagePen); IPFIX only
 };
 
 /// @brief The template Vantage exports for flows with these options.

@@ -44,6 +44,12 @@ inline constexpr uint16_t kVariableLength = 65535;
 /// Private Enterprise Number of RFC 5103 reverse elements.
 inline constexpr uint32_t kReversePen = 29305;
 
+/// Private Enterprise Number of Vantage's own elements (docs/wire.md, "Enterprise elements").
+/// Vantage has no PEN of its own registered with IANA yet: 32473 is the number RFC 5612
+/// reserves for documentation and examples, never assigned to anyone. Replace it here once a
+/// PEN is registered.
+inline constexpr uint32_t kVantagePen = 32473;
+
 /// @brief One Information Element of the registry.
 struct InformationElement {
   uint16_t id;
@@ -57,6 +63,9 @@ struct InformationElement {
 /// @brief Looks up an element; for enterprise kReversePen, returns the forward element
 /// of a reversible IE (its name is reported with the "reverse" prefix by ReverseName).
 const InformationElement* FindInformationElement(uint32_t enterprise, uint16_t id);
+/// @brief Vantage's enterprise elements (kVantagePen): the outer tunnel endpoints, for which
+/// IANA has no element.
+const std::vector<InformationElement>& VantageInformationElements();
 /// @brief Looks up by IANA name, e.g. "sourceIPv4Address".
 const InformationElement* FindInformationElementByName(std::string_view name);
 /// @brief The whole registry, sorted by id.
@@ -159,6 +168,17 @@ inline constexpr uint16_t kPaddingOctets = 210;
 inline constexpr uint16_t kIgnoredPacketTotalCount = 164;
 inline constexpr uint16_t kNotSentFlowTotalCount = 166;
 inline constexpr uint16_t kNotSentPacketTotalCount = 167;
+// Encapsulation (MPLS label stack, VXLAN segment).
+inline constexpr uint16_t kMplsTopLabelStackSection = 70;  // 71-79: mplsLabelStackSection2-10
+inline constexpr uint16_t kLayer2SegmentId = 351;
 }  // namespace ie
+
+/// Vantage enterprise element identifiers (with kVantagePen).
+namespace vie {
+inline constexpr uint16_t kTunnelSourceIPv4Address = 1;
+inline constexpr uint16_t kTunnelDestinationIPv4Address = 2;
+inline constexpr uint16_t kTunnelSourceIPv6Address = 3;
+inline constexpr uint16_t kTunnelDestinationIPv6Address = 4;
+}  // namespace vie
 
 }  // namespace vantage::wire
