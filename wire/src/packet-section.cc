@@ -53,6 +53,7 @@ void Fill(const DecodedPacket& p, uint64_t frameSize, FlowRecord& r) {
     r.dstMac = p.dstMac;
   }
   if (r.minTtl == 0 && r.maxTtl == 0) r.minTtl = r.maxTtl = p.ttl;
+  if (!r.encap.Any()) r.encap = p.encap;  // MPLS labels of the sampled frame
   if (r.packets == 0) r.packets = 1;
   if (r.octets == 0) r.octets = frameSize != 0 ? frameSize : p.ipOctets;
   r.fromPacketSection = true;

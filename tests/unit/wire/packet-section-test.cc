@@ -264,3 +264,54 @@ TEST(PacketSectionTest, UnknownElementsAreKeptRaw) {
 
 }  // namespace
 }  // namespace vantage::wire
+
+namespace vantage::wire {
+namespace {
+
+TEST(PacketSectionTest, MplsWithAndWithoutThePseudowireControlWord) {
+  PacketSpec ip;
+  ip.link = LinkType::kRawIp;
+  ip.src = "10.5.5.5";
+  ip.dstPort = 8080;
+  // L3VPN: two labels, then IPv4.
+  auto h = DecodeOne(kFrameFields,
+                     FrameRecord(testing::MplsFrame({16001, 24}, false, testing::Frame(ip))));
+  ASSERT_EQ(h.flows.size(), 1u);
+  EXPECT_EQ(h.flows[0].key.src.ToString(), "10.5.5.5");
+  EXPECT_EQ(h.flows[0].key.dstPort, 8080);
+  ASSERT_EQ(h.flows[0].encap.mplsLabelCount, 2);
+  EXPECT_EQ(h.flows[0].encap.mplsLabels[0] >> 4, 16001u);
+  EXPECT_EQ(h.flows[0].encap.mplsLabels[1] >> 4, 24u);
+  // Ethernet over MPLS: one label, the control word, the customer's tagged Ethernet frame.
+  PacketSpec customer;
+  customer.vlans = {42};
+  customer.src = "172.16.0.1";
+  customer.dstPort = 22;
+  h = DecodeOne(kFrameFields,
+                FrameRecord(testing::MplsFrame({299776}, true, testing::Frame(customer))));
+  ASSERT_EQ(h.flows.size(), 1u);
+  EXPECT_EQ(h.flows[0].key.src.ToString(), "172.16.0.1");
+  EXPECT_EQ(h.flows[0].key.dstPort, 22);
+  EXPECT_EQ(h.flows[0].key.vlan, 42);
+  EXPECT_EQ(h.flows[0].encap.mplsLabels[0] >> 4, 299776u);
+  EXPECT_EQ(h.anomalies.Total(), 0u);
+  // The control word with no frame behind it; an associated channel (first nibble 1).
+  h = DecodeOne(kFrameFields, FrameRecord(testing::MplsFrame({299776}, true, Bytes(6, 0x02))));
+  EXPECT_EQ(h.anomalies.Get("section.decode.truncated_pseudowire"), 1u);
+  EXPECT_FALSE(h.flows[0].key.src.IsSet());
+  h = DecodeOne(kFrameFields, FrameRecord(testing::MplsFrame({13}, false, Bytes(40, 0x10))));
+  EXPECT_EQ(h.anomalies.Get("section.not_ip"), 1u);
+}
+
+TEST(PacketSectionTest, NestedPseudowiresAreBounded) {
+  PacketSpec customer;
+  Bytes frame = testing::Frame(customer);
+  for (int i = 0; i < 5; ++i) frame = testing::MplsFrame({100u + i}, true, frame);
+  auto h = DecodeOne(kFrameFields, FrameRecord(frame));
+  ASSERT_EQ(h.flows.size(), 1u);
+  EXPECT_EQ(h.anomalies.Get("section.decode.pseudowire_too_deep"), 1u);
+  EXPECT_FALSE(h.flows[0].key.src.IsSet());
+}
+
+}  // namespace
+}  // namespace vantage::wire

@@ -47,8 +47,8 @@ enum class SectionOutcome {
 };
 
 /// @brief Decodes the section and fills the record fields it does not carry yet: addresses,
-/// ports, protocol, ToS, TCP flags, ICMP, VLAN, MACs, TTL; one packet of the frame's size
-/// (dataLinkFrameSize, else the IP length). Bad sections are counted ("section.truncated",
+/// ports, protocol, ToS, TCP flags, ICMP, VLAN, MACs, TTL, MPLS labels; one packet of the frame's
+/// size (dataLinkFrameSize, else the IP length). Bad sections are counted ("section.truncated",
 /// "section.longer_than_record", "section.unknown_frame_type", "section.offset_not_zero",
 /// "section.not_ip", "section.undecodable", and the decoder's own as "section.decode.*").
 SectionOutcome ApplyPacketSection(const PacketSection& section, core::FlowRecord& r,
