@@ -1,7 +1,7 @@
 // Interop: the sampled packet headers of issue 17, decoded by our collector and by tshark from
 // the same datagrams (written to a pcap here, loopback addresses only). For every frame
 // section tshark dissects, addresses, ports, protocol, ToS, TCP flags, VLAN and MPLS labels
-// must agree. Skips when tshark is missing.
+// and the bottom MPLS label must agree. Skips when tshark is missing.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -158,6 +158,9 @@ TEST(PsampTshark, FrameSectionsDecodeAsTsharkDecodesThem) {
       EXPECT_EQ(std::stoul(t[9], nullptr, 16), r.tcpFlags);
     }
     EXPECT_EQ(r.key.vlan == 0 ? "" : std::to_string(r.key.vlan), t[10]);
+    const auto& e = r.encap;
+    EXPECT_EQ(e.mplsLabelCount == 0 ? "" : std::to_string(e.mplsLabels[e.mplsLabelCount - 1u] >> 4),
+              t[11]);  // the bottom label
   }
   EXPECT_GE(compared, 4u);
 }
