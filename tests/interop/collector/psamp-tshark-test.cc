@@ -1,7 +1,7 @@
 // Interop: the sampled packet headers of issue 17, decoded by our collector and by tshark from
 // the same datagrams (written to a pcap here, loopback addresses only). For every frame
-// section tshark dissects, addresses, ports, protocol, ToS, TCP flags, VLAN and MPLS labels
-// and the bottom MPLS label must agree. Skips when tshark is missing.
+// section tshark dissects, addresses, ports, protocol, ToS, TCP flags, VLAN and the bottom
+// MPLS label must agree. Skips when tshark is missing.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
