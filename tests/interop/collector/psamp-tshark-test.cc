@@ -165,5 +165,43 @@ TEST(PsampTshark, FrameSectionsDecodeAsTsharkDecodesThem) {
   EXPECT_GE(compared, 4u);
 }
 
+// Sampler options (v9 and PSAMP) and an unmapped element, read by tshark and by us: the rate we
+// store is the one tshark shows, and the raw element holds the value tshark decodes.
+TEST(PsampTshark, SamplerOptionsAndRawElementsAgreeWithTshark) {
+  if (!HaveTshark()) GTEST_SKIP() << "tshark not installed";
+  const std::vector<Bytes> datagrams = {test::V9SamplerPacket(64),
+                                        test::OptionsThenDataMessage(5, 100),
+                                        test::UnknownElementsMessage()};
+  const fs::path pcap =
+      fs::temp_directory_path() / ("vantage-psamp-opt-" + std::to_string(getpid()) + ".pcap");
+  WritePcap(pcap, datagrams);
+  const auto rows = Tshark(
+      pcap, {"cflow.sampler_random_interval", "cflow.sampler_id", "cflow.sampling_packet_interval",
+             "cflow.sampling_packet_space", "cflow.selector_id", "cflow.direction"});
+  fs::remove(pcap);
+  ASSERT_EQ(rows.size(), 3u);
+  std::vector<core::FlowRecord> ours;
+  CollectingProcess cp(nullptr);
+  cp.SetRecordCallback([&](const core::FlowRecord& r) { ours.push_back(r); });
+  for (const auto& d : datagrams) {
+    cp.OnDatagram(core::IpAddress::V4(0x7f000001), 50000, d.data(), d.size(),
+                  core::Timestamp::FromSeconds(1700000000));
+  }
+  cp.Flush();
+  ASSERT_EQ(ours.size(), 3u);
+  // v9: FLOW_SAMPLER_RANDOM_INTERVAL of the options record, FLOW_SAMPLER_ID of the data record.
+  EXPECT_EQ(std::to_string(ours[0].samplingInterval), rows[0][0]);
+  EXPECT_EQ(std::to_string(ours[0].selectorId), rows[0][1]);
+  // PSAMP: (interval + space) / interval of the selector report; the record's selector id.
+  const auto interval = std::stoul(rows[1][2]), space = std::stoul(rows[1][3]);
+  EXPECT_EQ(ours[1].samplingInterval, (interval + space) / interval);
+  EXPECT_EQ(std::to_string(ours[1].selectorId), rows[1][4]);
+  // flowDirection has no column: kept raw, with the value tshark shows.
+  ASSERT_FALSE(ours[2].rawElements.empty());
+  EXPECT_EQ(ours[2].rawElements[0].id, wire::ie::kFlowDirection);
+  ASSERT_EQ(ours[2].rawElements[0].bytes.size(), 1u);
+  EXPECT_EQ(std::to_string(ours[2].rawElements[0].bytes[0]), rows[2][5]);
+}
+
 }  // namespace
 }  // namespace vantage::collector
