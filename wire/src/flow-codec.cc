@@ -302,37 +302,36 @@ class FlowFieldIndex {
   static constexpr size_t kIds = 512;
   FlowFieldIndex() {
     for (const auto& f : FlowFields()) {
-      auto* slots = Slots(f.enterprise);
-      if (slots != nullptr && (*slots)[f.id] == nullptr) (*slots)[f.id] = &f;
+      auto& slots = f.enterprise == 0             ? m_forward
+                    : f.enterprise == kReversePen ? m_reverse
+                                                  : m_vantage;
+      if (slots[f.id] == nullptr) slots[f.id] = &f;
     }
   }
   const FlowField* Find(uint32_t enterprise, uint16_t id) const {
-    const auto* slots = const_cast<FlowFieldIndex*>(this)->Slots(enterprise);
-    return slots != nullptr && id < kIds ? (*slots)[id] : nullptr;
+    if (id >= kIds) return nullptr;
+    if (enterprise == 0) return m_forward[id];
+    if (enterprise == kReversePen) return m_reverse[id];
+    return enterprise == kVantagePen ? m_vantage[id] : nullptr;
   }
 
  private:
-  using Slots_ = std::array<const FlowField*, kIds>;
-  Slots_* Slots(uint32_t enterprise) {
-    if (enterprise == 0) return &m_forward;
-    if (enterprise == kReversePen) return &m_reverse;
-    return enterprise == kVantagePen ? &m_vantage : nullptr;
-  }
-  Slots_ m_forward{};
-  Slots_ m_reverse{};
-  Slots_ m_vantage{};
+  std::array<const FlowField*, kIds> m_forward{};
+  std::array<const FlowField*, kIds> m_reverse{};
+  std::array<const FlowField*, kIds> m_vantage{};
 };
 
-const FlowField* FindFlowField(uint32_t enterprise, uint16_t id) {
+const FlowFieldIndex& Index() {
   static const FlowFieldIndex kIndex;
-  return kIndex.Find(enterprise, id);
+  return kIndex;
 }
 
 // --- Encoding: one case per kind ---
 
-void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
+void EncodeField(const FlowFieldIndex& index, const FieldSpec& f, const FlowRecord& r,
+                 ByteWriter& out, const TimeContext& ctx) {
   auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
-  const FlowField* field = FindFlowField(f.enterprise, f.id);
+  const FlowField* field = index.Find(f.enterprise, f.id);
   if (field == nullptr) {
     // Unmapped reverse elements are unsigned counters: zero in an unsigned encoding.
     if (f.enterprise == kReversePen) return u(0);
@@ -668,7 +667,8 @@ Template MakeFlowTemplate(uint16_t id, const FlowTemplateOptions& o) {
 
 void EncodeFlowRecord(const Template& tmpl, const FlowRecord& r, ByteWriter& out,
                       const TimeContext& ctx) {
-  for (const auto& f : tmpl.fields) EncodeField(f, r, out, ctx);
+  const FlowFieldIndex& index = Index();
+  for (const auto& f : tmpl.fields) EncodeField(index, f, r, out, ctx);
 }
 
 core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const TimeContext& ctx,
@@ -677,8 +677,9 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
   RecordFieldIterator it(tmpl, record);
   const FieldSpec* spec = nullptr;
   ByteReader v;
+  const FlowFieldIndex& index = Index();
   while (it.Next(spec, v)) {
-    const FlowField* field = FindFlowField(spec->enterprise, spec->id);
+    const FlowField* field = index.Find(spec->enterprise, spec->id);
     if (field != nullptr) {
       DecodeField(*field, v, state);
       continue;
