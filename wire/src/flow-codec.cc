@@ -51,7 +51,8 @@ int64_t ClampMillis(int64_t ms, bool& clamped) {
   return ms;
 }
 
-void WriteUnsignedField(ByteWriter& out, uint16_t len, uint64_t v) {
+// Hot on the export path: flattened so the byte appends are inlined whatever the caller count.
+[[gnu::flatten]] void WriteUnsignedField(ByteWriter& out, uint16_t len, uint64_t v) {
   if (len == kVariableLength) {
     // An unsigned value in a variable-length field: write it in 8 bytes.
     out.WriteU8(8);
