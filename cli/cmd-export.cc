@@ -388,6 +388,7 @@ Registrar reg{
           ->capture_default_str();
       app.add_option("--fragment-timeout", o->fragmentTimeout,
                      "Seconds a datagram's first fragment is remembered")
+          ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
       app.add_option("--as-table", o->asTable,
                      "CSV of 'prefix,asn' lines for source/destination AS (default: none)");

@@ -84,7 +84,10 @@ const char* LinkTypeName(LinkType link) {
 
 DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t capLen,
                                    size_t wireLen, DecodedPacket& out) {
-  out = DecodedPacket{};
+  // Plain packets leave `encap` zero: clearing it only after an encapsulated one keeps the
+  // common path as cheap as before encapsulations were decoded.
+  static_cast<PacketFields&>(out) = PacketFields{};
+  if (out.encap.Any()) out.encap = core::Encapsulation{};
   m_pseudowireDepth = 0;
   if (wireLen < capLen) wireLen = capLen;
   size_t pos = 0;
@@ -126,10 +129,22 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
       pos = 20;
       break;
   }
-  DecodeResult r = link == LinkType::kRawIp
-                       ? DecodeIp(data, capLen, wireLen, out)
-                       : DecodeEther(etherType, data, pos, capLen, wireLen, out);
-  if (r == DecodeResult::kOk && m_tunnels == TunnelMode::kInner) OpenTunnels(out);
+  DecodeResult r;
+  if (link == LinkType::kRawIp) {
+    r = DecodeIp(data, capLen, wireLen, out);
+  } else if ((etherType == kEtherIpv4 || etherType == kEtherIpv6) && capLen > pos) {
+    r = DecodeIp(data + pos, capLen - pos, wireLen - pos, out);  // untagged IP: the usual case
+    uint8_t expected = etherType == kEtherIpv4 ? 4 : 6;
+    if (r == DecodeResult::kOk && out.ipVersion != expected) {
+      m_anomalies.Count("decode.ethertype_version_mismatch");
+    }
+  } else {
+    r = DecodeEther(etherType, data, pos, capLen, wireLen, out);
+  }
+  if (m_tunnels == TunnelMode::kInner) {
+    if (r == DecodeResult::kOk) OpenTunnels(out);
+    m_payload = Payload{};
+  }
   return r;
 }
 
@@ -221,7 +236,6 @@ DecodeResult PacketDecoder::DecodePseudowire(const uint8_t* p, size_t len, size_
 
 DecodeResult PacketDecoder::DecodeIp(const uint8_t* p, size_t len, size_t wireIpLen,
                                      DecodedPacket& out) {
-  m_payload = Payload{};
   uint8_t version = p[0] >> 4;
   if (version == 4) return DecodeIpv4(p, len, wireIpLen, out);
   if (version == 6) return DecodeIpv6(p, len, wireIpLen, out);
@@ -387,7 +401,9 @@ void PacketDecoder::NoteFragment(uint16_t offsetUnits, uint32_t length, DecodedP
 
 void PacketDecoder::DecodeTransport(const uint8_t* p, size_t len, size_t wireLen,
                                     DecodedPacket& out) {
-  if (!out.fragment) m_payload = Payload{p, len, wireLen};  // a whole datagram: may be a tunnel
+  if (m_tunnels == TunnelMode::kInner && !out.fragment) {
+    m_payload = Payload{p, len, wireLen};  // a whole datagram: may be a tunnel
+  }
   switch (out.protocol) {
     case 6:  // TCP: ports, then flags at offset 13
       if (len < 4) break;
@@ -479,6 +495,7 @@ void PacketDecoder::OpenTunnels(DecodedPacket& out) {
 
 DecodeResult PacketDecoder::OpenTunnel(const DecodedPacket& outer, DecodedPacket& inner) {
   const Payload pl = m_payload;
+  m_payload = Payload{};  // set again if the inner packet is a whole datagram
   switch (outer.protocol) {
     case 4:
       return OpenIpInIp(pl, 4, inner);

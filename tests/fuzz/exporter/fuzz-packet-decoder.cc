@@ -1,7 +1,9 @@
 // Fuzz target for packet decoding and metering: the input is a link type byte followed by
 // packets, each as a 2-byte length, a 1-byte time step (seconds) and the packet bytes. Every
-// packet is decoded alone (all link types) and fed to an Exporter with a tiny cache so expiry,
-// eviction and IPFIX encoding run on hostile input too.
+// packet is decoded alone (all link types, both tunnel modes) and fed to an Exporter with a
+// tiny cache and fragment table so expiry, eviction, fragment attribution and IPFIX encoding
+// (encapsulation templates included) run on hostile input too. Bit 0x04 of the first byte
+// makes the exporter open tunnels (--tunnels inner).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -20,6 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.cache.capacity = 4;
   cfg.cache.inactiveTimeout = core::Duration::Seconds(2);
   cfg.cache.activeTimeout = core::Duration::Seconds(5);
+  cfg.fragments.capacity = 3;
+  cfg.fragments.timeout = core::Duration::Seconds(3);
+  if (data[0] & 0x04) cfg.tunnels = wire::TunnelMode::kInner;
   cfg.key.biflow = (data[0] & 0x10) != 0;
   cfg.key.vlan = (data[0] & 0x20) != 0;
   cfg.exportMacs = (data[0] & 0x40) != 0;
@@ -35,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   exporter::Exporter exp(cfg);
   if (!exp.Start()) return 0;
   wire::PacketDecoder decoder;
+  wire::PacketDecoder innerDecoder(wire::TunnelMode::kInner);
   size_t pos = 1;
   int64_t t = 1700000000;
   while (pos + 3 <= size) {
@@ -47,6 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto l : kLinks) {
       wire::DecodedPacket p;
       decoder.Decode(l, pkt.data(), pkt.size(), pkt.size() + (len & 7), p);
+      innerDecoder.Decode(l, pkt.data(), pkt.size(), pkt.size() + (len & 7), p);
     }
     exp.OnPacket(core::Timestamp::FromSeconds(t), link, pkt.data(), pkt.size(), pkt.size());
     pos += len;

@@ -626,5 +626,174 @@ TEST(ExporterCli, FileExportIsByteIdenticalAcrossRuns) {
 }
 #endif
 
+namespace encap {
+
+using wire::testing::TunnelSpec;
+using TK = TunnelSpec::Kind;
+
+// MPLS (one and two labels), every tunnel kind (one with IPv6 outside), a nested tunnel and a
+// fragmented datagram; in each tunnel a TCP flow of 3 x 140 inner bytes.
+void WriteEncapPcap(const std::string& path) {
+  PcapFileWriter w(path, LinkType::kEthernet);
+  int64_t ms = 0;
+  auto add = [&](const PacketSpec& s) {
+    w.Add(core::Timestamp::FromMillis(1700000000000 + ms++), BuildFrame(s));
+  };
+  PacketSpec m;
+  m.protocol = 17;
+  m.payload = 100;
+  m.mplsLabels = {16001};
+  for (int i = 0; i < 3; ++i) add(m);
+  m.mplsLabels = {24000, 300};
+  m.src = "10.0.0.5";
+  for (int i = 0; i < 3; ++i) add(m);
+  const TK kinds[] = {TK::kGre,    TK::kGreKeySeq, TK::kGreEthernet, TK::kVxlan,
+                      TK::kIpInIp, TK::kGtpu,      TK::kGtpuExt};
+  int n = 0;
+  for (TK k : kinds) {
+    PacketSpec s;
+    s.payload = 100;
+    s.srcPort = static_cast<uint16_t>(41000 + n);
+    TunnelSpec t;
+    t.kind = k;
+    t.id = 100 + static_cast<uint32_t>(n);
+    t.src = "192.0.2." + std::to_string(2 * n + 1);
+    t.dst = "192.0.2." + std::to_string(2 * n + 2);
+    if (k == TK::kGre && n == 0) {
+      t.v6 = true;
+      t.src = "2001:db8:ffff::1";
+      t.dst = "2001:db8:ffff::2";
+    }
+    s.tunnels = {t};
+    if (k == TK::kVxlan) s.tunnels.push_back(TunnelSpec{TK::kGre, "198.51.100.1", "198.51.100.2"});
+    for (int i = 0; i < 3; ++i) add(s);
+    ++n;
+  }
+  PacketSpec f;  // fragmented UDP datagram: 1500 + 120 IP bytes, one flow
+  f.protocol = 17;
+  f.src = "10.0.0.9";
+  f.srcPort = 9000;
+  f.dstPort = 9001;
+  f.payload = 1472;
+  f.moreFragments = true;
+  add(f);
+  f.fragOffset = 185;
+  f.payload = 100;
+  f.moreFragments = false;
+  add(f);
+}
+
+TEST(ExporterInterop, TsharkDecodesEncapsulationElements) {
+  if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
+  TempDir tmp("tshark-encap");
+  WriteEncapPcap(tmp.Path("encap.pcap"));
+  for (auto mode : {wire::TunnelMode::kOuter, wire::TunnelMode::kInner}) {
+    for (ExportFormat format : {ExportFormat::kIpfix, ExportFormat::kNetflowV9}) {
+      SCOPED_TRACE(std::string(ExportFormatName(format)) +
+                   (mode == wire::TunnelMode::kInner ? " inner" : " outer"));
+      ExporterConfig cfg;
+      cfg.format = format;
+      cfg.tunnels = mode;
+      OurRun ours = RunExporter(tmp.Path("encap.pcap"), cfg);
+      // outer: 2 MPLS + 7 tunnel flows + 1 datagram; inner: the same count of inner flows.
+      ASSERT_EQ(ours.stats.flowsExported, 10u);
+      const uint16_t port = format == ExportFormat::kIpfix ? 4739 : 2055;
+      WriteExportPcap(tmp.Path("export.pcap"), ours.messages, port);
+      const std::string decode = " -d udp.port==" + std::to_string(port) + ",cflow";
+      int rc = 0;
+      std::string bad = RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+                                       " -Y '_ws.malformed || _ws.expert.severity >= error' "
+                                       "2>/dev/null",
+                                   &rc);
+      EXPECT_EQ(rc, 0) << bad;
+      EXPECT_EQ(bad, "") << "tshark reports malformed/erroneous frames:\n" << bad;
+      std::string fields =
+          RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+                     " -T fields -e cflow.packets -e cflow.octets -e cflow.mpls_label -e "
+                     "cflow.layer2_segment_id -e cflow.mpls_label.bad_length -E occurrence=a "
+                     "-E separator=/t -E aggregator=, 2>/dev/null");
+      uint64_t pk = 0, by = 0, labels = 0, badLabels = 0;
+      std::vector<uint64_t> segments;
+      std::istringstream lines(fields);
+      std::string line;
+      while (std::getline(lines, line)) {
+        std::vector<std::string> cols(5);
+        std::istringstream l(line);
+        for (auto& c : cols) std::getline(l, c, '\t');
+        auto values = [](const std::string& list) {
+          std::vector<uint64_t> v;
+          std::string tok;
+          std::istringstream in(list);
+          while (std::getline(in, tok, ',')) {
+            if (!tok.empty()) v.push_back(std::stoull(tok, nullptr, 0));
+          }
+          return v;
+        };
+        for (uint64_t v : values(cols[0])) pk += v;
+        for (uint64_t v : values(cols[1])) by += v;
+        labels += values(cols[2]).size();
+        for (uint64_t v : values(cols[3])) {
+          if (v != 0) segments.push_back(v);  // other tunnels' records carry IE 351 as 0
+        }
+        badLabels += cols[4].empty() ? 0 : 1;
+      }
+      uint64_t wantPk = 0, wantBy = 0;
+      for (const auto& r : ours.records) {
+        wantPk += r.packets;
+        wantBy += r.octets;
+      }
+      EXPECT_EQ(pk, 29u);
+      EXPECT_EQ(pk, wantPk);
+      EXPECT_EQ(by, wantBy);
+      EXPECT_EQ(labels, 3u) << fields;  // IEs 70 and 71: one flow with one, one with two
+      EXPECT_EQ(badLabels, 0u) << fields;
+      const uint64_t innerTcp = 7 * 3 * 140;
+      const uint64_t mpls = 6 * 128, frag = 1500 + 120;
+      if (mode == wire::TunnelMode::kInner) {
+        EXPECT_EQ(by, mpls + innerTcp + frag);
+        if (format == ExportFormat::kIpfix) {  // VXLAN VNI 103 (IE 351, IPFIX only)
+          EXPECT_EQ(segments, std::vector<uint64_t>{(uint64_t{1} << 56) | 103u}) << fields;
+        }
+      } else {
+        EXPECT_GT(by, mpls + innerTcp + frag);
+      }
+    }
+  }
+}
+
+#ifdef VANTAGE_CLI
+TEST(ExporterCli, TunnelsInnerFromTheCommandLine) {
+  TempDir tmp("cli-tunnels");
+  WriteEncapPcap(tmp.Path("encap.pcap"));
+  int rc = 0;
+  std::string out =
+      RunCapture(std::string(VANTAGE_CLI) + " export -q -r " + tmp.Path("encap.pcap") +
+                     " --tunnels inner --file " + tmp.Path("inner.ipfix") + " 2>&1",
+                 &rc);
+  ASSERT_EQ(rc, 0) << out;
+  wire::ipfix::FileReader in;
+  ASSERT_TRUE(in.Open(tmp.Path("inner.ipfix")).Ok());
+  wire::ipfix::Session s;
+  KeyTotals got;
+  while (auto m = in.Next()) {
+    ASSERT_TRUE(m->Ok());
+    ASSERT_TRUE(s.Decode(**m, got).Ok());
+  }
+  EXPECT_EQ(got.records, 10u);
+  for (int n = 0; n < 7; ++n) {
+    const std::string key = "6 10.0.0.1:" + std::to_string(41000 + n) + " 10.0.0.2:80";
+    EXPECT_EQ(got.byKey[key], (std::pair<uint64_t, uint64_t>{3, 420})) << key;
+  }
+  EXPECT_EQ(got.byKey["17 10.0.0.9:9000 10.0.0.2:9001"], (std::pair<uint64_t, uint64_t>{2, 1620}));
+  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.Path("encap.pcap") +
+                       " --tunnels sideways --file " + tmp.Path("x.ipfix") + " 2>&1",
+                   &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("--tunnels"), std::string::npos) << out;
+}
+#endif
+
+}  // namespace encap
+
 }  // namespace
 }  // namespace vantage::exporter

@@ -34,8 +34,8 @@ enum class TunnelMode {
 /// "decode.tunnel_too_deep").
 inline constexpr int kMaxTunnelDepth = 4;
 
-/// @brief The flow-relevant fields of one packet.
-struct DecodedPacket {
+/// @brief The flow-relevant fields of one packet (without encapsulation).
+struct PacketFields {
   core::IpAddress src;
   core::IpAddress dst;
   uint8_t ipVersion = 0;
@@ -61,7 +61,11 @@ struct DecodedPacket {
   uint32_t fragmentLength = 0;  ///< bytes of the datagram this fragment carries
   bool l4Present = false;       ///< transport header fields were read
   uint8_t tunnelDepth = 0;      ///< tunnels opened (TunnelMode::kInner)
-  core::Encapsulation encap;    ///< MPLS labels, VXLAN segment, outer tunnel endpoints
+};
+
+/// @brief The flow-relevant fields of one packet and how it was encapsulated.
+struct DecodedPacket : PacketFields {
+  core::Encapsulation encap;  ///< MPLS labels, VXLAN segment, outer tunnel endpoints; 0 if none
 };
 
 enum class DecodeResult {
