@@ -51,6 +51,7 @@ int RunQueryCommand(const QueryCliOptions& o) {
     return 1;
   }
   if (o.showSql) std::cerr << "sql: " << r->sql << "\n";
+  for (const auto& note : r->notes) std::cerr << "note: " << note << "\n";
   OutputFormat f = OutputFormat::kTable;
   if (o.format == "csv")
     f = OutputFormat::kCsv;
@@ -79,7 +80,8 @@ vantage::cli::Registrar reg{
       app.add_option("db", o->db, "SQLite store written by 'vantage collect'")->required();
       app.add_option("query", o->query,
                      "e.g. \"top 10 srcip by bytes where dstport = 22 between T1 and T2\", "
-                     "\"series bytes every 1m\", or SQL (see docs/collector.md)")
+                     "\"series bytes every 1m\", \"top 10 srcip by bytes scaled\" (packets "
+                     "and bytes x each flow's sampling rate), or SQL (see docs/collector.md)")
           ->required();
       app.add_option("--format", o->format, "table, csv or json")
           ->check(CLI::IsMember({"table", "csv", "json"}));

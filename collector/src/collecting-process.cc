@@ -3,12 +3,14 @@
 #include "vantage/collector/collecting-process.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <tuple>
 
+#include "sampling-state.h"
 #include "vantage/collector/sequence-tracker.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/information-element.h"
@@ -56,7 +58,22 @@ struct Session {
   uint64_t messages = 0;
   uint64_t records = 0;
   std::map<uint32_t, ExporterOptions> options;  // per domain
+  detail::SamplingState sampling;
 };
+
+// A flow key needs an address, a MAC address, a protocol or a port; without any of them the
+// record would be an empty row.
+bool HasFlowKey(const core::FlowRecord& r) {
+  static const std::array<uint8_t, 6> kNoMac{};
+  return r.key.src.IsSet() || r.key.dst.IsSet() || r.srcMac != kNoMac || r.dstMac != kNoMac ||
+         r.key.protocol != 0 || r.key.srcPort != 0 || r.key.dstPort != 0;
+}
+
+bool HasPacketSection(const wire::Template& t) {
+  return t.FindField(wire::ie::kDataLinkFrameSection) >= 0 ||
+         t.FindField(wire::ie::kIpHeaderPacketSection) >= 0 ||
+         t.FindField(wire::ie::kIpPayloadPacketSection) >= 0;
+}
 
 core::ByteReader Whole(const std::vector<uint8_t>& v) {
   return core::ByteReader(v.data(), v.size());
@@ -146,6 +163,7 @@ class CollectingProcess::Impl {
       while (!s.pending.empty() && now - s.pending.front().at > m_cfg.pendingMaxAge) {
         DropPending(s);
       }
+      s.sampling.Expire(now - m_cfg.pendingMaxAge, EmitUnknownRate(s));
       if (!key.stream) ExpireTemplates(s, now);
     }
   }
@@ -153,6 +171,7 @@ class CollectingProcess::Impl {
   void Flush() {
     for (auto& [key, s] : m_sessions) {
       while (!s.pending.empty()) DropPending(s);
+      s.sampling.Drain(EmitUnknownRate(s));
     }
     if (!m_store) return;
     auto st = m_store->Flush();
@@ -285,6 +304,7 @@ class CollectingProcess::Impl {
 
   void DropSession(Session& s) {
     while (!s.pending.empty()) DropPending(s);
+    s.sampling.Drain(EmitUnknownRate(s));
     m_closedAnomalies.Merge(s.ipfix.Anomalies());
     m_closedAnomalies.Merge(s.v9.Anomalies());
     for (const auto& [d, o] : s.options) m_closedOptions.push_back(o);
@@ -464,10 +484,35 @@ class CollectingProcess::Impl {
     }
     r.exporter = s.key.addr;
     r.observationDomain = info.observationDomain;
-    if (r.samplingInterval == 0 && opts.samplingInterval > 1) {
-      r.samplingInterval = opts.samplingInterval;
+    if (!HasFlowKey(r)) return CountWithoutKey(s, info, tmpl);
+    if (s.sampling.Resolve(r, opts.samplingInterval)) return Emit(s, r);
+    // Sampled, rate not announced yet: the options data may follow the data.
+    if (s.sampling.Hold(r, m_lastNow, m_cfg.heldSampledMaxRecords)) {
+      ++m_stats.heldForSamplingRate;
+      return;
     }
-    Emit(s, r);
+    r.samplingRateUnknown = true;
+    EmitUnknownRate(s)(r);
+  }
+
+  void CountWithoutKey(Session& s, const wire::MessageInfo& info, const wire::Template& tmpl) {
+    ++m_stats.recordsWithoutKey;
+    const char* reason = HasPacketSection(tmpl) ? "section_not_decodable" : "no_addresses";
+    m_anomalies.Count("collector.record_without_key");
+    m_anomalies.Count(std::string("collector.record_without_key{reason=") + reason + ",exporter=" +
+                      s.key.addr.ToString() + ",domain=" + std::to_string(info.observationDomain) +
+                      ",template=" + std::to_string(tmpl.id) + "}");
+  }
+
+  // Emits a record stored with its sampling rate marked unknown.
+  detail::SamplingState::Emit EmitUnknownRate(Session& s) {
+    return [this, &s](core::FlowRecord& r) {
+      if (r.samplingRateUnknown) {
+        ++m_stats.samplingRateUnknown;
+        m_anomalies.Count("collector.sampling_rate_unknown");
+      }
+      Emit(s, r);
+    };
   }
 
   void HandleOptions(Session& s, const wire::MessageInfo& info, const wire::Template& tmpl,
@@ -482,20 +527,16 @@ class CollectingProcess::Impl {
     o.exporter = s.key.addr;
     o.port = s.key.port;
     o.observationDomain = info.observationDomain;
-    uint64_t packetInterval = 0;
-    uint64_t packetSpace = 0;
+    const detail::AnnouncedRate announced = detail::ReadAnnouncedRate(*values);
+    if (announced.hasSelector) {
+      if (announced.rate != 0)
+        s.sampling.Learn(info.observationDomain, announced.selector, announced.rate);
+    } else if (announced.rate != 0) {
+      o.samplingInterval = announced.rate;
+    }
     for (const auto& v : *values) {
       if (v.spec.enterprise != 0) continue;
       switch (v.spec.id) {
-        case wire::ie::kSamplingInterval:
-          o.samplingInterval = static_cast<uint32_t>(v.value);
-          break;
-        case wire::ie::kSamplingPacketInterval:
-          packetInterval = v.value;
-          break;
-        case wire::ie::kSamplingPacketSpace:
-          packetSpace = v.value;
-          break;
         case wire::ie::kSystemInitTimeMilliseconds:
           o.systemInitTimeMs = static_cast<int64_t>(v.value);
           break;
@@ -519,9 +560,8 @@ class CollectingProcess::Impl {
           break;
       }
     }
-    if (packetInterval > 0) {
-      o.samplingInterval = static_cast<uint32_t>((packetInterval + packetSpace) / packetInterval);
-    }
+    s.sampling.Release(info.observationDomain, o.samplingInterval,
+                       [this, &s](core::FlowRecord& r) { Emit(s, r); });
   }
 
   void Emit(Session& s, core::FlowRecord& r) {

@@ -443,10 +443,40 @@ uint64_t MetricOf(const Agg& a, const std::string& m) {
 
 using Groups = std::unordered_map<std::string, Agg>;
 
+// Packets and octets, scaled by each flow's sampling rate if asked (then also whether the
+// rate is unknown, so the result can say how many flows stayed unscaled).
+std::string CounterColumns(const ParsedQuery& q) {
+  if (!q.scaled) return "packets, octets";
+  return "packets * MAX(sampling, 1), octets * MAX(sampling, 1), sampling_unknown";
+}
+
+// Counts the flows whose rate is unknown (column `c` of a scaled query).
+void CountUnknownRate(sqlite3_stmt* st, int c, const ParsedQuery& q, uint64_t& unknown) {
+  if (q.scaled && sqlite3_column_int(st, c) != 0) ++unknown;
+}
+
+void NoteScaling(const ParsedQuery& q, uint64_t flows, uint64_t unknown, QueryTable& t) {
+  if (!q.scaled) return;
+  t.notes.push_back("packets and bytes scaled by each flow's sampling rate; " +
+                    std::to_string(unknown) + " of " + std::to_string(flows) +
+                    " flows have no known sampling rate and are counted unscaled");
+}
+
+uint64_t MetricOf(const Agg& a, const std::string& m) {
+  return m == "packets" ? a.packets : m == "flows" ? a.flows : a.bytes;
+}
+
+// Flows read, and those whose sampling rate is unknown (scaled queries).
+struct Tally {
+  uint64_t flows = 0, unknown = 0;
+};
+
+
 // Adds the rows of `sql` (dimension columns, packets, octets) to `groups`, keyed as the
 // dimension's text.
 core::Status AccumulateRows(sqlite3* db, const std::string& sql, const ParsedQuery& q,
-                            const Dimension* dim, const QueryOptions& opt, Groups& groups) {
+                            const Dimension* dim, const QueryOptions& opt, Groups& groups,
+                            Tally& tally) {
   auto st = Prepare(db, sql, false);
   if (!st) return st.GetError();
   BindParams(*st, q);
@@ -504,6 +534,8 @@ core::Status AccumulateRows(sqlite3* db, const std::string& sql, const ParsedQue
     ++g.flows;
     g.packets += static_cast<uint64_t>(sqlite3_column_int64(*st, nCols));
     g.bytes += static_cast<uint64_t>(sqlite3_column_int64(*st, nCols + 1));
+    ++tally.flows;
+    CountUnknownRate(*st, nCols + 2, q, tally.unknown);
   }
   if (rc != SQLITE_DONE) {
     std::string msg = sqlite3_errmsg(db);
@@ -569,7 +601,8 @@ QueryTable TopTable(const ParsedQuery& q, const Dimension* dim, const Groups& gr
 bool RollupsAnswer(sqlite3* db, const ParsedQuery& q, const Dimension* dim,
                    const QueryOptions& opt) {
   const std::string name = dim->name;
-  if (!q.where.empty() || !detail::HasRollup(name)) return false;
+  // Roll-ups hold unscaled sums: a scaled query reads the rows.
+  if (q.scaled || !q.where.empty() || !detail::HasRollup(name)) return false;
   if ((name == "srcas" || name == "dstas") && opt.asTable) return false;
   if ((name == "srccountry" || name == "dstcountry") && opt.countryTable) return false;
   sqlite3_stmt* st = nullptr;
@@ -625,7 +658,8 @@ core::Status AccumulateFromRollups(sqlite3* db, const ParsedQuery& q, const Dime
   for (const auto* c : dim->columns) cols += std::string(c) + ", ";
   for (const auto& table : raw) {
     const std::string sql = "SELECT " + cols + "packets, octets FROM " + table;
-    VANTAGE_RETURN_IF_ERROR(AccumulateRows(db, sql, q, dim, opt, groups));
+    Tally unscaled;
+    VANTAGE_RETURN_IF_ERROR(AccumulateRows(db, sql, q, dim, opt, groups, unscaled));
     sqlOut += "; " + sql;
   }
   return {};
@@ -645,19 +679,23 @@ core::Result<QueryTable> RunTop(sqlite3* db, const ParsedQuery& q, const QueryOp
   }
   std::string cols;
   for (const auto* c : dim->columns) cols += std::string(c) + ", ";
-  sql = "SELECT " + cols + "packets, octets FROM flows";
+  sql = "SELECT " + cols + CounterColumns(q) + " FROM flows";
   if (!q.where.empty()) sql += " WHERE " + q.where;
-  VANTAGE_RETURN_IF_ERROR(AccumulateRows(db, sql, q, dim, opt, groups));
-  return TopTable(q, dim, groups, sql);
+  Tally tally;
+  VANTAGE_RETURN_IF_ERROR(AccumulateRows(db, sql, q, dim, opt, groups, tally));
+  QueryTable t = TopTable(q, dim, groups, sql);
+  NoteScaling(q, tally.flows, tally.unknown, t);
+  return t;
 }
 
 core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
-  std::string sql = "SELECT start_ns, packets, octets FROM flows";
+  std::string sql = "SELECT start_ns, " + CounterColumns(q) + " FROM flows";
   if (!q.where.empty()) sql += " WHERE " + q.where;
   auto st = Prepare(db, sql, false);
   if (!st) return st.GetError();
   BindParams(*st, q);
   std::map<int64_t, Agg> bins;
+  uint64_t flows = 0, unknown = 0;
   int rc = 0;
   while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
     int64_t t = sqlite3_column_int64(*st, 0);
@@ -666,6 +704,8 @@ core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
     ++g.flows;
     g.packets += static_cast<uint64_t>(sqlite3_column_int64(*st, 1));
     g.bytes += static_cast<uint64_t>(sqlite3_column_int64(*st, 2));
+    ++flows;
+    CountUnknownRate(*st, 3, q, unknown);
   }
   sqlite3_finalize(*st);
   if (rc != SQLITE_DONE)
@@ -687,6 +727,7 @@ core::Result<QueryTable> RunSeries(sqlite3* db, const ParsedQuery& q) {
     t.rows.push_back(
         {core::Timestamp::FromNanos(b).ToIso8601(), std::to_string(MetricOf(a, q.metric))});
   }
+  NoteScaling(q, flows, unknown, t);
   return t;
 }
 
@@ -857,6 +898,9 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
       if (!d) return d.GetError();
       q.binNs = *d;
       ++i;
+    } else if (k == "scaled") {
+      q.scaled = true;
+      ++i;
     } else if (k == "where") {
       ++i;
       for (;;) {
@@ -885,7 +929,7 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
     } else {
       return At(t[i].column, "unexpected '" + t[i].text + "' (expected " +
                                  (q.kind == ParsedQuery::Kind::kTop ? "by, " : "every, ") +
-                                 "where or between)");
+                                 "scaled, where or between)");
     }
   }
   for (size_t c = 0; c < conds.size(); ++c) {

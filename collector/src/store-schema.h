@@ -44,7 +44,9 @@ inline constexpr const char* kFlowColumns = R"sql(
   exporter BLOB,
   obs_domain INTEGER NOT NULL,
   src_country TEXT,
-  dst_country TEXT
+  dst_country TEXT,
+  sampling_unknown INTEGER NOT NULL DEFAULT 0,
+  raw_elements TEXT
 )sql";
 
 /// Tables beside the flows. `flow_columns` is an always-empty table with the flow columns: the

@@ -62,6 +62,28 @@ void BindText(sqlite3_stmt* st, int i, const std::string* s) {
     sqlite3_bind_null(st, i);
 }
 
+// Elements no column holds, as JSON: [{"id":61,"pen":0,"hex":"01"},...]; NULL if none.
+void BindRawElements(sqlite3_stmt* st, int i, const std::vector<core::RawElement>& raw) {
+  if (raw.empty()) {
+    sqlite3_bind_null(st, i);
+    return;
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string json = "[";
+  for (const auto& e : raw) {
+    if (json.size() > 1) json += ',';
+    json += "{\"id\":" + std::to_string(e.id) + ",\"pen\":" + std::to_string(e.enterprise) +
+            ",\"hex\":\"";
+    for (uint8_t b : e.bytes) {
+      json += kHex[b >> 4];
+      json += kHex[b & 15];
+    }
+    json += "\"}";
+  }
+  json += ']';
+  sqlite3_bind_text(st, i, json.c_str(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+}
+
 int64_t I(uint64_t v) {
   return static_cast<int64_t>(v);
 }
@@ -108,6 +130,8 @@ void BindFlowRow(sqlite3_stmt* st, const detail::RollupRow& row) {
   sqlite3_bind_int64(st, i++, r.observationDomain);
   BindText(st, i++, row.srcCountry);
   BindText(st, i++, row.dstCountry);
+  sqlite3_bind_int(st, i++, r.samplingRateUnknown ? 1 : 0);
+  BindRawElements(st, i++, r.rawElements);
 }
 
 // "?,?,...": one placeholder per column of kFlowColumns.

@@ -4,8 +4,12 @@
 #include "vantage/wire/flow-codec.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
+#include <type_traits>
+
+#include "vantage/wire/packet-section.h"
 
 namespace vantage::wire {
 namespace {
@@ -47,7 +51,8 @@ int64_t ClampMillis(int64_t ms, bool& clamped) {
   return ms;
 }
 
-void WriteUnsignedField(ByteWriter& out, uint16_t len, uint64_t v) {
+// Hot on the export path: flattened so the byte appends are inlined whatever the caller count.
+[[gnu::flatten]] void WriteUnsignedField(ByteWriter& out, uint16_t len, uint64_t v) {
   if (len == kVariableLength) {
     // An unsigned value in a variable-length field: write it in 8 bytes.
     out.WriteU8(8);
@@ -100,98 +105,477 @@ uint16_t IcmpTypeCode(const FlowRecord& r) {
   return 0;
 }
 
-// --- Encapsulation fields (FlowRecord::encap): MPLS label stack entries (IEs 70-79, 3 octets
-// each, RFC 7012 mplsTopLabelStackSection), VXLAN segment (IE 351) and the outer tunnel
-// endpoints (kVantagePen 1-4). One group so that each case can become a row of a field table.
+// --- The field table: which element carries which FlowRecord member, and how ---
 
-bool IsMplsSection(const FieldSpec& f) {
-  return f.enterprise == 0 && f.id >= ie::kMplsTopLabelStackSection &&
-         f.id < ie::kMplsTopLabelStackSection + core::Encapsulation::kMaxMplsLabels;
+/// How a field's bytes relate to its FlowRecord member (one codec per kind, both directions).
+enum class FieldKind : uint8_t {
+  kUnsigned,              ///< integer member, reduced-size encoding (RFC 7011 section 6.2)
+  kVlanId,                ///< as kUnsigned; decode keeps the 12-bit VLAN id
+  kIpv4Address,           ///< IpAddress member, 4 bytes
+  kIpv6Address,           ///< IpAddress member, 16 bytes
+  kMacAddress,            ///< 6-byte array member
+  kDateTimeSeconds,       ///< Timestamp member (RFC 7011 section 6.1.7)
+  kDateTimeMilliseconds,  ///< section 6.1.8
+  kDateTimeMicroseconds,  ///< NTP format, section 6.1.9
+  kDateTimeNanoseconds,   ///< NTP format, section 6.1.10
+  kSysUpTime,             ///< Timestamp member as milliseconds since boot (RFC 3954)
+  kSystemInitTime,        ///< the boot time the sysUpTime fields of this record refer to
+  kIcmpTypeCode,          ///< type * 256 + code, assembled with the two below after the walk
+  kIcmpType,
+  kIcmpCode,
+  kMplsLabel,  ///< 3-octet label stack entry: FlowRecord::encap.mplsLabels[id - 70] (RFC 7012)
+  // A sampled packet header and what describes it (PacketSection), decoded after the walk.
+  kDataLinkFrameSection,
+  kIpHeaderSection,
+  kIpPayloadSection,
+  kDataLinkFrameSize,
+  kDataLinkFrameType,
+  kSectionOffset,
+  kSectionExportedOctets,
+};
+
+/// Reaches one FlowRecord member; only the accessors of the field's kind are set.
+template <typename T>
+struct Ref {
+  const T& (*get)(const FlowRecord&) = nullptr;
+  T& (*set)(FlowRecord&) = nullptr;
+};
+struct Member {
+  uint64_t (*getUnsigned)(const FlowRecord&) = nullptr;
+  void (*setUnsigned)(FlowRecord&, uint64_t) = nullptr;
+  Ref<IpAddress> address;
+  Ref<std::array<uint8_t, 6>> mac;
+  Ref<Timestamp> time;
+};
+
+// A member path such as <&FlowRecord::key, &FlowKey::srcPort> (a fold over ".*").
+template <auto... Path>
+Member Unsigned() {
+  Member m;
+  m.getUnsigned = [](const FlowRecord& r) { return static_cast<uint64_t>((r.*....*Path)); };
+  m.setUnsigned = [](FlowRecord& r, uint64_t v) {
+    auto& dst = (r.*....*Path);
+    dst = static_cast<std::remove_reference_t<decltype(dst)>>(v);
+  };
+  return m;
+}
+template <typename T, auto... Path>
+Ref<T> MakeRef() {
+  Ref<T> ref;
+  ref.get = [](const FlowRecord& r) -> const T& { return (r.*....*Path); };
+  ref.set = [](FlowRecord& r) -> T& { return (r.*....*Path); };
+  return ref;
+}
+template <auto... Path>
+Member Address() {
+  Member m;
+  m.address = MakeRef<IpAddress, Path...>();
+  return m;
+}
+template <auto... Path>
+Member Mac() {
+  Member m;
+  m.mac = MakeRef<std::array<uint8_t, 6>, Path...>();
+  return m;
+}
+template <auto... Path>
+Member Time() {
+  Member m;
+  m.time = MakeRef<Timestamp, Path...>();
+  return m;
 }
 
-/// @brief Writes f if it is an encapsulation field; false otherwise.
-bool EncodeEncapField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out) {
-  const core::Encapsulation& e = r.encap;
-  if (IsMplsSection(f)) {
-    const size_t i = f.id - ie::kMplsTopLabelStackSection;
-    const uint32_t v = i < e.mplsLabelCount ? e.mplsLabels[i] : 0;
-    const uint8_t b[3] = {static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 8),
-                          static_cast<uint8_t>(v)};
-    WriteFixedBytes(out, f.length, b, 3);
-    return true;
+/// One row: element (id, enterprise), the member it carries, and how.
+struct FlowField {
+  uint16_t id;
+  uint32_t enterprise;
+  FieldKind kind;
+  Member member;
+};
+
+using K = FieldKind;
+using core::FlowKey;
+
+// Every element a FlowRecord maps to; elements not listed are written as zeros and skipped on
+// decode (counted as "flow.unknown_ie" when the registry does not know them either).
+const std::vector<FlowField>& FlowFields() {
+  static const std::vector<FlowField> kFields = {
+      {ie::kOctetDeltaCount, 0, K::kUnsigned, Unsigned<&FlowRecord::octets>()},
+      {ie::kOctetTotalCount, 0, K::kUnsigned, Unsigned<&FlowRecord::octets>()},
+      {ie::kPacketDeltaCount, 0, K::kUnsigned, Unsigned<&FlowRecord::packets>()},
+      {ie::kPacketTotalCount, 0, K::kUnsigned, Unsigned<&FlowRecord::packets>()},
+      {ie::kOctetDeltaCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reverseOctets>()},
+      {ie::kOctetTotalCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reverseOctets>()},
+      {ie::kPacketDeltaCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reversePackets>()},
+      {ie::kPacketTotalCount, kReversePen, K::kUnsigned, Unsigned<&FlowRecord::reversePackets>()},
+      {ie::kProtocolIdentifier, 0, K::kUnsigned, Unsigned<&FlowRecord::key, &FlowKey::protocol>()},
+      {ie::kIpClassOfService, 0, K::kUnsigned, Unsigned<&FlowRecord::key, &FlowKey::tos>()},
+      {ie::kTcpControlBits, 0, K::kUnsigned, Unsigned<&FlowRecord::tcpFlags>()},
+      {ie::kSourceTransportPort, 0, K::kUnsigned, Unsigned<&FlowRecord::key, &FlowKey::srcPort>()},
+      {ie::kDestinationTransportPort, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::key, &FlowKey::dstPort>()},
+      {ie::kSourceIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::key, &FlowKey::src>()},
+      {ie::kDestinationIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::key, &FlowKey::dst>()},
+      {ie::kSourceIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::key, &FlowKey::src>()},
+      {ie::kDestinationIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::key, &FlowKey::dst>()},
+      {ie::kIngressInterface, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::key, &FlowKey::ingressInterface>()},
+      {ie::kEgressInterface, 0, K::kUnsigned, Unsigned<&FlowRecord::egressInterface>()},
+      {ie::kIpNextHopIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::nextHop>()},
+      {ie::kIpNextHopIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::nextHop>()},
+      {ie::kBgpSourceAsNumber, 0, K::kUnsigned, Unsigned<&FlowRecord::srcAs>()},
+      {ie::kBgpDestinationAsNumber, 0, K::kUnsigned, Unsigned<&FlowRecord::dstAs>()},
+      {ie::kMinimumTTL, 0, K::kUnsigned, Unsigned<&FlowRecord::minTtl>()},
+      {ie::kMaximumTTL, 0, K::kUnsigned, Unsigned<&FlowRecord::maxTtl>()},
+      {ie::kSourceMacAddress, 0, K::kMacAddress, Mac<&FlowRecord::srcMac>()},
+      {ie::kDestinationMacAddress, 0, K::kMacAddress, Mac<&FlowRecord::dstMac>()},
+      {ie::kVlanId, 0, K::kVlanId, Unsigned<&FlowRecord::key, &FlowKey::vlan>()},
+      {ie::kFlowEndReason, 0, K::kUnsigned, Unsigned<&FlowRecord::endReason>()},
+      {ie::kIcmpTypeCodeIPv4, 0, K::kIcmpTypeCode, {}},
+      {ie::kIcmpTypeCodeIPv6, 0, K::kIcmpTypeCode, {}},
+      {ie::kIcmpTypeIPv4, 0, K::kIcmpType, {}},
+      {ie::kIcmpTypeIPv6, 0, K::kIcmpType, {}},
+      {ie::kIcmpCodeIPv4, 0, K::kIcmpCode, {}},
+      {ie::kIcmpCodeIPv6, 0, K::kIcmpCode, {}},
+      {ie::kPostNATSourceIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::postNatSrc>()},
+      {ie::kPostNATDestinationIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::postNatDst>()},
+      {ie::kPostNATSourceIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::postNatSrc>()},
+      {ie::kPostNATDestinationIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::postNatDst>()},
+      {ie::kPostNAPTSourceTransportPort, 0, K::kUnsigned, Unsigned<&FlowRecord::postNatSrcPort>()},
+      {ie::kPostNAPTDestinationTransportPort, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::postNatDstPort>()},
+      {ie::kNatEvent, 0, K::kUnsigned, Unsigned<&FlowRecord::natEvent>()},
+      {ie::kSamplingInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kSamplingPacketInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kSamplerRandomInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
+      {ie::kSamplerId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
+      {ie::kSelectorId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
+      // Encapsulation (FlowRecord::encap): MPLS label stack, VXLAN segment, tunnel endpoints.
+      {ie::kMplsTopLabelStackSection, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 1, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 2, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 3, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 4, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 5, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 6, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 7, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 8, 0, K::kMplsLabel, {}},
+      {ie::kMplsTopLabelStackSection + 9, 0, K::kMplsLabel, {}},
+      {ie::kLayer2SegmentId, 0, K::kUnsigned,
+       Unsigned<&FlowRecord::encap, &core::Encapsulation::layer2SegmentId>()},
+      {vie::kTunnelSourceIPv4Address, kVantagePen, K::kIpv4Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelSrc>()},
+      {vie::kTunnelDestinationIPv4Address, kVantagePen, K::kIpv4Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelDst>()},
+      {vie::kTunnelSourceIPv6Address, kVantagePen, K::kIpv6Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelSrc>()},
+      {vie::kTunnelDestinationIPv6Address, kVantagePen, K::kIpv6Address,
+       Address<&FlowRecord::encap, &core::Encapsulation::tunnelDst>()},
+      // Sampled packet headers (packet-section.h).
+      {ie::kDataLinkFrameSection, 0, K::kDataLinkFrameSection, {}},
+      {ie::kIpHeaderPacketSection, 0, K::kIpHeaderSection, {}},
+      {ie::kIpPayloadPacketSection, 0, K::kIpPayloadSection, {}},
+      {ie::kDataLinkFrameSize, 0, K::kDataLinkFrameSize, {}},
+      {ie::kDataLinkFrameType, 0, K::kDataLinkFrameType, {}},
+      {ie::kSectionOffset, 0, K::kSectionOffset, {}},
+      {ie::kSectionExportedOctets, 0, K::kSectionExportedOctets, {}},
+      {ie::kExporterIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::exporter>()},
+      {ie::kExporterIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::exporter>()},
+      {ie::kObservationDomainId, 0, K::kUnsigned, Unsigned<&FlowRecord::observationDomain>()},
+      {ie::kFlowStartSeconds, 0, K::kDateTimeSeconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndSeconds, 0, K::kDateTimeSeconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartMilliseconds, 0, K::kDateTimeMilliseconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndMilliseconds, 0, K::kDateTimeMilliseconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartMicroseconds, 0, K::kDateTimeMicroseconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndMicroseconds, 0, K::kDateTimeMicroseconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartNanoseconds, 0, K::kDateTimeNanoseconds, Time<&FlowRecord::start>()},
+      {ie::kFlowEndNanoseconds, 0, K::kDateTimeNanoseconds, Time<&FlowRecord::end>()},
+      {ie::kFlowStartSysUpTime, 0, K::kSysUpTime, Time<&FlowRecord::start>()},
+      {ie::kFlowEndSysUpTime, 0, K::kSysUpTime, Time<&FlowRecord::end>()},
+      {ie::kSystemInitTimeMilliseconds, 0, K::kSystemInitTime, {}},
+  };
+  return kFields;
+}
+
+/// Direct index of the table by element id, IANA and RFC 5103 reverse elements apart.
+class FlowFieldIndex {
+ public:
+  static constexpr size_t kIds = 512;
+  FlowFieldIndex() {
+    for (const auto& f : FlowFields()) {
+      auto& slots = f.enterprise == 0             ? m_forward
+                    : f.enterprise == kReversePen ? m_reverse
+                                                  : m_vantage;
+      if (slots[f.id] == nullptr) slots[f.id] = &f;
+    }
   }
-  if (f.enterprise == 0 && f.id == ie::kLayer2SegmentId) {
-    WriteUnsignedField(out, f.length, e.layer2SegmentId);
-    return true;
+  const FlowField* Find(uint32_t enterprise, uint16_t id) const {
+    if (id >= kIds) return nullptr;
+    if (enterprise == 0) return m_forward[id];
+    if (enterprise == kReversePen) return m_reverse[id];
+    return enterprise == kVantagePen ? m_vantage[id] : nullptr;
   }
-  if (f.enterprise != kVantagePen) return false;
-  switch (f.id) {
-    case vie::kTunnelSourceIPv4Address:
-      WriteAddress(out, f.length, e.tunnelSrc, 4);
+
+ private:
+  std::array<const FlowField*, kIds> m_forward{};
+  std::array<const FlowField*, kIds> m_reverse{};
+  std::array<const FlowField*, kIds> m_vantage{};
+};
+
+const FlowFieldIndex& Index() {
+  static const FlowFieldIndex kIndex;
+  return kIndex;
+}
+
+// --- Encoding: one case per kind ---
+
+void EncodeField(const FlowFieldIndex& index, const FieldSpec& f, const FlowRecord& r,
+                 ByteWriter& out, const TimeContext& ctx) {
+  auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
+  const FlowField* field = index.Find(f.enterprise, f.id);
+  if (field == nullptr) {
+    // Unmapped reverse elements are unsigned counters: zero in an unsigned encoding.
+    if (f.enterprise == kReversePen) return u(0);
+    if (f.length == kVariableLength) return out.WriteU8(0);
+    return out.WriteZeros(f.length);
+  }
+  const Member& m = field->member;
+  switch (field->kind) {
+    case K::kUnsigned:
+    case K::kVlanId:
+      return u(m.getUnsigned(r));
+    case K::kIpv4Address:
+      return WriteAddress(out, f.length, m.address.get(r), 4);
+    case K::kIpv6Address:
+      return WriteAddress(out, f.length, m.address.get(r), 6);
+    case K::kMacAddress:
+      return WriteFixedBytes(out, f.length, m.mac.get(r).data(), 6);
+    case K::kDateTimeSeconds:
+      return u(static_cast<uint64_t>(m.time.get(r).Seconds()));
+    case K::kDateTimeMilliseconds:
+      return u(static_cast<uint64_t>(m.time.get(r).Millis()));
+    case K::kDateTimeMicroseconds:
+      return u(Timestamp::FromMicros(m.time.get(r).Micros()).ToNtp64());
+    case K::kDateTimeNanoseconds:
+      return u(m.time.get(r).ToNtp64());
+    case K::kSysUpTime:
+      return u(ToSysUpTime(m.time.get(r), ctx));
+    case K::kSystemInitTime:
+      return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
+    case K::kIcmpTypeCode:
+      return u(IcmpTypeCode(r));
+    case K::kIcmpType:
+      return u(IcmpTypeCode(r) >> 8);
+    case K::kIcmpCode:
+      return u(IcmpTypeCode(r) & 0xff);
+    case K::kMplsLabel: {
+      const core::Encapsulation& e = r.encap;
+      const size_t i = f.id - ie::kMplsTopLabelStackSection;
+      const uint32_t v = i < e.mplsLabelCount ? e.mplsLabels[i] : 0;
+      const uint8_t b[3] = {static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 8),
+                            static_cast<uint8_t>(v)};
+      return WriteFixedBytes(out, f.length, b, 3);
+    }
+    default:
+      // Sampled packet headers are read, never written: an empty section or zero.
+      if (f.length == kVariableLength) return out.WriteU8(0);
+      return out.WriteZeros(f.length);
+  }
+}
+
+// --- Decoding: one case per kind, then what needs the whole record ---
+
+/// What a record walk collects besides the members it sets directly.
+struct DecodeState {
+  FlowRecord& out;
+  core::AnomalyCounters* anomalies;
+  struct UpTime {
+    Timestamp* target;
+    uint32_t value;
+  };
+  std::array<UpTime, 2> upTimes{};  ///< sysUpTime fields, resolved once the base is known
+  size_t upTimeCount = 0;
+  bool haveInit = false;
+  int64_t initMs = 0;
+  bool haveIcmp = false;
+  uint16_t icmp = 0;
+  bool clamped = false;
+  PacketSection section{};
+
+  void Count(const char* name) const {
+    if (anomalies != nullptr) anomalies->Count(name);
+  }
+  void AddUpTime(Timestamp& target, uint32_t value) {
+    for (size_t i = 0; i < upTimeCount; ++i) {
+      if (upTimes[i].target == &target) {
+        upTimes[i].value = value;
+        return;
+      }
+    }
+    if (upTimeCount < upTimes.size()) upTimes[upTimeCount++] = {&target, value};
+  }
+};
+
+// Kinds whose value is a timestamp in NTP format or a count of time units.
+void DecodeTime(const FlowField& field, size_t n, uint64_t x, DecodeState& s) {
+  Timestamp& t = field.member.time.set(s.out);
+  switch (field.kind) {
+    case K::kDateTimeSeconds:
+      t = Timestamp::FromMillis(SecondsToMillis(x, s.clamped));
+      return;
+    case K::kDateTimeMilliseconds:
+      t = Timestamp::FromMillis(ClampMillis(x, s.clamped));
+      return;
+    case K::kDateTimeMicroseconds:
+    case K::kDateTimeNanoseconds: {
+      if (n != 8) return s.Count("flow.bad_length");
+      Timestamp v = Timestamp::FromNtp64(x);
+      // The low 11 bits of a microsecond fraction are not significant: round to microseconds.
+      if (field.kind == K::kDateTimeMicroseconds)
+        v = Timestamp::FromNanos((v.ns + 500) / 1000 * 1000);
+      t = v;
+      return;
+    }
+    default:
+      s.AddUpTime(t, static_cast<uint32_t>(x));
+      return;
+  }
+}
+
+// Sections are octet arrays of any length; the fields describing them are unsigned.
+bool DecodeSectionField(const FlowField& field, ByteReader v, bool isUnsigned, uint64_t x,
+                        DecodeState& s) {
+  PacketSection& sec = s.section;
+  switch (field.kind) {
+    case K::kDataLinkFrameSection:
+      sec.frame = v.Data();
+      sec.frameLength = v.Size();
       return true;
-    case vie::kTunnelDestinationIPv4Address:
-      WriteAddress(out, f.length, e.tunnelDst, 4);
+    case K::kIpHeaderSection:
+      sec.ipHeader = v.Data();
+      sec.ipHeaderLength = v.Size();
       return true;
-    case vie::kTunnelSourceIPv6Address:
-      WriteAddress(out, f.length, e.tunnelSrc, 6);
+    case K::kIpPayloadSection:
+      sec.ipPayload = v.Data();
+      sec.ipPayloadLength = v.Size();
       return true;
-    case vie::kTunnelDestinationIPv6Address:
-      WriteAddress(out, f.length, e.tunnelDst, 6);
-      return true;
+    case K::kDataLinkFrameSize:
+    case K::kDataLinkFrameType:
+    case K::kSectionOffset:
+    case K::kSectionExportedOctets:
+      break;
     default:
       return false;
   }
-}
-
-/// @brief Reads an encapsulation field into out.encap; false if spec is not one.
-bool DecodeEncapField(const FieldSpec& spec, const ByteReader& v, bool isUnsigned, uint64_t x,
-                      FlowRecord& out, core::AnomalyCounters* anomalies) {
-  auto count = [anomalies](const char* name) {
-    if (anomalies != nullptr) anomalies->Count(name);
-  };
-  core::Encapsulation& e = out.encap;
-  const size_t n = v.Size();
-  if (IsMplsSection(spec)) {
-    if (n != 3) {
-      count("flow.bad_length");
-      return true;
-    }
-    const size_t i = spec.id - ie::kMplsTopLabelStackSection;
-    const uint8_t* b = v.Data();
-    e.mplsLabels[i] = static_cast<uint32_t>(b[0]) << 16 | static_cast<uint32_t>(b[1]) << 8 | b[2];
-    if (e.mplsLabels[i] != 0 && e.mplsLabelCount <= i)
-      e.mplsLabelCount = static_cast<uint8_t>(i + 1);
+  if (!isUnsigned) {
+    s.Count("flow.bad_length");
     return true;
   }
-  if (spec.enterprise == 0 && spec.id == ie::kLayer2SegmentId) {
-    if (isUnsigned) {
-      e.layer2SegmentId = x;
-    } else {
-      count("flow.bad_length");
-    }
-    return true;
+  const auto x16 = static_cast<uint16_t>(x > 0xffff ? 0xffff : x);
+  if (field.kind == K::kDataLinkFrameSize) sec.frameSize = x;
+  if (field.kind == K::kDataLinkFrameType) sec.frameType = x16;
+  if (field.kind == K::kSectionOffset) sec.sectionOffset = x16;
+  if (field.kind == K::kSectionExportedOctets) {
+    sec.hasExportedOctets = true;
+    sec.exportedOctets = x16;
   }
-  if (spec.enterprise != kVantagePen) return false;
-  const bool v4 =
-      spec.id == vie::kTunnelSourceIPv4Address || spec.id == vie::kTunnelDestinationIPv4Address;
-  const bool v6 =
-      spec.id == vie::kTunnelSourceIPv6Address || spec.id == vie::kTunnelDestinationIPv6Address;
-  if (!v4 && !v6) {
-    count("flow.unknown_ie");
-    return true;
-  }
-  if (n != (v4 ? 4u : 16u)) {
-    count("flow.bad_length");
-    return true;
-  }
-  const bool src =
-      spec.id == vie::kTunnelSourceIPv4Address || spec.id == vie::kTunnelSourceIPv6Address;
-  (src ? e.tunnelSrc : e.tunnelDst) =
-      v4 ? IpAddress::V4Bytes(v.Data()) : IpAddress::V6Bytes(v.Data());
   return true;
 }
 
-/// @brief The encapsulation fields a template with these options carries.
+void DecodeField(const FlowField& field, ByteReader v, DecodeState& s) {
+  const size_t n = v.Size();
+  uint64_t x = 0;
+  const bool isUnsigned = n >= 1 && n <= 8 && v.ReadUnsigned(n, x);
+  if (DecodeSectionField(field, v, isUnsigned, x, s)) return;
+  const bool isTimeNtp =
+      field.kind == K::kDateTimeMicroseconds || field.kind == K::kDateTimeNanoseconds;
+  const bool isAddress = field.kind == K::kIpv4Address || field.kind == K::kIpv6Address ||
+                         field.kind == K::kMacAddress || field.kind == K::kMplsLabel;
+  if (!isAddress && !isTimeNtp && !isUnsigned) return s.Count("flow.bad_length");
+  const Member& m = field.member;
+  switch (field.kind) {
+    case K::kUnsigned:
+      return m.setUnsigned(s.out, x);
+    case K::kVlanId:
+      return m.setUnsigned(s.out, x & 0x0fff);
+    case K::kIpv4Address:
+    case K::kIpv6Address: {
+      const size_t want = field.kind == K::kIpv4Address ? 4 : 16;
+      if (n != want) return s.Count("flow.bad_length");
+      m.address.set(s.out) =
+          want == 4 ? IpAddress::V4Bytes(v.Data()) : IpAddress::V6Bytes(v.Data());
+      return;
+    }
+    case K::kMacAddress:
+      if (n != 6) return s.Count("flow.bad_length");
+      std::copy(v.Data(), v.Data() + 6, m.mac.set(s.out).begin());
+      return;
+    case K::kMplsLabel: {
+      if (n != 3) return s.Count("flow.bad_length");
+      core::Encapsulation& e = s.out.encap;
+      const size_t i = field.id - ie::kMplsTopLabelStackSection;
+      const uint8_t* b = v.Data();
+      e.mplsLabels[i] = static_cast<uint32_t>(b[0]) << 16 | static_cast<uint32_t>(b[1]) << 8 | b[2];
+      if (e.mplsLabels[i] != 0 && e.mplsLabelCount <= i)
+        e.mplsLabelCount = static_cast<uint8_t>(i + 1);
+      return;
+    }
+    case K::kSystemInitTime:
+      s.initMs = ClampMillis(x, s.clamped);
+      s.haveInit = true;
+      return;
+    case K::kIcmpTypeCode:
+      s.icmp = static_cast<uint16_t>(x);
+      s.haveIcmp = true;
+      return;
+    case K::kIcmpType:
+      s.icmp = static_cast<uint16_t>((s.icmp & 0x00ff) | ((x & 0xff) << 8));
+      s.haveIcmp = true;
+      return;
+    case K::kIcmpCode:
+      s.icmp = static_cast<uint16_t>((s.icmp & 0xff00) | (x & 0xff));
+      s.haveIcmp = true;
+      return;
+    default:
+      return DecodeTime(field, n, x, s);
+  }
+}
+
+// sysUpTime fields: relative to the exporter's boot (RFC 3954 section 8; IPFIX uses
+// systemInitTimeMilliseconds, IE 160, from the record or an options record).
+void ResolveUpTimes(DecodeState& s, const TimeContext& ctx) {
+  if (s.upTimeCount == 0) return;
+  auto resolve = [&](uint32_t up) -> Timestamp {
+    if (s.haveInit) return Timestamp::FromMillis(s.initMs + up);
+    if (ctx.systemInitTimeMs != 0) {
+      return Timestamp::FromMillis(ClampMillis(ctx.systemInitTimeMs, s.clamped) + up);
+    }
+    // Signed difference: a field slightly after the header's sysUpTime is not a wrap.
+    const int64_t before = static_cast<int32_t>(ctx.sysUpTimeMs - up);
+    return Timestamp::FromMillis(static_cast<int64_t>(ctx.exportTimeSeconds) * 1000 - before);
+  };
+  if (!s.haveInit && ctx.systemInitTimeMs == 0 && ctx.sysUpTimeMs == 0) {
+    s.Count("flow.sysuptime_without_base");
+  }
+  for (size_t i = 0; i < s.upTimeCount; ++i) *s.upTimes[i].target = resolve(s.upTimes[i].value);
+}
+
+void ResolveIcmp(DecodeState& s) {
+  FlowRecord& out = s.out;
+  if (IsIcmp(out.key.protocol)) {
+    if (s.haveIcmp) {
+      out.key.dstPort = s.icmp;
+    } else {
+      s.icmp = out.key.dstPort;  // NetFlow convention: type * 256 + code in the port
+    }
+  } else if (!s.haveIcmp) {
+    return;
+  }
+  out.icmpType = static_cast<uint8_t>(s.icmp >> 8);
+  out.icmpCode = static_cast<uint8_t>(s.icmp & 0xff);
+}
+
+// The encapsulation fields (FlowRecord::encap) a template with these options carries.
 void AddEncapFields(const FlowTemplateOptions& o, Template& t) {
   const int labels = std::min<int>(o.mplsLabels, core::Encapsulation::kMaxMplsLabels);
   for (int i = 0; i < labels; ++i) {
@@ -205,135 +589,6 @@ void AddEncapFields(const FlowTemplateOptions& o, Template& t) {
   } else if (o.tunnelFamily == 6) {
     t.fields.push_back(FieldSpec{vie::kTunnelSourceIPv6Address, 16, kVantagePen});
     t.fields.push_back(FieldSpec{vie::kTunnelDestinationIPv6Address, 16, kVantagePen});
-  }
-}
-// --- end of encapsulation fields
-
-void EncodeField(const FieldSpec& f, const FlowRecord& r, ByteWriter& out, const TimeContext& ctx) {
-  auto u = [&](uint64_t v) { WriteUnsignedField(out, f.length, v); };
-  if (f.enterprise == kReversePen) {
-    switch (f.id) {
-      case ie::kOctetDeltaCount:
-      case 85:
-        return u(r.reverseOctets);
-      case ie::kPacketDeltaCount:
-      case 86:
-        return u(r.reversePackets);
-      default:
-        return u(0);
-    }
-  }
-  if (f.enterprise != 0) {
-    if (EncodeEncapField(f, r, out)) return;
-    return f.length == kVariableLength ? out.WriteU8(0) : out.WriteZeros(f.length);
-  }
-  switch (f.id) {
-    case ie::kOctetDeltaCount:
-    case 85:
-      return u(r.octets);
-    case ie::kPacketDeltaCount:
-    case 86:
-      return u(r.packets);
-    case ie::kProtocolIdentifier:
-      return u(r.key.protocol);
-    case ie::kIpClassOfService:
-      return u(r.key.tos);
-    case ie::kTcpControlBits:
-      return u(r.tcpFlags);
-    case ie::kSourceTransportPort:
-      return u(r.key.srcPort);
-    case ie::kDestinationTransportPort:
-      return u(r.key.dstPort);
-    case ie::kSourceIPv4Address:
-      return WriteAddress(out, f.length, r.key.src, 4);
-    case ie::kDestinationIPv4Address:
-      return WriteAddress(out, f.length, r.key.dst, 4);
-    case ie::kSourceIPv6Address:
-      return WriteAddress(out, f.length, r.key.src, 6);
-    case ie::kDestinationIPv6Address:
-      return WriteAddress(out, f.length, r.key.dst, 6);
-    case ie::kIngressInterface:
-      return u(r.key.ingressInterface);
-    case ie::kEgressInterface:
-      return u(r.egressInterface);
-    case ie::kIpNextHopIPv4Address:
-      return WriteAddress(out, f.length, r.nextHop, 4);
-    case ie::kIpNextHopIPv6Address:
-      return WriteAddress(out, f.length, r.nextHop, 6);
-    case ie::kBgpSourceAsNumber:
-      return u(r.srcAs);
-    case ie::kBgpDestinationAsNumber:
-      return u(r.dstAs);
-    case ie::kMinimumTTL:
-      return u(r.minTtl);
-    case ie::kMaximumTTL:
-      return u(r.maxTtl);
-    case ie::kSourceMacAddress:
-      return WriteFixedBytes(out, f.length, r.srcMac.data(), 6);
-    case ie::kDestinationMacAddress:
-      return WriteFixedBytes(out, f.length, r.dstMac.data(), 6);
-    case ie::kVlanId:
-      return u(r.key.vlan);
-    case ie::kFlowEndReason:
-      return u(static_cast<uint8_t>(r.endReason));
-    case ie::kIcmpTypeCodeIPv4:
-    case ie::kIcmpTypeCodeIPv6:
-      return u(IcmpTypeCode(r));
-    case ie::kIcmpTypeIPv4:
-    case ie::kIcmpTypeIPv6:
-      return u(IcmpTypeCode(r) >> 8);
-    case ie::kIcmpCodeIPv4:
-    case ie::kIcmpCodeIPv6:
-      return u(IcmpTypeCode(r) & 0xff);
-    case ie::kPostNATSourceIPv4Address:
-      return WriteAddress(out, f.length, r.postNatSrc, 4);
-    case ie::kPostNATDestinationIPv4Address:
-      return WriteAddress(out, f.length, r.postNatDst, 4);
-    case ie::kPostNATSourceIPv6Address:
-      return WriteAddress(out, f.length, r.postNatSrc, 6);
-    case ie::kPostNATDestinationIPv6Address:
-      return WriteAddress(out, f.length, r.postNatDst, 6);
-    case ie::kPostNAPTSourceTransportPort:
-      return u(r.postNatSrcPort);
-    case ie::kPostNAPTDestinationTransportPort:
-      return u(r.postNatDstPort);
-    case ie::kNatEvent:
-      return u(static_cast<uint8_t>(r.natEvent));
-    case ie::kSamplingInterval:
-    case ie::kSamplingPacketInterval:
-      return u(r.samplingInterval);
-    case ie::kExporterIPv4Address:
-      return WriteAddress(out, f.length, r.exporter, 4);
-    case ie::kExporterIPv6Address:
-      return WriteAddress(out, f.length, r.exporter, 6);
-    case ie::kObservationDomainId:
-      return u(r.observationDomain);
-    case ie::kFlowStartSeconds:
-      return u(static_cast<uint64_t>(r.start.Seconds()));
-    case ie::kFlowEndSeconds:
-      return u(static_cast<uint64_t>(r.end.Seconds()));
-    case ie::kFlowStartMilliseconds:
-      return u(static_cast<uint64_t>(r.start.Millis()));
-    case ie::kFlowEndMilliseconds:
-      return u(static_cast<uint64_t>(r.end.Millis()));
-    case ie::kFlowStartMicroseconds:
-      return u(Timestamp::FromMicros(r.start.Micros()).ToNtp64());
-    case ie::kFlowEndMicroseconds:
-      return u(Timestamp::FromMicros(r.end.Micros()).ToNtp64());
-    case ie::kFlowStartNanoseconds:
-      return u(r.start.ToNtp64());
-    case ie::kFlowEndNanoseconds:
-      return u(r.end.ToNtp64());
-    case ie::kFlowStartSysUpTime:
-      return u(ToSysUpTime(r.start, ctx));
-    case ie::kFlowEndSysUpTime:
-      return u(ToSysUpTime(r.end, ctx));
-    case ie::kSystemInitTimeMilliseconds:
-      return u(static_cast<uint64_t>(ctx.systemInitTimeMs));
-    default:
-      if (EncodeEncapField(f, r, out)) return;
-      if (f.length == kVariableLength) return out.WriteU8(0);
-      return out.WriteZeros(f.length);
   }
 }
 
@@ -413,271 +668,40 @@ Template MakeFlowTemplate(uint16_t id, const FlowTemplateOptions& o) {
 
 void EncodeFlowRecord(const Template& tmpl, const FlowRecord& r, ByteWriter& out,
                       const TimeContext& ctx) {
-  for (const auto& f : tmpl.fields) EncodeField(f, r, out, ctx);
+  const FlowFieldIndex& index = Index();
+  for (const auto& f : tmpl.fields) EncodeField(index, f, r, out, ctx);
 }
 
 core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const TimeContext& ctx,
                               FlowRecord& out, core::AnomalyCounters* anomalies) {
-  auto count = [anomalies](const char* name) {
-    if (anomalies != nullptr) anomalies->Count(name);
-  };
+  DecodeState state{out, anomalies};
   RecordFieldIterator it(tmpl, record);
   const FieldSpec* spec = nullptr;
   ByteReader v;
-  bool haveUpStart = false, haveUpEnd = false, haveInit = false, haveIcmp = false;
-  uint32_t upStart = 0, upEnd = 0;
-  int64_t initMs = 0;
-  uint16_t icmp = 0;
-  bool clamped = false;
+  const FlowFieldIndex& index = Index();
   while (it.Next(spec, v)) {
-    const size_t n = v.Size();
-    uint64_t x = 0;
-    const bool isUnsigned = n >= 1 && n <= 8 && v.ReadUnsigned(n, x);
-    auto needU = [&]() {
-      if (!isUnsigned) count("flow.bad_length");
-      return isUnsigned;
-    };
-    auto addr = [&](IpAddress& dst, size_t want) {
-      if (n != want) {
-        count("flow.bad_length");
-        return;
-      }
-      dst = want == 4 ? IpAddress::V4Bytes(v.Data()) : IpAddress::V6Bytes(v.Data());
-    };
-    auto mac = [&](std::array<uint8_t, 6>& dst) {
-      if (n != 6) {
-        count("flow.bad_length");
-        return;
-      }
-      std::copy(v.Data(), v.Data() + 6, dst.begin());
-    };
-    if (spec->enterprise == kReversePen) {
-      if (FindInformationElement(kReversePen, spec->id) == nullptr) count("flow.unknown_ie");
-      if ((spec->id == 1 || spec->id == 85) && needU()) out.reverseOctets = x;
-      if ((spec->id == 2 || spec->id == 86) && needU()) out.reversePackets = x;
+    const FlowField* field = index.Find(spec->enterprise, spec->id);
+    if (field != nullptr) {
+      DecodeField(*field, v, state);
       continue;
     }
-    if (spec->enterprise != 0) {
-      if (!DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) count("flow.unknown_ie");
-      continue;
-    }
-    switch (spec->id) {
-      case ie::kOctetDeltaCount:
-      case 85:
-        if (needU()) out.octets = x;
-        break;
-      case ie::kPacketDeltaCount:
-      case 86:
-        if (needU()) out.packets = x;
-        break;
-      case ie::kProtocolIdentifier:
-        if (needU()) out.key.protocol = static_cast<uint8_t>(x);
-        break;
-      case ie::kIpClassOfService:
-        if (needU()) out.key.tos = static_cast<uint8_t>(x);
-        break;
-      case ie::kTcpControlBits:
-        if (needU()) out.tcpFlags = static_cast<uint8_t>(x);
-        break;
-      case ie::kSourceTransportPort:
-        if (needU()) out.key.srcPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kDestinationTransportPort:
-        if (needU()) out.key.dstPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kSourceIPv4Address:
-        addr(out.key.src, 4);
-        break;
-      case ie::kDestinationIPv4Address:
-        addr(out.key.dst, 4);
-        break;
-      case ie::kSourceIPv6Address:
-        addr(out.key.src, 16);
-        break;
-      case ie::kDestinationIPv6Address:
-        addr(out.key.dst, 16);
-        break;
-      case ie::kIngressInterface:
-        if (needU()) out.key.ingressInterface = static_cast<uint32_t>(x);
-        break;
-      case ie::kEgressInterface:
-        if (needU()) out.egressInterface = static_cast<uint32_t>(x);
-        break;
-      case ie::kIpNextHopIPv4Address:
-        addr(out.nextHop, 4);
-        break;
-      case ie::kIpNextHopIPv6Address:
-        addr(out.nextHop, 16);
-        break;
-      case ie::kBgpSourceAsNumber:
-        if (needU()) out.srcAs = static_cast<uint32_t>(x);
-        break;
-      case ie::kBgpDestinationAsNumber:
-        if (needU()) out.dstAs = static_cast<uint32_t>(x);
-        break;
-      case ie::kMinimumTTL:
-        if (needU()) out.minTtl = static_cast<uint8_t>(x);
-        break;
-      case ie::kMaximumTTL:
-        if (needU()) out.maxTtl = static_cast<uint8_t>(x);
-        break;
-      case ie::kSourceMacAddress:
-        mac(out.srcMac);
-        break;
-      case ie::kDestinationMacAddress:
-        mac(out.dstMac);
-        break;
-      case ie::kVlanId:
-        if (needU()) out.key.vlan = static_cast<uint16_t>(x & 0x0fff);
-        break;
-      case ie::kFlowEndReason:
-        if (needU()) out.endReason = static_cast<core::FlowEndReason>(x);
-        break;
-      case ie::kIcmpTypeCodeIPv4:
-      case ie::kIcmpTypeCodeIPv6:
-        if (needU()) {
-          icmp = static_cast<uint16_t>(x);
-          haveIcmp = true;
-        }
-        break;
-      case ie::kIcmpTypeIPv4:
-      case ie::kIcmpTypeIPv6:
-        if (needU()) {
-          icmp = static_cast<uint16_t>((icmp & 0x00ff) | ((x & 0xff) << 8));
-          haveIcmp = true;
-        }
-        break;
-      case ie::kIcmpCodeIPv4:
-      case ie::kIcmpCodeIPv6:
-        if (needU()) {
-          icmp = static_cast<uint16_t>((icmp & 0xff00) | (x & 0xff));
-          haveIcmp = true;
-        }
-        break;
-      case ie::kPostNATSourceIPv4Address:
-        addr(out.postNatSrc, 4);
-        break;
-      case ie::kPostNATDestinationIPv4Address:
-        addr(out.postNatDst, 4);
-        break;
-      case ie::kPostNATSourceIPv6Address:
-        addr(out.postNatSrc, 16);
-        break;
-      case ie::kPostNATDestinationIPv6Address:
-        addr(out.postNatDst, 16);
-        break;
-      case ie::kPostNAPTSourceTransportPort:
-        if (needU()) out.postNatSrcPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kPostNAPTDestinationTransportPort:
-        if (needU()) out.postNatDstPort = static_cast<uint16_t>(x);
-        break;
-      case ie::kNatEvent:
-        if (needU()) out.natEvent = static_cast<core::NatEvent>(x);
-        break;
-      case ie::kSamplingInterval:
-      case ie::kSamplingPacketInterval:
-        if (needU()) out.samplingInterval = static_cast<uint32_t>(x);
-        break;
-      case ie::kExporterIPv4Address:
-        addr(out.exporter, 4);
-        break;
-      case ie::kExporterIPv6Address:
-        addr(out.exporter, 16);
-        break;
-      case ie::kObservationDomainId:
-        if (needU()) out.observationDomain = static_cast<uint32_t>(x);
-        break;
-      case ie::kFlowStartSeconds:
-        if (needU()) out.start = Timestamp::FromMillis(SecondsToMillis(x, clamped));
-        break;
-      case ie::kFlowEndSeconds:
-        if (needU()) out.end = Timestamp::FromMillis(SecondsToMillis(x, clamped));
-        break;
-      case ie::kFlowStartMilliseconds:
-        if (needU()) out.start = Timestamp::FromMillis(ClampMillis(x, clamped));
-        break;
-      case ie::kFlowEndMilliseconds:
-        if (needU()) out.end = Timestamp::FromMillis(ClampMillis(x, clamped));
-        break;
-      case ie::kFlowStartMicroseconds:
-      case ie::kFlowEndMicroseconds:
-      case ie::kFlowStartNanoseconds:
-      case ie::kFlowEndNanoseconds: {
-        if (n != 8) {
-          count("flow.bad_length");
-          break;
-        }
-        Timestamp t = Timestamp::FromNtp64(x);
-        if (spec->id == ie::kFlowStartMicroseconds || spec->id == ie::kFlowEndMicroseconds) {
-          // The low 11 bits of the fraction are not significant: round to microseconds.
-          t = Timestamp::FromNanos((t.ns + 500) / 1000 * 1000);
-        }
-        (spec->id == ie::kFlowStartMicroseconds || spec->id == ie::kFlowStartNanoseconds
-             ? out.start
-             : out.end) = t;
-        break;
-      }
-      case ie::kFlowStartSysUpTime:
-        if (needU()) {
-          upStart = static_cast<uint32_t>(x);
-          haveUpStart = true;
-        }
-        break;
-      case ie::kFlowEndSysUpTime:
-        if (needU()) {
-          upEnd = static_cast<uint32_t>(x);
-          haveUpEnd = true;
-        }
-        break;
-      case ie::kSystemInitTimeMilliseconds:
-        if (needU()) {
-          initMs = ClampMillis(x, clamped);
-          haveInit = true;
-        }
-        break;
-      default:
-        if (DecodeEncapField(*spec, v, isUnsigned, x, out, anomalies)) break;
-        // A registered element FlowRecord does not carry is skipped; others are counted.
-        if (FindInformationElement(0, spec->id) == nullptr) count("flow.unknown_ie");
-        break;
+    // Kept as sent; an element the registry does not know either is also counted.
+    if (FindInformationElement(spec->enterprise, spec->id) == nullptr)
+      state.Count("flow.unknown_ie");
+    if (spec->enterprise != 0 || spec->id != ie::kPaddingOctets) {
+      out.rawElements.push_back(core::RawElement{
+          spec->id, spec->enterprise, std::vector<uint8_t>(v.Data(), v.Data() + v.Size())});
     }
   }
   if (it.Failed()) {
-    count("flow.truncated_record");
+    state.Count("flow.truncated_record");
     return it.GetError();
   }
-  if (haveUpStart || haveUpEnd) {
-    // sysUpTime fields: relative to the exporter's boot (RFC 3954 section 8; IPFIX uses
-    // systemInitTimeMilliseconds, IE 160, from the record or an options record).
-    auto resolve = [&](uint32_t up) -> Timestamp {
-      if (haveInit) return Timestamp::FromMillis(initMs + up);
-      if (ctx.systemInitTimeMs != 0) {
-        return Timestamp::FromMillis(ClampMillis(ctx.systemInitTimeMs, clamped) + up);
-      }
-      // Signed difference: a field slightly after the header's sysUpTime is not a wrap.
-      const int64_t before = static_cast<int32_t>(ctx.sysUpTimeMs - up);
-      return Timestamp::FromMillis(static_cast<int64_t>(ctx.exportTimeSeconds) * 1000 - before);
-    };
-    if (!haveInit && ctx.systemInitTimeMs == 0 && ctx.sysUpTimeMs == 0) {
-      count("flow.sysuptime_without_base");
-    }
-    if (haveUpStart) out.start = resolve(upStart);
-    if (haveUpEnd) out.end = resolve(upEnd);
-  }
-  if (clamped) count("flow.time_out_of_range");
-  if (IsIcmp(out.key.protocol)) {
-    if (haveIcmp) {
-      out.key.dstPort = icmp;
-    } else {
-      icmp = out.key.dstPort;  // NetFlow convention: type * 256 + code in the port
-    }
-    out.icmpType = static_cast<uint8_t>(icmp >> 8);
-    out.icmpCode = static_cast<uint8_t>(icmp & 0xff);
-  } else if (haveIcmp) {
-    out.icmpType = static_cast<uint8_t>(icmp >> 8);
-    out.icmpCode = static_cast<uint8_t>(icmp & 0xff);
-  }
+  ResolveUpTimes(state, ctx);
+  if (state.clamped) state.Count("flow.time_out_of_range");
+  ResolveIcmp(state);
+  // After the walk: the section fills only what the record's own elements left empty.
+  (void)ApplyPacketSection(state.section, out, anomalies);
   return {};
 }
 

@@ -88,6 +88,7 @@ DecodeResult PacketDecoder::Decode(LinkType link, const uint8_t* data, size_t ca
   // common path as cheap as before encapsulations were decoded.
   static_cast<PacketFields&>(out) = PacketFields{};
   if (out.encap.Any()) out.encap = core::Encapsulation{};
+  m_pseudowireDepth = 0;
   if (wireLen < capLen) wireLen = capLen;
   size_t pos = 0;
   uint16_t etherType = 0;
@@ -183,8 +184,9 @@ DecodeResult PacketDecoder::DecodeEther(uint16_t etherType, const uint8_t* data,
 }
 
 // RFC 3032 label stack: 4-byte entries up to the one with the bottom-of-stack bit. The payload
-// has no type field; IP is recognised by its version nibble (RFC 4385 pseudowires, whose
-// control word starts with 0000, are not IP).
+// has no type field; IP is recognised by its version nibble. A first nibble 0000 is the RFC 4385
+// pseudowire control word, followed here by the customer's Ethernet frame (RFC 4448 Ethernet
+// over MPLS, the pseudowire type that carries IP); 0001 is the associated channel (OAM, no IP).
 DecodeResult PacketDecoder::DecodeMpls(const uint8_t* p, size_t len, size_t wireLen,
                                        DecodedPacket& out) {
   size_t pos = 0;
@@ -210,8 +212,26 @@ DecodeResult PacketDecoder::DecodeMpls(const uint8_t* p, size_t len, size_t wire
     return DecodeResult::kInvalid;
   }
   uint8_t version = p[pos] >> 4;
+  if (version == 0) return DecodePseudowire(p + pos, len - pos, Remaining(wireLen, pos), out);
   if (version != 4 && version != 6) return DecodeResult::kNotIp;
   return DecodeIp(p + pos, len - pos, Remaining(wireLen, pos), out);
+}
+
+// RFC 4448 section 4.4: the 4-byte control word, then the Ethernet frame without its FCS.
+DecodeResult PacketDecoder::DecodePseudowire(const uint8_t* p, size_t len, size_t wireLen,
+                                             DecodedPacket& out) {
+  if (++m_pseudowireDepth > kMaxPseudowireDepth) {
+    m_anomalies.Count("decode.pseudowire_too_deep");
+    return DecodeResult::kInvalid;
+  }
+  constexpr size_t kControlWord = 4;
+  if (len < kControlWord + 14) {
+    m_anomalies.Count("decode.truncated_pseudowire");
+    return DecodeResult::kInvalid;
+  }
+  const uint8_t* frame = p + kControlWord;
+  return DecodeEther(Load16(frame + 12), frame, 14, len - kControlWord,
+                     Remaining(wireLen, kControlWord), out);
 }
 
 DecodeResult PacketDecoder::DecodeIp(const uint8_t* p, size_t len, size_t wireIpLen,

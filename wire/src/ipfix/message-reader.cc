@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "set-walker.h"
 #include "vantage/wire/ipfix/message-writer.h"
 
 namespace vantage::wire::ipfix {
@@ -17,6 +18,34 @@ using core::MakeError;
 
 std::string Str(size_t v) {
   return std::to_string(v);
+}
+
+constexpr detail::SetDialect kDialect{
+    "ipfix", "set", " in the message", kTemplateSetId, kOptionsTemplateSetId, false};
+
+// Reads `fieldCount` field specifiers (RFC 7011 section 3.2) into `t`, keeping none when there
+// are more than the limit; false (after counting) when the set ends first.
+bool ReadFieldSpecs(ByteReader& body, Template& t, uint16_t fieldCount, const DecoderLimits& limits,
+                    detail::DecodeErrors& errors) {
+  const bool tooMany = fieldCount > limits.maxFieldsPerTemplate;
+  if (!tooMany) t.fields.reserve(fieldCount);
+  for (uint16_t i = 0; i < fieldCount; ++i) {
+    FieldSpec f;
+    auto where = [&] { return "template " + Str(t.id) + " field " + Str(i); };
+    if (!body.ReadU16(f.id) || !body.ReadU16(f.length)) {
+      errors.Fail("truncated_template", body.Need(4, (where() + " of " + Str(fieldCount)).c_str()));
+      return false;
+    }
+    if (f.id & 0x8000) {
+      f.id &= 0x7fff;
+      if (!body.ReadU32(f.enterprise)) {
+        errors.Fail("truncated_template", body.Need(4, (where() + " enterprise number").c_str()));
+        return false;
+      }
+    }
+    if (!tooMany) t.fields.push_back(f);
+  }
+  return true;
 }
 
 }  // namespace
@@ -51,12 +80,11 @@ core::Result<uint16_t> PeekMessageLength(ByteReader stream) {
 }
 
 void Session::ClearTemplates() {
-  m_templates.clear();
+  m_templates.Clear();
 }
 
 const Template* Session::FindTemplate(uint32_t domain, uint16_t id) const {
-  auto it = m_templates.find({domain, id});
-  return it == m_templates.end() ? nullptr : &it->second;
+  return m_templates.Find(domain, id);
 }
 
 core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
@@ -82,116 +110,18 @@ core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
   (void)msg.ReadU32(info.observationDomain);
   handler.OnMessage(info);
 
-  core::Status first;
-  auto fail = [&first, this](const char* anomaly, core::Error e) {
-    m_anomalies.Count(anomaly);
-    if (first) first = std::move(e);
-  };
-  while (!msg.Empty()) {
-    const size_t setOffset = msg.Offset();
-    uint16_t setId = 0, setLength = 0;
-    if (msg.Remaining() < 4) {
-      fail("ipfix.truncated_set", msg.Need(4, "set header"));
-      break;
-    }
-    (void)msg.ReadU16(setId);
-    (void)msg.ReadU16(setLength);
-    if (setLength < 4) {
-      fail("ipfix.bad_set_length", MakeError(ErrorCode::kInvalid,
-                                             "set " + Str(setId) + " length " + Str(setLength) +
-                                                 " is below 4 at offset " + Str(setOffset),
-                                             setOffset));
-      break;  // the rest of the message cannot be delimited
-    }
-    ByteReader body;
-    if (!msg.Sub(setLength - 4u, body)) {
-      fail("ipfix.set_too_long",
-           MakeError(ErrorCode::kTruncated,
-                     "set " + Str(setId) + " length " + Str(setLength) + ", only " +
-                         Str(msg.Remaining() + 4) + " bytes left in the message at offset " +
-                         Str(setOffset),
-                     setOffset));
-      break;
-    }
-    if (setId == kTemplateSetId || setId == kOptionsTemplateSetId) {
-      auto st = DecodeTemplateSet(info, setId, body, handler);
-      if (!st && first) first = st;
-      continue;
-    }
-    if (setId < 256) {
-      fail("ipfix.reserved_set_id",
-           MakeError(ErrorCode::kInvalid,
-                     "set id " + Str(setId) + " is reserved at offset " + Str(setOffset),
-                     setOffset));
-      continue;
-    }
-    const Template* tmpl = FindTemplate(info.observationDomain, setId);
-    if (tmpl == nullptr) {
-      m_anomalies.Count("ipfix.unknown_template");
-      handler.OnMissingTemplate(info, setId, body);
-      continue;
-    }
-    const size_t minLength = tmpl->MinRecordLength();
-    if (minLength == 0) {
-      // Unreachable through DecodeTemplateSet, kept so no template can make this loop spin.
-      fail("ipfix.zero_length_template",
-           MakeError(
-               ErrorCode::kInvalid,
-               "template " + Str(setId) + " has records of length 0 at offset " + Str(setOffset),
-               setOffset));
-      continue;
-    }
-    // Copy: a handler may not change templates, but keep the record walk independent of the map.
-    const Template t = *tmpl;
-    const bool variable = t.HasVariableLength();
-    while (body.Remaining() >= minLength) {
-      size_t recordLength = minLength;
-      if (variable) {
-        RecordFieldIterator it(t, ByteReader(body.Current(), body.Remaining(), body.Offset()));
-        const FieldSpec* spec = nullptr;
-        ByteReader value;
-        size_t longest = 0;
-        while (it.Next(spec, value)) {
-          if (spec->length == kVariableLength) longest = std::max(longest, value.Size());
-        }
-        if (!it.Failed() && longest > m_limits.maxVariableLength) {
-          fail("ipfix.variable_length_limit",
-               MakeError(ErrorCode::kLimit,
-                         "data set " + Str(setId) + ": variable-length field of " + Str(longest) +
-                             " bytes, limit " + Str(m_limits.maxVariableLength) + " at offset " +
-                             Str(body.Offset()),
-                         body.Offset()));
-          break;
-        }
-        if (it.Failed()) {
-          // Trailing zero bytes shorter than a record are padding (RFC 7011 section 3.3.1).
-          bool allZero = true;
-          for (size_t i = 0; i < body.Remaining(); ++i) allZero = allZero && body.Current()[i] == 0;
-          if (!allZero) {
-            fail("ipfix.truncated_record",
-                 MakeError(ErrorCode::kTruncated,
-                           "data set " + Str(setId) + ": " + it.GetError().message,
-                           it.GetError().offset));
-          }
-          break;
-        }
-        recordLength = it.Consumed();
-      }
-      ByteReader record;
-      (void)body.Sub(recordLength, record);
-      handler.OnDataRecord(info, t, record);
-    }
-  }
-  return first;
+  detail::DecodeErrors errors(m_anomalies, "ipfix");
+  const detail::SetWalk walk{
+      kDialect, info, m_templates, m_limits, handler, errors, [&](uint16_t setId, ByteReader body) {
+        errors.Keep(DecodeTemplateSet(info, setId, body, handler));
+      }};
+  (void)detail::WalkSets(walk, msg);
+  return errors.First();
 }
 
 core::Status Session::DecodeTemplateSet(const MessageInfo& info, uint16_t setId, ByteReader body,
                                         MessageHandler& handler) {
-  core::Status first;
-  auto fail = [&first, this](const char* anomaly, core::Error e) {
-    m_anomalies.Count(anomaly);
-    if (first) first = std::move(e);
-  };
+  detail::DecodeErrors errors(m_anomalies, "ipfix");
   const bool options = setId == kOptionsTemplateSetId;
   while (body.Remaining() >= 4) {
     const size_t recOffset = body.Offset();
@@ -199,120 +129,71 @@ core::Status Session::DecodeTemplateSet(const MessageInfo& info, uint16_t setId,
     (void)body.ReadU16(templateId);
     (void)body.ReadU16(fieldCount);
     if (fieldCount == 0) {
-      // Withdrawal (RFC 7011 section 8.1); id 2/3 withdraws all (options) templates.
-      if (templateId == setId) {
-        for (auto it = m_templates.begin(); it != m_templates.end();) {
-          if (it->first.first == info.observationDomain && it->second.IsOptions() == options) {
-            it = m_templates.erase(it);
-          } else {
-            ++it;
-          }
-        }
-        handler.OnTemplateWithdrawn(info, templateId);
-      } else if (templateId < 256) {
-        fail("ipfix.bad_template_id", MakeError(ErrorCode::kInvalid,
-                                                "withdrawal of template id " + Str(templateId) +
-                                                    " at offset " + Str(recOffset),
-                                                recOffset));
-      } else {
-        if (m_templates.erase({info.observationDomain, templateId}) == 0) {
-          m_anomalies.Count("ipfix.withdraw_unknown_template");
-        }
-        handler.OnTemplateWithdrawn(info, templateId);
-      }
+      Withdraw(info, setId, templateId, recOffset, handler, errors);
       continue;
-    }
-    uint16_t scopeCount = 0;
-    if (options) {
-      if (!body.ReadU16(scopeCount)) {
-        fail("ipfix.truncated_template", body.Need(2, "options template scope field count"));
-        break;
-      }
     }
     Template t;
     t.id = templateId;
-    t.scopeFieldCount = scopeCount;
-    const bool tooMany = fieldCount > m_limits.maxFieldsPerTemplate;
-    if (!tooMany) t.fields.reserve(fieldCount);
-    bool truncated = false;
-    for (uint16_t i = 0; i < fieldCount; ++i) {
-      FieldSpec f;
-      if (!body.ReadU16(f.id) || !body.ReadU16(f.length)) {
-        fail("ipfix.truncated_template", body.Need(4, ("template " + Str(templateId) + " field " +
-                                                       Str(i) + " of " + Str(fieldCount))
-                                                          .c_str()));
-        truncated = true;
-        break;
-      }
-      if (f.id & 0x8000) {
-        f.id &= 0x7fff;
-        if (!body.ReadU32(f.enterprise)) {
-          fail("ipfix.truncated_template", body.Need(4, ("template " + Str(templateId) + " field " +
-                                                         Str(i) + " enterprise number")
-                                                            .c_str()));
-          truncated = true;
-          break;
-        }
-      }
-      if (!tooMany) t.fields.push_back(f);
+    if (options && !body.ReadU16(t.scopeFieldCount)) {
+      errors.Fail("truncated_template", body.Need(2, "options template scope field count"));
+      break;
     }
-    if (truncated) break;
-    if (templateId < 256) {
-      fail("ipfix.bad_template_id",
-           MakeError(ErrorCode::kInvalid,
-                     "template id " + Str(templateId) + " is below 256 at offset " + Str(recOffset),
-                     recOffset));
-      continue;
-    }
-    if (tooMany) {
-      fail("ipfix.template_too_many_fields",
-           MakeError(ErrorCode::kLimit,
-                     "template " + Str(templateId) + " has " + Str(fieldCount) + " fields, limit " +
-                         Str(m_limits.maxFieldsPerTemplate) + " at offset " + Str(recOffset),
-                     recOffset));
-      continue;
-    }
-    if (options && (scopeCount == 0 || scopeCount > fieldCount)) {
-      fail("ipfix.bad_scope_count",
-           MakeError(ErrorCode::kInvalid,
-                     "options template " + Str(templateId) + " scope field count " +
-                         Str(scopeCount) + " not in 1.." + Str(fieldCount) + " at offset " +
-                         Str(recOffset),
-                     recOffset));
-      continue;
-    }
-    if (t.MinRecordLength() == 0) {
-      // Every field has length 0: its records would be empty and a reader could loop on them.
-      fail("ipfix.zero_length_template",
-           MakeError(ErrorCode::kInvalid,
-                     "template " + Str(templateId) + ": every field has length 0 at offset " +
-                         Str(recOffset),
-                     recOffset));
-      continue;
-    }
-    const auto key = std::make_pair(info.observationDomain, templateId);
-    if (m_templates.find(key) == m_templates.end()) {
-      size_t inDomain = 0;
-      for (auto it = m_templates.lower_bound({info.observationDomain, 0});
-           it != m_templates.end() && it->first.first == info.observationDomain; ++it) {
-        ++inDomain;
-      }
-      if (inDomain >= m_limits.maxTemplatesPerDomain ||
-          m_templates.size() >= m_limits.maxTemplatesTotal) {
-        fail("ipfix.template_limit",
-             MakeError(ErrorCode::kLimit,
-                       "template " + Str(templateId) + " refused: domain " +
-                           Str(info.observationDomain) + " holds " + Str(inDomain) +
-                           " templates, session " + Str(m_templates.size()) + " at offset " +
-                           Str(recOffset),
-                       recOffset));
-        continue;
-      }
-    }
-    m_templates[key] = t;
-    handler.OnTemplate(info, t);
+    if (!ReadFieldSpecs(body, t, fieldCount, m_limits, errors)) break;
+    Accept(info, t, options, fieldCount, recOffset, handler, errors);
   }
-  return first;
+  return errors.First();
+}
+
+void Session::Withdraw(const MessageInfo& info, uint16_t setId, uint16_t templateId, size_t offset,
+                       MessageHandler& handler, detail::DecodeErrors& errors) {
+  // Withdrawal (RFC 7011 section 8.1); id 2/3 withdraws all (options) templates.
+  if (templateId == setId) {
+    m_templates.EraseAll(info.observationDomain, setId == kOptionsTemplateSetId);
+    handler.OnTemplateWithdrawn(info, templateId);
+  } else if (templateId < 256) {
+    errors.Fail("bad_template_id", MakeError(ErrorCode::kInvalid,
+                                             "withdrawal of template id " + Str(templateId) +
+                                                 " at offset " + Str(offset),
+                                             offset));
+  } else {
+    if (!m_templates.Erase(info.observationDomain, templateId)) {
+      errors.Count("withdraw_unknown_template");
+    }
+    handler.OnTemplateWithdrawn(info, templateId);
+  }
+}
+
+void Session::Accept(const MessageInfo& info, const Template& t, bool options, uint16_t fieldCount,
+                     size_t offset, MessageHandler& handler, detail::DecodeErrors& errors) {
+  auto refuse = [&](const char* anomaly, ErrorCode code, const std::string& why) {
+    errors.Fail(anomaly, MakeError(code, why + " at offset " + Str(offset), offset));
+  };
+  const std::string name = "template " + Str(t.id);
+  if (t.id < 256) {
+    return refuse("bad_template_id", ErrorCode::kInvalid,
+                  "template id " + Str(t.id) + " is below 256");
+  }
+  if (fieldCount > m_limits.maxFieldsPerTemplate) {
+    return refuse(
+        "template_too_many_fields", ErrorCode::kLimit,
+        name + " has " + Str(fieldCount) + " fields, limit " + Str(m_limits.maxFieldsPerTemplate));
+  }
+  if (options && (t.scopeFieldCount == 0 || t.scopeFieldCount > fieldCount)) {
+    return refuse("bad_scope_count", ErrorCode::kInvalid,
+                  "options " + name + " scope field count " + Str(t.scopeFieldCount) +
+                      " not in 1.." + Str(fieldCount));
+  }
+  if (t.MinRecordLength() == 0) {
+    // Every field has length 0: its records would be empty and a reader could loop on them.
+    return refuse("zero_length_template", ErrorCode::kInvalid, name + ": every field has length 0");
+  }
+  if (!m_templates.Put(info.observationDomain, t)) {
+    return refuse("template_limit", ErrorCode::kLimit,
+                  name + " refused: domain " + Str(info.observationDomain) + " holds " +
+                      Str(m_templates.CountInDomain(info.observationDomain)) +
+                      " templates, session " + Str(m_templates.Size()));
+  }
+  handler.OnTemplate(info, t);
 }
 
 }  // namespace vantage::wire::ipfix

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <string>
 
+#include "message-framer.h"
 #include "record-encoding.h"
 
 namespace vantage::wire::ipfix {
 namespace {
 
-constexpr size_t kSetHeaderLength = 4;
-constexpr uint16_t kNoSet = 0;
+// The shortest template record (id, count): bounds set padding.
+constexpr size_t kTemplateRecordMinLength = 4;
 
 void WriteTemplateRecord(const Template& t, core::ByteWriter& w) {
   w.WriteU16(t.id);
@@ -33,72 +34,32 @@ void WriteTemplateRecord(const Template& t, core::ByteWriter& w) {
 
 MessageWriter::MessageWriter(WriterConfig config, Sink sink)
     : m_config(config), m_sink(std::move(sink)) {
-  m_config.maxMessageSize = std::min<size_t>(m_config.maxMessageSize, 65535);
-  m_config.maxMessageSize = std::max<size_t>(m_config.maxMessageSize, kMessageHeaderLength + 8);
+  const detail::FramerLayout layout{kMessageHeaderLength, m_config.maxMessageSize, m_config.padSets,
+                                    kTemplateRecordMinLength, UINT32_MAX};
+  m_framer = std::make_unique<detail::MessageFramer>(
+      layout, [this](core::ByteWriter& w) { WriteHeader(w); }, m_templates);
+  m_config.maxMessageSize = m_framer->MaxMessageSize();
 }
 
-void MessageWriter::StartMessage() {
-  m_msg.clear();
-  core::ByteWriter w(m_msg);
+MessageWriter::~MessageWriter() = default;
+
+void MessageWriter::WriteHeader(core::ByteWriter& w) const {
   w.WriteU16(kVersion);
   w.WriteU16(0);  // length, patched in Flush
   w.WriteU32(0);  // export time, patched in Flush
   w.WriteU32(m_sequence);
   w.WriteU32(m_config.observationDomain);
-  m_openSet = kNoSet;
-  m_recordsInMessage = 0;
-}
-
-bool MessageWriter::Fits(size_t bytes) const {
-  return m_msg.size() + bytes <= m_config.maxMessageSize;
-}
-
-void MessageWriter::OpenSet(uint16_t setId) {
-  if (m_msg.empty()) StartMessage();
-  CloseSet();
-  m_setStart = m_msg.size();
-  core::ByteWriter w(m_msg);
-  w.WriteU16(setId);
-  w.WriteU16(0);
-  m_openSet = setId;
-}
-
-void MessageWriter::CloseSet() {
-  if (m_openSet == kNoSet) return;
-  if (m_config.padSets) {
-    // RFC 7011 section 3.3.1: padding must be shorter than any record of the set.
-    size_t pad = (4 - (m_msg.size() - m_setStart) % 4) % 4;
-    size_t minRecord = 4;
-    if (m_openSet >= 256) {
-      auto it = m_templates.find(m_openSet);
-      minRecord = it == m_templates.end() ? 0 : it->second.MinRecordLength();
-    }
-    if (pad > 0 && pad < minRecord) m_msg.insert(m_msg.end(), pad, 0);
-  }
-  core::ByteWriter w(m_msg);
-  w.PatchU16(m_setStart + 2, static_cast<uint16_t>(m_msg.size() - m_setStart));
-  m_openSet = kNoSet;
 }
 
 core::Status MessageWriter::AddRecordBytes(uint16_t setId, const std::vector<uint8_t>& rec) {
-  const size_t pad = m_config.padSets ? 3 : 0;
-  const size_t alone = kMessageHeaderLength + kSetHeaderLength + rec.size() + pad;
-  if (alone > m_config.maxMessageSize) {
+  if (!m_framer->FitsAlone(rec.size())) {
     return core::MakeError(core::ErrorCode::kLimit,
                            "record of " + std::to_string(rec.size()) + " bytes for set " +
                                std::to_string(setId) + " does not fit in a message of at most " +
                                std::to_string(m_config.maxMessageSize) + " bytes");
   }
-  if (m_msg.empty()) StartMessage();
-  const bool sameSet = m_openSet == setId;
-  const size_t need = (sameSet ? 0 : kSetHeaderLength) + rec.size() + pad;
-  if (!Fits(need)) {
-    Flush();
-    StartMessage();
-  }
-  if (m_openSet != setId) OpenSet(setId);
-  m_msg.insert(m_msg.end(), rec.begin(), rec.end());
-  if (setId >= 256) ++m_recordsInMessage;
+  if (m_framer->NeedsNewMessage(setId, rec.size())) Flush();
+  m_framer->Append(setId, rec);
   return {};
 }
 
@@ -176,22 +137,16 @@ core::Status MessageWriter::AddOptionsRecord(uint16_t templateId,
 }
 
 void MessageWriter::Flush() {
-  if (m_msg.size() <= kMessageHeaderLength) {
-    m_msg.clear();
-    m_openSet = kNoSet;
-    return;
-  }
-  CloseSet();
-  core::ByteWriter w(m_msg);
-  w.PatchU16(2, static_cast<uint16_t>(m_msg.size()));
+  if (!m_framer->HasContent()) return m_framer->Discard();
+  const uint32_t dataRecords = m_framer->DataRecords();
+  std::vector<uint8_t> out = m_framer->Take();
+  core::ByteWriter w(out);
+  w.PatchU16(2, static_cast<uint16_t>(out.size()));
   w.PatchU32(4, m_exportTime);
-  m_sequence += m_recordsInMessage;
-  m_records += m_recordsInMessage;
+  m_sequence += dataRecords;
+  m_records += dataRecords;
   ++m_messages;
-  m_octets += m_msg.size();
-  std::vector<uint8_t> out;
-  out.swap(m_msg);
-  m_recordsInMessage = 0;
+  m_octets += out.size();
   if (m_sink) m_sink(std::move(out));
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "set-walker.h"
 #include "vantage/wire/v9/message-writer.h"
 
 namespace vantage::wire::v9 {
@@ -17,9 +18,49 @@ std::string Str(size_t v) {
   return std::to_string(v);
 }
 
-bool AllZero(const ByteReader& r) {
-  for (size_t i = 0; i < r.Remaining(); ++i) {
-    if (r.Current()[i] != 0) return false;
+constexpr detail::SetDialect kDialect{
+    "v9", "FlowSet", "", kTemplateFlowSetId, kOptionsTemplateFlowSetId, true};
+
+// Reads the options template lengths (RFC 3954 section 6.1: in bytes, 4 per field) into
+// scope and total field counts; false (after counting) if they cannot be used.
+bool ReadOptionsCounts(ByteReader& body, uint16_t templateId, uint16_t scopeLength, size_t offset,
+                       size_t& scopeCount, size_t& fieldCount, detail::DecodeErrors& errors) {
+  uint16_t optionLength = 0;
+  if (!body.ReadU16(optionLength)) {
+    errors.Fail("truncated_template", body.Need(2, "options template option length"));
+    return false;
+  }
+  if (scopeLength % 4 != 0 || optionLength % 4 != 0) {
+    errors.Fail("bad_options_template",
+                MakeError(ErrorCode::kInvalid,
+                          "options template " + Str(templateId) + " scope length " +
+                              Str(scopeLength) + " / option length " + Str(optionLength) +
+                              " not multiples of 4 at offset " + Str(offset),
+                          offset));
+    return false;
+  }
+  scopeCount = scopeLength / 4;
+  fieldCount = (static_cast<size_t>(scopeLength) + optionLength) / 4;
+  return true;
+}
+
+// Reads `fieldCount` field specifiers into `t` (none kept beyond the limit); false (after
+// counting) when the FlowSet ends first.
+bool ReadFieldSpecs(ByteReader& body, Template& t, size_t fieldCount, const DecoderLimits& limits,
+                    detail::DecodeErrors& errors) {
+  const bool tooMany = fieldCount > limits.maxFieldsPerTemplate;
+  if (!tooMany) t.fields.reserve(fieldCount);
+  for (size_t i = 0; i < fieldCount; ++i) {
+    FieldSpec f;
+    if (!body.ReadU16(f.id) || !body.ReadU16(f.length)) {
+      errors.Fail(
+          "truncated_template",
+          body.Need(
+              4,
+              ("template " + Str(t.id) + " field " + Str(i) + " of " + Str(fieldCount)).c_str()));
+      return false;
+    }
+    if (!tooMany) t.fields.push_back(f);
   }
   return true;
 }
@@ -27,8 +68,7 @@ bool AllZero(const ByteReader& r) {
 }  // namespace
 
 const Template* Session::FindTemplate(uint32_t sourceId, uint16_t id) const {
-  auto it = m_templates.find({sourceId, id});
-  return it == m_templates.end() ? nullptr : &it->second;
+  return m_templates.Find(sourceId, id);
 }
 
 core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
@@ -55,164 +95,73 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
   (void)packet.ReadU32(info.observationDomain);
   handler.OnMessage(info);
 
-  core::Status first;
-  auto fail = [&first, this](const char* anomaly, core::Error e) {
-    m_anomalies.Count(anomaly);
-    if (first) first = std::move(e);
-  };
-  size_t templateRecords = 0, dataRecords = 0;
-  while (!packet.Empty()) {
-    const size_t setOffset = packet.Offset();
-    if (packet.Remaining() < 4) {
-      if (!AllZero(packet)) fail("v9.truncated_set", packet.Need(4, "FlowSet header"));
-      break;
-    }
-    uint16_t setId = 0, setLength = 0;
-    (void)packet.ReadU16(setId);
-    (void)packet.ReadU16(setLength);
-    if (setLength < 4) {
-      if (setId == 0 && setLength == 0 && AllZero(packet)) break;  // trailing padding
-      fail("v9.bad_set_length", MakeError(ErrorCode::kInvalid,
-                                          "FlowSet " + Str(setId) + " length " + Str(setLength) +
-                                              " is below 4 at offset " + Str(setOffset),
-                                          setOffset));
-      break;
-    }
-    ByteReader body;
-    if (!packet.Sub(setLength - 4u, body)) {
-      fail("v9.set_too_long",
-           MakeError(ErrorCode::kTruncated,
-                     "FlowSet " + Str(setId) + " length " + Str(setLength) + ", only " +
-                         Str(packet.Remaining() + 4) + " bytes left at offset " + Str(setOffset),
-                     setOffset));
-      break;
-    }
-    if (setId == kTemplateFlowSetId || setId == kOptionsTemplateFlowSetId) {
-      const bool options = setId == kOptionsTemplateFlowSetId;
-      while (body.Remaining() >= 4) {
-        const size_t recOffset = body.Offset();
-        uint16_t templateId = 0, a = 0, b = 0;
-        (void)body.ReadU16(templateId);
-        (void)body.ReadU16(a);
-        if (templateId == 0 && a == 0 && AllZero(body)) break;  // padding
-        size_t scopeCount = 0, fieldCount = a;
-        if (options) {
-          if (!body.ReadU16(b)) {
-            fail("v9.truncated_template", body.Need(2, "options template option length"));
-            break;
-          }
-          if (a % 4 != 0 || b % 4 != 0) {
-            fail("v9.bad_options_template",
-                 MakeError(ErrorCode::kInvalid,
-                           "options template " + Str(templateId) + " scope length " + Str(a) +
-                               " / option length " + Str(b) + " not multiples of 4 at offset " +
-                               Str(recOffset),
-                           recOffset));
-            break;
-          }
-          scopeCount = a / 4;
-          fieldCount = (static_cast<size_t>(a) + b) / 4;
-        }
-        const bool tooMany = fieldCount > m_limits.maxFieldsPerTemplate;
-        Template t;
-        t.id = templateId;
-        t.scopeFieldCount = static_cast<uint16_t>(scopeCount);
-        if (!tooMany) t.fields.reserve(fieldCount);
-        bool truncated = false;
-        for (size_t i = 0; i < fieldCount; ++i) {
-          FieldSpec f;
-          if (!body.ReadU16(f.id) || !body.ReadU16(f.length)) {
-            fail("v9.truncated_template", body.Need(4, ("template " + Str(templateId) + " field " +
-                                                        Str(i) + " of " + Str(fieldCount))
-                                                           .c_str()));
-            truncated = true;
-            break;
-          }
-          if (!tooMany) t.fields.push_back(f);
-        }
-        if (truncated) break;
-        ++templateRecords;
-        auto refuse = [&](const char* anomaly, ErrorCode code, const std::string& why) {
-          fail(anomaly,
-               MakeError(code,
-                         "template " + Str(templateId) + " " + why + " at offset " + Str(recOffset),
-                         recOffset));
-        };
-        if (templateId < 256) {
-          refuse("v9.bad_template_id", ErrorCode::kInvalid, "id is below 256");
-          continue;
-        }
-        if (fieldCount == 0) {
-          refuse("v9.empty_template", ErrorCode::kInvalid, "has no fields");
-          continue;
-        }
-        if (tooMany) {
-          refuse("v9.template_too_many_fields", ErrorCode::kLimit,
-                 "has " + Str(fieldCount) + " fields, limit " + Str(m_limits.maxFieldsPerTemplate));
-          continue;
-        }
-        if (options && scopeCount == 0) {
-          refuse("v9.bad_scope_count", ErrorCode::kInvalid, "has no scope field");
-          continue;
-        }
-        bool variable = false;
-        for (const auto& f : t.fields) variable = variable || f.length == kVariableLength;
-        if (variable) {
-          refuse("v9.variable_length", ErrorCode::kInvalid, "uses length 65535 (not in v9)");
-          continue;
-        }
-        if (t.MinRecordLength() == 0) {
-          refuse("v9.zero_length_template", ErrorCode::kInvalid, "has only zero-length fields");
-          continue;
-        }
-        const auto key = std::make_pair(info.observationDomain, templateId);
-        if (m_templates.find(key) == m_templates.end()) {
-          size_t inDomain = 0;
-          for (auto it = m_templates.lower_bound({info.observationDomain, 0});
-               it != m_templates.end() && it->first.first == info.observationDomain; ++it) {
-            ++inDomain;
-          }
-          if (inDomain >= m_limits.maxTemplatesPerDomain ||
-              m_templates.size() >= m_limits.maxTemplatesTotal) {
-            refuse("v9.template_limit", ErrorCode::kLimit,
-                   "refused: source id holds " + Str(inDomain) + " templates");
-            continue;
-          }
-        }
-        m_templates[key] = t;
-        handler.OnTemplate(info, t);
-      }
-      continue;
-    }
-    if (setId < 256) {
-      fail("v9.reserved_set_id",
-           MakeError(ErrorCode::kInvalid,
-                     "FlowSet id " + Str(setId) + " is reserved at offset " + Str(setOffset),
-                     setOffset));
-      continue;
-    }
-    const Template* tmpl = FindTemplate(info.observationDomain, setId);
-    if (tmpl == nullptr) {
-      m_anomalies.Count("v9.unknown_template");
-      handler.OnMissingTemplate(info, setId, body);
-      continue;
-    }
-    const Template t = *tmpl;
-    const size_t recordLength = t.MinRecordLength();
-    if (recordLength == 0) continue;  // refused when the template arrived
-    while (body.Remaining() >= recordLength) {
-      ByteReader record;
-      (void)body.Sub(recordLength, record);
-      ++dataRecords;
-      handler.OnDataRecord(info, t, record);
-    }
-  }
-  const size_t total = templateRecords + dataRecords;
+  detail::DecodeErrors errors(m_anomalies, "v9");
+  size_t templateRecords = 0;
+  const detail::SetWalk walk{
+      kDialect, info, m_templates, m_limits, handler, errors, [&](uint16_t setId, ByteReader body) {
+        templateRecords += DecodeTemplateSet(info, setId, body, handler, errors);
+      }};
+  const size_t dataRecords = detail::WalkSets(walk, packet);
   // softflowd leaves template records out of the count (see docs/wire.md): accept both.
-  if (info.count != total && info.count != dataRecords) {
+  if (info.count != templateRecords + dataRecords && info.count != dataRecords) {
     m_anomalies.Count("v9.bad_count");
   }
-  return first;
+  return errors.First();
+}
+
+size_t Session::DecodeTemplateSet(const MessageInfo& info, uint16_t setId, ByteReader body,
+                                  MessageHandler& handler, detail::DecodeErrors& errors) {
+  const bool options = setId == kOptionsTemplateFlowSetId;
+  size_t records = 0;
+  while (body.Remaining() >= 4) {
+    const size_t recOffset = body.Offset();
+    Template t;
+    uint16_t count = 0;
+    (void)body.ReadU16(t.id);
+    (void)body.ReadU16(count);
+    if (t.id == 0 && count == 0 && detail::AllZero(body)) break;  // padding
+    size_t scopeCount = 0, fieldCount = count;
+    if (options &&
+        !ReadOptionsCounts(body, t.id, count, recOffset, scopeCount, fieldCount, errors)) {
+      break;
+    }
+    t.scopeFieldCount = static_cast<uint16_t>(scopeCount);
+    if (!ReadFieldSpecs(body, t, fieldCount, m_limits, errors)) break;
+    ++records;
+    Accept(info, t, options, fieldCount, recOffset, handler, errors);
+  }
+  return records;
+}
+
+void Session::Accept(const MessageInfo& info, const Template& t, bool options, size_t fieldCount,
+                     size_t offset, MessageHandler& handler, detail::DecodeErrors& errors) {
+  auto refuse = [&](const char* anomaly, ErrorCode code, const std::string& why) {
+    errors.Fail(
+        anomaly,
+        MakeError(code, "template " + Str(t.id) + " " + why + " at offset " + Str(offset), offset));
+  };
+  if (t.id < 256) return refuse("bad_template_id", ErrorCode::kInvalid, "id is below 256");
+  if (fieldCount == 0) return refuse("empty_template", ErrorCode::kInvalid, "has no fields");
+  if (fieldCount > m_limits.maxFieldsPerTemplate) {
+    return refuse(
+        "template_too_many_fields", ErrorCode::kLimit,
+        "has " + Str(fieldCount) + " fields, limit " + Str(m_limits.maxFieldsPerTemplate));
+  }
+  if (options && t.scopeFieldCount == 0) {
+    return refuse("bad_scope_count", ErrorCode::kInvalid, "has no scope field");
+  }
+  if (t.HasVariableLength()) {
+    return refuse("variable_length", ErrorCode::kInvalid, "uses length 65535 (not in v9)");
+  }
+  if (t.MinRecordLength() == 0) {
+    return refuse("zero_length_template", ErrorCode::kInvalid, "has only zero-length fields");
+  }
+  if (!m_templates.Put(info.observationDomain, t)) {
+    return refuse("template_limit", ErrorCode::kLimit,
+                  "refused: source id holds " +
+                      Str(m_templates.CountInDomain(info.observationDomain)) + " templates");
+  }
+  handler.OnTemplate(info, t);
 }
 
 }  // namespace vantage::wire::v9

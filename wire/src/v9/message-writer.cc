@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <string>
 
+#include "message-framer.h"
 #include "record-encoding.h"
 
 namespace vantage::wire::v9 {
 namespace {
 
-constexpr uint16_t kNoSet = 0xffff;
-constexpr size_t kSetHeaderLength = 4;
+// The shortest template record (id, count, one field): bounds FlowSet padding.
+constexpr size_t kTemplateRecordMinLength = 6;
 
 void WriteTemplateRecord(const Template& t, core::ByteWriter& w) {
   w.WriteU16(t.id);
@@ -31,71 +32,38 @@ void WriteTemplateRecord(const Template& t, core::ByteWriter& w) {
 
 MessageWriter::MessageWriter(WriterConfig config, Sink sink)
     : m_config(config), m_sink(std::move(sink)) {
-  m_config.maxMessageSize = std::min<size_t>(m_config.maxMessageSize, 65535);
-  m_config.maxMessageSize = std::max<size_t>(m_config.maxMessageSize, kHeaderLength + 8);
+  const detail::FramerLayout layout{kHeaderLength, m_config.maxMessageSize, true,
+                                    kTemplateRecordMinLength, 0xffff};
+  m_framer = std::make_unique<detail::MessageFramer>(
+      layout, [this](core::ByteWriter& w) { WriteHeader(w); }, m_templates);
+  m_config.maxMessageSize = m_framer->MaxMessageSize();
 }
+
+MessageWriter::~MessageWriter() = default;
 
 void MessageWriter::SetClock(uint32_t unixSeconds, uint32_t sysUpTimeMs) {
   m_unixSeconds = unixSeconds;
   m_sysUpTimeMs = sysUpTimeMs;
 }
 
-void MessageWriter::StartMessage() {
-  m_msg.clear();
-  core::ByteWriter w(m_msg);
+void MessageWriter::WriteHeader(core::ByteWriter& w) const {
   w.WriteU16(kVersion);
   w.WriteU16(0);  // count, patched in Flush
   w.WriteU32(0);  // sysUpTime, patched in Flush
   w.WriteU32(0);  // unix seconds, patched in Flush
   w.WriteU32(m_sequence);
   w.WriteU32(m_config.sourceId);
-  m_openSet = kNoSet;
-  m_countInMessage = 0;
-}
-
-void MessageWriter::OpenSet(uint16_t setId) {
-  if (m_msg.empty()) StartMessage();
-  CloseSet();
-  m_setStart = m_msg.size();
-  core::ByteWriter w(m_msg);
-  w.WriteU16(setId);
-  w.WriteU16(0);
-  m_openSet = setId;
-}
-
-void MessageWriter::CloseSet() {
-  if (m_openSet == kNoSet) return;
-  // RFC 3954 section 5.3: FlowSets are padded to a 32-bit boundary; padding shorter than a
-  // record so a reader cannot take it for one.
-  size_t pad = (4 - (m_msg.size() - m_setStart) % 4) % 4;
-  size_t minRecord = 6;
-  if (m_openSet >= 256) {
-    auto it = m_templates.find(m_openSet);
-    minRecord = it == m_templates.end() ? 0 : it->second.MinRecordLength();
-  }
-  if (pad > 0 && pad < minRecord) m_msg.insert(m_msg.end(), pad, 0);
-  core::ByteWriter w(m_msg);
-  w.PatchU16(m_setStart + 2, static_cast<uint16_t>(m_msg.size() - m_setStart));
-  m_openSet = kNoSet;
 }
 
 core::Status MessageWriter::AddRecordBytes(uint16_t setId, const std::vector<uint8_t>& rec) {
-  const size_t pad = 3;
-  if (kHeaderLength + kSetHeaderLength + rec.size() + pad > m_config.maxMessageSize) {
+  if (!m_framer->FitsAlone(rec.size())) {
     return core::MakeError(core::ErrorCode::kLimit,
                            "record of " + std::to_string(rec.size()) +
                                " bytes does not fit in a packet of at most " +
                                std::to_string(m_config.maxMessageSize) + " bytes");
   }
-  if (m_msg.empty()) StartMessage();
-  const size_t need = (m_openSet == setId ? 0 : kSetHeaderLength) + rec.size() + pad;
-  if (m_msg.size() + need > m_config.maxMessageSize || m_countInMessage == 0xffff) {
-    Flush();
-    StartMessage();
-  }
-  if (m_openSet != setId) OpenSet(setId);
-  m_msg.insert(m_msg.end(), rec.begin(), rec.end());
-  ++m_countInMessage;
+  if (m_framer->NeedsNewMessage(setId, rec.size())) Flush();
+  m_framer->Append(setId, rec);
   if (setId >= 256) ++m_records;
   return {};
 }
@@ -152,21 +120,15 @@ core::Status MessageWriter::AddOptionsRecord(uint16_t templateId,
 }
 
 void MessageWriter::Flush() {
-  if (m_msg.size() <= kHeaderLength) {
-    m_msg.clear();
-    m_openSet = kNoSet;
-    return;
-  }
-  CloseSet();
-  core::ByteWriter w(m_msg);
-  w.PatchU16(2, m_countInMessage);
+  if (!m_framer->HasContent()) return m_framer->Discard();
+  const uint16_t count = static_cast<uint16_t>(m_framer->Records());
+  std::vector<uint8_t> out = m_framer->Take();
+  core::ByteWriter w(out);
+  w.PatchU16(2, count);
   w.PatchU32(4, m_sysUpTimeMs);
   w.PatchU32(8, m_unixSeconds);
   ++m_sequence;
   ++m_messages;
-  std::vector<uint8_t> out;
-  out.swap(m_msg);
-  m_countInMessage = 0;
   if (m_sink) m_sink(std::move(out));
 }
 

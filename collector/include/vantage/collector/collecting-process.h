@@ -2,7 +2,10 @@
 // (version detected per datagram), keeps template state per Transport Session (exporter
 // address + port for UDP, one per TCP connection) and observation domain, applies options
 // templates (sampling, exporter statistics), holds data that arrives before its template for
-// a bounded time and size, accounts sequence-number loss, and feeds a Store.
+// a bounded time and size, accounts sequence-number loss, and feeds a Store. Sampled packet
+// headers (PSAMP) become flows; sampling rates come from the record or from the exporter's
+// options data (per observation domain and sampler/selector id), even when the options arrive
+// after the data; records without a flow key are counted, never stored as empty rows.
 //
 //   auto store = Store::Open("flows.sqlite");
 //   CollectingProcess cp(store->get());
@@ -43,6 +46,10 @@ struct CollectorConfig {
   size_t maxSessions = 4096;
   /// Archive every received IPFIX message to files in this directory ("" = off).
   std::string archiveDir;
+  /// Sampled records (packet headers, records naming a sampler) whose rate is not announced
+  /// yet wait at most pendingMaxAge for the options data that gives it, and at most this many
+  /// per transport session; then they are stored with the rate marked unknown.
+  size_t heldSampledMaxRecords = 65536;
 };
 
 /// @brief Loss accounting of one exporter and observation domain (per transport session).
@@ -67,6 +74,11 @@ struct CollectorStats {
   uint64_t droppedNoTemplate = 0;  ///< data sets dropped: template never came in time
   uint64_t pendingReplayed = 0;    ///< held data sets decoded once their template came
   uint64_t storeErrors = 0;
+  /// Records from which no flow key could be built: counted, not stored (the anomalies
+  /// "collector.record_without_key{reason=...,exporter=...,domain=...,template=...}" say why).
+  uint64_t recordsWithoutKey = 0;
+  uint64_t heldForSamplingRate = 0;  ///< sampled records that waited for their rate
+  uint64_t samplingRateUnknown = 0;  ///< sampled records stored without a known rate
   core::AnomalyCounters anomalies;
   std::vector<ExporterStats> exporters;  ///< filled by Stats()
 };

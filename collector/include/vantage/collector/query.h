@@ -1,8 +1,9 @@
 // Flow queries over a Store: a small language for Top-N and time series, translated to SQL
 // over the flows table, or plain SQL. Errors say where (column) and why.
 //
-//   top 10 srcip by bytes where dstport = 22 and proto = tcp between 2024-01-01T00:00:00Z and
-//   2024-01-02T00:00:00Z series bytes every 1m where srcip in 10.0.0.0/8 select count(*) from flows
+//   top 10 srcip by bytes scaled where dstport = 22 and proto = tcp between 2024-01-01T00:00:00Z
+//   and 2024-01-02T00:00:00Z series bytes every 1m where srcip in 10.0.0.0/8 select count(*) from
+//   flows
 //
 //   auto q = ParseQuery("top 5 dstport by packets");
 //   auto table = RunQuery(db, text, {});
@@ -26,8 +27,9 @@ class PrefixTable;
 struct QueryTable {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
-  bool timeSeries = false;  ///< first column is a bin start time, others are numbers
-  std::string sql;          ///< the SQL that ran
+  bool timeSeries = false;         ///< first column is a bin start time, others are numbers
+  std::string sql;                 ///< the SQL that ran
+  std::vector<std::string> notes;  ///< what the reader must know (e.g. unknown sampling rates)
 };
 
 /// @brief Query-time enrichment and options.
@@ -43,7 +45,10 @@ struct ParsedQuery {
   std::string dimension;           ///< top: srcip, dstip, srcport, dstport, proto, app, srcas, ...
   std::string metric = "bytes";    ///< bytes, packets, flows
   int64_t binNs = 60'000'000'000;  ///< series bin
-  std::string where;               ///< SQL condition (with ? parameters)
+  /// Packets and bytes multiplied by each flow's sampling rate ("scaled"): estimates of what
+  /// crossed the observation point, not what was sampled.
+  bool scaled = false;
+  std::string where;  ///< SQL condition (with ? parameters)
   struct Param {
     bool isBlob = false;
     std::vector<uint8_t> blob;  ///< address bytes

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "vantage/core/ip-address.h"
 #include "vantage/core/time.h"
@@ -61,6 +62,17 @@ struct FlowKey {
   FlowKey Reversed() const;
   /// @brief "6 10.0.0.1:1234 > 10.0.0.2:80" style text.
   std::string ToString() const;
+};
+
+/// @brief An element of a received record that no FlowRecord field holds, kept as sent.
+struct RawElement {
+  uint16_t id = 0;
+  uint32_t enterprise = 0;  ///< 0 for IANA elements
+  std::vector<uint8_t> bytes;
+
+  friend bool operator==(const RawElement& a, const RawElement& b) {
+    return a.id == b.id && a.enterprise == b.enterprise && a.bytes == b.bytes;
+  }
 };
 
 /// @brief How a flow's packets were encapsulated (first packet of the flow): MPLS label stack,
@@ -117,6 +129,16 @@ struct FlowRecord {
   // Where the record came from (filled by collectors).
   IpAddress exporter;
   uint32_t observationDomain = 0;
+
+  // Sampled packet headers and sampler references (filled by collectors, IPFIX PSAMP).
+  /// Built from a sampled packet header (dataLinkFrameSection and neighbours, IEs 313-315).
+  bool fromPacketSection = false;
+  /// The sampler or selector the record names (samplerId IE 48, selectorId IE 302); 0 none.
+  uint64_t selectorId = 0;
+  /// Known to be sampled (a packet header, a selector) but no rate was announced for it.
+  bool samplingRateUnknown = false;
+  /// Elements the record carried that no field above holds (kept so nothing is lost).
+  std::vector<RawElement> rawElements;
 
   /// @brief Canonical one-line text of every field, stable across versions, for golden files
   /// and diffs: "proto=6 src=10.0.0.1:1234 dst=... pkts=3 octets=180 start=... end=... ...".

@@ -50,8 +50,10 @@ struct TimeContext {
 void EncodeFlowRecord(const Template& tmpl, const core::FlowRecord& r, core::ByteWriter& out,
                       const TimeContext& ctx = {});
 
-/// @brief Fills `out` from one data record. Unknown IEs are skipped by length and counted as
-/// "flow.unknown_ie". Errors name the offset.
+/// @brief Fills `out` from one data record. Elements no FlowRecord field holds are kept in
+/// `out.rawElements` (those the registry does not know are also counted as "flow.unknown_ie").
+/// A sampled packet header (IEs 313-315) is decoded after the walk and fills the fields the
+/// record's own elements left empty (see packet-section.h). Errors name the offset.
 core::Status DecodeFlowRecord(const Template& tmpl, core::ByteReader record, const TimeContext& ctx,
                               core::FlowRecord& out, core::AnomalyCounters* anomalies = nullptr);
 

@@ -1,9 +1,9 @@
 // Bounds-checked decoding of one captured packet (shared by the exporter and the collector) into
 // the fields a flow meter needs: Ethernet, Linux cooked capture (SLL, SLL2) and raw IP; 802.1Q /
-// QinQ tags and MPLS label stacks after any of them; IPv4 with options and fragments, IPv6 with
-// extension headers; TCP, UDP, ICMP, ICMPv6, any other protocol. With TunnelMode::kInner,
-// GRE, VXLAN, IP-in-IP, IPv6-in-IPv4 and GTP-U tunnels are opened and the innermost IP packet
-// is reported, with the outermost endpoints kept in `encap`.
+// QinQ tags and MPLS label stacks (with Ethernet pseudowires behind a control word) after any of
+// them; IPv4 with options and fragments, IPv6 with extension headers; TCP, UDP, ICMP, ICMPv6, any
+// other protocol. With TunnelMode::kInner, GRE, VXLAN, IP-in-IP, IPv6-in-IPv4 and GTP-U tunnels are
+// opened and the innermost IP packet is reported, with the outermost endpoints kept in `encap`.
 //
 //   PacketDecoder dec;                       // or PacketDecoder dec(TunnelMode::kInner);
 //   DecodedPacket p;
@@ -94,6 +94,7 @@ class PacketDecoder {
   DecodeResult DecodeEther(uint16_t etherType, const uint8_t* data, size_t pos, size_t capLen,
                            size_t wireLen, DecodedPacket& out);
   DecodeResult DecodeMpls(const uint8_t* p, size_t len, size_t wireLen, DecodedPacket& out);
+  DecodeResult DecodePseudowire(const uint8_t* p, size_t len, size_t wireLen, DecodedPacket& out);
   DecodeResult DecodeIp(const uint8_t* p, size_t len, size_t wireIpLen, DecodedPacket& out);
   DecodeResult DecodeIpv4(const uint8_t* p, size_t len, size_t wireIpLen, DecodedPacket& out);
   DecodeResult DecodeIpv6(const uint8_t* p, size_t len, size_t wireIpLen, DecodedPacket& out);
@@ -106,8 +107,11 @@ class PacketDecoder {
   DecodeResult OpenVxlan(const Payload& udp, DecodedPacket& inner);
   DecodeResult OpenGtpu(const Payload& udp, DecodedPacket& inner);
 
+  /// Ethernet pseudowires inside Ethernet pseudowires opened at most in one packet.
+  static constexpr int kMaxPseudowireDepth = 2;
   TunnelMode m_tunnels;
   Payload m_payload;
+  int m_pseudowireDepth = 0;
   core::AnomalyCounters m_anomalies;
 };
 

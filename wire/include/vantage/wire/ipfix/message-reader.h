@@ -9,21 +9,24 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <utility>
 
 #include "vantage/core/anomaly.h"
 #include "vantage/core/byte-reader.h"
 #include "vantage/core/result.h"
 #include "vantage/wire/message-handler.h"
+#include "vantage/wire/template-store.h"
 #include "vantage/wire/template.h"
+
+namespace vantage::wire::detail {
+class DecodeErrors;
+}  // namespace vantage::wire::detail
 
 namespace vantage::wire::ipfix {
 
 /// @brief Template state of one IPFIX Transport Session (all its observation domains).
 class Session {
  public:
-  explicit Session(DecoderLimits limits = {}) : m_limits(limits) {}
+  explicit Session(DecoderLimits limits = {}) : m_limits(limits), m_templates(limits) {}
 
   /// @brief Decodes exactly one message (the reader must start at its header). Stops at the
   /// message length; bytes after it are not read.
@@ -31,18 +34,22 @@ class Session {
 
   /// @brief Template `id` of `domain`, or nullptr.
   const Template* FindTemplate(uint32_t domain, uint16_t id) const;
-  size_t TemplateCount() const { return m_templates.size(); }
+  size_t TemplateCount() const { return m_templates.Size(); }
   /// @brief Drops all templates of a domain (e.g. on template lifetime expiry).
   void ClearTemplates();
   core::AnomalyCounters& Anomalies() { return m_anomalies; }
   const core::AnomalyCounters& Anomalies() const { return m_anomalies; }
 
  private:
-  core::Status DecodeTemplateSet(const struct MessageInfo& info, uint16_t setId,
-                                 core::ByteReader body, MessageHandler& handler);
+  core::Status DecodeTemplateSet(const MessageInfo& info, uint16_t setId, core::ByteReader body,
+                                 MessageHandler& handler);
+  void Withdraw(const MessageInfo& info, uint16_t setId, uint16_t templateId, size_t offset,
+                MessageHandler& handler, detail::DecodeErrors& errors);
+  void Accept(const MessageInfo& info, const Template& t, bool options, uint16_t fieldCount,
+              size_t offset, MessageHandler& handler, detail::DecodeErrors& errors);
 
   DecoderLimits m_limits;
-  std::map<std::pair<uint32_t, uint16_t>, Template> m_templates;
+  TemplateStore m_templates;
   core::AnomalyCounters m_anomalies;
 };
 

@@ -13,12 +13,17 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "vantage/core/flow.h"
 #include "vantage/core/result.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/template.h"
+
+namespace vantage::wire::detail {
+class MessageFramer;
+}  // namespace vantage::wire::detail
 
 namespace vantage::wire::ipfix {
 
@@ -41,6 +46,9 @@ class MessageWriter {
  public:
   using Sink = std::function<void(std::vector<uint8_t>)>;
   MessageWriter(WriterConfig config, Sink sink);
+  ~MessageWriter();
+  MessageWriter(const MessageWriter&) = delete;
+  MessageWriter& operator=(const MessageWriter&) = delete;
 
   void SetExportTime(uint32_t unixSeconds) { m_exportTime = unixSeconds; }
   /// @brief Registers a template and queues its template set for sending.
@@ -63,11 +71,7 @@ class MessageWriter {
   const std::map<uint16_t, Template>& Templates() const { return m_templates; }
 
  private:
-  // Implementation detail: current message buffer and open set.
-  void OpenSet(uint16_t setId);
-  void CloseSet();
-  void StartMessage();
-  bool Fits(size_t bytes) const;
+  void WriteHeader(core::ByteWriter& w) const;
   core::Status AddRecordBytes(uint16_t templateId, const std::vector<uint8_t>& rec);
 
   WriterConfig m_config;
@@ -78,10 +82,7 @@ class MessageWriter {
   uint64_t m_octets = 0;
   uint64_t m_records = 0;
   std::map<uint16_t, Template> m_templates;
-  std::vector<uint8_t> m_msg;
-  size_t m_setStart = 0;
-  uint16_t m_openSet = 0;
-  uint32_t m_recordsInMessage = 0;
+  std::unique_ptr<detail::MessageFramer> m_framer;
   std::vector<uint8_t> m_scratch;
 };
 

@@ -10,12 +10,17 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "vantage/core/flow.h"
 #include "vantage/core/result.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/template.h"
+
+namespace vantage::wire::detail {
+class MessageFramer;
+}  // namespace vantage::wire::detail
 
 namespace vantage::wire::v9 {
 
@@ -34,6 +39,9 @@ class MessageWriter {
  public:
   using Sink = std::function<void(std::vector<uint8_t>)>;
   MessageWriter(WriterConfig config, Sink sink);
+  ~MessageWriter();
+  MessageWriter(const MessageWriter&) = delete;
+  MessageWriter& operator=(const MessageWriter&) = delete;
 
   /// @brief Header times: UNIX seconds and the exporter's sysUpTime in milliseconds.
   void SetClock(uint32_t unixSeconds, uint32_t sysUpTimeMs);
@@ -50,9 +58,7 @@ class MessageWriter {
   uint64_t RecordsSent() const { return m_records; }
 
  private:
-  void OpenSet(uint16_t setId);
-  void CloseSet();
-  void StartMessage();
+  void WriteHeader(core::ByteWriter& w) const;
   core::Status AddRecordBytes(uint16_t templateId, const std::vector<uint8_t>& rec);
 
   WriterConfig m_config;
@@ -63,10 +69,7 @@ class MessageWriter {
   uint64_t m_messages = 0;
   uint64_t m_records = 0;
   std::map<uint16_t, Template> m_templates;
-  std::vector<uint8_t> m_msg;
-  size_t m_setStart = 0;
-  uint16_t m_openSet = 0xffff;
-  uint16_t m_countInMessage = 0;
+  std::unique_ptr<detail::MessageFramer> m_framer;
   std::vector<uint8_t> m_scratch;
 };
 
