@@ -462,15 +462,10 @@ void NoteScaling(const ParsedQuery& q, uint64_t flows, uint64_t unknown, QueryTa
                     " flows have no known sampling rate and are counted unscaled");
 }
 
-uint64_t MetricOf(const Agg& a, const std::string& m) {
-  return m == "packets" ? a.packets : m == "flows" ? a.flows : a.bytes;
-}
-
 // Flows read, and those whose sampling rate is unknown (scaled queries).
 struct Tally {
   uint64_t flows = 0, unknown = 0;
 };
-
 
 // Adds the rows of `sql` (dimension columns, packets, octets) to `groups`, keyed as the
 // dimension's text.
