@@ -18,9 +18,10 @@ BeaconScore ScoreBeacon(const std::vector<int64_t>& startsNs, const std::vector<
     if (ts[i] > ts[i - 1]) intervals.push_back(static_cast<double>(ts[i] - ts[i - 1]) / 1e9);
   }
   if (intervals.size() < 3 || bytes.size() < 3) return b;
-  // RITA: the skew counts only when the quartiles are 10 units apart; an interval median
-  // under one second scores 1 (RITA's default for timestamps), a size median under 1 byte 0.
-  b.ts = ScoreRegularity(intervals, 10, 1);
+  // RITA: the skew counts only when the quartiles are 10 units apart. RITA's timestamps have
+  // whole seconds, so it scores a median interval under one second 1; flow records have
+  // milliseconds and such a pair is high-rate traffic, not a beacon: it scores 0 here.
+  b.ts = ScoreRegularity(intervals, 10, 0);
   b.ds = ScoreRegularity(bytes, 10, 0);
   if (dataSpanNs > 0 && ts.size() > 1) {
     b.duration = std::min(1.0, static_cast<double>(ts.back() - ts.front()) /

@@ -22,8 +22,9 @@ struct WindowPeak {
 };
 
 // Largest number of distinct items (or of events, when `distinct` is false) within any window
-// of `windowNs`, each scaled by the sampling of the events counted (an estimate of the count
-// before sampling).
+// of `windowNs`. Event counts are scaled by the sampling of the events counted (an estimate of
+// the count before sampling); distinct counts are not (one sampled probe of a port stands for
+// that port, not for N ports), so they are lower bounds under sampling.
 WindowPeak Sliding(std::vector<Event>& ev, int64_t windowNs, double threshold, bool distinct) {
   std::sort(ev.begin(), ev.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
   std::unordered_map<uint64_t, uint32_t> inWindow;
@@ -39,8 +40,7 @@ WindowPeak Sliding(std::vector<Event>& ev, int64_t windowNs, double threshold, b
       if (--it->second == 0) inWindow.erase(it);
       ++lo;
     }
-    double n = static_cast<double>(hi - lo + 1);
-    double value = distinct ? static_cast<double>(inWindow.size()) * (weight / n) : weight;
+    double value = distinct ? static_cast<double>(inWindow.size()) : weight;
     r.peak = std::max(r.peak, value);
     if (r.crossedNs < 0 && value >= threshold) r.crossedNs = ev[hi].t;
   }
@@ -134,19 +134,39 @@ std::vector<Finding> DetectBruteForce(const DetectInput& in) {
     if (c.DurationS() > r.maxSessionS || c.bytesIn > r.maxBytesIn * c.sampling) continue;
     groups[{c.client, c.server, c.serverPort}].push_back({c.startNs, 0, &c});
   }
-  return Flag(groups, r.windowS, r.threshold, false,
-              [&](const Key& k, const std::vector<Event>& ev, const WindowPeak& p) {
-                Finding f = detail::MakeFinding(in, "brute_force", ConnsOf(ev), {std::get<0>(k)},
-                                                {std::get<1>(k)});
-                f.what = "brute force: " + detail::Fmt(p.peak) + " short sessions to port " +
-                         std::to_string(std::get<2>(k)) + " within " + detail::Fmt(r.windowS) +
-                         " s";
-                f.evidence = {{"short_sessions_in_window", p.peak},
-                              {"port", std::get<2>(k)},
-                              {"sessions", static_cast<double>(ev.size())},
-                              {"threshold", r.threshold}};
-                return f;
-              });
+  // Peers: every client's peak towards the same service. Busy services (file shares,
+  // directories) have many clients with many short sessions each; a guesser stands out.
+  std::map<Key, WindowPeak> peaks;
+  std::map<std::pair<core::IpAddress, uint16_t>, std::vector<double>> byService;
+  for (auto& [key, ev] : groups) {
+    peaks[key] = Sliding(ev, detail::Ns(r.windowS), r.threshold, false);
+    byService[{std::get<1>(key), std::get<2>(key)}].push_back(peaks[key].peak);
+  }
+  std::vector<Finding> out;
+  for (const auto& [key, ev] : groups) {
+    const WindowPeak& p = peaks[key];
+    if (p.crossedNs < 0) continue;
+    std::vector<double> others = byService[{std::get<1>(key), std::get<2>(key)}];
+    others.erase(std::find(others.begin(), others.end(), p.peak));
+    double peerMedian = MedianMad(others).first;
+    if (!others.empty() && p.peak < r.peerRatio * peerMedian) continue;
+    Finding f = detail::MakeFinding(in, "brute_force", ConnsOf(ev), {std::get<0>(key)},
+                                    {std::get<1>(key)});
+    f.score = p.peak;
+    f.severity = detail::SeverityOf(p.peak, r.threshold);
+    f.detectedNs = p.crossedNs;
+    f.what = "brute force: " + detail::Fmt(p.peak) + " short sessions to port " +
+             std::to_string(std::get<2>(key)) + " within " + detail::Fmt(r.windowS) +
+             " s (other clients: median " + detail::Fmt(peerMedian) + ")";
+    f.evidence = {{"short_sessions_in_window", p.peak},
+                  {"port", std::get<2>(key)},
+                  {"sessions", static_cast<double>(ev.size())},
+                  {"peer_clients", static_cast<double>(others.size())},
+                  {"peer_median", peerMedian},
+                  {"threshold", r.threshold}};
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 std::vector<Finding> DetectLateralMovement(const DetectInput& in) {

@@ -53,6 +53,10 @@ uint32_t FlowSet::MaxSampling() const {
 }
 
 bool Connection::Failed() const {
+  if (sampling > 1) {
+    // Sampled packets cannot show a missing answer or a bare handshake: only a reset counts.
+    return protocol == 6 && (flagsIn & kRst) && !(flagsIn & kFin);
+  }
   if (protocol == 6) {
     if (packetsIn == 0) return true;  // no answer at all
     if ((flagsIn & kRst) && !(flagsIn & kFin) && bytesIn <= 3 * 60.0 * sampling) return true;
@@ -102,21 +106,49 @@ ConnKey KeyOf(const Flow& f, bool& response) {
                   : ConnKey{f.src, f.dst, f.srcPort, f.dstPort, f.protocol};
 }
 
-void AddFlow(Connection& c, const Flow& f, uint32_t index, bool response) {
+// Counters of one connection as one source (point) saw it.
+struct SourceView {
+  uint32_t source = 0;
+  uint32_t sampling = 1;
+  double packetsOut = 0, bytesOut = 0, packetsIn = 0, bytesIn = 0;
+};
+
+void AddFlow(Connection& c, std::vector<SourceView>& views, const Flow& f, uint32_t index,
+             bool response) {
+  SourceView* v = nullptr;
+  for (auto& x : views) {
+    if (x.source == f.source) v = &x;
+  }
+  if (v == nullptr) {
+    views.push_back({f.source, f.sampling});
+    v = &views.back();
+  }
   double n = f.sampling;
-  double outP = static_cast<double>(response ? f.revPackets : f.packets) * n;
-  double outB = static_cast<double>(response ? f.revOctets : f.octets) * n;
-  double inP = static_cast<double>(response ? f.packets : f.revPackets) * n;
-  double inB = static_cast<double>(response ? f.octets : f.revOctets) * n;
-  c.packetsOut += outP;
-  c.bytesOut += outB;
-  c.packetsIn += inP;
-  c.bytesIn += inB;
+  v->sampling = std::max(v->sampling, f.sampling);
+  v->packetsOut += static_cast<double>(response ? f.revPackets : f.packets) * n;
+  v->bytesOut += static_cast<double>(response ? f.revOctets : f.octets) * n;
+  v->packetsIn += static_cast<double>(response ? f.packets : f.revPackets) * n;
+  v->bytesIn += static_cast<double>(response ? f.octets : f.revOctets) * n;
   (response ? c.flagsIn : c.flagsOut) |= f.tcpFlags;
   c.startNs = std::min(c.startNs, f.startNs);
   c.endNs = std::max(c.endNs, f.endNs);
-  c.sampling = std::max(c.sampling, f.sampling);
   c.flows.push_back(index);
+}
+
+// Several points may see one connection: its counters are those of the best view (the least
+// sampled, then the most packets), never a sum that would count it twice.
+void Settle(Connection& c, const std::vector<SourceView>& views) {
+  const SourceView* best = &views.front();
+  for (const auto& v : views) {
+    double total = v.packetsOut + v.packetsIn, bestTotal = best->packetsOut + best->packetsIn;
+    if (v.sampling < best->sampling || (v.sampling == best->sampling && total > bestTotal))
+      best = &v;
+  }
+  c.packetsOut = best->packetsOut;
+  c.bytesOut = best->bytesOut;
+  c.packetsIn = best->packetsIn;
+  c.bytesIn = best->bytesIn;
+  c.sampling = best->sampling;
 }
 
 }  // namespace
@@ -132,13 +164,15 @@ std::vector<Connection> BuildConnections(const FlowSet& set, int64_t gapNs) {
   conns.reserve(set.flows.size() / 2 + 1);
   std::unordered_map<ConnKey, uint32_t, ConnKeyHash> open;
   open.reserve(set.flows.size());
+  std::vector<std::vector<SourceView>> views;
+  views.reserve(conns.capacity());
   for (uint32_t idx : order) {
     const Flow& f = set.flows[idx];
     bool response = false;
     ConnKey key = KeyOf(f, response);
     auto it = open.find(key);
     if (it != open.end() && f.startNs <= conns[it->second].endNs + gapNs) {
-      AddFlow(conns[it->second], f, idx, response);
+      AddFlow(conns[it->second], views[it->second], f, idx, response);
       continue;
     }
     Connection c;
@@ -149,10 +183,12 @@ std::vector<Connection> BuildConnections(const FlowSet& set, int64_t gapNs) {
     c.protocol = key.protocol;
     c.startNs = f.startNs;
     c.endNs = f.endNs;
-    AddFlow(c, f, idx, response);
+    views.emplace_back();
+    AddFlow(c, views.back(), f, idx, response);
     conns.push_back(std::move(c));
     open[key] = static_cast<uint32_t>(conns.size() - 1);
   }
+  for (size_t i = 0; i < conns.size(); ++i) Settle(conns[i], views[i]);
   return conns;
 }
 

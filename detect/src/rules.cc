@@ -78,13 +78,15 @@ class RulesParser {
       Num(n, "horizontal_threshold", d + "port_scan", r.scan.horizontalThreshold, 1);
     }
     if (auto n = Section(det, "brute_force",
-                         {"window_s", "threshold", "max_session_s", "max_bytes_in", "ports"})) {
+                         {"window_s", "threshold", "max_session_s", "max_bytes_in",
+                          "peer_ratio", "ports"})) {
       auto& b = r.bruteForce;
       Flag(n, d + "brute_force", b.enabled);
       Num(n, "window_s", d + "brute_force", b.windowS, 1e-3);
       Num(n, "threshold", d + "brute_force", b.threshold, 1);
       Num(n, "max_session_s", d + "brute_force", b.maxSessionS);
       Num(n, "max_bytes_in", d + "brute_force", b.maxBytesIn);
+      Num(n, "peer_ratio", d + "brute_force", b.peerRatio);
       Ports(n, "ports", d + "brute_force", b.ports);
     }
     if (auto n = Section(det, "long_connection", {"min_duration_s"})) {

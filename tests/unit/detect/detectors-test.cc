@@ -145,18 +145,22 @@ TEST(DetectPortScan, HorizontalThreshold) {
   EXPECT_TRUE(Detect(DetectPortScans, sweep(24)).empty());
 }
 
-TEST(DetectPortScan, SampledCountsAreScaled) {
-  // 8 distinct probes seen at 1-in-2 sampling estimate 16 ports: above 15.
-  std::vector<core::FlowRecord> r;
-  for (int i = 0; i < 8; ++i) {
-    ConnSpec p = Probe("10.1.0.5", "10.2.0.9", static_cast<uint16_t>(100 + i), i);
-    p.sampling = 2;
-    AddConn(r, p);
-  }
-  auto found = Detect(DetectPortScans, r);
+TEST(DetectPortScan, SampledDistinctCountsAreNotScaled) {
+  // Distinct ports are a lower bound under sampling: 14 sampled probes are 14 ports, 15 are 15.
+  auto sampled = [](int n) {
+    std::vector<core::FlowRecord> r;
+    for (int i = 0; i < n; ++i) {
+      ConnSpec p = Probe("10.1.0.5", "10.2.0.9", static_cast<uint16_t>(100 + i), i);
+      p.sampling = 2;
+      AddConn(r, p);
+    }
+    return r;
+  };
+  EXPECT_TRUE(Detect(DetectPortScans, sampled(14)).empty());
+  auto found = Detect(DetectPortScans, sampled(15));
   ASSERT_EQ(found.size(), 1u);
   EXPECT_TRUE(found[0].sampled);
-  EXPECT_DOUBLE_EQ(found[0].score, 16);
+  EXPECT_DOUBLE_EQ(found[0].score, 15);
 }
 
 TEST(DetectPortScan, AnsweredConnectionsDoNotCount) {
@@ -200,6 +204,39 @@ TEST(DetectBruteForce, Threshold) {
   EXPECT_TRUE(Detect(DetectBruteForce, Guesses(30, 70)).empty());
   // Not an authentication port.
   EXPECT_TRUE(Detect(DetectBruteForce, Guesses(40, 10, 8080)).empty());
+}
+
+TEST(DetectBruteForce, SampledSessionCountsAreScaled) {
+  // 15 sessions seen at 1-in-2 sampling estimate 30; 14 estimate 28.
+  auto sampled = [](int n) {
+    auto r = Guesses(n, 10);
+    for (auto& rec : r) rec.samplingInterval = 2;
+    return r;
+  };
+  EXPECT_EQ(Detect(DetectBruteForce, sampled(15)).size(), 1u);
+  EXPECT_TRUE(Detect(DetectBruteForce, sampled(14)).empty());
+}
+
+TEST(DetectBruteForce, PeersOfABusyServiceRaiseTheBar) {
+  // Three other clients with 20 short sessions each: a fourth needs 3 x 20 = 60, not 30.
+  auto busy = [](int guesses) {
+    std::vector<core::FlowRecord> r = Guesses(guesses, 5);
+    for (int c = 0; c < 3; ++c) {
+      for (int i = 0; i < 20; ++i) {
+        ConnSpec s;
+        s.client = "10.1.1." + std::to_string(c + 1);
+        s.server = "10.2.0.9";
+        s.clientPort = static_cast<uint16_t>(41000 + i);
+        s.serverPort = 22;
+        s.startS = i * 5;
+        s.bytesIn = 1000;
+        AddConn(r, s);
+      }
+    }
+    return r;
+  };
+  EXPECT_TRUE(Detect(DetectBruteForce, busy(59)).empty());
+  EXPECT_EQ(Detect(DetectBruteForce, busy(60)).size(), 1u);
 }
 
 TEST(DetectBruteForce, LargeSessionsAreNotGuesses) {

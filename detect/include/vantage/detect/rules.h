@@ -39,6 +39,7 @@ struct BruteForceRules {
   double threshold = 30;  ///< short sessions from one source to one service
   double maxSessionS = 30;
   double maxBytesIn = 5000;
+  double peerRatio = 3;  ///< and this many times the median of other clients of the service
   std::vector<uint16_t> ports = {22, 3389, 389, 636, 445, 143, 993, 21, 23};
 };
 struct LongConnectionRules {
