@@ -33,13 +33,21 @@ BeaconScore ScoreBeacon(const std::vector<int64_t>& startsNs, const std::vector<
 
 std::vector<Finding> DetectBeacons(const DetectInput& in) {
   const BeaconRules& rules = in.rules->beacon;
-  std::map<std::pair<core::IpAddress, core::IpAddress>, std::vector<const Connection*>> pairs;
+  using Pair = std::pair<core::IpAddress, core::IpAddress>;
+  auto eligible = [&](const Connection& c) {
+    if (c.protocol != 6 && c.protocol != 17) return false;
+    return !rules.outboundOnly || (c.clientInternal && !c.serverInternal);
+  };
+  // Count first, so only pairs with enough connections are gathered.
+  detail::HashMap<Pair, double> counts;
   for (const auto& c : *in.conns) {
-    if (c.protocol != 6 && c.protocol != 17) continue;
-    if (rules.outboundOnly && (!in.ctx->IsInternal(c.client) || in.ctx->IsInternal(c.server))) {
-      continue;
-    }
-    pairs[{c.client, c.server}].push_back(&c);
+    if (eligible(c)) counts[{c.client, c.server}] += c.sampling;
+  }
+  detail::HashMap<Pair, std::vector<const Connection*>> pairs;
+  for (const auto& c : *in.conns) {
+    if (!eligible(c)) continue;
+    auto it = counts.find({c.client, c.server});
+    if (it != counts.end() && it->second >= rules.minConnections) pairs[it->first].push_back(&c);
   }
   std::vector<Finding> out;
   int64_t span = in.set->lastNs - in.set->firstNs;

@@ -33,11 +33,13 @@ WindowPeak Sliding(std::vector<Event>& ev, int64_t windowNs, double threshold, b
   double weight = 0;
   for (size_t hi = 0; hi < ev.size(); ++hi) {
     weight += ev[hi].c->sampling;
-    ++inWindow[ev[hi].item];
+    if (distinct) ++inWindow[ev[hi].item];
     while (ev[hi].t - ev[lo].t > windowNs) {
       weight -= ev[lo].c->sampling;
-      auto it = inWindow.find(ev[lo].item);
-      if (--it->second == 0) inWindow.erase(it);
+      if (distinct) {
+        auto it = inWindow.find(ev[lo].item);
+        if (--it->second == 0) inWindow.erase(it);
+      }
       ++lo;
     }
     double value = distinct ? static_cast<double>(inWindow.size()) : weight;
@@ -59,7 +61,15 @@ std::vector<const Connection*> ConnsOf(const std::vector<Event>& ev) {
 }
 
 template <typename Key>
-using Groups = std::map<Key, std::vector<Event>>;
+using Groups = detail::HashMap<Key, std::vector<Event>>;
+
+// An upper bound of what Sliding can find: groups below it are skipped unsorted.
+double MostPossible(const std::vector<Event>& ev, bool distinct) {
+  if (distinct) return static_cast<double>(ev.size());
+  double w = 0;
+  for (const auto& e : ev) w += e.c->sampling;
+  return w;
+}
 
 // One finding per group whose windowed count reaches the threshold.
 template <typename Key, typename Make>
@@ -67,6 +77,7 @@ std::vector<Finding> Flag(Groups<Key>& groups, double windowS, double threshold,
                           Make make) {
   std::vector<Finding> out;
   for (auto& [key, ev] : groups) {
+    if (MostPossible(ev, distinct) < threshold) continue;
     WindowPeak p = Sliding(ev, detail::Ns(windowS), threshold, distinct);
     if (p.crossedNs < 0) continue;
     Finding f = make(key, ev, p);
@@ -136,11 +147,16 @@ std::vector<Finding> DetectBruteForce(const DetectInput& in) {
   }
   // Peers: every client's peak towards the same service. Busy services (file shares,
   // directories) have many clients with many short sessions each; a guesser stands out.
-  std::map<Key, WindowPeak> peaks;
-  std::map<std::pair<core::IpAddress, uint16_t>, std::vector<double>> byService;
+  detail::HashMap<Key, WindowPeak> peaks;
+  detail::HashMap<std::pair<core::IpAddress, uint16_t>, std::vector<double>> byService;
   for (auto& [key, ev] : groups) {
-    peaks[key] = Sliding(ev, detail::Ns(r.windowS), r.threshold, false);
-    byService[{std::get<1>(key), std::get<2>(key)}].push_back(peaks[key].peak);
+    // Below the threshold the exact peak matters only as a peer's count: the total bounds it.
+    double most = MostPossible(ev, false);
+    WindowPeak p;
+    p.peak = most;
+    if (most >= r.threshold) p = Sliding(ev, detail::Ns(r.windowS), r.threshold, false);
+    peaks[key] = p;
+    byService[{std::get<1>(key), std::get<2>(key)}].push_back(p.peak);
   }
   std::vector<Finding> out;
   for (const auto& [key, ev] : groups) {
@@ -175,7 +191,7 @@ std::vector<Finding> DetectLateralMovement(const DetectInput& in) {
   for (const auto& c : *in.conns) {
     if (c.protocol != 6 || c.Failed()) continue;
     if (std::find(r.ports.begin(), r.ports.end(), c.serverPort) == r.ports.end()) continue;
-    if (!in.ctx->IsInternal(c.client) || !in.ctx->IsInternal(c.server)) continue;
+    if (!c.clientInternal || !c.serverInternal) continue;
     groups[c.client].push_back({c.startNs, AddrItem(c.server), &c});
   }
   return Flag(groups, r.windowS, r.threshold, true,

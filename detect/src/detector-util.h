@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "vantage/detect/detectors.h"
@@ -13,6 +15,28 @@
 namespace vantage::detect::detail {
 
 inline constexpr int64_t kNsPerS = 1'000'000'000;
+
+/// @brief Hash of grouping keys: addresses, integers, and pairs or tuples of them.
+struct KeyHash {
+  static size_t Mix(size_t h, size_t v) { return (h ^ v) * 0x9e3779b97f4a7c15ULL + (h >> 29); }
+  size_t operator()(const core::IpAddress& a) const noexcept {
+    return std::hash<core::IpAddress>()(a);
+  }
+  template <typename T>
+  size_t operator()(const T& v) const noexcept {
+    if constexpr (std::is_integral_v<T>) {
+      return static_cast<size_t>(v) * 0x9e3779b97f4a7c15ULL;
+    } else {
+      size_t h = 0;
+      std::apply([&](const auto&... x) { ((h = Mix(h, (*this)(x))), ...); }, v);
+      return h;
+    }
+  }
+};
+
+/// @brief Unordered grouping (findings are sorted afterwards, so output stays deterministic).
+template <typename K, typename V>
+using HashMap = std::unordered_map<K, V, KeyHash>;
 
 inline int64_t Ns(double seconds) {
   return static_cast<int64_t>(seconds * 1e9);

@@ -2,6 +2,7 @@
 #include "vantage/detect/detectors.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "detector-util.h"
 
@@ -105,6 +106,13 @@ void SamplingNotes(uint32_t sampling, const Rules& rules, std::vector<std::strin
 
 }  // namespace
 
+void ClassifyConnections(std::vector<Connection>& conns, const NetworkContext& ctx) {
+  for (auto& c : conns) {
+    c.clientInternal = ctx.IsInternal(c.client);
+    c.serverInternal = ctx.IsInternal(c.server);
+  }
+}
+
 const std::vector<std::string>& DetectorNames() {
   static const std::vector<std::string> k = {
       "beacon",       "port_scan",      "brute_force", "long_connection", "protocol_expectation",
@@ -117,6 +125,7 @@ DetectionResult RunDetectors(const FlowSet& set, const NetworkContext& ctx, cons
   DetectionResult result;
   result.records = set.flows.size();
   std::vector<Connection> conns = ApplyAllowList(BuildConnections(set), rules.allow, ctx);
+  ClassifyConnections(conns, ctx);
   result.connections = conns.size();
   SamplingNotes(set.MaxSampling(), rules, result.notes);
   DetectInput in{&set, &conns, &ctx, &rules};
@@ -127,8 +136,10 @@ DetectionResult RunDetectors(const FlowSet& set, const NetworkContext& ctx, cons
       continue;
     }
     std::vector<Finding> found = FunctionOf(name)(in);
-    std::stable_sort(found.begin(), found.end(),
-                     [](const Finding& a, const Finding& b) { return a.startNs < b.startNs; });
+    std::sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
+      return std::tie(a.startNs, a.sources, a.destinations, a.what) <
+             std::tie(b.startNs, b.sources, b.destinations, b.what);
+    });
     if (done) done(name, found);
     for (auto& f : found) result.findings.push_back(std::move(f));
   }

@@ -115,18 +115,28 @@ bool RoleAllows(const DirectionalityRules& r, const HostInfo* client, uint16_t p
 std::vector<Finding> DetectExfiltration(const DetectInput& in) {
   const ExfiltrationRules& r = in.rules->exfiltration;
   const DirectionalityRules& roles = in.rules->directionality;
-  std::map<Pair, std::vector<const Connection*>> pairs;
-  for (const auto& c : *in.conns) {
-    if (!in.ctx->IsInternal(c.client) || in.ctx->IsInternal(c.server)) continue;
+  auto eligible = [&](const Connection& c) {
+    if (!c.clientInternal || c.serverInternal) return false;
     const HostInfo* h = in.ctx->Find(c.client);
     // A role's own outbound service (a mail relay sending mail) is not exfiltration.
     if (h && !h->role.empty()) {
       auto it = roles.rolePorts.find(h->role);
       if (it != roles.rolePorts.end() &&
           std::find(it->second.begin(), it->second.end(), c.serverPort) != it->second.end())
-        continue;
+        return false;
     }
-    pairs[{c.client, c.server}].push_back(&c);
+    return true;
+  };
+  // Totals first: only pairs that sent enough in all are gathered.
+  detail::HashMap<Pair, double> totals;
+  for (const auto& c : *in.conns) {
+    if (eligible(c)) totals[{c.client, c.server}] += c.bytesOut;
+  }
+  detail::HashMap<Pair, std::vector<const Connection*>> pairs;
+  for (const auto& c : *in.conns) {
+    if (!eligible(c)) continue;
+    auto it = totals.find({c.client, c.server});
+    if (it != totals.end() && it->second >= r.minBytesOut) pairs[it->first].push_back(&c);
   }
   std::vector<Finding> out;
   int64_t window = detail::Ns(r.windowS);

@@ -14,9 +14,9 @@ std::vector<Finding> DetectSpikes(const DetectInput& in) {
   int64_t origin = in.set->firstNs;
   auto buckets = static_cast<size_t>((in.set->lastNs - origin) / bucketNs + 1);
   if (buckets < r.minBuckets) return {};
-  std::map<core::IpAddress, std::vector<const Connection*>> byHost;
+  detail::HashMap<core::IpAddress, std::vector<const Connection*>> byHost;
   for (const auto& c : *in.conns) {
-    if (in.ctx->IsInternal(c.client)) byHost[c.client].push_back(&c);
+    if (c.clientInternal) byHost[c.client].push_back(&c);
   }
   std::vector<Finding> out;
   for (const auto& [host, conns] : byHost) {

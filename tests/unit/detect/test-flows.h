@@ -101,6 +101,7 @@ inline std::vector<Finding> Detect(std::vector<Finding> (*fn)(const DetectInput&
   static NetworkContext ctx = TestContext();
   FlowSet set = SetOf(records);
   std::vector<Connection> conns = BuildConnections(set);
+  ClassifyConnections(conns, ctx);
   DetectInput in{&set, &conns, &ctx, &rules};
   return fn(in);
 }

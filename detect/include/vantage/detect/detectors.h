@@ -17,6 +17,9 @@
 
 namespace vantage::detect {
 
+/// @brief Marks each connection's client and server internal or not (once, for every detector).
+void ClassifyConnections(std::vector<Connection>& conns, const NetworkContext& ctx);
+
 /// @brief Inputs every detector shares.
 struct DetectInput {
   const FlowSet* set = nullptr;

@@ -59,6 +59,7 @@ struct Connection {
   double packetsOut = 0, bytesOut = 0, packetsIn = 0, bytesIn = 0;
   uint8_t flagsOut = 0, flagsIn = 0;
   uint32_t sampling = 1;
+  bool clientInternal = false, serverInternal = false;  ///< set by ClassifyConnections
   std::vector<uint32_t> flows;  ///< indices into FlowSet::flows
 
   double DurationS() const { return static_cast<double>(endNs - startNs) / 1e9; }
