@@ -26,6 +26,8 @@ extern char** environ;
 #include "vantage/planner/problem.h"
 #include "vantage/planner/report.h"
 #include "vantage/planner/run-directory.h"
+#include "vantage/planner/detectability.h"
+#include "vantage/detect/rules.h"
 #ifdef VANTAGE_HAVE_sim
 #include "vantage/sim/simulation.h"
 #endif
@@ -49,7 +51,33 @@ struct PlanOptions {
   bool maxDevicesSet = false;
   double maxCost = -1;
   bool quiet = false;
+  std::string objective = "visible";  ///< or "detect" (detected behaviours count)
+  std::string rules;                  ///< detection rules for detectability
 };
+
+// Detectability of every point (docs/detections.md); a failure only drops the section.
+planner::Detectability PlanDetectability(const planner::RunData& run, const model::Topology& topo,
+                                         const PlanOptions& o) {
+  planner::Detectability none;
+  detect::Rules rules;
+  if (!o.rules.empty()) {
+    model::Diagnostics diags;
+    auto r = detect::LoadRules(o.rules, diags);
+    for (const auto& d : diags.items) std::cerr << d.ToString() << "\n";
+    if (!r) {
+      none.note = "the rules file has errors";
+      return none;
+    }
+    rules = std::move(*r);
+  }
+  auto d = planner::ComputeDetectability(run, &topo, rules);
+  if (!d) {
+    none.note = d.GetError().message;
+    std::cerr << "warning: detectability not computed: " << none.note << "\n";
+    return none;
+  }
+  return std::move(*d);
+}
 
 // "flow=365,full=7" (either part optional).
 bool ParseRetention(const std::string& text, double& flow, double& full, std::string& error) {
@@ -190,11 +218,19 @@ int Run(const PlanOptions& o) {
   if (o.maxDevicesSet) c.maxDevices = o.maxDevices;
   if (o.maxCost >= 0) c.maxCost = o.maxCost;
 
-  // 3. Optimise.
+  // 3. Optimise (with --objective detect, on a copy where only detected behaviours count).
+  planner::Detectability detectability = PlanDetectability(*run, topo, o);
+  planner::Problem detectProblem;
+  if (o.objective == "detect") {
+    detectProblem = problem;
+    planner::ApplyDetectObjective(detectProblem, detectability, *run);
+  }
   planner::ReportInput in;
   in.topology = &topo;
   in.problem = &problem;
-  in.plan = planner::Optimise(problem, c);
+  in.plan = planner::Optimise(o.objective == "detect" ? detectProblem : problem, c);
+  planner::CombineForPlan(detectability, problem, in.plan.best.modes);
+  in.detectability = &detectability;
   in.metrics = planner::Evaluate(problem, in.plan.best.modes);
   in.storageSweep = planner::StorageSweep(problem);
   in.paretoFront = planner::CostParetoFront(problem);
@@ -318,6 +354,12 @@ Registrar reg{
       app.add_option("--run", o->run, "reuse this observation run directory instead of simulating");
       app.add_flag("--no-verify", o->noVerify, "skip the verification run");
       app.add_flag("-q,--quiet", o->quiet, "no progress lines");
+      app.add_option("--objective", o->objective,
+                     "what the optimiser maximises: 'visible' (labelled behaviours count when "
+                     "seen) or 'detect' (only where a detector finds them; docs/detections.md)")
+          ->check(CLI::IsMember({"visible", "detect"}))
+          ->capture_default_str();
+      app.add_option("--rules", o->rules, "detection rules for detectability (vantage detect)");
       return [o] { return Run(*o); };
     },
     10};

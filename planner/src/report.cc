@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "report-util.h"
+#include "vantage/planner/detectability.h"
 
 namespace vantage::planner {
 
@@ -180,6 +181,7 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
       << " for " << Fmt("%.0f", c.fullRetentionDays) << " days)";
   }
   o << ".";
+  if (in.detectability) o << ExplainDetectability(*in.detectability, pt.name);
   if (PointColour(in, p) == "amber") {
     o << " Lower priority: most of what it sees is also recorded elsewhere; enable it after "
          "the green points.";
@@ -286,6 +288,7 @@ std::string RenderPlanJson(const ReportInput& in) {
     ver["run"] = in.verification.runDir;
   }
   j["verification"] = ver;
+  if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;
   if (empty) {
@@ -431,6 +434,7 @@ std::string RenderMarkdown(const ReportInput& in) {
   } else {
     o << "With more than 20 candidates only the greedy runs.\n\n";
   }
+  if (in.detectability) o << DetectabilityMarkdown(*in.detectability, in.metrics);
   o << "## Verification run\n\n";
   if (in.verification.ran) {
     o << "The chosen plan was simulated again with only its points observing and its flow "
