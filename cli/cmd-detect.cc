@@ -36,7 +36,8 @@ bool ParseRequest(const DetectOptions& o, planner::DetectRequest& r) {
   r.topologyPath = o.topology;
   r.findingsDb = o.db;
   r.truth = o.truth;
-  for (auto [text, dest] : {std::pair{&o.since, &r.window.sinceNs}, {&o.until, &r.window.untilNs}}) {
+  for (auto [text, dest] :
+       {std::pair{&o.since, &r.window.sinceNs}, {&o.until, &r.window.untilNs}}) {
     if (text->empty()) continue;
     auto t = collector::ParseTimeNs(*text);
     if (!t) {
@@ -72,7 +73,8 @@ int Run(const DetectOptions& o) {
     std::cout << "\n";
   }
   for (const auto& n : r.notes) std::cerr << "note: " << n << "\n";
-  for (const auto& [name, n] : anomalies.All()) std::cerr << "anomaly: " << name << " " << n << "\n";
+  for (const auto& [name, n] : anomalies.All())
+    std::cerr << "anomaly: " << name << " " << n << "\n";
   nlohmann::json j = detect::ToJson(r, &out->flows.set);
   if (out->truth) {
     std::cout << "\n" << planner::FormatTruth(*out->truth, r.findings);
@@ -106,9 +108,10 @@ Registrar reg{
       app.add_option("--topology", o->topology,
                      "topology for host names, zones and roles (a store has none; a run "
                      "directory uses its manifest's)");
-      app.add_option("--db", o->db,
-                     "store findings in this SQLite file's findings table (default: the store "
-                     "itself; run directory: its collector.sqlite, else findings.sqlite; '-' none)");
+      app.add_option(
+          "--db", o->db,
+          "store findings in this SQLite file's findings table (default: the store "
+          "itself; run directory: its collector.sqlite, else findings.sqlite; '-' none)");
       app.add_flag("--truth", o->truth,
                    "score findings against the run directory's ground truth: precision, recall, "
                    "time to detect, benign flows behind false positives");

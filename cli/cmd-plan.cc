@@ -18,16 +18,16 @@ extern char** environ;
 
 #include "command.h"
 #include "inputs.h"
+#include "vantage/detect/rules.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
+#include "vantage/planner/detectability.h"
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/observations.h"
 #include "vantage/planner/optimiser.h"
 #include "vantage/planner/problem.h"
 #include "vantage/planner/report.h"
 #include "vantage/planner/run-directory.h"
-#include "vantage/planner/detectability.h"
-#include "vantage/detect/rules.h"
 #ifdef VANTAGE_HAVE_sim
 #include "vantage/sim/simulation.h"
 #endif

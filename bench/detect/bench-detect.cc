@@ -77,7 +77,8 @@ int Generate(uint64_t n, const std::string& path) {
     uint16_t sp = ports[port(rng)];
     bool internal = sp == 445 || sp == 389 || (sp == 22 && host(rng) % 2);
     IpAddress c = IpAddress::V4(0x0a000000 + host(rng));
-    IpAddress s = internal ? IpAddress::V4(0x0a1e0000 + intl(rng)) : IpAddress::V4(0xc6330000 + ext(rng));
+    IpAddress s =
+        internal ? IpAddress::V4(0x0a1e0000 + intl(rng)) : IpAddress::V4(0xc6330000 + ext(rng));
     auto cp = static_cast<uint16_t>(1024 + rng() % 64000);
     if (sp == 53) {  // one query, one answer
       Pair(**store, c, s, cp, sp, 17, kT0 + when(rng), 20'000'000, 60 + rng() % 40,

@@ -24,10 +24,11 @@ BeaconScore ScoreBeacon(const std::vector<int64_t>& startsNs, const std::vector<
   b.ts = ScoreRegularity(intervals, 10, 0);
   b.ds = ScoreRegularity(bytes, 10, 0);
   if (dataSpanNs > 0 && ts.size() > 1) {
-    b.duration = std::min(1.0, static_cast<double>(ts.back() - ts.front()) /
-                                   static_cast<double>(dataSpanNs));
+    b.duration = std::min(
+        1.0, static_cast<double>(ts.back() - ts.front()) / static_cast<double>(dataSpanNs));
   }
-  b.score = rules.tsWeight * b.ts.score + rules.dsWeight * b.ds.score + rules.durWeight * b.duration;
+  b.score =
+      rules.tsWeight * b.ts.score + rules.dsWeight * b.ds.score + rules.durWeight * b.duration;
   return b;
 }
 
@@ -67,7 +68,9 @@ std::vector<Finding> DetectBeacons(const DetectInput& in) {
     if (s.score < rules.threshold || s.ts.score < rules.minTimestampScore) continue;
     Finding f = detail::MakeFinding(in, "beacon", conns, {pair.first}, {pair.second});
     f.score = s.score;
-    f.severity = s.score >= 0.9 ? Severity::kHigh : s.score >= 0.8 ? Severity::kMedium : Severity::kLow;
+    f.severity = s.score >= 0.9   ? Severity::kHigh
+                 : s.score >= 0.8 ? Severity::kMedium
+                                  : Severity::kLow;
     size_t nth = std::min<size_t>(conns.size(), rules.minConnections) - 1;
     f.detectedNs = conns[nth]->startNs;
     f.what = "beacon: " + std::to_string(conns.size()) + " connections every " +

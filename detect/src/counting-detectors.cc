@@ -106,8 +106,8 @@ std::vector<Finding> DetectPortScans(const DetectInput& in) {
   }
   auto out = Flag(vertical, r.windowS, r.verticalThreshold, true,
                   [&](const VKey& k, const std::vector<Event>& ev, const WindowPeak& p) {
-                    Finding f = detail::MakeFinding(in, "port_scan", ConnsOf(ev), {k.first},
-                                                    {k.second});
+                    Finding f =
+                        detail::MakeFinding(in, "port_scan", ConnsOf(ev), {k.first}, {k.second});
                     f.what = "vertical scan: " + detail::Fmt(p.peak) + " ports within " +
                              detail::Fmt(r.windowS) + " s";
                     f.evidence = {{"unique_ports_in_window", p.peak},
@@ -115,22 +115,22 @@ std::vector<Finding> DetectPortScans(const DetectInput& in) {
                                   {"threshold", r.verticalThreshold}};
                     return f;
                   });
-  auto h = Flag(horizontal, r.windowS, r.horizontalThreshold, true,
-                [&](const HKey& k, const std::vector<Event>& ev, const WindowPeak& p) {
-                  std::set<core::IpAddress> dsts;
-                  for (const auto& e : ev) dsts.insert(e.c->server);
-                  Finding f =
-                      detail::MakeFinding(in, "port_scan", ConnsOf(ev), {std::get<0>(k)}, dsts);
-                  f.what = "horizontal scan: " + detail::Fmt(p.peak) + " hosts on " +
-                           (std::get<1>(k) == 1 ? std::string("icmp")
-                                                : "port " + std::to_string(std::get<2>(k))) +
-                           " within " + detail::Fmt(r.windowS) + " s";
-                  f.evidence = {{"unique_hosts_in_window", p.peak},
-                                {"port", std::get<2>(k)},
-                                {"failed_connections", static_cast<double>(ev.size())},
-                                {"threshold", r.horizontalThreshold}};
-                  return f;
-                });
+  auto h = Flag(
+      horizontal, r.windowS, r.horizontalThreshold, true,
+      [&](const HKey& k, const std::vector<Event>& ev, const WindowPeak& p) {
+        std::set<core::IpAddress> dsts;
+        for (const auto& e : ev) dsts.insert(e.c->server);
+        Finding f = detail::MakeFinding(in, "port_scan", ConnsOf(ev), {std::get<0>(k)}, dsts);
+        f.what =
+            "horizontal scan: " + detail::Fmt(p.peak) + " hosts on " +
+            (std::get<1>(k) == 1 ? std::string("icmp") : "port " + std::to_string(std::get<2>(k))) +
+            " within " + detail::Fmt(r.windowS) + " s";
+        f.evidence = {{"unique_hosts_in_window", p.peak},
+                      {"port", std::get<2>(k)},
+                      {"failed_connections", static_cast<double>(ev.size())},
+                      {"threshold", r.horizontalThreshold}};
+        return f;
+      });
   out.insert(out.end(), h.begin(), h.end());
   return out;
 }
@@ -166,8 +166,8 @@ std::vector<Finding> DetectBruteForce(const DetectInput& in) {
     others.erase(std::find(others.begin(), others.end(), p.peak));
     double peerMedian = MedianMad(others).first;
     if (!others.empty() && p.peak < r.peerRatio * peerMedian) continue;
-    Finding f = detail::MakeFinding(in, "brute_force", ConnsOf(ev), {std::get<0>(key)},
-                                    {std::get<1>(key)});
+    Finding f =
+        detail::MakeFinding(in, "brute_force", ConnsOf(ev), {std::get<0>(key)}, {std::get<1>(key)});
     f.score = p.peak;
     f.severity = detail::SeverityOf(p.peak, r.threshold);
     f.detectedNs = p.crossedNs;

@@ -56,7 +56,7 @@ Finding MakeFinding(const DetectInput& in, const std::string& detector,
                     const std::set<core::IpAddress>& destinations);
 
 inline Severity SeverityOf(double value, double threshold) {
-  return value >= 4 * threshold ? Severity::kHigh
+  return value >= 4 * threshold   ? Severity::kHigh
          : value >= 2 * threshold ? Severity::kMedium
                                   : Severity::kLow;
 }

@@ -59,7 +59,6 @@ std::vector<Connection> ApplyAllowList(std::vector<Connection> conns, const Allo
 
 using DetectorFn = std::vector<Finding> (*)(const DetectInput&);
 
-
 bool Enabled(const Rules& r, const std::string& name) {
   if (name == "beacon") return r.beacon.enabled;
   if (name == "port_scan") return r.scan.enabled;
@@ -100,8 +99,9 @@ void SamplingNotes(uint32_t sampling, const Rules& rules, std::vector<std::strin
                     "; failed/short connections are judged from sampled packets and may be "
                     "misread");
   if (rules.protocol.enabled || rules.longConnection.enabled)
-    notes.push_back("long_connection, protocol_expectation: durations come from sampled "
-                    "packets and are underestimated");
+    notes.push_back(
+        "long_connection, protocol_expectation: durations come from sampled "
+        "packets and are underestimated");
 }
 
 }  // namespace

@@ -101,8 +101,8 @@ core::Status FindingsTable::Append(const std::vector<Finding>& findings, const F
   }
   sqlite3_finalize(st);
   if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return core::MakeError(core::ErrorCode::kIo, m_path + ": commit findings: " +
-                                                     sqlite3_errmsg(m_db));
+    return core::MakeError(core::ErrorCode::kIo,
+                           m_path + ": commit findings: " + sqlite3_errmsg(m_db));
   }
   m_written += findings.size();
   return {};

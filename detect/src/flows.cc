@@ -157,9 +157,8 @@ std::vector<Connection> BuildConnections(const FlowSet& set, int64_t gapNs) {
   // Records in start order, so a connection grows forward in time and a gap starts a new one.
   std::vector<uint32_t> order(set.flows.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return set.flows[a].startNs < set.flows[b].startNs;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return set.flows[a].startNs < set.flows[b].startNs; });
   std::vector<Connection> conns;
   conns.reserve(set.flows.size() / 2 + 1);
   std::unordered_map<ConnKey, uint32_t, ConnKeyHash> open;

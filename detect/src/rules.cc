@@ -27,8 +27,8 @@ class RulesParser {
   }
 
  private:
-  void Num(const YAML::Node& m, const char* key, const std::string& path, double& v,
-           double min = 0, double max = 1e18) {
+  void Num(const YAML::Node& m, const char* key, const std::string& path, double& v, double min = 0,
+           double max = 1e18) {
     if (auto x = m_r.Number(m, key, path, false, min, max)) v = *x;
   }
   void Count(const YAML::Node& m, const char* key, const std::string& path, uint32_t& v) {
@@ -61,8 +61,9 @@ class RulesParser {
 
   void ParseDetectors(const YAML::Node& det, Rules& r) {
     const std::string d = "detectors.";
-    if (auto n = Section(det, "beacon", {"min_connections", "threshold", "min_timestamp_score",
-                                         "weights", "outbound_only"})) {
+    if (auto n = Section(
+            det, "beacon",
+            {"min_connections", "threshold", "min_timestamp_score", "weights", "outbound_only"})) {
       auto& b = r.beacon;
       Flag(n, d + "beacon", b.enabled);
       Count(n, "min_connections", d + "beacon", b.minConnections);
@@ -71,15 +72,16 @@ class RulesParser {
       if (auto o = m_r.Bool(n, "outbound_only", d + "beacon")) b.outboundOnly = *o;
       ParseWeights(n, b);
     }
-    if (auto n = Section(det, "port_scan", {"window_s", "vertical_threshold", "horizontal_threshold"})) {
+    if (auto n =
+            Section(det, "port_scan", {"window_s", "vertical_threshold", "horizontal_threshold"})) {
       Flag(n, d + "port_scan", r.scan.enabled);
       Num(n, "window_s", d + "port_scan", r.scan.windowS, 1e-3);
       Num(n, "vertical_threshold", d + "port_scan", r.scan.verticalThreshold, 1);
       Num(n, "horizontal_threshold", d + "port_scan", r.scan.horizontalThreshold, 1);
     }
-    if (auto n = Section(det, "brute_force",
-                         {"window_s", "threshold", "max_session_s", "max_bytes_in",
-                          "peer_ratio", "ports"})) {
+    if (auto n = Section(
+            det, "brute_force",
+            {"window_s", "threshold", "max_session_s", "max_bytes_in", "peer_ratio", "ports"})) {
       auto& b = r.bruteForce;
       Flag(n, d + "brute_force", b.enabled);
       Num(n, "window_s", d + "brute_force", b.windowS, 1e-3);
@@ -93,8 +95,9 @@ class RulesParser {
       Flag(n, d + "long_connection", r.longConnection.enabled);
       Num(n, "min_duration_s", d + "long_connection", r.longConnection.minDurationS, 1e-3);
     }
-    if (auto n = Section(det, "protocol_expectation", {"ssh_max_duration_s", "http_max_duration_s",
-                                                       "dns_max_packet_bytes", "baseline_k"})) {
+    if (auto n = Section(
+            det, "protocol_expectation",
+            {"ssh_max_duration_s", "http_max_duration_s", "dns_max_packet_bytes", "baseline_k"})) {
       auto& p = r.protocol;
       std::string path = d + "protocol_expectation";
       Flag(n, path, p.enabled);
@@ -128,8 +131,8 @@ class RulesParser {
         m_r.Error(roles, path, "expected a map of role -> list of ports");
       }
     }
-    if (auto n = Section(det, "spike", {"bucket_s", "k", "min_connections", "min_ratio",
-                                        "min_buckets"})) {
+    if (auto n = Section(det, "spike",
+                         {"bucket_s", "k", "min_connections", "min_ratio", "min_buckets"})) {
       auto& s = r.spike;
       Flag(n, d + "spike", s.enabled);
       Num(n, "bucket_s", d + "spike", s.bucketS, 1e-3);

@@ -73,8 +73,8 @@ std::vector<Finding> DetectProtocolExpectation(const DetectInput& in) {
       if (value > limit) flagged[{c->client, c->server}].push_back(c);
     }
     for (const auto& [pair, conns] : flagged) {
-      Finding f = detail::MakeFinding(in, "protocol_expectation", conns, {pair.first},
-                                      {pair.second});
+      Finding f =
+          detail::MakeFinding(in, "protocol_expectation", conns, {pair.first}, {pair.second});
       double worst = 0;
       for (const Connection* c : conns) {
         worst = std::max(worst, service == "dns" ? LargestPacket(*c) : c->DurationS());
@@ -82,8 +82,8 @@ std::vector<Finding> DetectProtocolExpectation(const DetectInput& in) {
       f.score = worst;
       f.severity = detail::SeverityOf(worst, limit);
       const char* unit = service == "dns" ? " bytes per packet" : " s";
-      f.detectedNs = service == "dns" ? conns.front()->startNs
-                                      : conns.front()->startNs + detail::Ns(limit);
+      f.detectedNs =
+          service == "dns" ? conns.front()->startNs : conns.front()->startNs + detail::Ns(limit);
       f.what = service + " sessions beyond expectation: " + std::to_string(conns.size()) +
                " up to " + detail::Fmt(std::round(worst)) + unit + " (limit " +
                detail::Fmt(std::round(limit)) + unit + ")";

@@ -25,8 +25,7 @@ std::pair<double, double> MedianMad(std::vector<double> values) {
   return {median, Quantile(values, 0.5)};
 }
 
-RegularityScore ScoreRegularity(std::vector<double> values, double minIqr,
-                                double defaultMadScore) {
+RegularityScore ScoreRegularity(std::vector<double> values, double minIqr, double defaultMadScore) {
   RegularityScore r;
   if (values.size() < 3) return r;
   std::sort(values.begin(), values.end());

@@ -33,7 +33,8 @@ struct Db {
 
 bool HasTable(sqlite3* db, const char* name) {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?",
+  if (sqlite3_prepare_v2(db,
+                         "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?",
                          -1, &st, nullptr) != SQLITE_OK) {
     return false;
   }
@@ -92,9 +93,9 @@ core::Result<FlowSet> ReadStore(const std::string& path, const ReadOptions& opti
   auto announced = AnnouncedSampling(h.db);
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(h.db, kSelect, -1, &st, nullptr) != SQLITE_OK) {
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           path + ": the flows table lacks expected columns: " +
-                               sqlite3_errmsg(h.db));
+    return core::MakeError(
+        core::ErrorCode::kInvalid,
+        path + ": the flows table lacks expected columns: " + sqlite3_errmsg(h.db));
   }
   sqlite3_bind_int64(st, 1, options.sinceNs);
   sqlite3_bind_int64(st, 2, options.untilNs);

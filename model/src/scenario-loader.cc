@@ -66,10 +66,9 @@ const std::vector<std::string>& KnownApplications() {
 }
 
 const std::vector<std::string>& KnownBehaviours() {
-  static const std::vector<std::string> k = {"c2_beacon",    "exfiltration", "port_scan",
-                                             "brute_force",  "long_ssh",     "long_http",
-                                             "dmz_odd_port", "spike",        "dns_tunnel",
-                                             "lateral_movement"};
+  static const std::vector<std::string> k = {
+      "c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
+      "long_http", "dmz_odd_port", "spike",     "dns_tunnel",  "lateral_movement"};
   return k;
 }
 

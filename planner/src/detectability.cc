@@ -1,9 +1,10 @@
 // Detectability per point and for the plan (see detectability.h).
 #include "vantage/planner/detectability.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "vantage/planner/detection.h"
 #include "vantage/planner/observations.h"
@@ -121,12 +122,14 @@ std::string DetectabilityMarkdown(const Detectability& d, const Metrics& m) {
       "|---|---|---|---|---|---|---|\n";
   for (const auto& b : d.plan) {
     double vis = VisibleShare(m, b.kind);
-    o += fmt::format("| `{}` | {} | {:.0f}% | {} | {} | {} | {} |\n", b.label, b.kind, vis * 100,
-                     b.detected ? "yes" : "no", Detectors(b),
-                     b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.0f} s", b.timeToDetectS),
-                     vis > 0 && !b.detected ? "**yes**" : "no");
+    o += fmt::format(
+        "| `{}` | {} | {:.0f}% | {} | {} | {} | {} |\n", b.label, b.kind, vis * 100,
+        b.detected ? "yes" : "no", Detectors(b),
+        b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.0f} s", b.timeToDetectS),
+        vis > 0 && !b.detected ? "**yes**" : "no");
   }
-  o += "\nPer candidate point (its own records):\n\n| point | sampling | detects | false positives |\n"
+  o += "\nPer candidate point (its own records):\n\n| point | sampling | detects | false positives "
+       "|\n"
        "|---|---|---|---|\n";
   for (const auto& p : d.points) {
     std::string list;
@@ -148,12 +151,13 @@ nlohmann::json DetectabilityJson(const Detectability& d, const Metrics& m) {
     return j;
   }
   auto beh = [&](const BehaviourDetection& b) {
-    nlohmann::json x = {{"label", b.label},
-                        {"kind", b.kind},
-                        {"detected", b.detected},
-                        {"detectors", b.detectors},
-                        {"time_to_detect_s", b.timeToDetectS < 0 ? nlohmann::json(nullptr)
-                                                                 : nlohmann::json(b.timeToDetectS)}};
+    nlohmann::json x = {
+        {"label", b.label},
+        {"kind", b.kind},
+        {"detected", b.detected},
+        {"detectors", b.detectors},
+        {"time_to_detect_s",
+         b.timeToDetectS < 0 ? nlohmann::json(nullptr) : nlohmann::json(b.timeToDetectS)}};
     return x;
   };
   j["plan"] = nlohmann::json::array();
@@ -184,8 +188,9 @@ std::string ExplainDetectability(const Detectability& d, const std::string& poin
   for (const auto& b : p->behaviours) {
     if (b.detected) detected.push_back(b.label);
   }
-  std::string out = fmt::format(" On its own records the detectors find {} of {} labelled behaviours",
-                                detected.size(), p->behaviours.size());
+  std::string out =
+      fmt::format(" On its own records the detectors find {} of {} labelled behaviours",
+                  detected.size(), p->behaviours.size());
   if (!detected.empty()) {
     out += " (";
     for (size_t i = 0; i < detected.size(); ++i) out += (i ? ", " : "") + detected[i];

@@ -1,7 +1,8 @@
 // Scoring findings against a run's ground truth (see detection.h).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -172,15 +173,14 @@ TruthScore ScoreAgainstTruth(const RunData& run, const detect::FlowSet& set,
 }
 
 std::string FormatTruth(const TruthScore& s, const std::vector<detect::Finding>& findings) {
-  std::string out = fmt::format("{:<24} {:<18} {:<9} {:>8}  {}\n", "behaviour", "kind",
-                                "detected", "ttd (s)", "detectors");
+  std::string out = fmt::format("{:<24} {:<18} {:<9} {:>8}  {}\n", "behaviour", "kind", "detected",
+                                "ttd (s)", "detectors");
   for (const auto& b : s.behaviours) {
     std::string dets;
     for (const auto& d : b.detectors) dets += (dets.empty() ? "" : ",") + d;
-    out += fmt::format("{:<24} {:<18} {:<9} {:>8}  {}\n", b.label, b.kind,
-                       b.detected ? "yes" : "NO",
-                       b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.1f}", b.timeToDetectS),
-                       dets);
+    out += fmt::format(
+        "{:<24} {:<18} {:<9} {:>8}  {}\n", b.label, b.kind, b.detected ? "yes" : "NO",
+        b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.1f}", b.timeToDetectS), dets);
   }
   out += fmt::format("\n{:<21} {:>4} {:>4} {:>10}\n", "detector", "TP", "FP", "precision");
   for (const auto& d : s.detectors) {
@@ -192,7 +192,8 @@ std::string FormatTruth(const TruthScore& s, const std::vector<detect::Finding>&
   for (const auto& fp : s.falsePositives) {
     const auto& f = findings[fp.finding];
     std::string labels;
-    for (const auto& [l, n] : fp.labels) labels += fmt::format("{}{} x{}", labels.empty() ? "" : ", ", l, n);
+    for (const auto& [l, n] : fp.labels)
+      labels += fmt::format("{}{} x{}", labels.empty() ? "" : ", ", l, n);
     out += fmt::format("false positive: {} {}: benign flows {}{}\n", f.detector, f.what,
                        labels.empty() ? "none matched" : labels,
                        fp.examples.empty() ? "" : " (e.g. " + fp.examples.front() + ")");
@@ -206,16 +207,17 @@ nlohmann::json ToJson(const TruthScore& s) {
   j["precision"] = s.Precision();
   j["behaviours"] = nlohmann::json::array();
   for (const auto& b : s.behaviours) {
-    j["behaviours"].push_back({{"label", b.label},
-                               {"kind", b.kind},
-                               {"start_ns", b.startNs},
-                               {"end_ns", b.endNs},
-                               {"flows", b.flows},
-                               {"detected", b.detected},
-                               {"detectors", b.detectors},
-                               {"findings", b.findings},
-                               {"time_to_detect_s", b.timeToDetectS < 0 ? nlohmann::json(nullptr)
-                                                                        : nlohmann::json(b.timeToDetectS)}});
+    j["behaviours"].push_back(
+        {{"label", b.label},
+         {"kind", b.kind},
+         {"start_ns", b.startNs},
+         {"end_ns", b.endNs},
+         {"flows", b.flows},
+         {"detected", b.detected},
+         {"detectors", b.detectors},
+         {"findings", b.findings},
+         {"time_to_detect_s",
+          b.timeToDetectS < 0 ? nlohmann::json(nullptr) : nlohmann::json(b.timeToDetectS)}});
   }
   j["detectors"] = nlohmann::json::array();
   for (const auto& d : s.detectors) {

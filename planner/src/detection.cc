@@ -2,10 +2,10 @@
 #include "vantage/planner/detection.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <optional>
 #include <climits>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "vantage/detect/findings-table.h"
@@ -87,9 +87,9 @@ core::Result<RunFlows> LoadRunFlows(const RunFlowsRequest& request,
     std::string path = (fs::path(request.dir) / rel).string();
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-      return core::MakeError(core::ErrorCode::kNotFound, "run directory " + request.dir +
-                                                             " is missing " + rel + " (point " +
-                                                             p.name + ")");
+      return core::MakeError(
+          core::ErrorCode::kNotFound,
+          "run directory " + request.dir + " is missing " + rel + " (point " + p.name + ")");
     }
     auto records = ReadIpfixRecords(path, anomalies);
     if (!records) return records.GetError();
@@ -146,8 +146,7 @@ std::string FindingsPath(const DetectRequest& r, bool isRun) {
 
 }  // namespace
 
-core::Result<DetectOutcome> DetectSource(const DetectRequest& r,
-                                         core::AnomalyCounters* anomalies) {
+core::Result<DetectOutcome> DetectSource(const DetectRequest& r, core::AnomalyCounters* anomalies) {
   std::error_code ec;
   if (!fs::exists(r.source, ec)) {
     return core::MakeError(core::ErrorCode::kNotFound, r.source + ": no such file or directory");
@@ -181,11 +180,12 @@ core::Result<DetectOutcome> DetectSource(const DetectRequest& r,
     table = std::move(*t);
   }
   core::Status writeError;
-  out.result = detect::RunDetectors(
-      out.flows.set, out.flows.ctx, r.rules,
-      [&](const std::string&, const std::vector<detect::Finding>& found) {
-        if (table && writeError) writeError = table->Append(found, &out.flows.set);
-      });
+  out.result =
+      detect::RunDetectors(out.flows.set, out.flows.ctx, r.rules,
+                           [&](const std::string&, const std::vector<detect::Finding>& found) {
+                             if (table && writeError)
+                               writeError = table->Append(found, &out.flows.set);
+                           });
   out.findingsWritten = table ? table->Written() : 0;
   if (!writeError) return writeError.GetError();
   for (const auto& n : out.flows.notes) out.result.notes.push_back(n);

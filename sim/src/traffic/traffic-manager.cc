@@ -88,10 +88,9 @@ SessionPlan Exchanges(uint32_t count, uint32_t request, uint32_t response, doubl
 }
 
 const std::set<std::string>& KnownKinds() {
-  static const std::set<std::string> kinds = {"c2_beacon",    "exfiltration", "port_scan",
-                                              "brute_force",  "long_ssh",     "long_http",
-                                              "dmz_odd_port", "spike",        "dns_tunnel",
-                                              "lateral_movement"};
+  static const std::set<std::string> kinds = {
+      "c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
+      "long_http", "dmz_odd_port", "spike",     "dns_tunnel",  "lateral_movement"};
   return kinds;
 }
 
@@ -421,7 +420,8 @@ void TrafficEngine::InstallIntrusion(const model::Behaviour& b, size_t index,
   std::mt19937_64 rng = StreamRng(0x8000000000000000ULL + index);
   std::shuffle(sources.begin(), sources.end(), rng);
   const double start = b.startS;
-  const double span = std::max(0.0, std::min(b.startS + b.durationS, m_ctx.scenario->durationS) - start);
+  const double span =
+      std::max(0.0, std::min(b.startS + b.durationS, m_ctx.scenario->durationS) - start);
   auto u32 = [](double v) { return static_cast<uint32_t>(std::clamp(v, 0.0, 2.0e9)); };
   const SimHost* src = sources[0];
   if (b.kind == "dns_tunnel") {
@@ -441,7 +441,8 @@ void TrafficEngine::InstallIntrusion(const model::Behaviour& b, size_t index,
   }
   std::shuffle(targets.begin(), targets.end(), rng);
   targets.erase(std::remove(targets.begin(), targets.end(), src), targets.end());
-  auto count = std::min<size_t>(targets.size(), static_cast<size_t>(std::max(1.0, Param(b, "targets", 10))));
+  auto count =
+      std::min<size_t>(targets.size(), static_cast<size_t>(std::max(1.0, Param(b, "targets", 10))));
   auto it = b.params.find("ports");
   std::vector<uint16_t> ports = ParsePorts(it == b.params.end() ? "445,3389,22" : it->second);
   if (b.port != 0) ports = {b.port};

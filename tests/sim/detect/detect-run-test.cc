@@ -25,8 +25,8 @@ std::string Simulate(bool withBehaviours, const std::string& name) {
   auto sc = model::LoadScenario("tests/data/detect/small-office-intrusion.yaml", *topo, diags);
   EXPECT_TRUE(sc) << diags.ToString();
   if (!withBehaviours) sc->behaviours.clear();
-  fs::path out = fs::temp_directory_path() /
-                 ("vantage-sim-detect-" + name + "-" + std::to_string(::getpid()));
+  fs::path out =
+      fs::temp_directory_path() / ("vantage-sim-detect-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(out);
   sim::RunOptions opt;
   opt.outDir = out.string();
@@ -77,7 +77,8 @@ TEST(SimDetect, QuietTrafficRaisesFewFindings) {
 }
 
 TEST(SimDetect, BadRunDirectories) {
-  fs::path dir = fs::temp_directory_path() / ("vantage-sim-detect-bad-" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::temp_directory_path() / ("vantage-sim-detect-bad-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   DetectRequest req;
   req.source = dir.string();

@@ -9,8 +9,8 @@ namespace {
 
 using test::AddConn;
 using test::ConnSpec;
-using test::Probe;
 using test::Detect;
+using test::Probe;
 
 // --- score formula --------------------------------------------------------------------------
 
@@ -50,8 +50,8 @@ TEST(DetectScore, BeaconScoreIsTheWeightedSum) {
   rules.tsWeight = 0.5;
   rules.dsWeight = 0.25;
   rules.durWeight = 0.25;
-  EXPECT_NEAR(ScoreBeacon(starts, {500, 500, 500, 600, 500}, 240'000'000'000LL, rules).score,
-              0.875, 1e-12);
+  EXPECT_NEAR(ScoreBeacon(starts, {500, 500, 500, 600, 500}, 240'000'000'000LL, rules).score, 0.875,
+              1e-12);
 }
 
 // --- beacon ---------------------------------------------------------------------------------
@@ -359,10 +359,10 @@ TEST(DetectDirectionality, ServerCallingOut) {
   auto found = Detect(DetectDirectionality, call("203.0.113.70", 4444));
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].sourceNames[0], "dmz-web");
-  EXPECT_TRUE(Detect(DetectDirectionality, call("203.0.113.70", 443)).empty());   // allowed port
-  EXPECT_TRUE(Detect(DetectDirectionality, call("203.0.113.71", 25)).empty());    // mail role
-  EXPECT_EQ(Detect(DetectDirectionality, call("203.0.113.70", 25)).size(), 1u);   // web role
-  EXPECT_TRUE(Detect(DetectDirectionality, call("10.1.0.5", 4444)).empty());      // a client
+  EXPECT_TRUE(Detect(DetectDirectionality, call("203.0.113.70", 443)).empty());  // allowed port
+  EXPECT_TRUE(Detect(DetectDirectionality, call("203.0.113.71", 25)).empty());   // mail role
+  EXPECT_EQ(Detect(DetectDirectionality, call("203.0.113.70", 25)).size(), 1u);  // web role
+  EXPECT_TRUE(Detect(DetectDirectionality, call("10.1.0.5", 4444)).empty());     // a client
   Rules rules;
   rules.directionality.rolePorts["web"] = {4444};
   EXPECT_TRUE(Detect(DetectDirectionality, call("203.0.113.70", 4444), rules).empty());
@@ -453,9 +453,8 @@ TEST(DetectRun, AllowListAndDisabledDetectors) {
   NetworkContext ctx = test::TestContext();
   Rules rules;
   std::vector<std::string> seen;
-  auto r = RunDetectors(set, ctx, rules, [&](const std::string& d, const auto&) {
-    seen.push_back(d);
-  });
+  auto r =
+      RunDetectors(set, ctx, rules, [&](const std::string& d, const auto&) { seen.push_back(d); });
   EXPECT_EQ(seen, DetectorNames());
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].detector, "port_scan");

@@ -1,7 +1,7 @@
 // The rules file: values applied, defaults kept, and every problem reported as file:line:col.
-#include <gtest/gtest.h>
-
 #include "vantage/detect/rules.h"
+
+#include <gtest/gtest.h>
 
 namespace vantage::detect {
 namespace {

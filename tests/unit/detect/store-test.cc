@@ -1,4 +1,6 @@
 // Reading flows from a collector store, the findings table, and bad stores.
+#include "vantage/collector/store.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,7 +8,6 @@
 
 #include "test-flows.h"
 #include "vantage/collector/query.h"
-#include "vantage/collector/store.h"
 #include "vantage/detect/findings-table.h"
 #include "vantage/detect/store-reader.h"
 

@@ -96,8 +96,8 @@ inline NetworkContext TestContext() {
 
 /// @brief Runs one detector on records.
 inline std::vector<Finding> Detect(std::vector<Finding> (*fn)(const DetectInput&),
-                                const std::vector<core::FlowRecord>& records,
-                                const Rules& rules = {}) {
+                                   const std::vector<core::FlowRecord>& records,
+                                   const Rules& rules = {}) {
   static NetworkContext ctx = TestContext();
   FlowSet set = SetOf(records);
   std::vector<Connection> conns = BuildConnections(set);

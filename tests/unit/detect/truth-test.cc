@@ -37,8 +37,8 @@ TEST(DetectTruth, HandCheckedRun) {
   std::vector<core::FlowRecord> records;
   // The behaviour: a scan of 20 ports, one probe a second from t = 10 s.
   for (int i = 0; i < 20; ++i) {
-    ConnSpec p = detect::test::Probe("10.1.0.5", "10.2.0.9", static_cast<uint16_t>(100 + i),
-                                     10 + i, static_cast<uint16_t>(40000 + i));
+    ConnSpec p = detect::test::Probe("10.1.0.5", "10.2.0.9", static_cast<uint16_t>(100 + i), 10 + i,
+                                     static_cast<uint16_t>(40000 + i));
     AddConn(records, p);
     run.flows.push_back(Truth(p, run.flows.size(), "recon", "port_scan"));
   }
@@ -72,7 +72,8 @@ TEST(DetectTruth, HandCheckedRun) {
   TruthScore s = ScoreAgainstTruth(run, set, result.findings);
 
   ASSERT_EQ(s.behaviours.size(), 2u);
-  const BehaviourScore& recon = s.behaviours[0].label == "recon" ? s.behaviours[0] : s.behaviours[1];
+  const BehaviourScore& recon =
+      s.behaviours[0].label == "recon" ? s.behaviours[0] : s.behaviours[1];
   const BehaviourScore& c2 = s.behaviours[0].label == "recon" ? s.behaviours[1] : s.behaviours[0];
   EXPECT_TRUE(recon.detected);
   EXPECT_EQ(recon.detectors, std::vector<std::string>{"port_scan"});

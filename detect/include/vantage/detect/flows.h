@@ -60,7 +60,7 @@ struct Connection {
   uint8_t flagsOut = 0, flagsIn = 0;
   uint32_t sampling = 1;
   bool clientInternal = false, serverInternal = false;  ///< set by ClassifyConnections
-  std::vector<uint32_t> flows;  ///< indices into FlowSet::flows
+  std::vector<uint32_t> flows;                          ///< indices into FlowSet::flows
 
   double DurationS() const { return static_cast<double>(endNs - startNs) / 1e9; }
   /// @brief A connection attempt that got nowhere: no answer, a reset, or a bare handshake

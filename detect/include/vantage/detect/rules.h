@@ -88,7 +88,7 @@ struct LateralRules {
 
 /// @brief Connections to leave out of every detector.
 struct AllowList {
-  std::vector<std::string> hosts;  ///< host names, addresses or prefixes
+  std::vector<std::string> hosts;                          ///< host names, addresses or prefixes
   std::vector<std::pair<std::string, std::string>> pairs;  ///< client, server (names/addresses)
   std::set<uint16_t> ports;                                ///< server ports
 };

@@ -5,7 +5,8 @@
 //
 //   auto flows = planner::LoadRunFlows({"run1", {"edge-fw"}});
 //   auto result = detect::RunDetectors(flows->set, flows->ctx, rules);
-//   planner::TruthScore score = planner::ScoreAgainstTruth(flows->run, flows->set, result.findings);
+//   planner::TruthScore score = planner::ScoreAgainstTruth(flows->run, flows->set,
+//   result.findings);
 #pragma once
 
 #include <cstdint>
@@ -70,10 +71,10 @@ struct DetectorScore {
 
 /// @brief A finding that matched no labelled behaviour, with the benign flows behind it.
 struct FalsePositive {
-  size_t finding = 0;                                   ///< index into the findings
+  size_t finding = 0;                                    ///< index into the findings
   std::vector<std::pair<std::string, uint32_t>> labels;  ///< application label -> flows
-  std::vector<std::string> examples;  ///< "staff-3 -> ad udp/53 dns" (first few)
-  uint32_t unmatchedRecords = 0;      ///< records no ground-truth flow explains
+  std::vector<std::string> examples;                     ///< "staff-3 -> ad udp/53 dns" (first few)
+  uint32_t unmatchedRecords = 0;                         ///< records no ground-truth flow explains
 };
 
 struct TruthScore {
