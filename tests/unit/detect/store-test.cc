@@ -10,6 +10,7 @@
 #include "vantage/collector/query.h"
 #include "vantage/detect/findings-table.h"
 #include "vantage/detect/store-reader.h"
+#include "vantage/planner/detection.h"
 
 namespace vantage::detect {
 namespace {
@@ -85,6 +86,17 @@ TEST(DetectStore, BadStores) {
   auto c = ReadStore(empty, {});
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->flows.empty());
+  // The whole command's pipeline refuses each of them with a message.
+  for (const auto& [path, why] : {std::pair{text, "not an SQLite"},
+                                  {other, "no 'flows' table"},
+                                  {empty, "no flow records"}}) {
+    planner::DetectRequest req;
+    req.source = path;
+    req.findingsDb = "-";
+    auto out = planner::DetectSource(req);
+    ASSERT_FALSE(out) << path;
+    EXPECT_NE(out.GetError().message.find(why), std::string::npos) << out.GetError().message;
+  }
   for (const auto& p : {text, other, empty}) fs::remove(p);
 }
 

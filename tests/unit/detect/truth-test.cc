@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "test-flows.h"
+#include "vantage/planner/detectability.h"
 #include "vantage/planner/detection.h"
 
 namespace vantage::planner {
@@ -93,6 +94,53 @@ TEST(DetectTruth, HandCheckedRun) {
   auto j = ToJson(s);
   EXPECT_EQ(j["recall"], 0.5);
   EXPECT_EQ(j["false_positives"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace vantage::planner
+
+namespace vantage::planner {
+namespace {
+
+TEST(DetectObjective, VisibleButNotDetectedLosesTheBehaviourBonus) {
+  // One labelled flow and one benign flow, seen at two points; only "b" detects the behaviour.
+  RunData run;
+  run.flows.resize(2);
+  run.flows[0].label = "recon";
+  run.flows[0].behaviour = "port_scan";
+  run.flows[1].label = "web";
+  Problem p;
+  p.behaviours = {"port_scan"};
+  p.flows.resize(2);
+  p.flows[0].behaviour = 0;
+  for (const char* name : {"a", "b"}) {
+    PointInfo pt;
+    pt.name = name;
+    pt.hits = {Hit{0, 1, true, false, 1.0f}, Hit{1, 1, true, false, 1.0f}};
+    p.points.push_back(pt);
+  }
+  Detectability d;
+  d.computed = true;
+  d.points = {{"a", 1, {{"recon", "port_scan", false, {}, -1}}, 0},
+              {"b", 1, {{"recon", "port_scan", true, {"port_scan"}, 3}}, 0}};
+  ApplyDetectObjective(p, d, run);
+  // Value with the bonus is 1 + 1 = 2, without it 1: at "a" the hit keeps half its quality.
+  EXPECT_FLOAT_EQ(p.points[0].hits[0].detectProb, 0.5f);
+  EXPECT_FLOAT_EQ(p.points[1].hits[0].detectProb, 1.0f);
+  EXPECT_FLOAT_EQ(p.points[0].hits[1].detectProb, 1.0f);  // benign flows unchanged
+
+  Placement onlyA = {Mode::kFlow, Mode::kNone};
+  CombineForPlan(d, p, onlyA);
+  ASSERT_EQ(d.plan.size(), 1u);
+  EXPECT_FALSE(d.plan[0].detected);
+  CombineForPlan(d, p, {Mode::kNone, Mode::kFull});
+  EXPECT_TRUE(d.plan[0].detected);
+  EXPECT_DOUBLE_EQ(d.plan[0].timeToDetectS, 3);
+  Metrics m;
+  m.behaviourVisibility["port_scan"] = 1.0;
+  CombineForPlan(d, p, onlyA);
+  EXPECT_EQ(DetectabilityJson(d, m)["plan"][0]["visible_but_not_detected"], true);
+  EXPECT_NE(DetectabilityMarkdown(d, m).find("**yes**"), std::string::npos);
 }
 
 }  // namespace
