@@ -22,6 +22,7 @@ extern char** environ;
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/planner/detectability.h"
+#include "vantage/planner/knee.h"
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/observations.h"
 #include "vantage/planner/optimiser.h"
@@ -51,6 +52,9 @@ struct PlanOptions {
   bool maxDevicesSet = false;
   double maxCost = -1;
   bool quiet = false;
+  std::string prefer = "coverage";
+  double kneePoints = 1.0;
+  double tightenSeconds = 2.0;
   std::string objective = "visible";  ///< or "detect" (detected behaviours count)
   std::string rules;                  ///< detection rules for detectability
 };
@@ -228,12 +232,27 @@ int Run(const PlanOptions& o) {
   planner::ReportInput in;
   in.topology = &topo;
   in.problem = &problem;
-  in.plan = planner::Optimise(o.objective == "detect" ? detectProblem : problem, c);
+  planner::TightenOptions tighten;
+  tighten.seconds = o.tightenSeconds;
+  const planner::Problem& optimised = o.objective == "detect" ? detectProblem : problem;
+  in.plan = planner::Optimise(optimised, c, tighten);
+  in.storageSweep = planner::StorageSweep(problem);
+  in.paretoFront = planner::CostParetoFront(problem);
+  {
+    // Every plan's bound is valid under these constraints: the sweeps' plans may give a
+    // smaller one than the plan's own.
+    std::vector<planner::Placement> others;
+    for (const auto* curve : {&in.storageSweep, &in.paretoFront}) {
+      for (const auto& t : *curve) others.push_back(t.modes);
+    }
+    in.plan.certificate = planner::Sharpen(optimised, c, in.plan.certificate, others);
+  }
+  in.knee = planner::FindKnee(problem, c, in.plan.best, in.paretoFront, o.kneePoints / 100.0);
+  in.preferKnee = o.prefer == "knee" && in.knee.found && !in.knee.isBest;
+  if (in.preferKnee) planner::PreferKnee(problem, c, in.knee, in.plan);
   planner::CombineForPlan(detectability, problem, in.plan.best.modes);
   in.detectability = &detectability;
   in.metrics = planner::Evaluate(problem, in.plan.best.modes);
-  in.storageSweep = planner::StorageSweep(problem);
-  in.paretoFront = planner::CostParetoFront(problem);
   in.cheapest = planner::FindCheapestUseful(problem, c);
   in.topologyPath = o.topology;
   in.scenarioPath = o.scenario;
@@ -353,6 +372,20 @@ Registrar reg{
           ->each([o](const std::string&) { o->seedSet = true; });
       app.add_option("--run", o->run, "reuse this observation run directory instead of simulating");
       app.add_flag("--no-verify", o->noVerify, "skip the verification run");
+      app.add_option("--prefer", o->prefer,
+                     "recommend the plan that maximises coverage, or the knee: the cheapest "
+                     "plan within --knee-points of it")
+          ->check(CLI::IsMember({"coverage", "knee"}))
+          ->capture_default_str();
+      app.add_option("--knee-points", o->kneePoints,
+                     "coverage (percentage points) the knee may give up against the best plan")
+          ->check(CLI::Range(0.0, 100.0))
+          ->capture_default_str();
+      app.add_option("--tighten-seconds", o->tightenSeconds,
+                     "time limit of the local search that tightens a certified gap above 1% "
+                     "(more than 20 candidates)")
+          ->check(CLI::NonNegativeNumber)
+          ->capture_default_str();
       app.add_flag("-q,--quiet", o->quiet, "no progress lines");
       app.add_option("--objective", o->objective,
                      "what the optimiser maximises: 'visible' (labelled behaviours count when "

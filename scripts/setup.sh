@@ -9,10 +9,15 @@ PACKAGES=(
   # libraries
   libns3-dev ns3 libgsl-dev libpcap-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev
   libsqlite3-dev libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev librapidcheck-dev
+  libcpp-httplib-dev libcmark-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 time
   # interop peers
   tshark nfdump softflowd pmacct libfixbuf-tools python3-ipfix iproute2
+  # exporters scored by vantage conformance
+  argus-server argus-client
+  # the class web page in a real browser (tests/browser drives it with playwright-core)
+  chromium
 )
 
 missing=()
@@ -22,8 +27,23 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# Node.js runs the browser test's driver; machines that have no node get Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+
+# The browser test's one npm package (playwright-core, pinned in package-lock.json); it drives
+# Debian's Chromium and downloads no browser of its own.
+browser_deps() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  if [ ! -d "$dir/node_modules/playwright-core" ]; then
+    echo "setup: npm ci in tests/browser"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
+  browser_deps
   exit 0
 fi
 
@@ -35,4 +55,5 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO de
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+browser_deps
 echo "setup: done"

@@ -4,7 +4,7 @@
 #include "vantage/exporter/as-table.h"
 #include "vantage/exporter/exporting-process.h"
 #include "vantage/exporter/flow-cache.h"
-#include "vantage/exporter/packet-decoder.h"
+#include "vantage/wire/packet-decoder.h"
 
 namespace vantage::exporter {
 
@@ -59,12 +59,12 @@ struct Exporter::Impl {
   Sampler sampler;
   FlowCache cache;
   ExportingProcess process;
-  PacketDecoder decoder;
+  wire::PacketDecoder decoder;
   AsTable asTable;
   ExporterStats stats;
   std::function<void(const core::FlowRecord&)> observer;
   core::FlowRecord scratch;
-  DecodedPacket pkt;
+  wire::DecodedPacket pkt;
   bool started = false;
   bool finished = false;
 };
@@ -88,10 +88,10 @@ void Exporter::OnPacket(core::Timestamp ts, LinkType link, const uint8_t* data, 
                         size_t wireLen, uint32_t ingressIf, uint32_t egressIf) {
   Impl& d = *m_impl;
   if (d.stats.packets++ == 0) d.process.SetSystemInitTime(ts);
-  DecodedPacket& p = d.pkt;
-  DecodeResult r = d.decoder.Decode(link, data, capLen, wireLen, p);
-  if (r != DecodeResult::kOk) {
-    if (r == DecodeResult::kNotIp)
+  wire::DecodedPacket& p = d.pkt;
+  wire::DecodeResult r = d.decoder.Decode(link, data, capLen, wireLen, p);
+  if (r != wire::DecodeResult::kOk) {
+    if (r == wire::DecodeResult::kNotIp)
       ++d.stats.nonIp;
     else
       ++d.stats.decodeErrors;

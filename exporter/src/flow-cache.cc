@@ -201,7 +201,7 @@ void FlowCache::Advance(core::Timestamp now) {
   ExpireDue();
 }
 
-void FlowCache::Update(core::Timestamp ts, const core::FlowKey& key, const DecodedPacket& pkt,
+void FlowCache::Update(core::Timestamp ts, const core::FlowKey& key, const wire::DecodedPacket& pkt,
                        uint32_t egressIf) {
   m_clock.Advance(ts);
   ExpireDue();

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "vantage/model/scenario.h"
-#include "yaml-reader.h"
+#include "vantage/model/yaml-reader.h"
 
 namespace vantage::model {
 

@@ -1,5 +1,5 @@
 // Internal YAML reading helpers: typed field access with diagnostics instead of exceptions.
-#include "yaml-reader.h"
+#include "vantage/model/yaml-reader.h"
 
 #include <algorithm>
 #include <cerrno>

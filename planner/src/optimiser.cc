@@ -338,7 +338,26 @@ Solution ExhaustiveOptimise(const Problem& problemIn, const Constraints& c) {
   return best;
 }
 
-PlanResult Optimise(const Problem& problem, const Constraints& c) {
+namespace {
+
+// The online bound of the plan; on a large instance with a large certified gap, a local search
+// within the time limit (its better plan replaces the greedy's).
+void CertifyAndTighten(const Problem& problem, const Constraints& c, const TightenOptions& opt,
+                       PlanResult& r) {
+  // Reported even when the exact search proved optimality: the bound is what larger instances
+  // get, and the report shows both.
+  r.certificate = CertifyPlan(problem, c, r.best.modes);
+  if (r.exactComplete || r.certificate.gap <= opt.gapThreshold ||
+      problem.points.size() < opt.minCandidates) {
+    return;
+  }
+  Solution better = Tighten(problem, c, r.best, opt, r.certificate, &r.tightening);
+  if (better.objective > r.best.objective) r.best = better;
+}
+
+}  // namespace
+
+PlanResult Optimise(const Problem& problem, const Constraints& c, const TightenOptions& tighten) {
   PlanResult r;
   r.greedy = GreedyOptimise(problem, c);
   r.best = r.greedy;
@@ -353,20 +372,48 @@ PlanResult Optimise(const Problem& problem, const Constraints& c) {
                         : 0.0;
     }
   }
-  Problem p = WithConstraints(problem, c);
-  r.lowPriority.assign(problem.points.size(), false);
-  double total = r.best.objective;
-  for (size_t i = 0; i < r.best.modes.size(); ++i) {
-    if (r.best.modes[i] != Mode::kFlow) continue;
-    Placement without = r.best.modes;
-    without[i] = Mode::kNone;
-    double own = total - Objective(p, without);
-    r.lowPriority[i] = total > 0 && own < 0.05 * total;
-  }
+  CertifyAndTighten(problem, c, tighten, r);
+  r.lowPriority = LowPriorityPoints(problem, c, r.best.modes);
   return r;
 }
 
+std::vector<bool> LowPriorityPoints(const Problem& problem, const Constraints& c,
+                                    const Placement& plan) {
+  Problem p = WithConstraints(problem, c);
+  std::vector<bool> low(problem.points.size(), false);
+  double total = Objective(p, plan);
+  for (size_t i = 0; i < plan.size() && i < low.size(); ++i) {
+    if (plan[i] != Mode::kFlow) continue;
+    Placement without = plan;
+    without[i] = Mode::kNone;
+    double own = total - Objective(p, without);
+    low[i] = total > 0 && own < 0.05 * total;
+  }
+  return low;
+}
+
 namespace {
+
+// Each point's bound sharpened with its neighbours' plans (any plan's bound is valid at any
+// limit; a window keeps the cost to a few passes per point on large instances).
+void SharpenCurve(const Problem& problem, const std::vector<double>& limits, bool storage,
+                  double maxObj, std::vector<TradeOff>& curve) {
+  constexpr size_t kWindow = 3;
+  for (size_t i = 0; i < curve.size(); ++i) {
+    Constraints c = problem.constraints;
+    (storage ? c.storageBytes : c.maxCost) = limits[i];
+    std::vector<Placement> others;
+    for (size_t j = i > kWindow ? i - kWindow : 0; j < curve.size() && j <= i + kWindow; ++j) {
+      if (j != i) others.push_back(curve[j].modes);
+    }
+    Certificate cert;
+    cert.value = curve[i].objectiveShare * maxObj;
+    cert.bound = curve[i].boundShare * maxObj;
+    cert = Sharpen(problem, c, cert, others);
+    curve[i].boundShare = maxObj > 0 ? cert.bound / maxObj : 0.0;
+    curve[i].gapCertified = cert.gap;
+  }
+}
 
 std::vector<TradeOff> Sweep(const Problem& problem, const std::vector<double>& limits,
                             bool storage) {
@@ -395,9 +442,13 @@ std::vector<TradeOff> Sweep(const Problem& problem, const std::vector<double>& l
     t.storage = s.storage;
     t.objectiveShare = maxObj > 0 ? s.objective / maxObj : 0.0;
     t.flowVisibility = Evaluate(WithConstraints(problem, c), s.modes).flowVisibility;
+    Certificate cert = CertifyPlan(problem, c, s.modes);
+    t.boundShare = maxObj > 0 ? cert.bound / maxObj : 0.0;
+    t.gapCertified = cert.gap;
     t.modes = s.modes;
     out.push_back(t);
   }
+  SharpenCurve(problem, limits, storage, maxObj, out);
   return out;
 }
 

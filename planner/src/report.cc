@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report-certificate.h"
 #include "report-util.h"
 #include "vantage/planner/detectability.h"
 
@@ -258,6 +259,7 @@ std::string RenderPlanJson(const ReportInput& in) {
                         "lazy cost-benefit greedy, best of greedy and best single choice: "
                         ">= (1-1/e)/2 of optimum for monotone submodular coverage under one "
                         "knapsack constraint"}};
+  detail::AddCertificateJson(in, j);
   auto curve = [](const std::vector<TradeOff>& v) {
     json a = json::array();
     for (const auto& t : v) {
@@ -265,7 +267,9 @@ std::string RenderPlanJson(const ReportInput& in) {
                    {"cost", t.cost},
                    {"storage_bytes", t.storage},
                    {"weighted_coverage", t.objectiveShare},
-                   {"flow_visibility", t.flowVisibility}});
+                   {"flow_visibility", t.flowVisibility},
+                   {"bound_share", t.boundShare},
+                   {"gap_certified", t.gapCertified}});
     }
     return a;
   };
@@ -335,6 +339,9 @@ std::string RenderMarkdown(const ReportInput& in) {
       << " for the required retention (flows " << Fmt("%.0f", c.flowRetentionDays)
       << " days, full capture " << Fmt("%.0f", c.fullRetentionDays) << " days) of a "
       << FormatBytes(c.storageBytes) << " budget.\n\n";
+    for (const auto& para : {detail::KneeParagraph(in), detail::CertificateParagraph(in)}) {
+      if (!para.empty()) o << para << "\n\n";
+    }
   }
   o << "![Map of the plan](map.svg)\n\n";
   o << "## Recommendation\n\n";
@@ -405,16 +412,20 @@ std::string RenderMarkdown(const ReportInput& in) {
        "factor to a real day.";
   if (!in.compliance.empty()) o << " Compliance note: " << in.compliance << ".";
   o << "\n\n## Coverage against budget\n\n![Coverage against budget](coverage.svg)\n\n";
-  o << "| storage budget | cost | weighted coverage | flow visibility |\n|---|---|---|---|\n";
+  o << "| storage budget | cost | weighted coverage | flow visibility | certified gap "
+       "|\n|---|---|---|---|---|\n";
   for (const auto& t : in.storageSweep) {
     o << "| " << FormatBytes(t.budget) << " | " << Fmt("%.3g", t.cost) << " | "
-      << detail::Pct1(t.objectiveShare) << " | " << detail::Pct1(t.flowVisibility) << " |\n";
+      << detail::Pct1(t.objectiveShare) << " | " << detail::Pct1(t.flowVisibility) << " | "
+      << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
   }
+  o << "\nThe certified gap of each plan is its distance to the online bound on the optimum "
+       "at that limit (see Certified gap above).\n";
   o << "\nPareto front of cost against coverage (no cheaper plan covers more):\n\n"
-       "| cost | storage | weighted coverage |\n|---|---|---|\n";
+       "| cost | storage | weighted coverage | certified gap |\n|---|---|---|---|\n";
   for (const auto& t : in.paretoFront) {
     o << "| " << Fmt("%.3g", t.cost) << " | " << FormatBytes(t.storage) << " | "
-      << detail::Pct1(t.objectiveShare) << " |\n";
+      << detail::Pct1(t.objectiveShare) << " | " << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
   }
   o << "\n## Optimisation\n\n";
   o << "A mode per point (nothing, flow export - sampled where the device can only sample -, "
@@ -432,7 +443,9 @@ std::string RenderMarkdown(const ReportInput& in) {
   } else if (in.plan.exactRan) {
     o << "The exact search stopped at its work limit; the greedy plan is reported.\n\n";
   } else {
-    o << "With more than 20 candidates only the greedy runs.\n\n";
+    o << "With more than 20 candidates the exact search does not run: the online bound "
+         "certifies the plan instead (Certified gap, above), and a local search swapping modes "
+         "tries to close a gap above 1% within a time limit.\n\n";
   }
   if (in.detectability) o << DetectabilityMarkdown(*in.detectability, in.metrics);
   o << "## Verification run\n\n";
@@ -644,6 +657,7 @@ std::string SummaryTable(const ReportInput& in) {
     << detail::Pct1(m.objectiveShare);
   if (in.plan.exactComplete) o << ", greedy gap to optimum " << detail::Pct1(in.plan.greedyGap);
   o << "\n";
+  if (in.plan.best.devices > 0) o << detail::CertificateSummary(in);
   if (in.plan.best.devices == 0) o << "NOTHING FITS: " << in.cheapest.why << "\n";
   if (in.verification.ran) {
     o << "verification: export " << Fmt("%.3g", in.verification.totalBitsPerSecond / 1000.0)

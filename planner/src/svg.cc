@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "plot-ticks.h"
 #include "report-util.h"
 #include "vantage/model/svg-map.h"
 #include "vantage/planner/report.h"
@@ -366,12 +367,12 @@ void Frame(std::ostringstream& o, const Axes& a, const std::string& title,
       a.x0, a.y0, a.w, a.h);
   o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", a.x0, a.y0 - 10) << XmlEscape(title)
     << "</text>\n";
-  for (int i = 0; i <= 4; ++i) {
-    double y = a.Y(i / 4.0);
+  for (int i = 0; i <= 5; ++i) {
+    double y = a.Y(i / 5.0);
     o << Fmt("<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>", a.x0, y,
              a.x0 + a.w, y);
     o << Fmt("<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\">%d%%</text>\n",
-             a.x0 - 4, y + 3, i * 25);
+             a.x0 - 4, y + 3, i * 20);
   }
   o << Fmt("<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"11\">", a.x0 + a.w / 2,
            a.y0 + a.h + 32)
@@ -401,32 +402,23 @@ std::string Polyline(const std::vector<std::pair<double, double>>& pts, const ch
 
 }  // namespace
 
-std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
-  std::ostringstream o;
-  const double W = 900, H = 360;
-  o << SvgOpen(W, H, standalone, "Coverage against budget");
-  // Left: coverage against storage budget.
+namespace {
+
+// Left panel: weighted coverage and flow visibility against the storage budget (log axis,
+// ticks at 1, 2, 5 x 10^n bytes).
+void StoragePanel(std::ostringstream& o, const ReportInput& in) {
   Axes a{60, 40, 360, 240, 1, 10, true};
+  std::vector<double> ticks;
   if (!in.storageSweep.empty()) {
-    a.xmin = in.storageSweep.front().budget;
-    a.xmax = std::max(in.storageSweep.back().budget, a.xmin * 1.01);
+    ticks = detail::LogTicks(in.storageSweep.front().budget, in.storageSweep.back().budget);
   }
-  double budget = in.problem->constraints.storageBytes;
+  if (!ticks.empty()) {
+    a.xmin = ticks.front();
+    a.xmax = std::max(ticks.back(), a.xmin * 1.01);
+  }
   Frame(o, a, "Coverage against storage budget", "storage budget for the required retention");
+  for (double v : ticks) XTick(o, a, v, detail::RoundBytes(v));
   if (!in.storageSweep.empty()) {
-    double lo = std::floor(std::log10(a.xmin)), hi = std::ceil(std::log10(a.xmax));
-    for (double e = lo; e <= hi; e += 1) {
-      double v = std::pow(10.0, e);
-      if (v >= a.xmin * 0.999 && v <= a.xmax * 1.001) XTick(o, a, v, FormatBytes(v));
-    }
-    // End ticks only when no decade tick is close (labels would overlap).
-    for (double end : {a.xmin, a.xmax}) {
-      double nearest = std::pow(10.0, std::round(std::log10(end)));
-      if (std::fabs(a.X(end) - a.X(nearest)) > 45 || nearest < a.xmin * 0.999 ||
-          nearest > a.xmax * 1.001) {
-        XTick(o, a, end, FormatBytes(end));
-      }
-    }
     std::vector<std::pair<double, double>> cov, vis;
     for (const auto& t : in.storageSweep) {
       cov.emplace_back(a.X(t.budget), a.Y(t.objectiveShare));
@@ -436,6 +428,7 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
     for (const auto& p : cov) {
       o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f5fa8\"/>", p.first, p.second);
     }
+    double budget = in.problem->constraints.storageBytes;
     if (budget >= a.xmin && budget <= a.xmax) {
       double x = a.X(budget);
       o << Fmt(
@@ -450,14 +443,40 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
            a.x0 + 4, a.y0 + a.h + 50);
   o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#2e9d4a\">flow visibility</text>\n",
            a.x0 + 120, a.y0 + a.h + 50);
-  // Right: Pareto front of cost against coverage.
-  Axes b{510, 40, 360, 240, 0, 1, false};
-  for (const auto& t : in.paretoFront) b.xmax = std::max(b.xmax, t.cost * 1.05);
+}
+
+// A labelled plan on the Pareto panel. The label goes right of the marker, or left of it near
+// the right edge; `row` moves it down a line. Returns the label's [left, right] extent.
+std::pair<double, double> PlanMarker(std::ostringstream& o, const Axes& b, double cost,
+                                     double share, const char* colour, const std::string& label,
+                                     int row) {
+  double x = b.X(cost), y = b.Y(share);
+  o << Fmt(
+      "\n<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"%s\" "
+      "stroke-width=\"2\"/>",
+      x, y, colour);
+  bool left = x > b.x0 + b.w * 0.6;
+  double width = 5.6 * static_cast<double>(label.size());  // ~ font-size 10 sans-serif
+  double tx = left ? x - 9 : x + 9;
+  o << Fmt("<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-size=\"10\" text-anchor=\"%s\">", tx,
+           y + 18 + 13.0 * row, colour, left ? "end" : "start")
+    << XmlEscape(label) << "</text>\n";
+  return left ? std::make_pair(tx - width, tx) : std::make_pair(tx, tx + width);
+}
+
+std::string PlanLabel(const char* what, double cost, double share) {
+  return Fmt("%s: cost %.3g, ", what, cost) + detail::Pct1(share);
+}
+
+// Right panel: the Pareto front of cost against coverage (whole cost units on the axis), with
+// the chosen plan and the knee labelled.
+void ParetoPanel(std::ostringstream& o, const ReportInput& in) {
+  double maxCost = std::max(1.0, in.plan.best.cost);
+  for (const auto& t : in.paretoFront) maxCost = std::max(maxCost, t.cost);
+  std::vector<double> ticks = detail::LinearTicks(maxCost, 1.0);
+  Axes b{510, 40, 360, 240, 0, ticks.back(), false};
   Frame(o, b, "Pareto front: cost against coverage", "cost (relative units)");
-  for (int i = 0; i <= 4; ++i) {
-    double v = b.xmax * i / 4.0;
-    XTick(o, b, v, Fmt("%.3g", v));
-  }
+  for (double v : ticks) XTick(o, b, v, Fmt("%.0f", v));
   std::vector<std::pair<double, double>> front;
   for (const auto& t : in.paretoFront) front.emplace_back(b.X(t.cost), b.Y(t.objectiveShare));
   if (!front.empty()) o << Polyline(front, "#7a1fa2", true);
@@ -465,13 +484,39 @@ std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
     o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#7a1fa2\"/>", p.first, p.second);
   }
   double maxObj = MaxObjective(*in.problem);
-  double share = maxObj > 0 ? in.plan.best.objective / maxObj : 0.0;
-  o << Fmt(
-      "\n<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"#d0312d\" "
-      "stroke-width=\"2\"/>",
-      b.X(in.plan.best.cost), b.Y(share));
-  o << Fmt("<text x=\"%.1f\" y=\"%.1f\" fill=\"#d0312d\" font-size=\"10\">chosen plan</text>\n",
-           b.X(in.plan.best.cost) + 9, b.Y(share) + 14);
+  auto share = [&](double objective) { return maxObj > 0 ? objective / maxObj : 0.0; };
+  const Solution& chosen = in.plan.best;
+  const Knee& k = in.knee;
+  if (!k.found || k.isBest) {
+    PlanMarker(o, b, chosen.cost, share(chosen.objective), "#d0312d",
+               PlanLabel(k.found ? "chosen plan = knee" : "chosen plan", chosen.cost,
+                         share(chosen.objective)),
+               0);
+    return;
+  }
+  // Two plans: the knee and the one that maximises coverage; either may be the chosen one.
+  const Solution& other = in.preferKnee ? k.best : chosen;
+  const char* otherName = in.preferKnee ? "max coverage" : "chosen plan";
+  const char* kneeName = in.preferKnee ? "chosen plan = knee" : "knee";
+  auto first = PlanMarker(o, b, other.cost, share(other.objective), "#d0312d",
+                          PlanLabel(otherName, other.cost, share(other.objective)), 0);
+  // One line lower when the two labels would overlap.
+  std::string kneeLabel = PlanLabel(kneeName, k.plan.cost, share(k.plan.objective));
+  double kx = b.X(k.plan.cost), width = 5.6 * static_cast<double>(kneeLabel.size());
+  bool kneeLeft = kx > b.x0 + b.w * 0.6;
+  double l = kneeLeft ? kx - 9 - width : kx + 9, r = l + width;
+  bool sameLine = std::fabs(b.Y(share(k.plan.objective)) - b.Y(share(other.objective))) < 13;
+  bool overlap = sameLine && l < first.second + 4 && r > first.first - 4;
+  PlanMarker(o, b, k.plan.cost, share(k.plan.objective), "#2e9d4a", kneeLabel, overlap ? 1 : 0);
+}
+
+}  // namespace
+
+std::string RenderCoverageSvg(const ReportInput& in, bool standalone) {
+  std::ostringstream o;
+  o << SvgOpen(900, 360, standalone, "Coverage against budget");
+  StoragePanel(o, in);
+  ParetoPanel(o, in);
   o << "</svg>\n";
   return o.str();
 }

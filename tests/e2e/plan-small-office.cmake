@@ -84,6 +84,37 @@ if(NOT md MATCHES "Nothing fits")
   message(FATAL_ERROR "impossible budget not explained")
 endif()
 
+# The certificate and the knee: plan.json fields, and --prefer knee makes the knee the plan.
+string(JSON gap GET "${json}" optimisation gap_certified)
+string(JSON bound GET "${json}" optimisation bound)
+string(JSON best GET "${json}" optimisation best_objective)
+if(gap LESS 0 OR gap GREATER 1 OR bound LESS best)
+  message(FATAL_ERROR "certificate gap ${gap}, bound ${bound} below the plan's ${best}")
+endif()
+string(JSON kneeFound GET "${json}" knee found)
+if(NOT kneeFound)
+  message(FATAL_ERROR "no knee in plan.json")
+endif()
+execute_process(
+  COMMAND "${VANTAGE}" plan topologies/small-office.yaml scenarios/small-office-baseline.yaml
+          --out "${OUT}/knee" --run "${OUT}/observation-run" --prefer knee --knee-points 5
+          --no-verify -q
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "plan --prefer knee failed: ${err}")
+endif()
+file(READ "${OUT}/knee/plan.json" kjson)
+string(JSON kneeCost GET "${kjson}" knee cost)
+string(JSON planCost GET "${kjson}" metrics cost)
+string(JSON isBest GET "${kjson}" knee is_best)
+if(NOT isBest AND NOT kneeCost EQUAL planCost)
+  message(FATAL_ERROR "--prefer knee: plan cost ${planCost}, knee cost ${kneeCost}")
+endif()
+file(READ "${OUT}/knee/report.md" kmd)
+if(NOT kmd MATCHES "Certified gap" OR NOT kmd MATCHES "[Kk]nee of the cost curve")
+  message(FATAL_ERROR "report.md lacks the certificate or the knee")
+endif()
+
 # A missing run directory.
 execute_process(
   COMMAND "${VANTAGE}" plan topologies/small-office.yaml scenarios/small-office-baseline.yaml

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "vantage/exporter/exporter.h"
-#include "vantage/exporter/packet-decoder.h"
+#include "vantage/wire/packet-decoder.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vantage;
@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.destinations.push_back(d);
   exporter::Exporter exp(cfg);
   if (!exp.Start()) return 0;
-  exporter::PacketDecoder decoder;
+  wire::PacketDecoder decoder;
   size_t pos = 1;
   int64_t t = 1700000000;
   while (pos + 3 <= size) {
@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Exact-size copy so ASan catches any read past the captured bytes.
     std::vector<uint8_t> pkt(data + pos, data + pos + len);
     for (auto l : kLinks) {
-      exporter::DecodedPacket p;
+      wire::DecodedPacket p;
       decoder.Decode(l, pkt.data(), pkt.size(), pkt.size() + (len & 7), p);
     }
     exp.OnPacket(core::Timestamp::FromSeconds(t), link, pkt.data(), pkt.size(), pkt.size());

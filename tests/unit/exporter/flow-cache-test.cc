@@ -22,8 +22,8 @@ core::FlowKey Key(uint32_t src, uint16_t sport, uint8_t proto = 17) {
   return k;
 }
 
-DecodedPacket Pkt(uint32_t octets = 100, uint8_t flags = 0, uint8_t ttl = 64) {
-  DecodedPacket p;
+wire::DecodedPacket Pkt(uint32_t octets = 100, uint8_t flags = 0, uint8_t ttl = 64) {
+  wire::DecodedPacket p;
   p.ipOctets = octets;
   p.tcpFlags = flags;
   p.ttl = ttl;

@@ -21,19 +21,15 @@
 #include "vantage/core/flow.h"
 #include "vantage/core/result.h"
 #include "vantage/core/time.h"
+#include "vantage/wire/link-type.h"
 
 namespace vantage::exporter {
 
-/// @brief Link layers the packet decoder understands.
-enum class LinkType { kEthernet, kRawIp, kLinuxSll, kLinuxSll2 };
-
-/// @brief The link type of a pcap DLT/LINKTYPE value (1, 12/14/101, 113, 276); kUnsupported
-/// error naming the value otherwise.
-core::Result<LinkType> LinkTypeFromDlt(int dlt);
-/// @brief The pcap DLT value written for a link type (DLT_EN10MB, DLT_RAW, ...).
-int LinkTypeToDlt(LinkType link);
-/// @brief "ethernet", "raw", "sll", "sll2".
-const char* LinkTypeName(LinkType link);
+// Link types belong to the shared packet decoder (vantage::wire); the exporter's API names them.
+using wire::LinkType;
+using wire::LinkTypeFromDlt;
+using wire::LinkTypeName;
+using wire::LinkTypeToDlt;
 
 enum class ExportFormat { kIpfix, kNetflowV9, kNetflowV5 };
 const char* ExportFormatName(ExportFormat format);

@@ -21,7 +21,7 @@
 #include "vantage/core/flow.h"
 #include "vantage/core/time.h"
 #include "vantage/exporter/exporter.h"
-#include "vantage/exporter/packet-decoder.h"
+#include "vantage/wire/packet-decoder.h"
 
 namespace vantage::exporter {
 
@@ -36,7 +36,7 @@ class FlowCache {
 
   /// @brief Accounts one packet to the flow `key`; first expires what the packet's time
   /// (moved forward by the packet clock) makes due.
-  void Update(core::Timestamp ts, const core::FlowKey& key, const DecodedPacket& pkt,
+  void Update(core::Timestamp ts, const core::FlowKey& key, const wire::DecodedPacket& pkt,
               uint32_t egressIf = 0);
   /// @brief Moves the packet clock to `now` and expires what is due.
   void Advance(core::Timestamp now);

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "vantage/planner/bound.h"
 #include "vantage/planner/problem.h"
 
 namespace vantage::planner {
@@ -52,10 +53,27 @@ struct PlanResult {
   /// Chosen flow-only points whose own contribution is small (< 5% of the plan's objective):
   /// "amber", lower-priority flow export.
   std::vector<bool> lowPriority;
+  /// Online bound on the optimum and the certified gap of `best` (any size).
+  Certificate certificate;
+  /// The local search run when the certified gap was large on a large instance.
+  Tightening tightening;
 };
 
-/// @brief The planner's choice: exact when small enough, else greedy.
-PlanResult Optimise(const Problem& problem, const Constraints& constraints);
+/// @brief The planner's choice: exact when small enough, else greedy; certified by the online
+/// bound, and tightened by local search when the gap is large on a large instance.
+PlanResult Optimise(const Problem& problem, const Constraints& constraints,
+                    const TightenOptions& tighten = {});
+
+/// @brief Local search from `start` (mode swaps between two points) until the certified gap is
+/// at most `options.gapThreshold`, a local optimum or the time limit. `cert` (in: a valid
+/// certificate of these constraints, or default) ends with the smallest bound met and the gap
+/// of the returned plan, which is never worse than `start`.
+Solution Tighten(const Problem& problem, const Constraints& constraints, const Solution& start,
+                 const TightenOptions& options, Certificate& cert, Tightening* report = nullptr);
+
+/// @brief Chosen flow-only points contributing under 5% of the plan's objective (amber).
+std::vector<bool> LowPriorityPoints(const Problem& problem, const Constraints& constraints,
+                                    const Placement& plan);
 
 /// @brief One point of a trade-off curve.
 struct TradeOff {
@@ -64,6 +82,8 @@ struct TradeOff {
   double storage = 0;
   double objectiveShare = 0;
   double flowVisibility = 0;
+  double boundShare = 0;    ///< online bound on the optimum at this limit, as a share
+  double gapCertified = 0;  ///< 1 - objectiveShare / boundShare
   Placement modes;
 };
 

@@ -13,6 +13,7 @@
 
 #include "vantage/core/result.h"
 #include "vantage/model/topology.h"
+#include "vantage/planner/knee.h"
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/optimiser.h"
 #include "vantage/planner/problem.h"
@@ -45,6 +46,8 @@ struct ReportInput {
   std::vector<TradeOff> paretoFront;
   Verification verification;
   CheapestUseful cheapest;  ///< filled when the plan is empty
+  Knee knee;                ///< the cheapest plan within a coverage threshold of the best
+  bool preferKnee = false;  ///< `plan.best` is the knee (`--prefer knee`)
   std::string topologyPath, scenarioPath, runDir;
   uint64_t seed = 0;
   std::string compliance;

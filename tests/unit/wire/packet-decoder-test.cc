@@ -1,10 +1,11 @@
 // Packet decoder: every link type and decoder path, cut and malformed packets.
+#include "vantage/wire/packet-decoder.h"
+
 #include <gtest/gtest.h>
 
-#include "packet-builder.h"
-#include "vantage/exporter/packet-decoder.h"
+#include "frame-builder.h"
 
-namespace vantage::exporter {
+namespace vantage::wire {
 namespace {
 
 using testing::BuildFrame;
@@ -244,4 +245,4 @@ TEST(PacketDecoder, LinkTypeMapping) {
 }
 
 }  // namespace
-}  // namespace vantage::exporter
+}  // namespace vantage::wire

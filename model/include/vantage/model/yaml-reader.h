@@ -1,4 +1,4 @@
-// Internal: reads YAML nodes into model fields while collecting every problem as a diagnostic
+// Reads YAML nodes into model fields while collecting every problem as a diagnostic
 // that names file, line, column and key path (never throws to the caller).
 #pragma once
 

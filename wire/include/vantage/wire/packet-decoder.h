@@ -1,6 +1,7 @@
-// Bounds-checked decoding of one captured packet into the fields a flow meter needs:
-// Ethernet (802.1Q / QinQ), raw IP, Linux cooked capture (SLL, SLL2); IPv4 with options and
-// fragments, IPv6 with extension headers; TCP, UDP, ICMP, ICMPv6, any other protocol.
+// Bounds-checked decoding of one captured packet (shared by the exporter and the collector) into
+// the fields a flow meter needs: Ethernet (802.1Q / QinQ), raw IP, Linux cooked capture (SLL,
+// SLL2); IPv4 with options and fragments, IPv6 with extension headers; TCP, UDP, ICMP, ICMPv6, any
+// other protocol.
 //
 //   PacketDecoder dec;
 //   DecodedPacket p;
@@ -16,9 +17,9 @@
 
 #include "vantage/core/anomaly.h"
 #include "vantage/core/ip-address.h"
-#include "vantage/exporter/exporter.h"
+#include "vantage/wire/link-type.h"
 
-namespace vantage::exporter {
+namespace vantage::wire {
 
 /// @brief The flow-relevant fields of one packet.
 struct DecodedPacket {
@@ -67,4 +68,4 @@ class PacketDecoder {
   core::AnomalyCounters m_anomalies;
 };
 
-}  // namespace vantage::exporter
+}  // namespace vantage::wire

@@ -1,9 +1,9 @@
 // Packet decoding for the flow meter: link layer, IP, transport; every read bounds-checked.
-#include "vantage/exporter/packet-decoder.h"
+#include "vantage/wire/packet-decoder.h"
 
 #include <cstring>
 
-namespace vantage::exporter {
+namespace vantage::wire {
 namespace {
 
 inline uint16_t Load16(const uint8_t* p) {
@@ -329,4 +329,4 @@ void PacketDecoder::DecodeTransport(const uint8_t* p, size_t len, DecodedPacket&
   m_anomalies.Count("decode.truncated_l4");
 }
 
-}  // namespace vantage::exporter
+}  // namespace vantage::wire
