@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "yaml-reader.h"
+#include "vantage/model/yaml-reader.h"
 
 namespace vantage::detect {
 
