@@ -18,8 +18,10 @@ extern char** environ;
 
 #include "command.h"
 #include "inputs.h"
+#include "vantage/detect/rules.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
+#include "vantage/planner/detectability.h"
 #include "vantage/planner/knee.h"
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/observations.h"
@@ -60,7 +62,33 @@ struct PlanOptions {
   unsigned jobs = 1;
   bool slurm = false;
   std::string partition;
+  std::string objective = "visible";  ///< or "detect" (detected behaviours count)
+  std::string rules;                  ///< detection rules for detectability
 };
+
+// Detectability of every point (docs/detections.md); a failure only drops the section.
+planner::Detectability PlanDetectability(const planner::RunData& run, const model::Topology& topo,
+                                         const PlanOptions& o) {
+  planner::Detectability none;
+  detect::Rules rules;
+  if (!o.rules.empty()) {
+    model::Diagnostics diags;
+    auto r = detect::LoadRules(o.rules, diags);
+    for (const auto& d : diags.items) std::cerr << d.ToString() << "\n";
+    if (!r) {
+      none.note = "the rules file has errors";
+      return none;
+    }
+    rules = std::move(*r);
+  }
+  auto d = planner::ComputeDetectability(run, &topo, rules);
+  if (!d) {
+    none.note = d.GetError().message;
+    std::cerr << "warning: detectability not computed: " << none.note << "\n";
+    return none;
+  }
+  return std::move(*d);
+}
 
 // "flow=365,full=7" (either part optional).
 bool ParseRetention(const std::string& text, double& flow, double& full, std::string& error) {
@@ -201,13 +229,20 @@ int Run(const PlanOptions& o) {
   if (o.maxDevicesSet) c.maxDevices = o.maxDevices;
   if (o.maxCost >= 0) c.maxCost = o.maxCost;
 
-  // 3. Optimise.
+  // 3. Optimise (with --objective detect, on a copy where only detected behaviours count).
+  planner::Detectability detectability = PlanDetectability(*run, topo, o);
+  planner::Problem detectProblem;
+  if (o.objective == "detect") {
+    detectProblem = problem;
+    planner::ApplyDetectObjective(detectProblem, detectability, *run);
+  }
   planner::ReportInput in;
   in.topology = &topo;
   in.problem = &problem;
   planner::TightenOptions tighten;
   tighten.seconds = o.tightenSeconds;
-  in.plan = planner::Optimise(problem, c, tighten);
+  const planner::Problem& optimised = o.objective == "detect" ? detectProblem : problem;
+  in.plan = planner::Optimise(optimised, c, tighten);
   in.storageSweep = planner::StorageSweep(problem);
   in.paretoFront = planner::CostParetoFront(problem);
   {
@@ -217,11 +252,13 @@ int Run(const PlanOptions& o) {
     for (const auto* curve : {&in.storageSweep, &in.paretoFront}) {
       for (const auto& t : *curve) others.push_back(t.modes);
     }
-    in.plan.certificate = planner::Sharpen(problem, c, in.plan.certificate, others);
+    in.plan.certificate = planner::Sharpen(optimised, c, in.plan.certificate, others);
   }
   in.knee = planner::FindKnee(problem, c, in.plan.best, in.paretoFront, o.kneePoints / 100.0);
   in.preferKnee = o.prefer == "knee" && in.knee.found && !in.knee.isBest;
   if (in.preferKnee) planner::PreferKnee(problem, c, in.knee, in.plan);
+  planner::CombineForPlan(detectability, problem, in.plan.best.modes);
+  in.detectability = &detectability;
   in.metrics = planner::Evaluate(problem, in.plan.best.modes);
   in.cheapest = planner::FindCheapestUseful(problem, c);
   in.topologyPath = o.topology;
@@ -426,6 +463,12 @@ Registrar reg{
           ->check(CLI::Range(1u, 1024u));
       app.add_flag("--slurm", o->slurm, "with --seeds: run the seeds as a Slurm job array");
       app.add_option("--partition", o->partition, "with --slurm: the Slurm partition");
+      app.add_option("--objective", o->objective,
+                     "what the optimiser maximises: 'visible' (labelled behaviours count when "
+                     "seen) or 'detect' (only where a detector finds them; docs/detections.md)")
+          ->check(CLI::IsMember({"visible", "detect"}))
+          ->capture_default_str();
+      app.add_option("--rules", o->rules, "detection rules for detectability (vantage detect)");
       return [o] { return o->seeds.empty() ? Run(*o) : RunSeeds(*o); };
     },
     10};

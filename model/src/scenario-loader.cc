@@ -66,9 +66,9 @@ const std::vector<std::string>& KnownApplications() {
 }
 
 const std::vector<std::string>& KnownBehaviours() {
-  static const std::vector<std::string> k = {"c2_beacon",    "exfiltration", "port_scan",
-                                             "brute_force",  "long_ssh",     "long_http",
-                                             "dmz_odd_port", "spike"};
+  static const std::vector<std::string> k = {
+      "c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
+      "long_http", "dmz_odd_port", "spike",     "dns_tunnel",  "lateral_movement"};
   return k;
 }
 
@@ -91,6 +91,10 @@ std::vector<std::string> KnownBehaviourParams(const std::string& kind) {
     add({"interval_s", "sessions", "request_bytes", "bytes", "response_bytes"});
   } else if (kind == "spike") {
     add({"sessions", "request_bytes", "response_bytes"});
+  } else if (kind == "dns_tunnel") {
+    add({"queries", "rate_per_s", "rate", "request_bytes", "response_bytes"});
+  } else if (kind == "lateral_movement") {
+    add({"targets", "ports", "exchanges", "request_bytes", "response_bytes"});
   } else {
     return {};
   }

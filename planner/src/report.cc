@@ -10,6 +10,7 @@
 
 #include "report-certificate.h"
 #include "report-util.h"
+#include "vantage/planner/detectability.h"
 
 namespace vantage::planner {
 
@@ -181,6 +182,7 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
       << " for " << Fmt("%.0f", c.fullRetentionDays) << " days)";
   }
   o << ".";
+  if (in.detectability) o << ExplainDetectability(*in.detectability, pt.name);
   if (PointColour(in, p) == "amber") {
     o << " Lower priority: most of what it sees is also recorded elsewhere; enable it after "
          "the green points.";
@@ -290,6 +292,7 @@ std::string RenderPlanJson(const ReportInput& in) {
     ver["run"] = in.verification.runDir;
   }
   j["verification"] = ver;
+  if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;
   if (empty) {
@@ -444,6 +447,7 @@ std::string RenderMarkdown(const ReportInput& in) {
          "certifies the plan instead (Certified gap, above), and a local search swapping modes "
          "tries to close a gap above 1% within a time limit.\n\n";
   }
+  if (in.detectability) o << DetectabilityMarkdown(*in.detectability, in.metrics);
   o << "## Verification run\n\n";
   if (in.verification.ran) {
     o << "The chosen plan was simulated again with only its points observing and its flow "

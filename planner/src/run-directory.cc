@@ -318,6 +318,7 @@ core::Status ParseManifest(const std::string& text, const std::string& path, Run
         mp.octets = p.value("octets", uint64_t{0});
         mp.ipfixBytes = p.value("ipfix_bytes", uint64_t{0});
         mp.pcapBytes = p.value("pcap_bytes", uint64_t{0});
+        mp.samplingRate = p.value("sampling_rate", uint32_t{1});
         if (p.contains("export") && p["export"].is_object()) {
           const auto& e = p["export"];
           mp.exportStats.present = true;

@@ -39,6 +39,8 @@ class TrafficEngine {
 
   core::Status InstallMix(const model::TrafficMix& mix);
   core::Status InstallBehaviour(const model::Behaviour& b, size_t index);
+  void InstallIntrusion(const model::Behaviour& b, size_t index,
+                        std::vector<const SimHost*> sources, std::vector<const SimHost*> targets);
   std::vector<const SimHost*> Resolve(const std::string& name) const;
   double Diurnal(double simSeconds) const;
   void ScheduleArrival(size_t stream);

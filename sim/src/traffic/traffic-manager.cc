@@ -88,9 +88,9 @@ SessionPlan Exchanges(uint32_t count, uint32_t request, uint32_t response, doubl
 }
 
 const std::set<std::string>& KnownKinds() {
-  static const std::set<std::string> kinds = {"c2_beacon",    "exfiltration", "port_scan",
-                                              "brute_force",  "long_ssh",     "long_http",
-                                              "dmz_odd_port", "spike"};
+  static const std::set<std::string> kinds = {
+      "c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
+      "long_http", "dmz_odd_port", "spike",     "dns_tunnel",  "lateral_movement"};
   return kinds;
 }
 
@@ -258,6 +258,10 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
     return core::MakeError(core::ErrorCode::kNotFound,
                            where + ": target '" + b.target + "' is not a simulated host or group");
   }
+  if (b.kind == "dns_tunnel" || b.kind == "lateral_movement") {
+    InstallIntrusion(b, index, sources, targets);
+    return {};
+  }
   const std::string label = b.label.empty() ? b.kind : b.label;
   std::mt19937_64 rng = StreamRng(0x8000000000000000ULL + index);
   std::shuffle(sources.begin(), sources.end(), rng);
@@ -404,6 +408,55 @@ core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t i
     }
   }
   return {};
+}
+
+// dns_tunnel: many small-to-medium UDP/53 exchanges with oversized requests from one host to
+// one resolver. lateral_movement: one internal host opens SMB/RDP/SSH sessions to many hosts
+// of the target group, one after another.
+void TrafficEngine::InstallIntrusion(const model::Behaviour& b, size_t index,
+                                     std::vector<const SimHost*> sources,
+                                     std::vector<const SimHost*> targets) {
+  const std::string label = b.label.empty() ? b.kind : b.label;
+  std::mt19937_64 rng = StreamRng(0x8000000000000000ULL + index);
+  std::shuffle(sources.begin(), sources.end(), rng);
+  const double start = b.startS;
+  const double span =
+      std::max(0.0, std::min(b.startS + b.durationS, m_ctx.scenario->durationS) - start);
+  auto u32 = [](double v) { return static_cast<uint32_t>(std::clamp(v, 0.0, 2.0e9)); };
+  const SimHost* src = sources[0];
+  if (b.kind == "dns_tunnel") {
+    uint16_t port = b.port != 0 ? b.port : 53;
+    const SimHost* dst = targets[0];
+    m_apps.EnsureServer(dst->node, 17, port);
+    double rate = std::max(0.01, ParamAny(b, {"rate_per_s", "rate"}, 2));
+    auto queries = static_cast<uint32_t>(std::max(1.0, Param(b, "queries", span * rate)));
+    uint32_t req = u32(Param(b, "request_bytes", 180));
+    uint32_t resp = u32(Param(b, "response_bytes", 300));
+    for (uint32_t i = 0; i < queries; ++i) {
+      detail::SessionPlan p = Exchanges(1, req, resp, 0);
+      p.flow = MakeFlow(src, dst, 17, port, label, b.kind);
+      Plan(start + span * i / queries, std::move(p));
+    }
+    return;
+  }
+  std::shuffle(targets.begin(), targets.end(), rng);
+  targets.erase(std::remove(targets.begin(), targets.end(), src), targets.end());
+  auto count =
+      std::min<size_t>(targets.size(), static_cast<size_t>(std::max(1.0, Param(b, "targets", 10))));
+  auto it = b.params.find("ports");
+  std::vector<uint16_t> ports = ParsePorts(it == b.params.end() ? "445,3389,22" : it->second);
+  if (b.port != 0) ports = {b.port};
+  if (ports.empty()) ports = {445};
+  auto exchanges = static_cast<uint32_t>(std::max(1.0, Param(b, "exchanges", 3)));
+  uint32_t req = u32(Param(b, "request_bytes", 400));
+  uint32_t resp = u32(Param(b, "response_bytes", 1200));
+  for (size_t i = 0; i < count; ++i) {
+    uint16_t port = ports[i % ports.size()];
+    m_apps.EnsureServer(targets[i]->node, 6, port);
+    detail::SessionPlan p = Exchanges(exchanges, req, resp, 0.1);
+    p.flow = MakeFlow(src, targets[i], 6, port, label, b.kind);
+    Plan(start + span * static_cast<double>(i) / static_cast<double>(count), std::move(p));
+  }
 }
 
 void TrafficEngine::Finish() {

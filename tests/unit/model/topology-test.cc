@@ -62,6 +62,7 @@ TEST(ReferenceTopologies, AllLoad) {
 TEST(ReferenceScenarios, EachLoadsAgainstItsTopology) {
   const std::pair<const char*, const char*> pairs[] = {
       {"topologies/enterprise.yaml", "scenarios/enterprise-baseline.yaml"},
+      {"topologies/enterprise.yaml", "scenarios/enterprise-quiet.yaml"},
       {"topologies/small-office.yaml", "scenarios/small-office-baseline.yaml"},
       {"topologies/campus.yaml", "scenarios/campus-baseline.yaml"}};
   for (const auto& [tf, sf] : pairs) {
@@ -92,8 +93,8 @@ TEST(ReferenceScenarios, EnterpriseBaselineIsSizedForTheSimulation) {
   }
   std::set<std::string> kinds;
   for (const auto& b : s->behaviours) kinds.insert(b.kind);
-  for (const char* k :
-       {"c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh", "dmz_odd_port"}) {
+  for (const char* k : {"c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
+                        "dmz_odd_port", "dns_tunnel", "lateral_movement"}) {
     EXPECT_TRUE(kinds.count(k)) << "behaviour missing: " << k;
   }
 }

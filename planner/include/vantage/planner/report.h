@@ -20,6 +20,8 @@
 
 namespace vantage::planner {
 
+struct Detectability;
+
 /// @brief What the verification run (the chosen plan simulated again) measured.
 struct Verification {
   bool ran = false;
@@ -49,6 +51,8 @@ struct ReportInput {
   std::string topologyPath, scenarioPath, runDir;
   uint64_t seed = 0;
   std::string compliance;
+  /// Which behaviours the plan detects (detectability.h); null: no Detectability section.
+  const Detectability* detectability = nullptr;
 };
 
 /// @brief The colour class of point `p` in the plan: "green", "red", "amber" or "grey".

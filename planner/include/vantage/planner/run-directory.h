@@ -58,6 +58,7 @@ struct ManifestPoint {
   std::vector<std::string> interfaces;
   std::string ipfix, pcap;  ///< relative paths; empty when absent
   uint64_t flows = 0, packets = 0, octets = 0, ipfixBytes = 0, pcapBytes = 0;
+  uint32_t samplingRate = 1;  ///< manifest "sampling_rate" (1 = unsampled)
   PointExport exportStats;
 };
 

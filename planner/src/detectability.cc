@@ -1,0 +1,205 @@
+// Detectability per point and for the plan (see detectability.h).
+#include "vantage/planner/detectability.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "vantage/planner/detection.h"
+#include "vantage/planner/observations.h"
+
+namespace vantage::planner {
+
+namespace fs = std::filesystem;
+
+const BehaviourDetection* PointDetectability::Find(const std::string& label) const {
+  for (const auto& b : behaviours) {
+    if (b.label == label) return &b;
+  }
+  return nullptr;
+}
+
+const PointDetectability* Detectability::FindPoint(const std::string& name) const {
+  for (const auto& p : points) {
+    if (p.point == name) return &p;
+  }
+  return nullptr;
+}
+
+core::Result<Detectability> ComputeDetectability(const RunData& run,
+                                                 const model::Topology* topology,
+                                                 const detect::Rules& rules,
+                                                 core::AnomalyCounters* anomalies) {
+  Detectability d;
+  detect::NetworkContext ctx = ContextFromRun(run, topology);
+  for (const auto& p : run.manifest.points) {
+    std::string rel = p.ipfix.empty() ? "points/" + p.name + ".ipfix" : p.ipfix;
+    auto records = ReadIpfixRecords((fs::path(run.dir) / rel).string(), anomalies);
+    if (!records) return records.GetError();
+    detect::FlowSet set;
+    set.Add(*records, p.name, std::max<uint32_t>(1, p.samplingRate));
+    PointDetectability pd;
+    pd.point = p.name;
+    pd.samplingRate = std::max<uint32_t>(1, p.samplingRate);
+    auto result = detect::RunDetectors(set, ctx, rules);
+    TruthScore score = ScoreAgainstTruth(run, set, result.findings);
+    pd.falsePositives = static_cast<uint32_t>(score.falsePositives.size());
+    for (const auto& b : score.behaviours) {
+      pd.behaviours.push_back({b.label, b.kind, b.detected, b.detectors, b.timeToDetectS});
+    }
+    std::sort(pd.behaviours.begin(), pd.behaviours.end(),
+              [](const auto& a, const auto& b) { return a.label < b.label; });
+    d.points.push_back(std::move(pd));
+  }
+  d.computed = true;
+  return d;
+}
+
+void CombineForPlan(Detectability& d, const Problem& problem, const Placement& placement) {
+  d.plan.clear();
+  std::map<std::string, BehaviourDetection> byLabel;
+  for (const auto& pd : d.points) {
+    for (const auto& b : pd.behaviours) {
+      BehaviourDetection& out = byLabel[b.label];
+      out.label = b.label;
+      out.kind = b.kind;
+      int p = problem.FindPoint(pd.point);
+      if (p < 0 || static_cast<size_t>(p) >= placement.size() || placement[p] == Mode::kNone ||
+          !b.detected)
+        continue;
+      out.detected = true;
+      for (const auto& det : b.detectors) {
+        if (std::find(out.detectors.begin(), out.detectors.end(), det) == out.detectors.end())
+          out.detectors.push_back(det);
+      }
+      if (out.timeToDetectS < 0 || b.timeToDetectS < out.timeToDetectS)
+        out.timeToDetectS = b.timeToDetectS;
+    }
+  }
+  for (auto& [label, b] : byLabel) d.plan.push_back(std::move(b));
+}
+
+void ApplyDetectObjective(Problem& problem, const Detectability& d, const RunData& run) {
+  if (!d.computed || problem.flows.size() != run.flows.size()) return;
+  for (auto& pt : problem.points) {
+    const PointDetectability* pd = d.FindPoint(pt.name);
+    for (auto& h : pt.hits) {
+      const FlowInfo& f = problem.flows[h.flow];
+      if (f.behaviour < 0) continue;
+      const BehaviourDetection* b = pd ? pd->Find(run.flows[h.flow].label) : nullptr;
+      if (b && b->detected) continue;
+      // Visible only: the flow is worth what a benign flow is (no behaviour bonus).
+      double base = 1.0 + problem.weights.criticalBonus * f.criticality;
+      h.detectProb *= static_cast<float>(base / (base + problem.weights.behaviourBonus));
+    }
+  }
+}
+
+namespace {
+
+std::string Detectors(const BehaviourDetection& b) {
+  std::string out;
+  for (const auto& d : b.detectors) out += (out.empty() ? "" : ", ") + d;
+  return out.empty() ? "-" : out;
+}
+
+double VisibleShare(const Metrics& m, const std::string& kind) {
+  auto it = m.behaviourVisibility.find(kind);
+  return it == m.behaviourVisibility.end() ? 0.0 : it->second;
+}
+
+}  // namespace
+
+std::string DetectabilityMarkdown(const Detectability& d, const Metrics& m) {
+  std::string o = "## Detectability\n\n";
+  if (!d.computed) return o + "Not computed: " + d.note + "\n\n";
+  o +=
+      "Which labelled behaviours the plan lets an analyst *detect* with `vantage detect`'s "
+      "default rules (docs/detections.md), not only see. *Visible but not detected*: the plan "
+      "records the behaviour's flows but no detector raises a finding on them.\n\n"
+      "| behaviour | kind | visible | detected | by | time to detect | visible but not detected |\n"
+      "|---|---|---|---|---|---|---|\n";
+  for (const auto& b : d.plan) {
+    double vis = VisibleShare(m, b.kind);
+    o += fmt::format(
+        "| `{}` | {} | {:.0f}% | {} | {} | {} | {} |\n", b.label, b.kind, vis * 100,
+        b.detected ? "yes" : "no", Detectors(b),
+        b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.0f} s", b.timeToDetectS),
+        vis > 0 && !b.detected ? "**yes**" : "no");
+  }
+  o += "\nPer candidate point (its own records):\n\n| point | sampling | detects | false positives "
+       "|\n"
+       "|---|---|---|---|\n";
+  for (const auto& p : d.points) {
+    std::string list;
+    for (const auto& b : p.behaviours) {
+      if (b.detected) list += (list.empty() ? "" : ", ") + fmt::format("`{}`", b.label);
+    }
+    o += fmt::format("| {} | {} | {} | {} |\n", p.point,
+                     p.samplingRate > 1 ? fmt::format("1 in {}", p.samplingRate) : "none",
+                     list.empty() ? "nothing" : list, p.falsePositives);
+  }
+  return o + "\n";
+}
+
+nlohmann::json DetectabilityJson(const Detectability& d, const Metrics& m) {
+  nlohmann::json j;
+  j["computed"] = d.computed;
+  if (!d.computed) {
+    j["note"] = d.note;
+    return j;
+  }
+  auto beh = [&](const BehaviourDetection& b) {
+    nlohmann::json x = {
+        {"label", b.label},
+        {"kind", b.kind},
+        {"detected", b.detected},
+        {"detectors", b.detectors},
+        {"time_to_detect_s",
+         b.timeToDetectS < 0 ? nlohmann::json(nullptr) : nlohmann::json(b.timeToDetectS)}};
+    return x;
+  };
+  j["plan"] = nlohmann::json::array();
+  for (const auto& b : d.plan) {
+    nlohmann::json x = beh(b);
+    double vis = VisibleShare(m, b.kind);
+    x["visible"] = vis;
+    x["visible_but_not_detected"] = vis > 0 && !b.detected;
+    j["plan"].push_back(x);
+  }
+  j["points"] = nlohmann::json::array();
+  for (const auto& p : d.points) {
+    nlohmann::json bs = nlohmann::json::array();
+    for (const auto& b : p.behaviours) bs.push_back(beh(b));
+    // Both modes detect the same (flow records either way); listed per mode for the planner.
+    j["points"].push_back({{"point", p.point},
+                           {"sampling_rate", p.samplingRate},
+                           {"modes", {{"flow", bs}, {"full", bs}}},
+                           {"false_positives", p.falsePositives}});
+  }
+  return j;
+}
+
+std::string ExplainDetectability(const Detectability& d, const std::string& point) {
+  const PointDetectability* p = d.computed ? d.FindPoint(point) : nullptr;
+  if (p == nullptr || p->behaviours.empty()) return "";
+  std::vector<std::string> detected;
+  for (const auto& b : p->behaviours) {
+    if (b.detected) detected.push_back(b.label);
+  }
+  std::string out =
+      fmt::format(" On its own records the detectors find {} of {} labelled behaviours",
+                  detected.size(), p->behaviours.size());
+  if (!detected.empty()) {
+    out += " (";
+    for (size_t i = 0; i < detected.size(); ++i) out += (i ? ", " : "") + detected[i];
+    out += ")";
+  }
+  if (p->samplingRate > 1) {
+    out += fmt::format("; sampling 1 in {} hides beacons and failed connections", p->samplingRate);
+  }
+  return out + ".";
+}
+
+}  // namespace vantage::planner
