@@ -11,7 +11,7 @@
 
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
-#include "yaml-reader.h"
+#include "vantage/model/yaml-reader.h"
 
 namespace vantage::sweep {
 namespace {
