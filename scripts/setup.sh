@@ -13,6 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 time
   # interop peers
   tshark nfdump softflowd pmacct libfixbuf-tools python3-ipfix iproute2
+  # enrichment from MaxMind DB files (GeoLite2, DB-IP)
+  libmaxminddb-dev
 )
 
 missing=()
