@@ -288,8 +288,8 @@ TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
 INSTANTIATE_TEST_SUITE_P(Kinds, DenyRuleTest,
                          ::testing::Values(model::NodeKind::kRouter, model::NodeKind::kL3Switch,
                                            model::NodeKind::kNatGateway),
-                         [](const ::testing::TestParamInfo<model::NodeKind>& info) {
-                           std::string name = model::NodeKindName(info.param);
+                         [](const ::testing::TestParamInfo<model::NodeKind>& kind) {
+                           std::string name = model::NodeKindName(kind.param);
                            name.erase(std::remove(name.begin(), name.end(), '_'), name.end());
                            return name;
                          });
