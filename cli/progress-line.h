@@ -1,6 +1,7 @@
 // One progress line for the long commands (simulate, plan): on a terminal it rewrites itself in
 // place; in a log (stderr is not a terminal: CI, `2> file`, a parent process's pipe) it prints
-// a line only when the work reaches a further tenth, so a run leaves at most 11 lines.
+// a line only when the work reaches a further tenth, and the last update at the end, so a run
+// leaves at most 12 lines.
 //
 //   ProgressLine progress(!quiet);
 //   ... progress.Update(done / total, "simulated 12 / 305 s");   // as often as you like
@@ -35,8 +36,14 @@ class ProgressLine {
     if (!m_enabled) return;
     if (!(fraction >= 0)) fraction = 0;  // NaN too
     const int tenth = static_cast<int>(std::floor(std::fmin(fraction, 1.0) * 10));
-    if (!m_terminal && tenth <= m_lastTenth) return;
+    if (!m_terminal && tenth <= m_lastTenth) {
+      m_pending = text;  // shown by Finish if no later tenth is reached
+      m_pendingFraction = fraction;
+      m_hasPending = true;
+      return;
+    }
     m_lastTenth = tenth;
+    m_hasPending = false;
     // Progress is not a report: floor, so 99.6% done never shows as 100%.
     const std::string line =
         text + " (" + std::to_string(static_cast<int>(std::fmin(fraction, 1.0) * 100)) + "%)";
@@ -45,8 +52,14 @@ class ProgressLine {
     m_open = m_terminal;
   }
 
-  /// @brief Ends the updating line on a terminal (the next output starts on a new line).
+  /// @brief Ends the updating line on a terminal (the next output starts on a new line); in a
+  /// log prints the last update if it was held back, so the log shows where the work ended.
   void Finish() {
+    if (m_hasPending) {
+      m_hasPending = false;
+      m_lastTenth = -1;
+      Update(m_pendingFraction, m_pending);
+    }
     if (!m_open) return;
     std::fputc('\n', m_out);
     std::fflush(m_out);
@@ -59,6 +72,9 @@ class ProgressLine {
   std::FILE* m_out;
   bool m_open = false;  ///< a terminal line waits for its newline
   int m_lastTenth = -1;
+  bool m_hasPending = false;  ///< a log update held back (same tenth as the last printed)
+  double m_pendingFraction = 0;
+  std::string m_pending;
 };
 
 }  // namespace vantage::cli

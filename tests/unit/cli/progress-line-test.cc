@@ -73,6 +73,29 @@ TEST(ProgressLine, LogSkipsTenthsNotReachedAndNeverRoundsUp) {
   EXPECT_EQ(lines[1], "c (99%)");
 }
 
+TEST(ProgressLine, LogEndsWithTheLastUpdate) {
+  Capture out;
+  {
+    ProgressLine p(true, out.File(), false);
+    p.Update(0.0, "start");
+    p.Update(0.95, "late");
+    p.Update(0.99, "last");  // held back: same tenth as "late"
+  }                          // the destructor finishes
+  const auto lines = Lines(out.Text());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], "late (95%)");
+  EXPECT_EQ(lines[2], "last (99%)");
+  // Nothing held back: nothing repeated.
+  Capture again;
+  {
+    ProgressLine p(true, again.File(), false);
+    p.Update(0.5, "half");
+    p.Finish();
+    p.Finish();
+  }
+  EXPECT_EQ(Lines(again.Text()).size(), 1u);
+}
+
 TEST(ProgressLine, TerminalRewritesOneLine) {
   Capture out;
   {
