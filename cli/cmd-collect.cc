@@ -75,7 +75,7 @@ int RunCollect(const CollectOptions& o) {
   scfg.retention = vantage::core::Duration::Seconds(o.retention);
   scfg.maxQueuedRows = o.maxQueued;
   if (!o.asTable.empty()) {
-    auto t = PrefixTable::Load(o.asTable);
+    auto t = PrefixTable::Load(o.asTable, PrefixTable::Value::kAsNumber);
     if (!t) {
       std::cerr << "vantage collect: " << t.GetError().ToString() << "\n";
       return 1;
@@ -83,7 +83,7 @@ int RunCollect(const CollectOptions& o) {
     scfg.asTable = *t;
   }
   if (!o.countryTable.empty()) {
-    auto t = PrefixTable::Load(o.countryTable);
+    auto t = PrefixTable::Load(o.countryTable, PrefixTable::Value::kCountryCode);
     if (!t) {
       std::cerr << "vantage collect: " << t.GetError().ToString() << "\n";
       return 1;
@@ -228,9 +228,12 @@ vantage::cli::Registrar reg{
       app.add_option("--ipfix-file", o->ipfixFiles, "read IPFIX files (RFC 5655); repeatable");
       app.add_option("--db", o->db, "SQLite store to write (created if missing)");
       app.add_option("--archive", o->archive, "also archive raw IPFIX messages to this directory");
-      app.add_option("--as-table", o->asTable, "CSV prefix,AS table: fills AS numbers at ingest");
+      app.add_option("--as-table", o->asTable,
+                     "CSV prefix,AS table or MaxMind DB (GeoLite2-ASN.mmdb): fills AS numbers at "
+                     "ingest");
       app.add_option("--country-table", o->countryTable,
-                     "CSV prefix,country table: fills countries at ingest");
+                     "CSV prefix,country table or MaxMind DB (GeoLite2-Country.mmdb): fills "
+                     "countries at ingest");
       app.add_option("--status-interval", o->statusInterval,
                      "seconds between status lines on stderr (0: none)");
       app.add_option("--template-lifetime", o->templateLifetime,

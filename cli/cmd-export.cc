@@ -98,7 +98,7 @@ bool ParseDestination(const std::string& url, Destination& d, std::string& forma
     err = "unknown transport '" + transport + "' (udp or tcp)";
     return false;
   }
-  ExportFormat f;
+  ExportFormat f = ExportFormat::kIpfix;
   if (!format.empty() && !ParseFormat(format, f)) {
     err = "unknown format '" + format + "' (ipfix, v9 or v5)";
     return false;
@@ -158,7 +158,7 @@ int Run(const Options& o) {
       return 2;
     }
     if (!fmt.empty()) {
-      ExportFormat f;
+      ExportFormat f = cfg.format;
       ParseFormat(fmt, f);
       if (formatFromUrl && f != cfg.format) {
         std::cerr << "vantage export: all --to destinations must use one format\n";

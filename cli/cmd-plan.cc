@@ -19,6 +19,7 @@ extern char** environ;
 #include "command.h"
 #include "inputs.h"
 #include "vantage/detect/rules.h"
+#include "progress-line.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/planner/detectability.h"
@@ -120,20 +121,13 @@ bool ParseRetention(const std::string& text, double& flow, double& full, std::st
 }
 
 #ifdef VANTAGE_HAVE_sim
-std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& what, bool quiet) {
-  if (quiet) return {};
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  auto lastDecile = std::make_shared<int>(-1);
-  return [what, tty, lastDecile](const sim::Progress& p) {
-    double pct = p.simTotalSeconds > 0 ? 100.0 * p.simSeconds / p.simTotalSeconds : 0.0;
-    // Not a terminal (logs, CI): one line per 10%.
-    int decile = static_cast<int>(pct / 10);
-    if (!tty && decile == *lastDecile) return;
-    *lastDecile = decile;
-    std::fprintf(stderr, "%s%s: simulated %.0f / %.0f s (%.0f%%), wall %.0f s%s", tty ? "\r" : "",
-                 what.c_str(), p.simSeconds, p.simTotalSeconds, pct, p.wallSeconds,
-                 tty ? "   " : "\n");
-    std::fflush(stderr);
+std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& what,
+                                                          ProgressLine& line) {
+  return [what, &line](const sim::Progress& p) {
+    char text[160];
+    std::snprintf(text, sizeof text, "%s: simulated %.0f / %.0f s, wall %.0f s", what.c_str(),
+                  p.simSeconds, p.simTotalSeconds, p.wallSeconds);
+    line.Update(p.simTotalSeconds > 0 ? p.simSeconds / p.simTotalSeconds : 0, text);
   };
 }
 #endif
@@ -199,10 +193,11 @@ int Run(const PlanOptions& o) {
     opt.topologyPath = o.topology;
     opt.scenarioPath = o.scenario;
     if (o.seedSet) opt.seed = o.seed;
-    opt.progress = ProgressPrinter("observation run", o.quiet);
+    ProgressLine progress(!o.quiet);
+    if (!o.quiet) opt.progress = ProgressPrinter("observation run", progress);
     if (!o.quiet) std::fprintf(stderr, "observation run: every candidate point observes\n");
     auto res = sim::RunSimulation(topo, scen, opt);
-    if (!o.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+    progress.Finish();
     if (!res) return Fail("observation run failed: " + res.GetError().message);
 #else
     return Fail(

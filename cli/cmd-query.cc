@@ -25,7 +25,7 @@ int RunQueryCommand(const QueryCliOptions& o) {
   using namespace vantage::collector;
   QueryOptions qo;
   if (!o.asTable.empty()) {
-    auto t = PrefixTable::Load(o.asTable);
+    auto t = PrefixTable::Load(o.asTable, PrefixTable::Value::kAsNumber);
     if (!t) {
       std::cerr << "vantage query: " << t.GetError().ToString() << "\n";
       return 1;
@@ -33,7 +33,7 @@ int RunQueryCommand(const QueryCliOptions& o) {
     qo.asTable = *t;
   }
   if (!o.countryTable.empty()) {
-    auto t = PrefixTable::Load(o.countryTable);
+    auto t = PrefixTable::Load(o.countryTable, PrefixTable::Value::kCountryCode);
     if (!t) {
       std::cerr << "vantage query: " << t.GetError().ToString() << "\n";
       return 1;
@@ -86,9 +86,10 @@ vantage::cli::Registrar reg{
       app.add_option("--format", o->format, "table, csv or json")
           ->check(CLI::IsMember({"table", "csv", "json"}));
       app.add_option("--svg", o->svg, "write an SVG plot of a time series to this file");
-      app.add_option("--as-table", o->asTable, "CSV prefix,AS table for query-time lookup");
+      app.add_option("--as-table", o->asTable,
+                     "CSV prefix,AS table or MaxMind DB (.mmdb) for query-time lookup");
       app.add_option("--country-table", o->countryTable,
-                     "CSV prefix,country table for query-time lookup");
+                     "CSV prefix,country table or MaxMind DB (.mmdb) for query-time lookup");
       app.add_flag("--show-sql", o->showSql, "print the SQL that ran");
       return [o] { return RunQueryCommand(*o); };
     },

@@ -13,6 +13,7 @@
 
 #include "command.h"
 #include "inputs.h"
+#include "progress-line.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/sim/simulation.h"
@@ -75,14 +76,14 @@ int Run(const Options& o) {
   opt.fullCapture = !o.noCapture;
   opt.taps = !o.noTaps;
   opt.snapLength = o.snap;
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  ProgressLine progress(!o.quiet);
   if (!o.quiet) {
-    opt.progress = [tty](const sim::Progress& p) {
+    opt.progress = [&progress](const sim::Progress& p) {
       const double eps = p.wallSeconds > 0 ? static_cast<double>(p.events) / p.wallSeconds : 0;
-      std::fprintf(stderr, "%ssimulated %.1f / %.0f s  wall %.1f s  %.0f events/s%s",
-                   tty ? "\r" : "", p.simSeconds, p.simTotalSeconds, p.wallSeconds, eps,
-                   tty ? "   " : "\n");
-      std::fflush(stderr);
+      char text[128];
+      std::snprintf(text, sizeof text, "simulated %.1f / %.0f s  wall %.1f s  %.0f events/s",
+                    p.simSeconds, p.simTotalSeconds, p.wallSeconds, eps);
+      progress.Update(p.simTotalSeconds > 0 ? p.simSeconds / p.simTotalSeconds : 0, text);
     };
   }
   opt.shouldStop = [] { return g_interrupted.load(); };
@@ -91,7 +92,7 @@ int Run(const Options& o) {
   auto res = sim::RunSimulation(topo, scen, opt);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (tty && !o.quiet) std::fprintf(stderr, "\n");
+  progress.Finish();
   if (!res) {
     std::cerr << "vantage simulate: " << res.GetError().message << "\n";
     return g_interrupted.load() ? 130 : 1;

@@ -20,6 +20,8 @@ PACKAGES=(
   chromium
   # sweeps: a real Slurm (controller, node daemon, client commands) and munge for its tests
   slurmctld slurmd slurm-client munge
+  # enrichment from MaxMind DB files (GeoLite2, DB-IP)
+  libmaxminddb-dev
 )
 
 missing=()

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "vantage/core/percent.h"
+
 namespace vantage::planner::detail {
 
 inline std::string XmlEscape(const std::string& s) {
@@ -41,11 +43,13 @@ std::string Fmt(const char* fmt, Args... args) {
   return buf;
 }
 
+/// Percentages in every report and printed summary: never "100%" when something is missed,
+/// never "0%" when something happened (see vantage/core/percent.h).
 inline std::string Pct(double share) {
-  return Fmt("%.0f%%", share * 100.0);
+  return core::FormatPercent(share, 0);
 }
 inline std::string Pct1(double share) {
-  return Fmt("%.1f%%", share * 100.0);
+  return core::FormatPercent(share, 1);
 }
 
 inline const char* ColourHex(const std::string& colour) {

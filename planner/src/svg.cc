@@ -12,6 +12,7 @@
 namespace vantage::planner {
 
 using detail::Fmt;
+using detail::Pct;
 using detail::XmlEscape;
 
 namespace {
@@ -151,10 +152,10 @@ std::string ModelMapSvg(const ReportInput& in, bool standalone) {
       "Capture plan: " + (in.topology->name.empty() ? std::string("topology") : in.topology->name);
   const Metrics& m = in.metrics;
   opt.subtitle =
-      Fmt("%u points, cost %.3g; sees %.0f%% of flows, %.0f%% of centre-of-gravity "
-          "flows (%.0f%% under full capture); needs %s of %s",
-          m.devices, m.cost, m.flowVisibility * 100, m.criticalCoverage * 100,
-          m.criticalFullShare * 100, FormatBytes(m.storageRequired).c_str(),
+      Fmt("%u points, cost %.3g; sees %s of flows, %s of centre-of-gravity "
+          "flows (%s under full capture); needs %s of %s",
+          m.devices, m.cost, Pct(m.flowVisibility).c_str(), Pct(m.criticalCoverage).c_str(),
+          Pct(m.criticalFullShare).c_str(), FormatBytes(m.storageRequired).c_str(),
           FormatBytes(prob.constraints.storageBytes).c_str());
   opt.footer = "Drawn by vantage plan. Hover over a point for what it sees, misses and costs.";
   for (size_t i = 0; i < prob.points.size(); ++i) {

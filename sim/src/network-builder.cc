@@ -109,6 +109,36 @@ std::string SimNetwork::ZoneOf(ns3::Ipv4Address a) const {
   return best == nullptr ? std::string() : best->zone;
 }
 
+bool SimNetwork::Filters(const model::Node& node) {
+  switch (node.kind) {
+    case model::NodeKind::kFirewall:
+      return true;
+    case model::NodeKind::kRouter:
+    case model::NodeKind::kL3Switch:
+    case model::NodeKind::kNatGateway:
+      // Forwarding nodes filter once they have rules or a deny default (the loader gives them
+      // allow unless the file says otherwise).
+      return !node.rules.empty() || !node.defaultAllow;
+    default:
+      return false;
+  }
+}
+
+void SimNetwork::InstallFirewall(const model::Node& node, const BuildOptions& opt) {
+  const SimNode* sn = FindNode(node.name);
+  ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
+  ns3::Ptr<Firewall> fw = ns3::CreateObject<Firewall>();
+  fw->Configure(
+      node.name, node.rules, node.defaultAllow, [this](ns3::Ipv4Address a) { return ZoneOf(a); },
+      m_logs.get(), opt.startUnixNs);
+  if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
+    fw->AllowExportTo(c->interfaces.front().address, 4739);
+  }
+  fw->SetInner(ipv4->GetRoutingProtocol());
+  ipv4->SetRoutingProtocol(fw);
+  m_firewalls.push_back(fw);
+}
+
 core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions& opt) {
   m_logs = std::make_unique<SimLogs>();
   const std::string file = topo.sourcePath.empty() ? topo.name : topo.sourcePath;
@@ -446,20 +476,11 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     }
   }
 
-  // --- Firewalls and NAT gateways wrap the node's routing protocol.
-  auto zoneOf = [this](ns3::Ipv4Address a) { return ZoneOf(a); };
+  // --- Filtering nodes and NAT gateways wrap the node's routing protocol. The NAT wraps the
+  // filter, as netfilter orders them: inbound packets are translated back before the rules see
+  // them, outbound packets are judged with their inside address and translated after.
   for (const auto& mn : topo.nodes) {
-    if (mn.kind != model::NodeKind::kFirewall) continue;
-    const SimNode* sn = FindNode(mn.name);
-    ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
-    ns3::Ptr<Firewall> fw = ns3::CreateObject<Firewall>();
-    fw->Configure(mn.name, mn.rules, mn.defaultAllow, zoneOf, m_logs.get(), opt.startUnixNs);
-    if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
-      fw->AllowExportTo(c->interfaces.front().address, 4739);
-    }
-    fw->SetInner(ipv4->GetRoutingProtocol());
-    ipv4->SetRoutingProtocol(fw);
-    m_firewalls.push_back(fw);
+    if (Filters(mn)) InstallFirewall(mn, opt);
   }
   for (const auto& nat : topo.nats) {
     const SimNode* sn = FindNode(nat.node);

@@ -113,13 +113,18 @@ class SimNetwork {
   const SimNode* Collector() const;
   SimLogs& Logs() { return *m_logs; }
   const std::vector<ns3::Ptr<NatGateway>>& Nats() const { return m_nats; }
+  /// @brief Every node that enforces rules: firewalls, and routers, L3 switches and NAT
+  /// gateways with rules or a deny default.
   const std::vector<ns3::Ptr<Firewall>>& Firewalls() const { return m_firewalls; }
+  /// @brief True when the simulator enforces this node's rules and default.
+  static bool Filters(const model::Node& node);
   /// @brief Zone name of an address (longest prefix over the zones' CIDRs), "" if none.
   std::string ZoneOf(ns3::Ipv4Address a) const;
 
  private:
   SimNetwork() = default;
   core::Status DoBuild(const model::Topology& topology, const BuildOptions& options);
+  void InstallFirewall(const model::Node& node, const BuildOptions& options);
 
   std::vector<SimNode> m_nodes;
   std::map<std::string, size_t> m_nodeIndex;

@@ -121,6 +121,7 @@ core::Status WriteManifest(const std::string& dir, const Manifest& m) {
                    {"ground_truth_flows", m.groundTruthFlows},
                    {"sessions", m.sessions},
                    {"firewall_drops", m.firewallDrops},
+                   {"firewall_drops_by_node", m.firewallDropsByNode},
                    {"nat_bindings", m.natBindings},
                    {"nat_unsolicited_drops", m.natUnsolicitedDrops}};
   const std::string tmp = dir + "/manifest.json.tmp";

@@ -37,6 +37,7 @@ struct Manifest {
   double wallS = 0;
   uint64_t groundTruthFlows = 0;
   uint64_t firewallDrops = 0;
+  std::map<std::string, uint64_t> firewallDropsByNode;  ///< every filtering node, drops or not
   uint64_t natBindings = 0;
   uint64_t natUnsolicitedDrops = 0;
   uint64_t sessions = 0;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <set>
 
+#include "firewall/firewall.h"
 #include "network-builder.h"
 #include "observation/observation.h"
 #include "run-directory.h"
@@ -200,6 +201,8 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   manifest.wallS = summary.wallSeconds;
   manifest.groundTruthFlows = summary.groundTruthFlows;
   manifest.firewallDrops = summary.firewallDrops;
+  for (const auto& fw : network.Firewalls())
+    manifest.firewallDropsByNode[fw->NodeName()] = fw->Drops();
   manifest.natBindings = summary.natBindings;
   manifest.natUnsolicitedDrops = network.Logs().natUnsolicitedDrops;
   manifest.sessions = traffic.SessionsStarted();

@@ -34,6 +34,7 @@ class Firewall : public RoutingWrapper {
                   MulticastForwardCallback mcb, LocalDeliverCallback lcb,
                   ErrorCallback ecb) override;
 
+  const std::string& NodeName() const { return m_node; }
   uint64_t Drops() const { return m_drops; }
   uint64_t Allowed() const { return m_allowed; }
 

@@ -79,7 +79,12 @@ void NodeTap::Count(ns3::Ptr<const ns3::Packet> packet, bool tx) {
   }
   auto it = flows.find(key);
   if (it == flows.end()) return;
-  m_tracker->OnPacket(it->second, tx, packet->GetSize());
+  // The IP total length, as exporters count (IPFIX octetDeltaCount): an Rx packet still carries
+  // the link's padding (a 40-byte TCP RST arrives from CSMA as the 46-byte minimum payload).
+  const uint32_t totalLength = Be16(buf + 2);
+  const uint32_t size = packet->GetSize();
+  m_tracker->OnPacket(it->second, tx,
+                      totalLength >= ihl && totalLength <= size ? totalLength : size);
 }
 
 FlowTracker::FlowTracker(const NetworkMap* network, GroundTruthLog* truth, int64_t startUnixNs)

@@ -1,6 +1,7 @@
 // Ground truth per flow, counted at the initiating host's IP layer: the tracker hooks the
 // Ipv4L3Protocol "Tx" and "Rx" traces of every node that starts flows and adds each packet's
-// IP total length to the flow with its 5-tuple (seen from the initiator).
+// IP total length (not the frame's padding) to the flow with its 5-tuple (seen from the
+// initiator).
 //
 //   FlowTracker tracker(&map, &truth, startUnixNs);
 //   size_t f = tracker.Open(info);          // before the first packet is sent

@@ -11,6 +11,7 @@
 #include <ns3/udp-socket-factory.h>
 #include <ns3/uinteger.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -237,6 +238,127 @@ TEST_F(SimTest, FirewallDropsAndLogsDeniedTrafficAndPassesReplies) {
   EXPECT_EQ(drops[1].srcIp, hb);
   EXPECT_EQ(drops[1].dstPort, 22);
   EXPECT_EQ(net.Firewalls()[0]->Drops(), 2u);
+}
+
+// Rules are enforced on every node kind that accepts them, not only on firewalls: a deny rule
+// drops (and logs) its packets, everything else passes.
+class DenyRuleTest : public SimTest, public ::testing::WithParamInterface<model::NodeKind> {};
+
+TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
+  model::Topology topo = test::DenyRuleTopology(GetParam());
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_TRUE(built) << built.GetError().message;
+  SimNetwork& net = **built;
+  const Ipv4Address ha = net.FindNode("ha")->interfaces.front().address;
+  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
+  std::map<uint16_t, int> received;
+  auto count = ns3::MakeCallback(+[](int* n, ns3::Ptr<ns3::Socket> s) {
+    while (s->Recv()) ++*n;
+  });
+  auto denied = UdpSocket(net.FindNode("hb"), 9999);
+  auto allowed = UdpSocket(net.FindNode("hb"), 7000);
+  denied->SetRecvCallback(count.Bind(&received[9999]));
+  allowed->SetRecvCallback(count.Bind(&received[7000]));
+  auto tx = UdpSocket(net.FindNode("ha"), 4444);
+  for (int i = 0; i < 3; ++i) {
+    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [&]() {
+      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
+      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
+    });
+  }
+  ns3::Simulator::Stop(ns3::Seconds(10));
+  ns3::Simulator::Run();
+
+  EXPECT_EQ(received[9999], 0);
+  EXPECT_EQ(received[7000], 3);
+  ASSERT_EQ(net.Firewalls().size(), 1u);
+  EXPECT_EQ(net.Firewalls()[0]->NodeName(), "x");
+  EXPECT_EQ(net.Firewalls()[0]->Drops(), 3u);
+  const auto& drops = net.Logs().firewallDrops;
+  ASSERT_EQ(drops.size(), 3u);
+  for (const auto& d : drops) {
+    EXPECT_EQ(d.node, "x");
+    EXPECT_EQ(d.rule, "no-9999");
+    EXPECT_EQ(d.protocol, 17);
+    EXPECT_EQ(d.srcIp, ha);  // judged before NAT translates the source
+    EXPECT_EQ(d.dstPort, 9999);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, DenyRuleTest,
+                         ::testing::Values(model::NodeKind::kRouter, model::NodeKind::kL3Switch,
+                                           model::NodeKind::kNatGateway),
+                         [](const ::testing::TestParamInfo<model::NodeKind>& kind) {
+                           std::string name = model::NodeKindName(kind.param);
+                           name.erase(std::remove(name.begin(), name.end(), '_'), name.end());
+                           return name;
+                         });
+
+// A NAT gateway's rules also see inbound packets, after translation back to the inside host:
+// a deny rule from outside to inside drops replies of an outbound flow.
+TEST_F(SimTest, NatGatewayRuleJudgesTranslatedInboundPackets) {
+  model::Topology topo = test::DenyRuleTopology(model::NodeKind::kNatGateway);
+  topo.nodes[2].rules.front().name = "no-inbound-5555";
+  topo.nodes[2].rules.front().fromZone = "b";
+  topo.nodes[2].rules.front().toZone = "a";
+  topo.nodes[2].rules.front().portMin = topo.nodes[2].rules.front().portMax = 5555;
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_TRUE(built) << built.GetError().message;
+  SimNetwork& net = **built;
+  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
+  // Echo server on hb:7000; ha sends from 5555 (replies denied) and 5556 (replies pass).
+  auto server = UdpSocket(net.FindNode("hb"), 7000);
+  server->SetRecvCallback(ns3::MakeCallback(+[](ns3::Ptr<ns3::Socket> s) {
+    ns3::Address from;
+    while (auto p = s->RecvFrom(from)) s->SendTo(p, 0, from);
+  }));
+  std::map<uint16_t, int> replies;
+  auto count = ns3::MakeCallback(+[](int* n, ns3::Ptr<ns3::Socket> s) {
+    while (s->Recv()) ++*n;
+  });
+  auto c1 = UdpSocket(net.FindNode("ha"), 5555);
+  auto c2 = UdpSocket(net.FindNode("ha"), 5556);
+  c1->SetRecvCallback(count.Bind(&replies[5555]));
+  c2->SetRecvCallback(count.Bind(&replies[5556]));
+  ns3::Simulator::Schedule(ns3::Seconds(1), [&]() {
+    c1->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
+    c2->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
+  });
+  ns3::Simulator::Stop(ns3::Seconds(10));
+  ns3::Simulator::Run();
+  // The outbound packets are new connections a->b (allowed by default and remembered), so the
+  // replies are related traffic and pass: the filter is stateful.
+  EXPECT_EQ(replies[5555], 1);
+  EXPECT_EQ(replies[5556], 1);
+  ASSERT_EQ(net.Firewalls().size(), 1u);
+  EXPECT_EQ(net.Firewalls()[0]->Drops(), 0u);
+  // Unsolicited from b to the inside port 5555, through a binding: denied by the rule.
+  auto probe = UdpSocket(net.FindNode("hb"), 7001);
+  const Ipv4Address publicAddr = net.FindNode("x")->Interface("lb")->address;
+  ASSERT_TRUE(net.Map().natLookup);
+  auto pub = net.Map().natLookup(17, net.FindNode("ha")->interfaces.front().address, 5555, hb);
+  ASSERT_TRUE(pub.has_value());
+  ns3::Simulator::Schedule(ns3::Seconds(1), [&]() {
+    probe->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(publicAddr, pub->second));
+  });
+  ns3::Simulator::Stop(ns3::Seconds(5));
+  ns3::Simulator::Run();
+  EXPECT_EQ(replies[5555], 1);  // the probe did not reach ha
+  EXPECT_EQ(net.Firewalls()[0]->Drops(), 1u);
+  ASSERT_EQ(net.Logs().firewallDrops.size(), 1u);
+  EXPECT_EQ(net.Logs().firewallDrops[0].rule, "no-inbound-5555");
+  EXPECT_EQ(net.Logs().firewallDrops[0].dstPort, 5555);  // after translation back
+}
+
+TEST_F(SimTest, RoutersWithoutRulesDoNotFilter) {
+  model::Topology topo = test::RunTopology();
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_TRUE(built) << built.GetError().message;
+  EXPECT_TRUE((*built)->Firewalls().empty());
+  EXPECT_FALSE(SimNetwork::Filters(topo.nodes[2]));  // core router, default allow
+  model::Node denyAll = topo.nodes[2];
+  denyAll.defaultAllow = false;
+  EXPECT_TRUE(SimNetwork::Filters(denyAll));
 }
 
 TEST_F(SimTest, BuildRejectsLinkToMissingNode) {

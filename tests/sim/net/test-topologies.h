@@ -20,6 +20,9 @@ inline model::Node MakeNode(std::string name, model::NodeKind kind, std::string 
   n.zone = std::move(zone);
   n.count = simulate * 10;
   n.simulate = simulate;
+  // As the topology loader: forwarding nodes without rules forward everything.
+  n.defaultAllow = kind == model::NodeKind::kRouter || kind == model::NodeKind::kL3Switch ||
+                   kind == model::NodeKind::kNatGateway;
   return n;
 }
 
@@ -86,6 +89,40 @@ inline model::Topology FirewallTopology() {
   t.nodes.push_back(fw);
   t.links.push_back(MakeLink("la", LinkKind::kPointToPoint, {"ha", "fw"}, "a"));
   t.links.push_back(MakeLink("lb", LinkKind::kPointToPoint, {"fw", "hb"}, "b"));
+  return t;
+}
+
+/// a-host -- x -- b-host, where x is a router, L3 switch or NAT gateway (inside: la, outside:
+/// lb) with one rule, deny a->b udp/9999, and the default allow.
+inline model::Topology DenyRuleTopology(model::NodeKind kind) {
+  using model::LinkKind;
+  using model::NodeKind;
+  model::Topology t;
+  t.name = "deny-rule-test";
+  t.zones.push_back({"a", model::ZoneKind::kAccess, {Prefix("10.10.0.0/24")}, "", 0});
+  t.zones.push_back({"b", model::ZoneKind::kDataCentre, {Prefix("10.20.0.0/24")}, "", 0});
+  t.nodes.push_back(MakeNode("ha", NodeKind::kServer, "a"));
+  t.nodes.push_back(MakeNode("hb", NodeKind::kServer, "b"));
+  model::Node x = MakeNode("x", kind, "a");
+  model::FirewallRule deny;
+  deny.name = "no-9999";
+  deny.fromZone = "a";
+  deny.toZone = "b";
+  deny.allow = false;
+  deny.protocol = 17;
+  deny.portMin = deny.portMax = 9999;
+  x.rules.push_back(deny);
+  x.defaultAllow = true;
+  t.nodes.push_back(x);
+  t.links.push_back(MakeLink("la", LinkKind::kPointToPoint, {"ha", "x"}, "a"));
+  t.links.push_back(MakeLink("lb", LinkKind::kPointToPoint, {"x", "hb"}, "b"));
+  if (kind == NodeKind::kNatGateway) {
+    model::Nat nat;
+    nat.node = "x";
+    nat.insideLinks = {"la"};
+    nat.outsideLink = "lb";
+    t.nats.push_back(nat);
+  }
   return t;
 }
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <ns3/core-module.h>
+#include <ns3/csma-module.h>
 #include <ns3/flow-monitor-helper.h>
 #include <ns3/internet-module.h>
 #include <ns3/ipv4-flow-classifier.h>
@@ -27,24 +28,29 @@ namespace {
 
 constexpr int64_t kStartUnixNs = 1767600000LL * 1000000000LL;
 
-/// Five nodes: 0,1 clients, 2 router, 3 server, 4 far server.
+/// Five nodes: 0,1 clients, 2 router, 3 server, 4 far server; point-to-point links, or CSMA
+/// (Ethernet: frames padded to the 46-byte minimum payload).
 struct TinyNet {
   ns3::NodeContainer nodes;
   NetworkMap map;
 
-  TinyNet() {
+  explicit TinyNet(bool csma = false) {
     nodes.Create(5);
     ns3::InternetStackHelper stack;
     stack.Install(nodes);
     ns3::PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
     p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
+    ns3::CsmaHelper lan;
+    lan.SetChannelAttribute("DataRate", ns3::StringValue("100Mbps"));
+    lan.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
     ns3::Ipv4AddressHelper addr;
     const char* names[] = {"client-1", "client-2", "", "srv", "far"};
     const char* groups[] = {"clients", "clients", "", "srv", "far"};
     int subnet = 1;
     for (uint32_t i : {0u, 1u, 3u, 4u}) {
-      auto devs = p2p.Install(nodes.Get(i), nodes.Get(2));
+      auto devs = csma ? lan.Install(ns3::NodeContainer(nodes.Get(i), nodes.Get(2)))
+                       : p2p.Install(nodes.Get(i), nodes.Get(2));
       std::string base = "10.0." + std::to_string(subnet++) + ".0";
       addr.SetBase(base.c_str(), "255.255.255.0");
       auto ifs = addr.Assign(devs);
@@ -155,13 +161,13 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-/// Runs the scenario on a fresh TinyNet; `extra` is called after Install (more hooks).
-RunResult RunScenario(const model::Scenario& sc, double stopS = 0) {
+/// Runs the scenario on a fresh TinyNet (CSMA links if `csma`).
+RunResult RunScenario(const model::Scenario& sc, double stopS = 0, bool csma = false) {
   RunResult r;
   ns3::RngSeedManager::SetSeed(1);
   ns3::RngSeedManager::SetRun(sc.seed);
   {
-    TinyNet net;
+    TinyNet net(csma);
     model::Topology topo;
     ServerTap tap;
     tap.Attach(net.nodes.Get(3));
@@ -316,6 +322,45 @@ TEST(SimTraffic, BehavioursAreLabelled) {
   EXPECT_EQ(by["dmz_odd_port"][0]->dstPort, 1234);
   EXPECT_EQ(by["dmz_odd_port"][0]->srcHost, "srv");
   EXPECT_EQ(by["spike"].size(), 30u);
+}
+
+// Ground truth counts IP bytes, as exporters do, not Ethernet padding: on CSMA links a 40-byte
+// TCP RST and a 38-byte UDP datagram arrive in frames padded to a 46-byte payload.
+TEST(SimTraffic, TinyPacketsOnCsmaCountIpBytesNotPadding) {
+  model::Scenario sc;
+  sc.seed = 4;
+  sc.durationS = 60;
+  model::TrafficMix mix;
+  mix.group = "clients";
+  auto tiny = App("tiny-udp", "srv", 17, 5353, 360);
+  tiny.requestBytes = model::Distribution::Constant(10);
+  tiny.responseBytes = model::Distribution::Constant(10);
+  mix.apps.push_back(tiny);
+  sc.traffic.push_back(mix);
+  sc.behaviours.push_back(Behaviour("port_scan", "client-1", "srv", {{"ports", "20-29"}}));
+  RunResult r = RunScenario(sc, 0, true);
+  size_t scans = 0, datagrams = 0;
+  for (const auto& f : r.truth.Flows()) {
+    if (f.label == "port_scan") {
+      ++scans;
+      ASSERT_EQ(f.packetsRev, 1u) << f.dstPort;
+      EXPECT_EQ(f.bytesRev, 40u) << f.dstPort;  // the RST: IP + TCP header, not 46
+      continue;
+    }
+    ASSERT_EQ(f.protocol, 17);
+    ASSERT_GT(f.packetsFwd, 0u);
+    ASSERT_GT(f.packetsRev, 0u);
+    EXPECT_EQ(f.bytesFwd, 38u * f.packetsFwd);  // 20 IP + 8 UDP + 10
+    EXPECT_EQ(f.bytesRev, 38u * f.packetsRev);
+    // The server's own IP layer (Tx: unpadded) agrees.
+    Tuple t{f.protocol, f.srcIp.Get(), f.srcPort, f.dstIp.Get(), f.dstPort};
+    auto it = r.serverSide.find(t);
+    ASSERT_NE(it, r.serverSide.end());
+    EXPECT_EQ(it->second.bytesOut, f.bytesRev);
+    ++datagrams;
+  }
+  EXPECT_EQ(scans, 10u);
+  EXPECT_GT(datagrams, 3u);
 }
 
 TEST(SimTraffic, UnknownServerIsAnError) {

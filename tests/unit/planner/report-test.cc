@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "test-util.h"
@@ -139,6 +140,69 @@ TEST(PlannerReport, SyntheticProblemWithoutTopology) {
   EXPECT_EQ(test::CheckXml(RenderCoverageSvg(in, true)), "");
   EXPECT_EQ(test::CheckHtml(RenderHtml(in)), "");
   EXPECT_FALSE(SummaryTable(in).empty());
+}
+
+// One point that misses 2 of 20,000 flows (one north-south flow to the critical asset, one
+// east-west flow): no report, summary or explanation may claim it sees 100% of anything.
+TEST(PlannerReport, NearlyAllIsNeverPrintedAsAll) {
+  Problem p;
+  p.assets = {"git"};
+  p.dayFactor = 1;
+  PointInfo a;
+  a.name = "A";
+  a.node = "fw";
+  a.canFull = true;
+  a.recordsPerDay = 20000;
+  a.bytesPerRecord = 50;
+  a.flowBytesPerDay = 1e6;
+  a.pcapBytesPerDay = 1e7;
+  for (uint32_t i = 0; i < 20000; ++i) {
+    const bool critical = i % 2 == 0;
+    p.flows.push_back({1, 100, i % 4 == 0, critical ? 1.0 : 0.0, critical ? 0 : -1, -1, false});
+    if (i > 1) a.hits.push_back({i, 1, true, false, 1.0f});
+  }
+  p.points = {a};
+  p.constraints.storageBytes = 1e12;
+  p.constraints.flowRetentionDays = 10;
+  p.constraints.fullRetentionDays = 1;
+  model::Topology t = SmallTopology();
+  ReportInput in = MakeInput(p, &t);
+  ASSERT_EQ(in.plan.best.devices, 1u);
+  ASSERT_LT(in.metrics.criticalCoverage, 1.0);
+  ASSERT_GE(in.metrics.criticalCoverage, 0.9999);
+  const std::string md = RenderMarkdown(in);
+  const std::string html = RenderHtml(in);
+  const std::string summary = SummaryTable(in);
+  const std::string explanation =
+      nlohmann::json::parse(RenderPlanJson(in))["points"][0]["explanation"].get<std::string>();
+  const std::string map = RenderMapSvg(in, true);
+  // "100% of X" only where it is exact: the greedy reaching the optimum.
+  auto claimsAll = [](const std::string& text) {
+    for (const char* all : {"100% of", "100.0% of"}) {
+      for (size_t at = text.find(all); at != std::string::npos; at = text.find(all, at + 1)) {
+        if (text.compare(at, std::strlen(all) + 12, std::string(all) + " the optimum") != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  for (const std::string* text : {&md, &html, &summary, &explanation, &map}) {
+    EXPECT_FALSE(claimsAll(*text)) << *text;
+  }
+  // One more decimal where it tells the difference, else rounded down.
+  EXPECT_NE(summary.find("critical-asset coverage 99.99%"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("east-west 99.99%"), std::string::npos) << summary;
+  EXPECT_NE(md.find("| critical-asset coverage (weighted by criticality; git) | 99.99% |"),
+            std::string::npos);
+  EXPECT_NE(md.find("| east-west visibility (internal) | 99.99% |"), std::string::npos);
+  EXPECT_NE(html.find("99.99%"), std::string::npos);
+  EXPECT_NE(explanation.find("It sees 99.9% of all flows on its own (99.9% of north-south, 99.9% "
+                             "of east-west, 99.9% of flows touching"),
+            std::string::npos)
+      << explanation;
+  EXPECT_NE(map.find("sees 99.9% of flows, 99.9% of centre-of-gravity flows (99.9% under"),
+            std::string::npos);
 }
 
 TEST(PlannerReport, XmlCheckerRejectsBrokenSvg) {
