@@ -18,8 +18,8 @@ extern char** environ;
 
 #include "command.h"
 #include "inputs.h"
-#include "vantage/detect/rules.h"
 #include "progress-line.h"
+#include "vantage/detect/rules.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
 #include "vantage/planner/detectability.h"
