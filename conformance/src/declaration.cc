@@ -197,7 +197,8 @@ void ReadTop(Reader& rd, const YAML::Node& root, Declaration& d) {
   rd.CheckKeys(
       root,
       {"exporter", "active_timeout", "inactive_timeout", "tcp_end", "cache", "sampling",
-       "direction", "key", "octets", "fields", "timestamp_resolution", "timestamp_slack", "notes"},
+       "direction", "key", "octets", "fragments", "fields", "timestamp_resolution",
+       "timestamp_slack", "notes"},
       "the declaration");
   if (root["exporter"]) d.exporter = root["exporter"].as<std::string>("");
   if (root["notes"]) d.notes = root["notes"].as<std::string>("");
@@ -215,6 +216,10 @@ void ReadTop(Reader& rd, const YAML::Node& root, Declaration& d) {
   if (root["octets"]) {
     int c = rd.Choice(root["octets"], "octets", {"ip", "frame"});
     if (c >= 0) d.octets = c == 0 ? OctetLayer::kIp : OctetLayer::kFrame;
+  }
+  if (root["fragments"]) {
+    int c = rd.Choice(root["fragments"], "fragments", {"join-first", "separate"});
+    if (c >= 0) d.fragmentsJoinFirst = c == 0;
   }
   if (root["cache"]) ReadCache(rd, root["cache"], d);
   if (root["sampling"]) ReadSampling(rd, root["sampling"], d);
@@ -253,6 +258,7 @@ Declaration DefaultDeclaration() {
   Declaration d;
   d.exporter = "vantage";
   d.cacheSize = 65536;
+  d.fragmentsJoinFirst = true;  // docs/exporter.md: the fragment table, 30 s
   d.fields = {Field::kPackets, Field::kOctets,   Field::kStart, Field::kEnd,      Field::kPorts,
               Field::kIcmp,    Field::kTcpFlags, Field::kTos,   Field::kEndReason};
   return d;
@@ -338,6 +344,7 @@ std::string DeclarationToYaml(const Declaration& d) {
   os << "key: [" << (d.keyTos ? "tos" : "") << (d.keyTos && d.keyVlan ? ", " : "")
      << (d.keyVlan ? "vlan" : "") << "]\n";
   os << "octets: " << (d.octets == OctetLayer::kIp ? "ip" : "frame") << "\n";
+  os << "fragments: " << (d.fragmentsJoinFirst ? "join-first" : "separate") << "\n";
   os << "fields: [";
   bool first = true;
   for (Field f : AllFields()) {

@@ -3,6 +3,8 @@
 #include "vantage/conformance/reference-model.h"
 
 #include <map>
+#include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -82,6 +84,39 @@ struct ReferenceModel::Impl {
       End(core::FlowKey(byStart.begin()->second), core::FlowEndReason::kActiveTimeout);
   }
 
+  // First fragments' ports by datagram (source, destination, protocol, identification), for
+  // the later fragments of the same datagram (Declaration::fragmentsJoinFirst).
+  struct Datagram {
+    std::string src, dst;
+    uint8_t protocol;
+    uint32_t id;
+    bool operator<(const Datagram& o) const {
+      return std::tie(src, dst, protocol, id) < std::tie(o.src, o.dst, o.protocol, o.id);
+    }
+  };
+  struct FirstFragment {
+    uint16_t srcPort, dstPort;
+    int64_t seenNs;
+  };
+  std::map<Datagram, FirstFragment> firstFragments;
+
+  void JoinFirstFragment(core::Timestamp ts, wire::DecodedPacket& p) {
+    if (!decl.fragmentsJoinFirst || !p.fragment) return;
+    Datagram d{p.src.ToString(), p.dst.ToString(), p.protocol, p.fragmentId};
+    if (p.firstFragment) {
+      firstFragments[d] = {p.srcPort, p.dstPort, ts.ns};
+      return;
+    }
+    auto it = firstFragments.find(d);
+    if (it == firstFragments.end()) return;
+    if (ts.ns - it->second.seenNs > decl.fragmentTimeout.ns) {
+      firstFragments.erase(it);
+      return;
+    }
+    p.srcPort = it->second.srcPort;
+    p.dstPort = it->second.dstPort;
+  }
+
   core::FlowKey KeyOf(const wire::DecodedPacket& p) const {
     core::FlowKey k;
     k.src = p.src;
@@ -137,10 +172,11 @@ struct ReferenceModel::Impl {
     }
   }
 
-  void OnPacket(core::Timestamp ts, const wire::DecodedPacket& p, uint64_t frameLength) {
+  void OnPacket(core::Timestamp ts, wire::DecodedPacket p, uint64_t frameLength) {
     ++packetIndex;
     MoveClock(ts);
     ExpireDue();
+    JoinFirstFragment(ts, p);
     core::FlowKey key = KeyOf(p);
     bool reverse = false;
     auto it = flows.find(key);

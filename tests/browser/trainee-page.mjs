@@ -17,8 +17,10 @@ try {
   await page.fill("#login-token", token);
   await page.click("#login-button");
   await page.waitForSelector("#trainee:not([hidden])", { timeout: 10000 });
-  const briefing = await page.textContent("#briefing");
-  if (!briefing || briefing.trim().length === 0) throw new Error("empty briefing");
+  // The page shows the section first and fills it when the state arrives.
+  // (Selectors, not waitForFunction: the page's Content-Security-Policy forbids eval.)
+  await page.waitForSelector("#briefing > *", { timeout: 10000 });
+  await page.waitForSelector(`#answer-${level}`, { timeout: 10000 });
   await page.fill(`#answer-${level}`, answer);
   await page.click(`#submit-${level}`);
   // The page re-renders the levels after grading: the level turns solved.

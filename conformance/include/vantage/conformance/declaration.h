@@ -72,6 +72,11 @@ struct Declaration {
   bool keyTos = true;    ///< TOS is part of the flow key
   bool keyVlan = false;  ///< the outer VLAN id is part of the flow key
   OctetLayer octets = OctetLayer::kIp;
+  /// Non-first fragments count in the flow of their datagram's first fragment when it was
+  /// seen before (same addresses, protocol and identification, within fragmentTimeout);
+  /// otherwise, and when false, they form a flow without ports.
+  bool fragmentsJoinFirst = false;
+  core::Duration fragmentTimeout = core::Duration::Seconds(30);
   std::set<Field> fields;  ///< what the exporter exports (checked fields)
   /// Exported timestamps are truncated to this; also the matching tolerance.
   core::Duration timestampResolution = core::Duration::Millis(1);
