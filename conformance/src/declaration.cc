@@ -194,12 +194,11 @@ void ReadKey(Reader& rd, const YAML::Node& n, Declaration& d) {
 }
 
 void ReadTop(Reader& rd, const YAML::Node& root, Declaration& d) {
-  rd.CheckKeys(
-      root,
-      {"exporter", "active_timeout", "inactive_timeout", "tcp_end", "cache", "sampling",
-       "direction", "key", "octets", "fragments", "fields", "timestamp_resolution",
-       "timestamp_slack", "notes"},
-      "the declaration");
+  rd.CheckKeys(root,
+               {"exporter", "active_timeout", "inactive_timeout", "tcp_end", "cache", "sampling",
+                "direction", "key", "octets", "fragments", "fields", "timestamp_resolution",
+                "timestamp_slack", "notes"},
+               "the declaration");
   if (root["exporter"]) d.exporter = root["exporter"].as<std::string>("");
   if (root["notes"]) d.notes = root["notes"].as<std::string>("");
   if (root["active_timeout"]) rd.Seconds(root["active_timeout"], "active_timeout", d.activeTimeout);

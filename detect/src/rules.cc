@@ -192,38 +192,17 @@ core::Result<Rules> ParseRules(const std::string& yamlText, const std::string& n
                                model::Diagnostics& diags) {
   Rules rules;
   rules.sourcePath = name;
-  size_t before = diags.ErrorCount();
-  YAML::Node root;
-  try {
-    root = YAML::Load(yamlText);
-  } catch (const YAML::Exception& e) {
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg);
-    return core::MakeError(core::ErrorCode::kParse, name + ": YAML syntax error");
-  }
-  try {
-    RulesParser(name, diags).Parse(root, rules);
-  } catch (const YAML::Exception& e) {
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML: " + e.msg);
-  }
-  size_t errors = diags.ErrorCount() - before;
-  if (errors > 0) {
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           name + ": " + std::to_string(errors) + " error(s) in rules");
-  }
+  auto status = model::detail::ParseYamlDocument(
+      yamlText, name, "rules", diags,
+      [&](const YAML::Node& root) { RulesParser(name, diags).Parse(root, rules); });
+  if (!status) return status.GetError();
   return rules;
 }
 
 core::Result<Rules> LoadRules(const std::string& path, model::Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.Error(path, 0, 0, "", "cannot open file");
-    return core::MakeError(core::ErrorCode::kIo, "cannot open rules file '" + path + "'");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseRules(ss.str(), path, diags);
+  auto text = model::detail::ReadInputFile(path, "rules", diags);
+  if (!text) return text.GetError();
+  return ParseRules(*text, path, diags);
 }
 
 }  // namespace vantage::detect

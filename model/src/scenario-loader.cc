@@ -559,40 +559,18 @@ core::Result<Scenario> ParseScenario(const std::string& yamlText, const std::str
                                      const Topology& topology, Diagnostics& diags) {
   Scenario s;
   s.sourcePath = name;
-  size_t before = diags.ErrorCount();
-  YAML::Node root;
-  try {
-    root = YAML::Load(yamlText);
-  } catch (const YAML::Exception& e) {
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg);
-    return core::MakeError(core::ErrorCode::kParse, name + ": YAML syntax error");
-  }
-  try {
-    ScenarioParser parser(name, topology, diags);
-    parser.Parse(root, s);
-  } catch (const YAML::Exception& e) {
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML: " + e.msg);
-  }
-  size_t errors = diags.ErrorCount() - before;
-  if (errors > 0) {
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           name + ": " + std::to_string(errors) + " error(s) in scenario");
-  }
+  auto status = detail::ParseYamlDocument(
+      yamlText, name, "scenario", diags,
+      [&](const YAML::Node& root) { ScenarioParser(name, topology, diags).Parse(root, s); });
+  if (!status) return status.GetError();
   return s;
 }
 
 core::Result<Scenario> LoadScenario(const std::string& path, const Topology& topology,
                                     Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.Error(path, 0, 0, "", "cannot open file");
-    return core::MakeError(core::ErrorCode::kIo, "cannot open scenario file '" + path + "'");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseScenario(ss.str(), path, topology, diags);
+  auto text = detail::ReadInputFile(path, "scenario", diags);
+  if (!text) return text.GetError();
+  return ParseScenario(*text, path, topology, diags);
 }
 
 }  // namespace vantage::model

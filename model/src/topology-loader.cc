@@ -897,40 +897,17 @@ core::Result<Topology> ParseTopology(const std::string& yamlText, const std::str
                                      Diagnostics& diags) {
   Topology t;
   t.sourcePath = name;
-  size_t before = diags.ErrorCount();
-  YAML::Node root;
-  try {
-    root = YAML::Load(yamlText);
-  } catch (const YAML::Exception& e) {
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg);
-    return core::MakeError(core::ErrorCode::kParse, name + ": YAML syntax error");
-  }
-  try {
-    TopologyParser parser(name, diags);
-    parser.Parse(root, t);
-  } catch (const YAML::Exception& e) {
-    // Defensive: yaml-cpp throws on some malformed trees; report rather than crash.
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML: " + e.msg);
-  }
-  size_t errors = diags.ErrorCount() - before;
-  if (errors > 0) {
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           name + ": " + std::to_string(errors) + " error(s) in topology");
-  }
+  auto status = detail::ParseYamlDocument(
+      yamlText, name, "topology", diags,
+      [&](const YAML::Node& root) { TopologyParser(name, diags).Parse(root, t); });
+  if (!status) return status.GetError();
   return t;
 }
 
 core::Result<Topology> LoadTopology(const std::string& path, Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.Error(path, 0, 0, "", "cannot open file");
-    return core::MakeError(core::ErrorCode::kIo, "cannot open topology file '" + path + "'");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseTopology(ss.str(), path, diags);
+  auto text = detail::ReadInputFile(path, "topology", diags);
+  if (!text) return text.GetError();
+  return ParseTopology(*text, path, diags);
 }
 
 }  // namespace vantage::model

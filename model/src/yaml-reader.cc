@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace vantage::model::detail {
 
@@ -302,6 +304,53 @@ bool ParsePortRange(const std::string& text, uint16_t& lo, uint16_t& hi) {
   }
   if (!ParsePort(text.substr(0, dash), lo) || !ParsePort(text.substr(dash + 1), hi)) return false;
   return lo <= hi;
+}
+
+namespace {
+
+void ReportYamlError(const std::string& name, const YAML::Exception& e, const std::string& what,
+                     Diagnostics& diags) {
+  diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
+              e.mark.column < 0 ? 0 : e.mark.column + 1, "", what + e.msg);
+}
+
+}  // namespace
+
+core::Status ParseYamlDocument(const std::string& yamlText, const std::string& name,
+                               const std::string& kind, Diagnostics& diags,
+                               const std::function<void(const YAML::Node&)>& parse) {
+  size_t before = diags.ErrorCount();
+  YAML::Node root;
+  try {
+    root = YAML::Load(yamlText);
+  } catch (const YAML::Exception& e) {
+    ReportYamlError(name, e, "YAML syntax: ", diags);
+    return core::MakeError(core::ErrorCode::kParse, name + ": YAML syntax error");
+  }
+  try {
+    parse(root);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp throws on some malformed trees: report rather than crash.
+    ReportYamlError(name, e, "YAML: ", diags);
+  }
+  size_t errors = diags.ErrorCount() - before;
+  if (errors > 0) {
+    return core::MakeError(core::ErrorCode::kInvalid,
+                           name + ": " + std::to_string(errors) + " error(s) in " + kind);
+  }
+  return {};
+}
+
+core::Result<std::string> ReadInputFile(const std::string& path, const std::string& kind,
+                                        Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.Error(path, 0, 0, "", "cannot open file");
+    return core::MakeError(core::ErrorCode::kIo, "cannot open " + kind + " file '" + path + "'");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace vantage::model::detail

@@ -304,31 +304,17 @@ core::Result<SweepSpec> ParseSweep(const std::string& yamlText, const std::strin
                                    const std::string& baseDir, model::Diagnostics& diags) {
   SweepSpec spec;
   spec.file = name;
-  size_t before = diags.ErrorCount();
-  try {
-    YAML::Node root = YAML::Load(yamlText);
-    SweepParser(name, baseDir, diags).Parse(root, spec);
-  } catch (const YAML::Exception& e) {
-    diags.Error(name, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg);
-  }
-  size_t errors = diags.ErrorCount() - before;
-  if (errors > 0) {
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           name + ": " + std::to_string(errors) + " error(s) in sweep file");
-  }
+  auto status = model::detail::ParseYamlDocument(
+      yamlText, name, "sweep file", diags,
+      [&](const YAML::Node& root) { SweepParser(name, baseDir, diags).Parse(root, spec); });
+  if (!status) return status.GetError();
   return spec;
 }
 
 core::Result<SweepSpec> LoadSweepFile(const std::string& path, model::Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.Error(path, 0, 0, "", "cannot open file");
-    return core::MakeError(core::ErrorCode::kIo, "cannot open sweep file '" + path + "'");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseSweep(ss.str(), path, fs::path(path).parent_path().string(), diags);
+  auto text = model::detail::ReadInputFile(path, "sweep file", diags);
+  if (!text) return text.GetError();
+  return ParseSweep(*text, path, fs::path(path).parent_path().string(), diags);
 }
 
 core::Status CheckSweepInputs(const SweepSpec& spec, model::Diagnostics& diags) {

@@ -2,9 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "vantage/model/yaml-reader.h"
 #include "vantage/training/exercise.h"
@@ -305,32 +303,17 @@ core::Result<Exercise> ParseExercise(const std::string& yamlText, const std::str
                                      model::Diagnostics& diags) {
   Exercise ex;
   ex.sourcePath = path;
-  size_t before = diags.ErrorCount();
-  YAML::Node root;
-  try {
-    root = YAML::Load(yamlText);
-    ExerciseParser(path, diags).Parse(root, ex);
-  } catch (const YAML::Exception& e) {
-    diags.Error(path, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                e.mark.column < 0 ? 0 : e.mark.column + 1, "", "YAML: " + e.msg);
-  }
-  size_t errors = diags.ErrorCount() - before;
-  if (errors > 0) {
-    return core::MakeError(core::ErrorCode::kInvalid,
-                           path + ": " + std::to_string(errors) + " error(s) in exercise");
-  }
+  auto status = model::detail::ParseYamlDocument(
+      yamlText, path, "exercise", diags,
+      [&](const YAML::Node& root) { ExerciseParser(path, diags).Parse(root, ex); });
+  if (!status) return status.GetError();
   return ex;
 }
 
 core::Result<Exercise> LoadExercise(const std::string& path, model::Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.Error(path, 0, 0, "", "cannot open file");
-    return core::MakeError(core::ErrorCode::kIo, "cannot open exercise file '" + path + "'");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseExercise(ss.str(), path, diags);
+  auto text = model::detail::ReadInputFile(path, "exercise", diags);
+  if (!text) return text.GetError();
+  return ParseExercise(*text, path, diags);
 }
 
 }  // namespace vantage::training

@@ -5,10 +5,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "vantage/core/result.h"
 #include "vantage/model/diagnostics.h"
 
 namespace vantage::model::detail {
@@ -70,6 +72,17 @@ class Reader {
   std::string m_file;
   Diagnostics& m_diags;
 };
+
+/// @brief Parses `yamlText` (called `name` in diagnostics) and hands its root to `parse`,
+/// turning yaml-cpp's exceptions into diagnostics. The error names the input and its `kind`
+/// ("topology", "rules", ...): a syntax error (kParse) or how many errors were reported
+/// (kInvalid). Every loader of a YAML input goes through here.
+core::Status ParseYamlDocument(const std::string& yamlText, const std::string& name,
+                               const std::string& kind, Diagnostics& diags,
+                               const std::function<void(const YAML::Node&)>& parse);
+/// @brief A whole input file as text; "cannot open file" is reported as a diagnostic too.
+core::Result<std::string> ReadInputFile(const std::string& path, const std::string& kind,
+                                        Diagnostics& diags);
 
 /// @brief Parses a protocol name or number: tcp, udp, icmp, any (0), or 0..255.
 std::optional<uint8_t> ParseProtocol(const std::string& text);
