@@ -136,8 +136,10 @@ struct WebServer::Impl {
   }
 
   // The level an action applies to must be the trainee's current question level.
-  const Level* ActionLevel(const std::string& trainee, const std::string& id, std::string& why) {
-    auto progress = Replay(exercise, state->Events(trainee));
+  // `progress` receives the trainee's progress, which the caller needs too.
+  const Level* ActionLevel(const std::string& trainee, const std::string& id, std::string& why,
+                           std::vector<LevelProgress>& progress) {
+    progress = Replay(exercise, state->Events(trainee));
     size_t current = CurrentLevel(exercise, progress);
     if (current >= exercise.levels.size()) {
       why = "the exercise is finished";
@@ -185,7 +187,8 @@ void WebServer::Impl::OnAnswer(const std::string& who, const json& body, httplib
   if (!body.contains("level") || !body["level"].is_string()) return Fail(res, 400, "no level");
   std::lock_guard<std::mutex> lock(answerMutex);
   std::string why;
-  const Level* level = ActionLevel(who, body["level"], why);
+  std::vector<LevelProgress> progress;
+  const Level* level = ActionLevel(who, body["level"], why, progress);
   if (!level) return Fail(res, 409, why);
   const TraineeKey* tk = key.Find(who);
   if (!tk || !tk->levels.count(level->id)) return Fail(res, 500, "no key for this level");
@@ -215,9 +218,9 @@ void WebServer::Impl::OnHelp(const std::string& who, const json& body, EventKind
   if (!body.contains("level") || !body["level"].is_string()) return Fail(res, 400, "no level");
   std::lock_guard<std::mutex> lock(answerMutex);
   std::string why;
-  const Level* level = ActionLevel(who, body["level"], why);
+  std::vector<LevelProgress> progress;
+  const Level* level = ActionLevel(who, body["level"], why, progress);
   if (!level) return Fail(res, 409, why);
-  auto progress = Replay(exercise, state->Events(who));
   const auto& p = progress[static_cast<size_t>(level - exercise.levels.data())];
   if (kind == EventKind::kHint && p.hintsTaken >= static_cast<int>(level->hints.size())) {
     return Fail(res, 409, "no hints left");

@@ -205,11 +205,6 @@ TEST_F(WebServerTest, QueriesAreReadOnlyOwnStoreAndLimited) {
     auto r = Post("/api/query", {{"q", q}}, m_alice);
     EXPECT_EQ(r->status, 422) << q;
   }
-  auto other = m_dir / "trainees" / "bob" / "flows.sqlite";
-  auto attach =
-      Post("/api/query",
-           {{"q", "select * from pragma_table_info('flows') join (select 1) where 0"}}, m_alice);
-  EXPECT_NE(attach->status, 500);
   auto slow = Post("/api/query",
                    {{"q",
                      "with recursive c(x) as (select 1 union all select x + 1 from c) "
@@ -226,7 +221,6 @@ TEST_F(WebServerTest, QueriesAreReadOnlyOwnStoreAndLimited) {
   auto body = json::parse(many->body);
   EXPECT_EQ(body["rows"].size(), 1000u);
   EXPECT_TRUE(body["truncated"]);
-  EXPECT_TRUE(fs::exists(other));
 }
 
 TEST_F(WebServerTest, OversizedAndMalformedRequestsAreRefused) {
