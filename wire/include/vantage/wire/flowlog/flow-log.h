@@ -95,6 +95,11 @@ struct FlowLogRecord {
   std::vector<std::pair<std::string, std::string>> native;
 };
 
+/// @brief Every AWS field name the reader and writer know (versions 2 to 5), in version order.
+const std::vector<std::string>& AwsFieldNames();
+/// @brief The fields of AWS's default format of `version` (2..5); empty for other versions.
+std::vector<std::string> AwsDefaultFields(int version);
+
 /// @brief A line the reader could not use.
 struct LineError {
   uint64_t line = 0;  ///< 1-based
