@@ -68,16 +68,16 @@ int IngestFlowLogs(const CollectOptions& o, vantage::collector::Store& store) {
   int rc = 0;
   for (size_t i = 0; i < o.flowLogFiles.size(); ++i) {
     const std::string& path = o.flowLogFiles[i];
-    auto format = wire::flowlog::FileFormatFromName(
-        o.flowLogFormats[o.flowLogFormats.size() == 1 ? 0 : i]);
+    auto format =
+        wire::flowlog::FileFormatFromName(o.flowLogFormats[o.flowLogFormats.size() == 1 ? 0 : i]);
     auto report = collector::IngestFlowLogFile(store, path, *format);
     if (!report) {
       std::cerr << "vantage collect: " << report.GetError().message << "\n";
       rc = 1;
       continue;
     }
-    for (size_t i = 0; i < report->errors.size() && i < o.showErrors; ++i) {
-      std::cerr << path << ":" << report->errors[i].line << ": " << report->errors[i].message
+    for (size_t e = 0; e < report->errors.size() && e < o.showErrors; ++e) {
+      std::cerr << path << ":" << report->errors[e].line << ": " << report->errors[e].message
                 << "\n";
     }
     if (report->malformed > o.showErrors) {
