@@ -113,6 +113,7 @@ class SimNetwork {
   const std::vector<SimNode>& Nodes() const { return m_nodes; }
   const SimNode* Collector() const;
   SimLogs& Logs() { return *m_logs; }
+  const SimLogs& Logs() const { return *m_logs; }
   const std::vector<ns3::Ptr<NatGateway>>& Nats() const { return m_nats; }
   /// @brief Every node that enforces rules: firewalls, and routers, L3 switches and NAT
   /// gateways with rules or a deny default.
