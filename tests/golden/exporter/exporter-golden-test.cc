@@ -16,6 +16,7 @@
 #include "packet-builder.h"
 #include "vantage/exporter/exporter.h"
 #include "vantage/exporter/pcap-io.h"
+#include "vantage/test/temp-dir.h"
 #include "vantage/wire/ipfix/file.h"
 #include "vantage/wire/ipfix/message-reader.h"
 
@@ -42,13 +43,6 @@ struct CountingHandler : wire::MessageHandler {
 
 fs::path GoldenDir() {
   return fs::path(VANTAGE_GOLDEN_DIR);
-}
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 /// 32 bytes a line, after the offset: a diff names the byte that changed.
@@ -87,10 +81,9 @@ void CompareGolden(const std::string& file, const std::string& text) {
 
 void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPacket>& packets,
                ExporterConfig cfg, int snaplen = 262144) {
-  fs::path tmp = fs::temp_directory_path() / ("vantage-golden-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string pcapPath = (tmp / (name + ".pcap")).string();
-  std::string ipfixPath = (tmp / (name + ".ipfix")).string();
+  const test::TempDir tmp("golden");
+  std::string pcapPath = tmp.File(name + ".pcap");
+  std::string ipfixPath = tmp.File(name + ".ipfix");
   {
     PcapFileWriter w(pcapPath, link, snaplen);
     ASSERT_TRUE(w.Ok());
@@ -137,8 +130,7 @@ void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPa
     EXPECT_EQ(h.flows, records);
   }
   // The encoded export, byte for byte: templates, field order, lengths and headers.
-  const std::string encoded = HexDump(ReadBytes(ipfixPath));
-  fs::remove_all(tmp);
+  const std::string encoded = HexDump(tmp.Read(name + ".ipfix"));
   ASSERT_FALSE(encoded.empty()) << "no export written";
   CompareGolden(name + ".txt", text.str());
   CompareGolden(name + ".export.hex", encoded);

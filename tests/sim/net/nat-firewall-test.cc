@@ -55,6 +55,20 @@ ns3::Ptr<ns3::Socket> UdpSocket(const SimNode* n, uint16_t port) {
   return s;
 }
 
+/// From ha:4444, one UDP packet to hb:9999 (the deny rule's port) and one to hb:7000 at 1, 2
+/// and 3 s.
+ns3::Ptr<ns3::Socket> SendDeniedAndAllowed(const SimNetwork& net) {
+  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
+  auto tx = UdpSocket(net.FindNode("ha"), 4444);
+  for (int i = 0; i < 3; ++i) {
+    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [tx, hb]() {
+      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
+      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
+    });
+  }
+  return tx;
+}
+
 class SimTest : public ::testing::Test {
  protected:
   void TearDown() override { ns3::Simulator::Destroy(); }
@@ -274,7 +288,6 @@ TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
   ASSERT_TRUE(built) << built.GetError().message;
   SimNetwork& net = **built;
   const Ipv4Address ha = net.FindNode("ha")->interfaces.front().address;
-  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
   std::map<uint16_t, int> received;
   auto count = ns3::MakeCallback(+[](int* n, ns3::Ptr<ns3::Socket> s) {
     while (s->Recv()) ++*n;
@@ -283,13 +296,7 @@ TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
   auto allowed = UdpSocket(net.FindNode("hb"), 7000);
   denied->SetRecvCallback(count.Bind(&received[9999]));
   allowed->SetRecvCallback(count.Bind(&received[7000]));
-  auto tx = UdpSocket(net.FindNode("ha"), 4444);
-  for (int i = 0; i < 3; ++i) {
-    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [&]() {
-      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
-      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
-    });
-  }
+  auto tx = SendDeniedAndAllowed(net);
   ns3::Simulator::Stop(ns3::Seconds(10));
   ns3::Simulator::Run();
 
@@ -353,14 +360,7 @@ TEST_F(SimTest, FirewallTraceSourcesShowTheDropsOfADenyRule) {
                                             s->counter = now;
                                             ++s->counterChanges;
                                           }).Bind(&seen));
-  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
-  auto tx = UdpSocket(net.FindNode("ha"), 4444);
-  for (int i = 0; i < 3; ++i) {
-    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [&]() {
-      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
-      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
-    });
-  }
+  auto tx = SendDeniedAndAllowed(net);
   ns3::Simulator::Stop(ns3::Seconds(10));
   ns3::Simulator::Run();
 
