@@ -139,6 +139,10 @@ class Store {
   core::Status IndexPartition(int64_t id, const std::string& table);
   core::Status ApplyRetention();
   core::Status RecreateView();
+  core::Status CreateUnionView(const std::string& name, const std::vector<std::string>& selects);
+  core::Status MigrateFlowTable(const std::string& table);
+  /// @brief The first column of every row of `sql` (empty on an error).
+  std::vector<std::string> Names(const std::string& sql);
   core::Status AdoptExisting();
   core::Status Exec(const std::string& sql, const std::string& what);
 
