@@ -99,6 +99,8 @@ class Store {
   static core::Result<std::unique_ptr<Store>> Open(const std::string& path, StoreConfig cfg = {});
   /// @brief Queues one flow; committed in transactions of cfg.batchSize rows.
   core::Status Insert(const core::FlowRecord& r);
+  /// @brief As Insert(const FlowRecord&), taking the record (no copy of its raw elements).
+  core::Status Insert(core::FlowRecord&& r);
   /// @brief Commits pending rows (waits for the writer thread in async mode).
   core::Status Flush();
   /// @brief Flushes, builds indexes if configured, closes the database.
