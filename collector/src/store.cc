@@ -247,12 +247,12 @@ struct Store::Impl {
     v.reserve(capacity);
     return v;
   }
-  /// Keeps as many as the queue can hold (caller holds `mu`): batches queue up while the
-  /// writer builds indexes, and each new one would fault its pages in again.
-  void GiveBack(std::vector<core::FlowRecord>&& v, size_t maxRows) {
+  /// Keeps a few (caller holds `mu`): enough for a writer that keeps up; batches queued
+  /// beyond them while the writer lags are allocated afresh and freed (peak RSS stays that of
+  /// the bounded queue, not held for the whole run).
+  void GiveBack(std::vector<core::FlowRecord>&& v) {
     v.clear();
-    if ((spare.size() + 1) * std::max<size_t>(v.capacity(), 1) <= maxRows + v.capacity())
-      spare.push_back(std::move(v));
+    if (spare.size() < 4) spare.push_back(std::move(v));
   }
 };
 
@@ -609,13 +609,13 @@ core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
     // The writer is behind (disk, index building): the batch is lost, and counted.
     m_impl->dropped.fetch_add(n, std::memory_order_relaxed);
     m_impl->rows.fetch_sub(n, std::memory_order_relaxed);
-    m_impl->GiveBack(std::move(*batch), m_cfg.maxQueuedRows);
+    m_impl->GiveBack(std::move(*batch));
   } else {
     m_impl->queuedRows += n;
     m_impl->tasks.push_back([this, batch, n] {
       auto st = WriteBatch(*batch);
       std::lock_guard<std::mutex> l(m_impl->mu);
-      m_impl->GiveBack(std::move(*batch), m_cfg.maxQueuedRows);
+      m_impl->GiveBack(std::move(*batch));
       m_impl->queuedRows -= n;
       if (!st) m_impl->lastError = st;
       m_impl->idle.notify_all();  // a producer waiting for room
@@ -649,7 +649,7 @@ core::Status Store::Commit() {
   if (m_cfg.asyncWrite) return Enqueue(std::move(batch));
   auto st = WriteBatch(batch);
   std::lock_guard<std::mutex> lock(m_impl->mu);
-  m_impl->GiveBack(std::move(batch), m_cfg.maxQueuedRows);
+  m_impl->GiveBack(std::move(batch));
   return st;
 }
 
