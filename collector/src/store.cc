@@ -439,11 +439,10 @@ core::Status Store::RecreateView() {
   }
   VANTAGE_RETURN_IF_ERROR(Exec(drop, "drop view flows"));
   std::vector<std::string> selects;
-  for (const auto& t : tables) {
+  for (const auto& t : tables.empty() ? std::vector<std::string>{"flow_columns"} : tables) {
     const bool named = m_impl->reordered.count(t) > 0;
     selects.push_back("SELECT " + (named ? FlowColumnList() : std::string("*")) + " FROM " + t);
   }
-  if (selects.empty()) selects.push_back("SELECT * FROM flow_columns");
   return CreateUnionView("flows", selects);
 }
 
