@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 
@@ -744,10 +745,16 @@ bool DecodeFastField(const FlowField& field, const uint8_t* p, size_t n, DecodeS
       if (n < 1 || n > 8) return false;
       field.member.setUnsigned(s.out, ReadBigEndian(p, n));
       return true;
-    case K::kIpv4Address:
+    case K::kIpv4Address: {
       if (n != 4) return false;
-      field.member.address.set(s.out) = IpAddress::V4Bytes(p);
+      // In place, as V4Bytes would make it: a temporary built byte-wise and copied as 16 bytes
+      // stalled on store forwarding (19% of this function in `perf annotate`).
+      IpAddress& a = field.member.address.set(s.out);
+      a.family = 4;
+      std::memcpy(a.bytes.data(), p, 4);
+      std::memset(a.bytes.data() + 4, 0, a.bytes.size() - 4);
       return true;
+    }
     case K::kDateTimeMilliseconds:
       if (n < 1 || n > 8) return false;
       field.member.time.set(s.out) =
