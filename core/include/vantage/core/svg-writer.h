@@ -41,6 +41,8 @@ class SvgWriter {
 
   /// @brief Appends trusted markup as is (constant fragments, numbers).
   SvgWriter& Raw(std::string_view markup);
+  /// @brief Same as Raw: `w << "<g>" << SvgNumber(x)`.
+  SvgWriter& operator<<(std::string_view markup) { return Raw(markup); }
   /// @brief Appends `text` escaped.
   SvgWriter& Text(std::string_view text);
   /// @brief Appends `<tag a='v' ...>` (or `<tag .../>` when `selfClose`).
