@@ -18,6 +18,7 @@
 #include "rollup.h"
 #include "vantage/collector/prefix-table.h"
 #include "vantage/core/ip-address.h"
+#include "vantage/core/svg-writer.h"
 #include "vantage/core/time.h"
 
 namespace vantage::collector {
@@ -1040,27 +1041,13 @@ std::string PlotSvg(const QueryTable& t, const std::string& title) {
   double maxY = 0;
   for (double y : ys) maxY = std::max(maxY, y);
   if (maxY <= 0) maxY = 1;
-  auto esc = [](const std::string& s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '<')
-        o += "&lt;";
-      else if (c == '>')
-        o += "&gt;";
-      else if (c == '&')
-        o += "&amp;";
-      else
-        o += c;
-    }
-    return o;
-  };
   std::ostringstream o;
   o << std::fixed << std::setprecision(1);
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   o << "<text x=\"" << width / 2 << "\" y=\"18\" text-anchor=\"middle\" font-size=\"14\">"
-    << esc(title) << "</text>\n";
+    << core::XmlEscape(title) << "</text>\n";
   double pw = width - left - right, ph = height - top - bottom;
   o << "<line x1=\"" << left << "\" y1=\"" << top + ph << "\" x2=\"" << left + pw << "\" y2=\""
     << top + ph << "\" stroke=\"black\"/>\n";
@@ -1073,14 +1060,14 @@ std::string PlotSvg(const QueryTable& t, const std::string& title) {
       << static_cast<uint64_t>(v) << "</text>\n";
   }
   if (!t.rows.empty()) {
-    o << "<text x=\"" << left << "\" y=\"" << height - 20 << "\">" << esc(t.rows.front()[0])
+    o << "<text x=\"" << left << "\" y=\"" << height - 20 << "\">" << core::XmlEscape(t.rows.front()[0])
       << "</text>\n";
     o << "<text x=\"" << left + pw << "\" y=\"" << height - 20 << "\" text-anchor=\"end\">"
-      << esc(t.rows.back()[0]) << "</text>\n";
+      << core::XmlEscape(t.rows.back()[0]) << "</text>\n";
   }
   if (t.columns.size() > 1) {
     o << "<text x=\"14\" y=\"" << top + ph / 2 << "\" transform=\"rotate(-90 14 " << top + ph / 2
-      << ")\" text-anchor=\"middle\">" << esc(t.columns[1]) << "</text>\n";
+      << ")\" text-anchor=\"middle\">" << core::XmlEscape(t.columns[1]) << "</text>\n";
   }
   o << "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"";
   size_t n = ys.size();
