@@ -307,11 +307,13 @@ std::string RenderPlanJson(const ReportInput& in) {
   return j.dump(2) + "\n";
 }
 
-std::string RenderMarkdown(const ReportInput& in) {
+namespace {
+
+// Headline: the recommendation in one paragraph, or why nothing fits.
+void MdHeadline(std::ostringstream& o, const ReportInput& in) {
   const Problem& prob = *in.problem;
   const Metrics& m = in.metrics;
-  const Constraints& c = prob.constraints;
-  std::ostringstream o;
+  const Constraints& c = in.problem->constraints;
   std::string name = in.topology && !in.topology->name.empty() ? in.topology->name : "network";
   o << "# Capture plan: " << name << "\n\n";
   bool empty = in.plan.best.devices == 0;
@@ -343,6 +345,11 @@ std::string RenderMarkdown(const ReportInput& in) {
       if (!para.empty()) o << para << "\n\n";
     }
   }
+}
+
+// The map and the table of points.
+void MdPointTable(std::ostringstream& o, const ReportInput& in) {
+  const Problem& prob = *in.problem;
   o << "![Map of the plan](map.svg)\n\n";
   o << "## Recommendation\n\n";
   o << "| point | device | mode | colour | sees (alone) | cost | flow records/day | full "
@@ -362,6 +369,12 @@ std::string RenderMarkdown(const ReportInput& in) {
        "red = points where full capture is required (with or without flow export), amber = "
        "points that see a lot and are candidates for flow export with lower priority, grey = "
        "nothing.\n\n";
+}
+
+// Why each point, and what the plan sees.
+void MdPointsAndMetrics(std::ostringstream& o, const ReportInput& in) {
+  const Problem& prob = *in.problem;
+  const Metrics& m = in.metrics;
   o << "## Why each point\n\n";
   for (size_t i = 0; i < prob.points.size(); ++i) o << "- " << ExplainPoint(in, i) << "\n";
   o << "\n## What the plan sees\n\n| metric | value |\n|---|---|\n";
@@ -390,6 +403,12 @@ std::string RenderMarkdown(const ReportInput& in) {
     << " of records, " << FormatBytes(m.duplicateBytesPerDay) << "/day wasted |\n";
   o << "| weighted coverage (optimiser objective, share of everything) | "
     << detail::Pct1(m.objectiveShare) << " |\n";
+}
+
+// Storage and retention against the budget.
+void MdStorage(std::ostringstream& o, const ReportInput& in) {
+  const Metrics& m = in.metrics;
+  const Constraints& c = in.problem->constraints;
   o << "\n## Storage and retention\n\n| | per day | required retention | needs | fits in budget | "
        "met |\n|---|---|---|---|---|---|\n";
   o << "| flow records (" << Fmt("%.3g", m.recordsPerDay) << " records/day) | "
@@ -411,6 +430,10 @@ std::string RenderMarkdown(const ReportInput& in) {
        "the pcap bytes written, scaled from the simulated window and each host group's scale "
        "factor to a real day.";
   if (!in.compliance.empty()) o << " Compliance note: " << in.compliance << ".";
+}
+
+// Coverage against budget: the storage sweep and the Pareto front.
+void MdCoverage(std::ostringstream& o, const ReportInput& in) {
   o << "\n\n## Coverage against budget\n\n![Coverage against budget](coverage.svg)\n\n";
   o << "| storage budget | cost | weighted coverage | flow visibility | certified gap "
        "|\n|---|---|---|---|---|\n";
@@ -427,6 +450,11 @@ std::string RenderMarkdown(const ReportInput& in) {
     o << "| " << Fmt("%.3g", t.cost) << " | " << FormatBytes(t.storage) << " | "
       << detail::Pct1(t.objectiveShare) << " | " << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
   }
+}
+
+// How the plan was optimised (and its detectability section).
+void MdOptimisation(std::ostringstream& o, const ReportInput& in) {
+  const Problem& prob = *in.problem;
   o << "\n## Optimisation\n\n";
   o << "A mode per point (nothing, flow export - sampled where the device can only sample -, "
        "full capture, or both) maximising weighted coverage: each ground-truth flow counts by the "
@@ -448,6 +476,10 @@ std::string RenderMarkdown(const ReportInput& in) {
          "tries to close a gap above 1% within a time limit.\n\n";
   }
   if (in.detectability) o << DetectabilityMarkdown(*in.detectability, in.metrics);
+}
+
+// The verification run.
+void MdVerification(std::ostringstream& o, const ReportInput& in) {
   o << "## Verification run\n\n";
   if (in.verification.ran) {
     o << "The chosen plan was simulated again with only its points observing and its flow "
@@ -465,6 +497,13 @@ std::string RenderMarkdown(const ReportInput& in) {
   } else {
     o << "Not run: " << in.verification.note << "\n\n";
   }
+}
+
+// The six planning steps.
+void MdPlanningSteps(std::ostringstream& o, const ReportInput& in) {
+  const Problem& prob = *in.problem;
+  const Metrics& m = in.metrics;
+  const Constraints& c = in.problem->constraints;
   o << "## How this plan follows the six planning steps\n\n";
   o << "1. **Identify the critical data**: the topology names its centres of gravity"
     << (prob.assets.empty() ? " (none here)" : " (" + AssetList(prob) + ")")
@@ -487,6 +526,11 @@ std::string RenderMarkdown(const ReportInput& in) {
         : m.fullRetentionMet   ? "met"
                                : "NOT met")
     << ".\n\n";
+}
+
+// Limits of flow data, analysis factors and the inputs.
+void MdLimitsAndInputs(std::ostringstream& o, const ReportInput& in) {
+  const Metrics& m = in.metrics;
   o << "## Limits of flow data (drawbacks to keep in mind)\n\n";
   o << "- Flows identify the equipment, not the user: finding the people involved needs analysis "
        "and association with other logs.\n";
@@ -506,6 +550,21 @@ std::string RenderMarkdown(const ReportInput& in) {
   o << "## Inputs\n\n";
   o << "- topology: `" << in.topologyPath << "`\n- scenario: `" << in.scenarioPath << "`\n";
   o << "- observation run: `" << in.runDir << "`\n- seed: " << in.seed << "\n";
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const ReportInput& in) {
+  std::ostringstream o;
+  MdHeadline(o, in);
+  MdPointTable(o, in);
+  MdPointsAndMetrics(o, in);
+  MdStorage(o, in);
+  MdCoverage(o, in);
+  MdOptimisation(o, in);
+  MdVerification(o, in);
+  MdPlanningSteps(o, in);
+  MdLimitsAndInputs(o, in);
   return o.str();
 }
 
