@@ -83,6 +83,62 @@ std::string PointColour(const ReportInput& in, size_t p) {
   return "grey";
 }
 
+namespace {
+
+// A point the plan leaves unused: what its best mode would add and why it is left out.
+void ExplainUnusedPoint(std::ostringstream& o, const ReportInput& in, size_t p) {
+  const Problem& prob = *in.problem;
+  const PointInfo& pt = prob.points[p];
+  const Constraints& c = prob.constraints;
+  Mode best = RichestMode(pt);
+  if (best == Mode::kNone) {
+    o << ": nothing - this device can neither export flows nor capture packets.";
+    return;
+  }
+  // The mode that would add most (least storage among equals).
+  double extra = -1;
+  for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
+    if (!pt.Allows(cand)) continue;
+    Placement with = in.plan.best.modes;
+    with[p] = cand;
+    double e = Evaluate(prob, with).objectiveShare - in.metrics.objectiveShare;
+    if (e > extra + 1e-4 ||
+        (std::fabs(e - extra) <= 1e-4 && prob.Storage(p, cand) < prob.Storage(p, best))) {
+      extra = e;
+      best = cand;
+    }
+  }
+  Placement with = in.plan.best.modes;
+  with[p] = best;
+  Metrics mw = Evaluate(prob, with);
+  o << ": nothing (grey). Adding " << ModeText(pt, best) << " here would add "
+    << Fmt("%.1f", std::max(0.0, extra) * 100) << " points of weighted coverage for "
+    << Fmt("%.3g", pt.Cost(best)) << (pt.Cost(best) == 1 ? " cost unit and " : " cost units and ")
+    << FormatBytes(prob.Storage(p, best)) << " of storage at the required retention";
+  if (extra < 0.001) {
+    o << ", because what it sees is already seen elsewhere.";
+  } else if (!mw.withinBudget) {
+    std::vector<std::string> over;
+    if (mw.storageRequired > c.storageBytes) {
+      over.push_back("storage (" + FormatBytes(mw.storageRequired) + " > " +
+                     FormatBytes(c.storageBytes) + ")");
+    }
+    if (c.maxDevices > 0 && mw.devices > c.maxDevices) {
+      over.push_back(Fmt("devices (%u > %u)", mw.devices, c.maxDevices));
+    }
+    if (c.maxCost > 0 && mw.cost > c.maxCost) {
+      over.push_back(Fmt("cost (%.3g > %.3g)", mw.cost, c.maxCost));
+    }
+    o << "; with the plan it would exceed the limit on ";
+    for (size_t k = 0; k < over.size(); ++k) o << (k ? " and " : "") << over[k];
+    o << ".";
+  } else {
+    o << ", less per unit of cost than the chosen points.";
+  }
+}
+
+}  // namespace
+
 std::string ExplainPoint(const ReportInput& in, size_t p) {
   const Problem& prob = *in.problem;
   const PointInfo& pt = prob.points[p];
@@ -92,51 +148,7 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
   o << "**" << pt.name << "**";
   if (!pt.node.empty()) o << " (on " << pt.node << ")";
   if (m == Mode::kNone) {
-    Mode best = RichestMode(pt);
-    if (best == Mode::kNone) {
-      o << ": nothing - this device can neither export flows nor capture packets.";
-      return o.str();
-    }
-    // The mode that would add most (least storage among equals).
-    double extra = -1;
-    for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
-      if (!pt.Allows(cand)) continue;
-      Placement with = in.plan.best.modes;
-      with[p] = cand;
-      double e = Evaluate(prob, with).objectiveShare - in.metrics.objectiveShare;
-      if (e > extra + 1e-4 ||
-          (std::fabs(e - extra) <= 1e-4 && prob.Storage(p, cand) < prob.Storage(p, best))) {
-        extra = e;
-        best = cand;
-      }
-    }
-    Placement with = in.plan.best.modes;
-    with[p] = best;
-    Metrics mw = Evaluate(prob, with);
-    o << ": nothing (grey). Adding " << ModeText(pt, best) << " here would add "
-      << Fmt("%.1f", std::max(0.0, extra) * 100) << " points of weighted coverage for "
-      << Fmt("%.3g", pt.Cost(best)) << (pt.Cost(best) == 1 ? " cost unit and " : " cost units and ")
-      << FormatBytes(prob.Storage(p, best)) << " of storage at the required retention";
-    if (extra < 0.001) {
-      o << ", because what it sees is already seen elsewhere.";
-    } else if (!mw.withinBudget) {
-      std::vector<std::string> over;
-      if (mw.storageRequired > c.storageBytes) {
-        over.push_back("storage (" + FormatBytes(mw.storageRequired) + " > " +
-                       FormatBytes(c.storageBytes) + ")");
-      }
-      if (c.maxDevices > 0 && mw.devices > c.maxDevices) {
-        over.push_back(Fmt("devices (%u > %u)", mw.devices, c.maxDevices));
-      }
-      if (c.maxCost > 0 && mw.cost > c.maxCost) {
-        over.push_back(Fmt("cost (%.3g > %.3g)", mw.cost, c.maxCost));
-      }
-      o << "; with the plan it would exceed the limit on ";
-      for (size_t k = 0; k < over.size(); ++k) o << (k ? " and " : "") << over[k];
-      o << ".";
-    } else {
-      o << ", less per unit of cost than the chosen points.";
-    }
+    ExplainUnusedPoint(o, in, p);
     return o.str();
   }
   Metrics alone = Evaluate(prob, Only(in, p, m));
