@@ -21,6 +21,88 @@ std::vector<uint8_t> AddrBytes(const core::IpAddress& a) {
   return std::vector<uint8_t>(a.bytes.begin(), a.bytes.begin() + static_cast<long>(a.Length()));
 }
 
+// The parts of one condition: FIELD OP VALUE.
+struct Condition {
+  const Token& opTok;
+  const Token& valTok;
+  std::string op;
+  const std::string& val;
+};
+
+// An address condition on `cols` (any of them): an address, or a prefix as a byte range.
+core::Status AddressCondition(const Condition& cond, const std::vector<std::string>& cols,
+                              ParsedQuery& q, std::string& sql) {
+  std::vector<uint8_t> lo;
+  std::vector<uint8_t> hi;
+  if (cond.op == "in" || cond.val.find('/') != std::string::npos) {
+    auto p = core::IpPrefix::Parse(cond.val, true);
+    if (!p)
+      return At(cond.valTok.column,
+                "bad address prefix '" + cond.val + "': " + p.GetError().message);
+    if (cond.op != "in" && cond.op != "=" && cond.op != "!=")
+      return At(cond.opTok.column, "a prefix needs 'in', '=' or '!='");
+    lo = AddrBytes(p->network);
+    hi = lo;
+    for (size_t b = 0; b < hi.size(); ++b) {
+      unsigned bitStart = static_cast<unsigned>(b * 8);
+      if (bitStart >= p->length) {
+        lo[b] = 0;
+        hi[b] = 0xff;
+      } else if (bitStart + 8 > p->length) {
+        uint8_t mask = static_cast<uint8_t>(0xff << (8 - (p->length - bitStart)));
+        lo[b] = static_cast<uint8_t>(lo[b] & mask);
+        hi[b] = static_cast<uint8_t>(lo[b] | ~mask);
+      }
+    }
+    std::string parts;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (c) parts += " OR ";
+      parts += "(" + std::string(cols[c]) + " BETWEEN ? AND ?)";
+      q.params.push_back({true, lo, 0, "", false});
+      q.params.push_back({true, hi, 0, "", false});
+    }
+    sql += cond.op == "!=" ? "NOT (" + parts + ")" : "(" + parts + ")";
+    return {};
+  }
+  auto a = core::IpAddress::Parse(cond.val);
+  if (!a) return At(cond.valTok.column, "bad address '" + cond.val + "': " + a.GetError().message);
+  std::string parts;
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (c) parts += cond.op == "!=" ? " AND " : " OR ";
+    parts += cols[c] + " " + cond.op + " ?";
+    q.params.push_back({true, AddrBytes(*a), 0, "", false});
+  }
+  sql += "(" + parts + ")";
+  return {};
+}
+
+// Numeric fields and the columns each compares (any of them).
+const std::map<std::string, std::vector<std::string>>& IntFields() {
+  static const std::map<std::string, std::vector<std::string>> kIntFields = {
+      {"srcport", {"src_port"}},
+      {"dstport", {"dst_port"}},
+      {"port", {"src_port", "dst_port"}},
+      {"srcas", {"src_as"}},
+      {"dstas", {"dst_as"}},
+      {"as", {"src_as", "dst_as"}},
+      {"tos", {"tos"}},
+      {"flags", {"tcp_flags"}},
+      {"vlan", {"vlan"}},
+      {"ingress", {"in_if"}},
+      {"egress", {"out_if"}},
+      {"domain", {"obs_domain"}},
+      {"packets", {"packets"}},
+      {"bytes", {"octets"}},
+      {"octets", {"octets"}},
+      {"icmptype", {"icmp_type"}},
+      {"icmpcode", {"icmp_code"}},
+      {"natevent", {"nat_event"}},
+      {"endreason", {"end_reason"}},
+      {"sampling", {"sampling"}},
+      {"ipversion", {"ip_version"}}};
+  return kIntFields;
+}
+
 }  // namespace
 
 // Condition on a field; appends SQL and parameters.
@@ -53,47 +135,9 @@ core::Status ParseCondition(const std::vector<Token>& t, size_t& i, ParsedQuery&
   ++i;
   const std::string& val = valTok.text;
 
-  auto addrCond = [&](std::vector<std::string> cols) -> core::Status {
-    std::vector<uint8_t> lo;
-    std::vector<uint8_t> hi;
-    if (op == "in" || val.find('/') != std::string::npos) {
-      auto p = core::IpPrefix::Parse(val, true);
-      if (!p) return At(valTok.column, "bad address prefix '" + val + "': " + p.GetError().message);
-      if (op != "in" && op != "=" && op != "!=")
-        return At(opTok.column, "a prefix needs 'in', '=' or '!='");
-      lo = AddrBytes(p->network);
-      hi = lo;
-      for (size_t b = 0; b < hi.size(); ++b) {
-        unsigned bitStart = static_cast<unsigned>(b * 8);
-        if (bitStart >= p->length) {
-          lo[b] = 0;
-          hi[b] = 0xff;
-        } else if (bitStart + 8 > p->length) {
-          uint8_t mask = static_cast<uint8_t>(0xff << (8 - (p->length - bitStart)));
-          lo[b] = static_cast<uint8_t>(lo[b] & mask);
-          hi[b] = static_cast<uint8_t>(lo[b] | ~mask);
-        }
-      }
-      std::string parts;
-      for (size_t c = 0; c < cols.size(); ++c) {
-        if (c) parts += " OR ";
-        parts += "(" + std::string(cols[c]) + " BETWEEN ? AND ?)";
-        q.params.push_back({true, lo, 0, "", false});
-        q.params.push_back({true, hi, 0, "", false});
-      }
-      sql += op == "!=" ? "NOT (" + parts + ")" : "(" + parts + ")";
-      return {};
-    }
-    auto a = core::IpAddress::Parse(val);
-    if (!a) return At(valTok.column, "bad address '" + val + "': " + a.GetError().message);
-    std::string parts;
-    for (size_t c = 0; c < cols.size(); ++c) {
-      if (c) parts += op == "!=" ? " AND " : " OR ";
-      parts += cols[c] + " " + op + " ?";
-      q.params.push_back({true, AddrBytes(*a), 0, "", false});
-    }
-    sql += "(" + parts + ")";
-    return {};
+  Condition cond{opTok, valTok, op, val};
+  auto addrCond = [&](const std::vector<std::string>& cols) {
+    return AddressCondition(cond, cols, q, sql);
   };
   auto intCond = [&](std::vector<std::string> cols, int64_t v) -> core::Status {
     if (op == "in") return At(opTok.column, "'in' applies to addresses only");
@@ -128,30 +172,8 @@ core::Status ParseCondition(const std::vector<Token>& t, size_t& i, ParsedQuery&
     q.params.push_back({false, {}, 0, val, true});
     return {};
   }
-  static const std::map<std::string, std::vector<std::string>> kIntFields = {
-      {"srcport", {"src_port"}},
-      {"dstport", {"dst_port"}},
-      {"port", {"src_port", "dst_port"}},
-      {"srcas", {"src_as"}},
-      {"dstas", {"dst_as"}},
-      {"as", {"src_as", "dst_as"}},
-      {"tos", {"tos"}},
-      {"flags", {"tcp_flags"}},
-      {"vlan", {"vlan"}},
-      {"ingress", {"in_if"}},
-      {"egress", {"out_if"}},
-      {"domain", {"obs_domain"}},
-      {"packets", {"packets"}},
-      {"bytes", {"octets"}},
-      {"octets", {"octets"}},
-      {"icmptype", {"icmp_type"}},
-      {"icmpcode", {"icmp_code"}},
-      {"natevent", {"nat_event"}},
-      {"endreason", {"end_reason"}},
-      {"sampling", {"sampling"}},
-      {"ipversion", {"ip_version"}}};
-  auto it = kIntFields.find(field);
-  if (it == kIntFields.end()) {
+  auto it = IntFields().find(field);
+  if (it == IntFields().end()) {
     return At(fieldTok.column, "unknown field '" + fieldTok.text +
                                    "' (srcip dstip ip srcport dstport port proto srcas dstas as "
                                    "tos flags vlan ingress egress domain exporter packets bytes "
