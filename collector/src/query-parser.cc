@@ -80,6 +80,73 @@ core::Result<int64_t> ParseTimeNs(const std::string& text) {
   return base * 1'000'000'000 + static_cast<int64_t>(std::llround(s * 1e9));
 }
 
+namespace {
+
+// The clauses after the head: by, every, scaled, where and between (joined with AND).
+core::Status ParseClauses(const std::vector<detail::Token>& t, size_t i, size_t endColumn,
+                          ParsedQuery& q) {
+  auto endCol = [&]() { return endColumn; };
+  std::vector<std::string> conds;
+  while (i < t.size()) {
+    std::string k = Lower(t[i].text);
+    if (k == "by" && q.kind == ParsedQuery::Kind::kTop) {
+      if (++i >= t.size()) return At(endCol(), "expected bytes, packets or flows after 'by'");
+      std::string m = Lower(t[i].text);
+      if (m == "octets") m = "bytes";
+      if (m != "bytes" && m != "packets" && m != "flows") {
+        return At(t[i].column, "expected bytes, packets or flows, found '" + t[i].text + "'");
+      }
+      q.metric = m;
+      ++i;
+    } else if (k == "every" && q.kind == ParsedQuery::Kind::kSeries) {
+      if (++i >= t.size()) return At(endCol(), "expected a bin size after 'every'");
+      auto d = ParseDurationNs(t[i]);
+      if (!d) return d.GetError();
+      q.binNs = *d;
+      ++i;
+    } else if (k == "scaled") {
+      q.scaled = true;
+      ++i;
+    } else if (k == "where") {
+      ++i;
+      for (;;) {
+        std::string c;
+        VANTAGE_RETURN_IF_ERROR(ParseCondition(t, i, q, c));
+        conds.push_back(c);
+        if (i < t.size() && Lower(t[i].text) == "and") {
+          ++i;
+          continue;
+        }
+        break;
+      }
+    } else if (k == "between") {
+      if (i + 3 >= t.size() || Lower(t[i + 2].text) != "and") {
+        return At(t[i].column, "expected 'between T1 and T2'");
+      }
+      auto t1 = ParseTimeNs(t[i + 1].text);
+      if (!t1) return At(t[i + 1].column, t1.GetError().message);
+      auto t2 = ParseTimeNs(t[i + 3].text);
+      if (!t2) return At(t[i + 3].column, t2.GetError().message);
+      if (*t2 < *t1) return At(t[i + 3].column, "end time is before start time");
+      conds.push_back("start_ns >= ? AND start_ns < ?");
+      q.params.push_back({false, {}, *t1, "", false});
+      q.params.push_back({false, {}, *t2, "", false});
+      i += 4;
+    } else {
+      return At(t[i].column, "unexpected '" + t[i].text + "' (expected " +
+                                 (q.kind == ParsedQuery::Kind::kTop ? "by, " : "every, ") +
+                                 "scaled, where or between)");
+    }
+  }
+  for (size_t c = 0; c < conds.size(); ++c) {
+    if (c) q.where += " AND ";
+    q.where += "(" + conds[c] + ")";
+  }
+  return {};
+}
+
+}  // namespace
+
 core::Result<ParsedQuery> ParseQuery(const std::string& text) {
   ParsedQuery q;
   size_t firstChar = text.find_first_not_of(" \t\r\n");
@@ -137,62 +204,7 @@ core::Result<ParsedQuery> ParseQuery(const std::string& text) {
     return At(t[0].column,
               "expected 'top', 'series' or an SQL statement, found '" + t[0].text + "'");
   }
-  std::vector<std::string> conds;
-  while (i < t.size()) {
-    std::string k = Lower(t[i].text);
-    if (k == "by" && q.kind == ParsedQuery::Kind::kTop) {
-      if (++i >= t.size()) return At(endCol(), "expected bytes, packets or flows after 'by'");
-      std::string m = Lower(t[i].text);
-      if (m == "octets") m = "bytes";
-      if (m != "bytes" && m != "packets" && m != "flows") {
-        return At(t[i].column, "expected bytes, packets or flows, found '" + t[i].text + "'");
-      }
-      q.metric = m;
-      ++i;
-    } else if (k == "every" && q.kind == ParsedQuery::Kind::kSeries) {
-      if (++i >= t.size()) return At(endCol(), "expected a bin size after 'every'");
-      auto d = ParseDurationNs(t[i]);
-      if (!d) return d.GetError();
-      q.binNs = *d;
-      ++i;
-    } else if (k == "scaled") {
-      q.scaled = true;
-      ++i;
-    } else if (k == "where") {
-      ++i;
-      for (;;) {
-        std::string c;
-        VANTAGE_RETURN_IF_ERROR(ParseCondition(t, i, q, c));
-        conds.push_back(c);
-        if (i < t.size() && Lower(t[i].text) == "and") {
-          ++i;
-          continue;
-        }
-        break;
-      }
-    } else if (k == "between") {
-      if (i + 3 >= t.size() || Lower(t[i + 2].text) != "and") {
-        return At(t[i].column, "expected 'between T1 and T2'");
-      }
-      auto t1 = ParseTimeNs(t[i + 1].text);
-      if (!t1) return At(t[i + 1].column, t1.GetError().message);
-      auto t2 = ParseTimeNs(t[i + 3].text);
-      if (!t2) return At(t[i + 3].column, t2.GetError().message);
-      if (*t2 < *t1) return At(t[i + 3].column, "end time is before start time");
-      conds.push_back("start_ns >= ? AND start_ns < ?");
-      q.params.push_back({false, {}, *t1, "", false});
-      q.params.push_back({false, {}, *t2, "", false});
-      i += 4;
-    } else {
-      return At(t[i].column, "unexpected '" + t[i].text + "' (expected " +
-                                 (q.kind == ParsedQuery::Kind::kTop ? "by, " : "every, ") +
-                                 "scaled, where or between)");
-    }
-  }
-  for (size_t c = 0; c < conds.size(); ++c) {
-    if (c) q.where += " AND ";
-    q.where += "(" + conds[c] + ")";
-  }
+  VANTAGE_RETURN_IF_ERROR(ParseClauses(t, i, endCol(), q));
   return q;
 }
 
