@@ -7,12 +7,13 @@
 #include <boost/graph/betweenness_centrality.hpp>
 #include <boost/graph/biconnected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <cstdio>
 #include <deque>
 #include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
+
+#include "vantage/core/svg-writer.h"
 
 namespace vantage::model {
 
@@ -30,9 +31,7 @@ using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
 constexpr double kHopWeight = 0.01;
 
 std::string Percent(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", v * 100);
-  return buf;
+  return core::SvgNumber(v * 100, 0) + "%";
 }
 
 }  // namespace
@@ -402,8 +401,7 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
     double top = 0;
     std::string list;
     for (const CriticalAsset* a : h.assets) {
-      char w[32];
-      std::snprintf(w, sizeof w, "%g", a->weight);
+      std::string w = core::ShortNumber(a->weight);
       list += std::string(list.empty() ? "" : ", ") + "'" + a->name + "' (" + w + ")";
       top = std::max(top, a->weight);
     }

@@ -235,5 +235,19 @@ TEST(PlannerReport, XmlCheckerRejectsBrokenSvg) {
   EXPECT_EQ(test::CheckXml("<svg><g a=\"1\"/></svg>"), "");
 }
 
+// A long point name used to be cut at a 512-byte formatting buffer in the printed summary;
+// every output now carries it whole, escaped where it is markup.
+TEST(PlannerReport, LongPointNamesAreNotCut) {
+  Problem p = test::HandProblem();
+  std::string name = std::string(600, 'p') + "<&>-end";
+  p.points[0].name = name;
+  model::Topology t = SmallTopology();
+  ReportInput in = MakeInput(p, &t);
+  EXPECT_NE(SummaryTable(in).find(name + " "), std::string::npos);
+  EXPECT_NE(RenderMarkdown(in).find("| " + name + " |"), std::string::npos);
+  EXPECT_NE(RenderHtml(in).find(std::string(600, 'p') + "&lt;&amp;&gt;-end"), std::string::npos);
+  EXPECT_EQ(test::CheckHtml(RenderHtml(in)), "");
+}
+
 }  // namespace
 }  // namespace vantage::planner
