@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "vantage/exporter/exporter.h"
+#include "vantage/exporter/packet-pump.h"
 #include "vantage/exporter/pcap-io.h"
 
 namespace vantage::cli {
@@ -20,12 +21,10 @@ namespace {
 using exporter::Destination;
 using exporter::ExportFormat;
 
-std::atomic<exporter::PcapSource*> g_liveSource{nullptr};
-std::atomic<bool> g_stop{false};
+std::atomic<exporter::PacketPump*> g_pump{nullptr};
 
 void OnSignal(int) {
-  g_stop = true;
-  if (auto* s = g_liveSource.load()) s->BreakLoop();
+  if (auto* p = g_pump.load()) p->Stop();
 }
 
 struct Options {
@@ -143,38 +142,34 @@ std::string Rate(double v) {
   return buf;
 }
 
-int Run(const Options& o) {
-  exporter::ExporterConfig cfg;
-  if (!ParseFormat(o.format, cfg.format)) {
-    std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
-    return 2;
-  }
+// The --to destinations (their scheme may set the format); false after printing why.
+bool AddDestinations(const Options& o, exporter::ExporterConfig& cfg) {
   bool formatFromUrl = false;
   for (const auto& url : o.to) {
     Destination d;
     std::string fmt, err;
     if (!ParseDestination(url, d, fmt, err)) {
       std::cerr << "vantage export: --to " << url << ": " << err << "\n";
-      return 2;
+      return false;
     }
     if (!fmt.empty()) {
       ExportFormat f = cfg.format;
       ParseFormat(fmt, f);
       if (formatFromUrl && f != cfg.format) {
         std::cerr << "vantage export: all --to destinations must use one format\n";
-        return 2;
+        return false;
       }
       if (!formatFromUrl && o.format != "ipfix" && f != cfg.format) {
         std::cerr << "vantage export: --to " << url << " conflicts with --format " << o.format
                   << "\n";
-        return 2;
+        return false;
       }
       cfg.format = f;
       formatFromUrl = true;
     }
     if (d.kind == Destination::Kind::kTcp && cfg.format != ExportFormat::kIpfix) {
       std::cerr << "vantage export: --to " << url << ": TCP export is IPFIX only\n";
-      return 2;
+      return false;
     }
     cfg.destinations.push_back(d);
   }
@@ -184,13 +179,14 @@ int Run(const Options& o) {
     d.path = o.file;
     cfg.destinations.push_back(d);
   }
-  if (cfg.destinations.empty() && o.capture.empty()) {
-    std::cerr << "vantage export: nothing to do: give --to, --file or --capture\n";
-    return 2;
-  }
+  return true;
+}
+
+// Timeouts, sampling, key and encoding options; false after printing why.
+bool SetMetering(const Options& o, exporter::ExporterConfig& cfg) {
   if (o.active <= 0 || o.inactive <= 0) {
     std::cerr << "vantage export: --active and --inactive must be positive\n";
-    return 2;
+    return false;
   }
   cfg.cache.activeTimeout = core::Duration::Seconds(o.active);
   cfg.cache.inactiveTimeout = core::Duration::Seconds(o.inactive);
@@ -202,7 +198,7 @@ int Run(const Options& o) {
       cfg.sampling.mode = exporter::SamplingConfig::Mode::kRandom;
     else {
       std::cerr << "vantage export: --sample-mode must be count or random\n";
-      return 2;
+      return false;
     }
     cfg.sampling.interval = o.sample;
     cfg.sampling.seed = o.seed;
@@ -220,20 +216,24 @@ int Run(const Options& o) {
   cfg.observationDomain = o.domain;
   cfg.templateRefresh = core::Duration::Seconds(o.templateRefresh);
   cfg.templateRefreshMessages = o.templateRefreshMessages;
+  return true;
+}
 
-  exporter::PcapSource source;
-  std::string inputName = o.readFile.empty() ? "interface " + o.iface : o.readFile;
-  core::Status st = o.readFile.empty() ? source.OpenLive(o.iface) : source.OpenFile(o.readFile);
-  if (!st) {
-    std::cerr << "vantage export: " << st.GetError().message << "\n";
-    return 1;
+// The export job from the command line; false after printing why (exit status 2).
+bool MakeJob(const Options& o, exporter::ExportJob& job) {
+  exporter::ExporterConfig& cfg = job.config;
+  if (!ParseFormat(o.format, cfg.format)) {
+    std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
+    return false;
   }
-  exporter::Exporter exp(cfg);
-  if (auto s = exp.Start(); !s) {
-    std::cerr << "vantage export: " << s.GetError().message << "\n";
-    return 1;
+  if (!AddDestinations(o, cfg)) return false;
+  if (cfg.destinations.empty() && o.capture.empty()) {
+    std::cerr << "vantage export: nothing to do: give --to, --file or --capture\n";
+    return false;
   }
-  exporter::CaptureWriter capture;
+  if (!SetMetering(o, cfg)) return false;
+  job.readFile = o.readFile;
+  job.iface = o.iface;
   if (!o.capture.empty()) {
     exporter::CaptureConfig cc;
     cc.path = o.capture;
@@ -241,97 +241,80 @@ int Run(const Options& o) {
     cc.snapLength = o.snaplen;
     cc.rotateBytes = o.rotateSize;
     cc.rotateTime = core::Duration::Seconds(o.rotateTime);
-    if (auto s = capture.Open(cc, source.Dlt()); !s) {
-      std::cerr << "vantage export: " << s.GetError().message << "\n";
-      return 1;
-    }
+    job.capture = cc;
   }
+  return true;
+}
 
-  g_stop = false;
-  g_liveSource = &source;
+void PrintSummary(const std::string& inputName, const exporter::ExportSummary& sum,
+                  ExportFormat format, bool captured) {
+  const auto& s = sum.stats;
+  const double secs = sum.wallSeconds;
+  std::fprintf(stderr,
+               "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
+               "(%llu bytes), %.2f s, %s pkt/s\n",
+               inputName.c_str(), static_cast<unsigned long long>(s.packets),
+               static_cast<unsigned long long>(s.octets),
+               static_cast<unsigned long long>(s.flowsExported), exporter::ExportFormatName(format),
+               static_cast<unsigned long long>(s.messages),
+               static_cast<unsigned long long>(s.exportOctets), secs,
+               Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
+  std::fprintf(stderr,
+               "  peak active flows %llu, not exportable %llu, evicted (cache full) %llu, "
+               "sampled out %llu, not IP %llu, undecodable %llu",
+               static_cast<unsigned long long>(s.peakActiveFlows),
+               static_cast<unsigned long long>(s.flowsNotExportable),
+               static_cast<unsigned long long>(s.evictedCacheFull),
+               static_cast<unsigned long long>(s.sampledOut),
+               static_cast<unsigned long long>(s.nonIp),
+               static_cast<unsigned long long>(s.decodeErrors));
+  if (captured) {
+    std::fprintf(stderr, ", captured %llu packets in %llu file(s)",
+                 static_cast<unsigned long long>(sum.capturedPackets),
+                 static_cast<unsigned long long>(sum.captureFiles));
+  }
+  std::fprintf(stderr, "\n");
+  for (const auto& [name, count] : s.anomalies.All()) {
+    std::fprintf(stderr, "  %s: %llu\n", name.c_str(), static_cast<unsigned long long>(count));
+  }
+}
+
+int Run(const Options& o) {
+  exporter::ExportJob job;
+  if (!MakeJob(o, job)) return 2;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  job.progressEvery = tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
+  exporter::PacketPump pump(job);
+  if (auto st = pump.Open(); !st) {
+    std::cerr << "vantage export: " << st.GetError().message << "\n";
+    return 1;
+  }
+  const std::string inputName = pump.InputName();
+  exporter::ExportProgressFn progress;
+  if (!o.quiet) {
+    progress = [&](const exporter::ExportProgress& p) {
+      std::fprintf(stderr, "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
+                   tty ? "\r" : "", inputName.c_str(), static_cast<unsigned long long>(p.packets),
+                   p.activeFlows, static_cast<unsigned long long>(p.flowsExported),
+                   Rate(static_cast<double>(p.packets) / p.wallSeconds).c_str(),
+                   tty ? "   " : "\n");
+    };
+  }
+  g_pump = &pump;
   auto oldInt = std::signal(SIGINT, OnSignal);
   auto oldTerm = std::signal(SIGTERM, OnSignal);
-
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  const auto wallStart = std::chrono::steady_clock::now();
-  auto lastReport = wallStart;
-  const auto reportEvery = tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
-  bool reported = false;
-  int rc = 0;
-  const exporter::LinkType link = source.Link();
-  exporter::PcapPacket pkt;
-  uint64_t n = 0;
-  while (!g_stop) {
-    auto r = source.Next(pkt);
-    if (r == exporter::PcapSource::NextResult::kEnd) break;
-    if (r == exporter::PcapSource::NextResult::kError) {
-      std::cerr << (reported && tty ? "\n" : "") << "vantage export: " << source.GetError().message
-                << "\n";
-      rc = 1;
-      break;
-    }
-    if (r == exporter::PcapSource::NextResult::kTimeout) {
-      auto wall = std::chrono::system_clock::now().time_since_epoch();
-      exp.Advance(core::Timestamp::FromNanos(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count()));
-      continue;
-    }
-    exp.OnPacket(pkt.ts, link, pkt.data, pkt.capLen, pkt.wireLen);
-    if (!o.capture.empty()) capture.Write(pkt.ts, pkt.data, pkt.capLen, pkt.wireLen);
-    if ((++n & 0xffff) == 0 && !o.quiet) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - lastReport >= reportEvery) {
-        lastReport = now;
-        double secs = std::chrono::duration<double>(now - wallStart).count();
-        const auto& s = exp.Stats();
-        std::fprintf(stderr,
-                     "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
-                     tty ? "\r" : "", inputName.c_str(), static_cast<unsigned long long>(s.packets),
-                     exp.ActiveFlows(), static_cast<unsigned long long>(s.flowsExported),
-                     Rate(static_cast<double>(s.packets) / secs).c_str(), tty ? "   " : "\n");
-        reported = true;
-      }
-    }
-  }
-  g_liveSource = nullptr;
+  exporter::ExportSummary sum = pump.Run(progress);
+  g_pump = nullptr;
   std::signal(SIGINT, oldInt);
   std::signal(SIGTERM, oldTerm);
-  if (reported && tty) std::fprintf(stderr, "\n");
-
-  exp.Finish();  // every flow seen so far is exported, also after an input error
-  capture.Close();
-  const auto& s = exp.Stats();
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-  if (!o.quiet) {
-    std::fprintf(
-        stderr,
-        "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
-        "(%llu bytes), %.2f s, %s pkt/s\n",
-        inputName.c_str(), static_cast<unsigned long long>(s.packets),
-        static_cast<unsigned long long>(s.octets), static_cast<unsigned long long>(s.flowsExported),
-        exporter::ExportFormatName(cfg.format), static_cast<unsigned long long>(s.messages),
-        static_cast<unsigned long long>(s.exportOctets), secs,
-        Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
-    std::fprintf(stderr,
-                 "  peak active flows %llu, not exportable %llu, evicted (cache full) %llu, "
-                 "sampled out %llu, not IP %llu, undecodable %llu",
-                 static_cast<unsigned long long>(s.peakActiveFlows),
-                 static_cast<unsigned long long>(s.flowsNotExportable),
-                 static_cast<unsigned long long>(s.evictedCacheFull),
-                 static_cast<unsigned long long>(s.sampledOut),
-                 static_cast<unsigned long long>(s.nonIp),
-                 static_cast<unsigned long long>(s.decodeErrors));
-    if (!o.capture.empty()) {
-      std::fprintf(stderr, ", captured %llu packets in %llu file(s)",
-                   static_cast<unsigned long long>(capture.PacketsWritten()),
-                   static_cast<unsigned long long>(capture.FilesWritten()));
-    }
+  const bool newline = sum.progressReported && tty;  // end the rewritten progress line
+  if (sum.inputError) {
+    std::cerr << (newline ? "\n" : "") << "vantage export: " << sum.inputError->message << "\n";
+  } else if (newline) {
     std::fprintf(stderr, "\n");
-    for (const auto& [name, count] : s.anomalies.All()) {
-      std::fprintf(stderr, "  %s: %llu\n", name.c_str(), static_cast<unsigned long long>(count));
-    }
   }
-  return rc;
+  if (!o.quiet) PrintSummary(inputName, sum, job.config.format, job.capture.has_value());
+  return sum.inputError ? 1 : 0;
 }
 
 Registrar reg{
