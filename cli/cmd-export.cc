@@ -317,6 +317,74 @@ int Run(const Options& o) {
   return sum.inputError ? 1 : 0;
 }
 
+// Flow metering: timeouts, cache, sampling, key, tunnels, fragments, AS table, encoding.
+void AddMeteringOptions(CLI::App& app, Options& o) {
+  app.add_option("--active", o.active,
+                 "Active timeout in seconds: a longer flow is exported in parts")
+      ->capture_default_str();
+  app.add_option("--inactive", o.inactive, "Inactive (idle) timeout in seconds")
+      ->capture_default_str();
+  app.add_option("--cache-size", o.cacheSize,
+                 "Flow cache capacity; when full the least recently seen flow is exported "
+                 "(reason lackOfResources)")
+      ->capture_default_str();
+  app.add_option("--sample", o.sample, "Meter 1 in N packets (1 = every packet)")
+      ->capture_default_str();
+  app.add_option("--sample-mode", o.sampleMode,
+                 "count (the first of every N) or random (each packet with probability 1/N)")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of random sampling")->capture_default_str();
+  app.add_flag("--vlan-key", o.vlanKey, "Put the VLAN id in the flow key (default: off)");
+  app.add_flag("--biflow", o.biflow, "Export biflows (RFC 5103, IPFIX only) (default: off)");
+  app.add_option("--tunnels", o.tunnels,
+                 "GRE, VXLAN, IP-in-IP, IPv6-in-IPv4, GTP-U: meter the outer packet (as "
+                 "routers do) or the innermost one (outer endpoints exported in enterprise "
+                 "IEs, VXLAN VNI in layer2SegmentId)")
+      ->check(CLI::IsMember({"outer", "inner"}))
+      ->capture_default_str();
+  app.add_option("--fragment-table", o.fragmentTable,
+                 "Datagrams remembered so later fragments join their first fragment's flow")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--fragment-timeout", o.fragmentTimeout,
+                 "Seconds a datagram's first fragment is remembered")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--as-table", o.asTable,
+                 "CSV of 'prefix,asn' lines for source/destination AS (default: none)");
+  app.add_flag("--macs", o.macs, "Export source/destination MAC addresses (default: off)");
+  app.add_flag("--nanoseconds", o.nanoseconds,
+               "IPFIX: flowStart/EndNanoseconds instead of milliseconds (default: off)");
+}
+
+// Full capture beside flows, and how export messages are sent.
+void AddCaptureAndSendingOptions(CLI::App& app, Options& o) {
+  app.add_option("--capture", o.capture,
+                 "Also write the packets to this pcap file (full capture beside flows)");
+  app.add_option("--capture-filter", o.captureFilter,
+                 "BPF expression: capture only matching packets (default: all)");
+  app.add_option("--snaplen", o.snaplen, "Capture snap length in bytes")->capture_default_str();
+  app.add_option("--rotate-size", o.rotateSize,
+                 "Start a new capture file after this many bytes (0 = never); files are "
+                 "named OUT-000000.pcap, OUT-000001.pcap, ...")
+      ->capture_default_str();
+  app.add_option("--rotate-time", o.rotateTime,
+                 "Start a new capture file every S seconds of packet time (0 = never)")
+      ->capture_default_str();
+  app.add_option("--mtu", o.mtu, "Path MTU: UDP export messages fit in MTU - 48 bytes")
+      ->capture_default_str();
+  app.add_option("--rate", o.rate, "UDP pacing in export messages per second (0 = unpaced)")
+      ->capture_default_str();
+  app.add_option("--domain", o.domain, "Observation domain id (v9 source id, v5 engine id)")
+      ->capture_default_str();
+  app.add_option("--template-refresh", o.templateRefresh,
+                 "UDP: resend templates every S seconds of packet time")
+      ->capture_default_str();
+  app.add_option("--template-refresh-messages", o.templateRefreshMessages,
+                 "UDP: resend templates every N messages")
+      ->capture_default_str();
+}
+
 Registrar reg{
     "export", "Meter packets (pcap file or live interface) into flows and export them",
     [](CLI::App& app) -> Runner {
@@ -342,67 +410,8 @@ Registrar reg{
                      "the raw packets one after another)");
       app.add_option("--format", o->format, "Export format: ipfix, v9 or v5 (v5 carries IPv4 only)")
           ->capture_default_str();
-      app.add_option("--active", o->active,
-                     "Active timeout in seconds: a longer flow is exported in parts")
-          ->capture_default_str();
-      app.add_option("--inactive", o->inactive, "Inactive (idle) timeout in seconds")
-          ->capture_default_str();
-      app.add_option("--cache-size", o->cacheSize,
-                     "Flow cache capacity; when full the least recently seen flow is exported "
-                     "(reason lackOfResources)")
-          ->capture_default_str();
-      app.add_option("--sample", o->sample, "Meter 1 in N packets (1 = every packet)")
-          ->capture_default_str();
-      app.add_option("--sample-mode", o->sampleMode,
-                     "count (the first of every N) or random (each packet with probability 1/N)")
-          ->capture_default_str();
-      app.add_option("--seed", o->seed, "Seed of random sampling")->capture_default_str();
-      app.add_flag("--vlan-key", o->vlanKey, "Put the VLAN id in the flow key (default: off)");
-      app.add_flag("--biflow", o->biflow, "Export biflows (RFC 5103, IPFIX only) (default: off)");
-      app.add_option("--tunnels", o->tunnels,
-                     "GRE, VXLAN, IP-in-IP, IPv6-in-IPv4, GTP-U: meter the outer packet (as "
-                     "routers do) or the innermost one (outer endpoints exported in enterprise "
-                     "IEs, VXLAN VNI in layer2SegmentId)")
-          ->check(CLI::IsMember({"outer", "inner"}))
-          ->capture_default_str();
-      app.add_option("--fragment-table", o->fragmentTable,
-                     "Datagrams remembered so later fragments join their first fragment's flow")
-          ->check(CLI::PositiveNumber)
-          ->capture_default_str();
-      app.add_option("--fragment-timeout", o->fragmentTimeout,
-                     "Seconds a datagram's first fragment is remembered")
-          ->check(CLI::NonNegativeNumber)
-          ->capture_default_str();
-      app.add_option("--as-table", o->asTable,
-                     "CSV of 'prefix,asn' lines for source/destination AS (default: none)");
-      app.add_flag("--macs", o->macs, "Export source/destination MAC addresses (default: off)");
-      app.add_flag("--nanoseconds", o->nanoseconds,
-                   "IPFIX: flowStart/EndNanoseconds instead of milliseconds (default: off)");
-      app.add_option("--capture", o->capture,
-                     "Also write the packets to this pcap file (full capture beside flows)");
-      app.add_option("--capture-filter", o->captureFilter,
-                     "BPF expression: capture only matching packets (default: all)");
-      app.add_option("--snaplen", o->snaplen, "Capture snap length in bytes")
-          ->capture_default_str();
-      app.add_option("--rotate-size", o->rotateSize,
-                     "Start a new capture file after this many bytes (0 = never); files are "
-                     "named OUT-000000.pcap, OUT-000001.pcap, ...")
-          ->capture_default_str();
-      app.add_option("--rotate-time", o->rotateTime,
-                     "Start a new capture file every S seconds of packet time (0 = never)")
-          ->capture_default_str();
-      app.add_option("--mtu", o->mtu, "Path MTU: UDP export messages fit in MTU - 48 bytes")
-          ->capture_default_str();
-      app.add_option("--rate", o->rate, "UDP pacing in export messages per second (0 = unpaced)")
-          ->capture_default_str();
-      app.add_option("--domain", o->domain, "Observation domain id (v9 source id, v5 engine id)")
-          ->capture_default_str();
-      app.add_option("--template-refresh", o->templateRefresh,
-                     "UDP: resend templates every S seconds of packet time")
-          ->capture_default_str();
-      app.add_option("--template-refresh-messages", o->templateRefreshMessages,
-                     "UDP: resend templates every N messages")
-          ->capture_default_str();
+      AddMeteringOptions(app, *o);
+      AddCaptureAndSendingOptions(app, *o);
       app.add_flag("-q,--quiet", o->quiet, "No progress and no summary on stderr");
       return [o] { return Run(*o); };
     },
