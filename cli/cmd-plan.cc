@@ -152,6 +152,7 @@ planner::SimulateFn SimulateWith(const PlanOptions& o, const model::Topology& to
       opt.scenarioPath = o.scenario;
       ProgressLine progress(!o.quiet);
       if (!o.quiet) opt.progress = ProgressPrinter("observation run", progress);
+      opt.warning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
       auto st = sim::Simulate(topo, scen, opt);
       progress.Finish();
       return st;

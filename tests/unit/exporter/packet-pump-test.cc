@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "packet-builder.h"
+#include "vantage/test/temp-dir.h"
 
 namespace vantage::exporter {
 namespace {
@@ -17,18 +18,7 @@ using testing::BuildFrame;
 using testing::PacketSpec;
 using testing::PcapFileWriter;
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    dir = fs::temp_directory_path() /
-          ("vantage-pump-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  std::string Path(const std::string& name) const { return (dir / name).string(); }
-};
+using test::TempDir;
 
 // `flows` flows (distinct source ports) of `perFlow` packets each, one second apart.
 void WritePcap(const std::string& path, int flows, int perFlow) {
@@ -61,15 +51,15 @@ ExportJob CallbackJob(const std::string& input, std::vector<std::vector<uint8_t>
 }
 
 TEST(PacketPump, MetersEveryPacketAndExportsEveryFlowWithCapture) {
-  TempDir t;
-  WritePcap(t.Path("in.pcap"), 5, 3);
+  TempDir t("pump");
+  WritePcap(t.File("in.pcap"), 5, 3);
   std::vector<std::vector<uint8_t>> messages;
-  ExportJob job = CallbackJob(t.Path("in.pcap"), messages);
+  ExportJob job = CallbackJob(t.File("in.pcap"), messages);
   CaptureConfig cc;
-  cc.path = t.Path("full.pcap");
+  cc.path = t.File("full.pcap");
   job.capture = cc;
   PacketPump pump(job);
-  EXPECT_EQ(pump.InputName(), t.Path("in.pcap"));
+  EXPECT_EQ(pump.InputName(), t.File("in.pcap"));
   ASSERT_TRUE(pump.Open()) << pump.Open().GetError().message;
   int progressCalls = 0;
   ExportSummary s = pump.Run([&](const ExportProgress&) { ++progressCalls; });
@@ -80,17 +70,17 @@ TEST(PacketPump, MetersEveryPacketAndExportsEveryFlowWithCapture) {
   EXPECT_FALSE(messages.empty());
   EXPECT_EQ(s.capturedPackets, 15u);
   EXPECT_EQ(s.captureFiles, 1u);
-  EXPECT_TRUE(fs::exists(t.Path("full.pcap")));
+  EXPECT_TRUE(fs::exists(t.File("full.pcap")));
   EXPECT_EQ(progressCalls, 0);  // fewer than 65536 packets
   EXPECT_FALSE(s.progressReported);
 }
 
 TEST(PacketPump, TruncatedInputStillExportsWhatCameBefore) {
-  TempDir t;
-  WritePcap(t.Path("cut.pcap"), 3, 1);
-  fs::resize_file(t.Path("cut.pcap"), fs::file_size(t.Path("cut.pcap")) - 20);
+  TempDir t("pump");
+  WritePcap(t.File("cut.pcap"), 3, 1);
+  fs::resize_file(t.File("cut.pcap"), fs::file_size(t.File("cut.pcap")) - 20);
   std::vector<std::vector<uint8_t>> messages;
-  PacketPump pump(CallbackJob(t.Path("cut.pcap"), messages));
+  PacketPump pump(CallbackJob(t.File("cut.pcap"), messages));
   ASSERT_TRUE(pump.Open());
   ExportSummary s = pump.Run(nullptr);
   ASSERT_TRUE(s.inputError);
@@ -108,10 +98,10 @@ TEST(PacketPump, OpenNamesAMissingFile) {
 }
 
 TEST(PacketPump, ReportsProgressAndStops) {
-  TempDir t;
-  WritePcap(t.Path("big.pcap"), 2, 65536);  // 131072 packets: two progress checks
+  TempDir t("pump");
+  WritePcap(t.File("big.pcap"), 2, 65536);  // 131072 packets: two progress checks
   std::vector<std::vector<uint8_t>> messages;
-  ExportJob job = CallbackJob(t.Path("big.pcap"), messages);
+  ExportJob job = CallbackJob(t.File("big.pcap"), messages);
   job.progressEvery = std::chrono::milliseconds(0);
   PacketPump pump(job);
   ASSERT_TRUE(pump.Open());
