@@ -129,6 +129,7 @@ TEST(RunTables, GroundTruthRoundTripsWithQuoting) {
   f.endNs = 9;
   GroundTruthFlow g = f;
   g.id = 4;
+  g.label.clear();
   g.natIp = {};
   g.natPort = 0;
   const std::string text = FormatGroundTruth({f, g});
