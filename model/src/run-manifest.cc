@@ -31,6 +31,16 @@ std::vector<std::string> Strings(const J& j, const char* key) {
   return out;
 }
 
+// The unsigned members of an object at `key` (others are skipped), in the text's order.
+template <typename J, typename T, typename Add>
+void ReadUnsignedMap(const J& j, const char* key, Add add) {
+  if (const J* object = Object(j, key)) {
+    for (auto it = object->begin(); it != object->end(); ++it) {
+      if (it.value().is_number_unsigned()) add(it.key(), it.value().template get<T>());
+    }
+  }
+}
+
 template <typename J>
 void ReadFlowLog(const J& j, PointFlowLog& f) {
   f.provider = String(j, "provider");
@@ -56,12 +66,9 @@ void ReadPoint(const J& p, ManifestPoint& mp) {
   mp.name = p.value("name", "");
   mp.node = p.value("node", "");
   mp.interfaces = Strings(p, "interfaces");
-  if (const J* numbers = Object(p, "interface_numbers")) {
-    for (auto it = numbers->begin(); it != numbers->end(); ++it) {
-      if (it.value().is_number_unsigned())
-        mp.interfaceNumbers.emplace_back(it.key(), it.value().template get<uint32_t>());
-    }
-  }
+  ReadUnsignedMap<J, uint32_t>(p, "interface_numbers", [&](const std::string& k, uint32_t n) {
+    mp.interfaceNumbers.emplace_back(k, n);
+  });
   mp.ipfix = String(p, "ipfix");
   mp.pcap = String(p, "pcap");
   mp.samplingRate = p.value("sampling_rate", uint32_t{1});
@@ -88,12 +95,9 @@ void ReadCounters(const J& c, RunManifest& m) {
   m.groundTruthFlows = c.value("ground_truth_flows", uint64_t{0});
   m.sessions = c.value("sessions", uint64_t{0});
   m.firewallDrops = c.value("firewall_drops", uint64_t{0});
-  if (const J* byNode = Object(c, "firewall_drops_by_node")) {
-    for (auto it = byNode->begin(); it != byNode->end(); ++it) {
-      if (it.value().is_number_unsigned())
-        m.firewallDropsByNode[it.key()] = it.value().template get<uint64_t>();
-    }
-  }
+  ReadUnsignedMap<J, uint64_t>(c, "firewall_drops_by_node", [&](const std::string& k, uint64_t n) {
+    m.firewallDropsByNode[k] = n;
+  });
   m.natBindings = c.value("nat_bindings", uint64_t{0});
   m.natUnsolicitedDrops = c.value("nat_unsolicited_drops", uint64_t{0});
 }
