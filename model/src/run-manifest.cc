@@ -46,12 +46,12 @@ void ReadFlowLog(const J& j, PointFlowLog& f) {
   f.provider = String(j, "provider");
   f.format = String(j, "format");
   f.path = String(j, "path");
-  f.aggregationIntervalS = j.value("aggregation_interval_s", uint32_t{600});
+  f.aggregationIntervalS = j.value("aggregation_interval_s", uint32_t{0});
   f.version = j.value("version", 0);
   f.fields = Strings(j, "fields");
-  f.trafficType = String(j, "traffic_type");
+  f.trafficType = j.value("traffic_type", "ALL");
   f.sampleRate = j.value("sample_rate", 1.0);
-  f.includeMetadata = j.value("include_metadata", false);
+  f.includeMetadata = j.value("include_metadata", true);
   f.deliveryDelayS = j.value("delivery_delay_s", 0.0);
   f.records = j.value("records", uint64_t{0});
   f.bytes = j.value("bytes", uint64_t{0});

@@ -35,12 +35,12 @@ struct PointFlowLog {
   std::string provider;  ///< "aws", "gcp" or "azure"
   std::string format;    ///< "aws-vpc", "gcp-vpc" or "azure-vnet"
   std::string path;      ///< relative to the run directory
-  uint32_t aggregationIntervalS = 600;
-  int version = 0;
-  std::vector<std::string> fields;
-  std::string trafficType;
+  uint32_t aggregationIntervalS = 0;
+  int version = 0;                  ///< AWS format version (1 for Google Cloud)
+  std::vector<std::string> fields;  ///< AWS field names written
+  std::string trafficType = "ALL";
   double sampleRate = 1.0;
-  bool includeMetadata = false;
+  bool includeMetadata = true;
   double deliveryDelayS = 0;
   uint64_t records = 0, bytes = 0, noDataRecords = 0, excludedPackets = 0, filteredPackets = 0,
            sampledOutRecords = 0;
