@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "command.h"
+#include "vantage/core/endpoint.h"
 #include "vantage/exporter/exporter.h"
 #include "vantage/exporter/packet-pump.h"
 #include "vantage/exporter/pcap-io.h"
@@ -75,60 +76,22 @@ bool ParseFormat(const std::string& s, ExportFormat& out) {
 /// "ipfix+udp://HOST:PORT", "v9+udp://...", "v5+udp://...", "ipfix+tcp://...", "udp://...".
 bool ParseDestination(const std::string& url, Destination& d, std::string& format,
                       std::string& err) {
-  size_t sep = url.find("://");
-  if (sep == std::string::npos) {
-    err = "expected SCHEME://HOST:PORT, e.g. ipfix+udp://127.0.0.1:4739";
-    return false;
-  }
-  std::string scheme = url.substr(0, sep);
-  std::string rest = url.substr(sep + 3);
-  format.clear();
-  size_t plus = scheme.find('+');
-  std::string transport = scheme;
-  if (plus != std::string::npos) {
-    format = scheme.substr(0, plus);
-    transport = scheme.substr(plus + 1);
-  }
-  if (transport == "udp")
-    d.kind = Destination::Kind::kUdp;
-  else if (transport == "tcp")
-    d.kind = Destination::Kind::kTcp;
-  else {
-    err = "unknown transport '" + transport + "' (udp or tcp)";
-    return false;
-  }
+  auto e = core::ParseEndpoint(url);
   ExportFormat f = ExportFormat::kIpfix;
-  if (!format.empty() && !ParseFormat(format, f)) {
-    err = "unknown format '" + format + "' (ipfix, v9 or v5)";
-    return false;
-  }
-  std::string host, port;
-  if (!rest.empty() && rest[0] == '[') {
-    size_t close = rest.find(']');
-    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
-      err = "expected [IPv6]:PORT";
-      return false;
-    }
-    host = rest.substr(1, close - 1);
-    port = rest.substr(close + 2);
+  if (!e) {
+    err = e.GetError().message;
+  } else if (!e->format.empty() && !ParseFormat(e->format, f)) {
+    err = "unknown format '" + e->format + "' (ipfix, v9 or v5)";
+  } else if (e->port == 0) {
+    err = "port 0 is not a destination";
   } else {
-    size_t colon = rest.rfind(':');
-    if (colon == std::string::npos) {
-      err = "missing :PORT";
-      return false;
-    }
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
+    d.kind = e->Tcp() ? Destination::Kind::kTcp : Destination::Kind::kUdp;
+    d.host = e->host;
+    d.port = e->port;
+    format = e->format;
+    return true;
   }
-  char* end = nullptr;
-  unsigned long p = std::strtoul(port.c_str(), &end, 10);
-  if (host.empty() || port.empty() || *end != '\0' || p == 0 || p > 65535) {
-    err = "bad host or port";
-    return false;
-  }
-  d.host = host;
-  d.port = static_cast<uint16_t>(p);
-  return true;
+  return false;
 }
 
 std::string Rate(double v) {
