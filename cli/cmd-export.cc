@@ -185,6 +185,7 @@ bool SetMetering(const Options& o, exporter::ExporterConfig& cfg) {
 // The export job from the command line; false after printing why (exit status 2).
 bool MakeJob(const Options& o, exporter::ExportJob& job) {
   exporter::ExporterConfig& cfg = job.config;
+  cfg.warning = [](const std::string& m) { std::cerr << "vantage export: " << m << "\n"; };
   if (!ParseFormat(o.format, cfg.format)) {
     std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
     return false;
