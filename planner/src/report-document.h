@@ -56,6 +56,6 @@ class Document {
 void DetectabilitySection(Document& doc, const Detectability& d, const Metrics& m);
 
 /// **bold** and `code` spans of escaped text as HTML.
-std::string InlineHtml(const std::string& text);
+std::string InlineHtml(const std::string& s);
 
 }  // namespace vantage::planner::detail

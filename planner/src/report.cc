@@ -202,20 +202,11 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
   return o.str();
 }
 
-std::string RenderPlanJson(const ReportInput& in) {
+namespace {
+
+nlohmann::json PointsJson(const ReportInput& in) {
   using nlohmann::json;
   const Problem& prob = *in.problem;
-  const Metrics& m = in.metrics;
-  json j;
-  j["topology"] = in.topologyPath;
-  j["scenario"] = in.scenarioPath;
-  j["run"] = in.runDir;
-  j["seed"] = in.seed;
-  j["constraints"] = {{"storage_bytes", prob.constraints.storageBytes},
-                      {"flow_retention_days", prob.constraints.flowRetentionDays},
-                      {"full_retention_days", prob.constraints.fullRetentionDays},
-                      {"max_devices", prob.constraints.maxDevices},
-                      {"max_cost", prob.constraints.maxCost}};
   json points = json::array();
   for (size_t i = 0; i < prob.points.size(); ++i) {
     const PointInfo& pt = prob.points[i];
@@ -233,35 +224,95 @@ std::string RenderPlanJson(const ReportInput& in) {
                       {"flows_seen", pt.hits.size()},
                       {"explanation", ExplainPoint(in, i)}});
   }
-  j["points"] = points;
+  return points;
+}
+
+nlohmann::json MetricsJson(const Metrics& m) {
+  using nlohmann::json;
   json beh = json::object();
   for (const auto& [k, v] : m.behaviourVisibility) beh[k] = v;
-  j["metrics"] = {{"flow_visibility", m.flowVisibility},
-                  {"flow_visibility_unweighted", m.flowVisibilityUnweighted},
-                  {"byte_visibility", m.byteVisibility},
-                  {"north_south_visibility", m.northSouthVisibility},
-                  {"east_west_visibility", m.eastWestVisibility},
-                  {"critical_coverage", m.criticalCoverage},
-                  {"critical_full_capture_share", m.criticalFullShare},
-                  {"behaviour_visibility", beh},
-                  {"nat_attribution_loss_without_log", m.natLossWithoutLog},
-                  {"nat_attribution_loss_with_log", m.natLossWithLog},
-                  {"records_per_day", m.recordsPerDay},
-                  {"duplicate_records_per_day", m.duplicateRecordsPerDay},
-                  {"duplicate_bytes_per_day", m.duplicateBytesPerDay},
-                  {"duplicate_share", m.duplicateShare},
-                  {"flow_bytes_per_day", m.flowBytesPerDay},
-                  {"full_bytes_per_day", m.fullBytesPerDay},
-                  {"storage_required_bytes", m.storageRequired},
-                  {"flow_retention_fit_days", m.flowRetentionFitDays},
-                  {"full_retention_fit_days", m.fullRetentionFitDays},
-                  {"flow_retention_met", m.flowRetentionMet},
-                  {"full_retention_met", m.fullRetentionMet},
-                  {"within_budget", m.withinBudget},
-                  {"cost", m.cost},
-                  {"devices", m.devices},
-                  {"objective", m.objective},
-                  {"weighted_coverage", m.objectiveShare}};
+  return {{"flow_visibility", m.flowVisibility},
+          {"flow_visibility_unweighted", m.flowVisibilityUnweighted},
+          {"byte_visibility", m.byteVisibility},
+          {"north_south_visibility", m.northSouthVisibility},
+          {"east_west_visibility", m.eastWestVisibility},
+          {"critical_coverage", m.criticalCoverage},
+          {"critical_full_capture_share", m.criticalFullShare},
+          {"behaviour_visibility", beh},
+          {"nat_attribution_loss_without_log", m.natLossWithoutLog},
+          {"nat_attribution_loss_with_log", m.natLossWithLog},
+          {"records_per_day", m.recordsPerDay},
+          {"duplicate_records_per_day", m.duplicateRecordsPerDay},
+          {"duplicate_bytes_per_day", m.duplicateBytesPerDay},
+          {"duplicate_share", m.duplicateShare},
+          {"flow_bytes_per_day", m.flowBytesPerDay},
+          {"full_bytes_per_day", m.fullBytesPerDay},
+          {"storage_required_bytes", m.storageRequired},
+          {"flow_retention_fit_days", m.flowRetentionFitDays},
+          {"full_retention_fit_days", m.fullRetentionFitDays},
+          {"flow_retention_met", m.flowRetentionMet},
+          {"full_retention_met", m.fullRetentionMet},
+          {"within_budget", m.withinBudget},
+          {"cost", m.cost},
+          {"devices", m.devices},
+          {"objective", m.objective},
+          {"weighted_coverage", m.objectiveShare}};
+}
+
+nlohmann::json TradeOffJson(const std::vector<TradeOff>& v) {
+  using nlohmann::json;
+  json a = json::array();
+  for (const auto& t : v) {
+    a.push_back({{"limit", t.budget},
+                 {"cost", t.cost},
+                 {"storage_bytes", t.storage},
+                 {"weighted_coverage", t.objectiveShare},
+                 {"flow_visibility", t.flowVisibility},
+                 {"bound_share", t.boundShare},
+                 {"gap_certified", t.gapCertified}});
+  }
+  return a;
+}
+
+nlohmann::json VerificationJson(const Verification& v) {
+  using nlohmann::json;
+  json ver = {{"ran", v.ran}, {"note", v.note}};
+  if (v.ran) {
+    json vp = json::array();
+    for (const auto& p : v.points) {
+      vp.push_back({{"name", p.name},
+                    {"messages", p.messages},
+                    {"bytes", p.bytes},
+                    {"received", p.received},
+                    {"lost", p.lost},
+                    {"bits_per_second", p.bitsPerSecond}});
+    }
+    ver["points"] = vp;
+    ver["total_bits_per_second"] = v.totalBitsPerSecond;
+    ver["loss_share"] = v.lossShare;
+    ver["run"] = v.runDir;
+  }
+  return ver;
+}
+
+}  // namespace
+
+std::string RenderPlanJson(const ReportInput& in) {
+  using nlohmann::json;
+  const Problem& prob = *in.problem;
+  const Metrics& m = in.metrics;
+  json j;
+  j["topology"] = in.topologyPath;
+  j["scenario"] = in.scenarioPath;
+  j["run"] = in.runDir;
+  j["seed"] = in.seed;
+  j["constraints"] = {{"storage_bytes", prob.constraints.storageBytes},
+                      {"flow_retention_days", prob.constraints.flowRetentionDays},
+                      {"full_retention_days", prob.constraints.fullRetentionDays},
+                      {"max_devices", prob.constraints.maxDevices},
+                      {"max_cost", prob.constraints.maxCost}};
+  j["points"] = PointsJson(in);
+  j["metrics"] = MetricsJson(m);
   j["optimisation"] = {{"greedy_objective", in.plan.greedy.objective},
                        {"best_objective", in.plan.best.objective},
                        {"exact_ran", in.plan.exactRan},
@@ -272,38 +323,9 @@ std::string RenderPlanJson(const ReportInput& in) {
                         ">= (1-1/e)/2 of optimum for monotone submodular coverage under one "
                         "knapsack constraint"}};
   detail::AddCertificateJson(in, j);
-  auto curve = [](const std::vector<TradeOff>& v) {
-    json a = json::array();
-    for (const auto& t : v) {
-      a.push_back({{"limit", t.budget},
-                   {"cost", t.cost},
-                   {"storage_bytes", t.storage},
-                   {"weighted_coverage", t.objectiveShare},
-                   {"flow_visibility", t.flowVisibility},
-                   {"bound_share", t.boundShare},
-                   {"gap_certified", t.gapCertified}});
-    }
-    return a;
-  };
-  j["storage_sweep"] = curve(in.storageSweep);
-  j["pareto_front"] = curve(in.paretoFront);
-  json ver = {{"ran", in.verification.ran}, {"note", in.verification.note}};
-  if (in.verification.ran) {
-    json vp = json::array();
-    for (const auto& p : in.verification.points) {
-      vp.push_back({{"name", p.name},
-                    {"messages", p.messages},
-                    {"bytes", p.bytes},
-                    {"received", p.received},
-                    {"lost", p.lost},
-                    {"bits_per_second", p.bitsPerSecond}});
-    }
-    ver["points"] = vp;
-    ver["total_bits_per_second"] = in.verification.totalBitsPerSecond;
-    ver["loss_share"] = in.verification.lossShare;
-    ver["run"] = in.verification.runDir;
-  }
-  j["verification"] = ver;
+  j["storage_sweep"] = TradeOffJson(in.storageSweep);
+  j["pareto_front"] = TradeOffJson(in.paretoFront);
+  j["verification"] = VerificationJson(in.verification);
   if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;
