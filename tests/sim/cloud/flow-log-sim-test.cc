@@ -416,7 +416,7 @@ TEST_F(CloudFlowLogs, CollectThenQueryEqualsTheMetersRecords) {
     }
     std::sort(want.begin(), want.end());
     std::sort(got.begin(), got.end());
-    EXPECT_GE(want.size(), 4u) << point;
+    EXPECT_GE(want.size(), 3u) << point;  // Azure: 3 tuples (biflows)
     EXPECT_EQ(got, want) << point;
   }
 }
