@@ -61,6 +61,43 @@ void PrintLoss(const vantage::collector::CollectingProcess& cp) {
   }
 }
 
+using vantage::collector::CollectingProcess;
+using vantage::collector::Store;
+
+// Prints a library error as the command's; returns the exit status 1.
+int Fail(const vantage::core::Error& e) {
+  std::cerr << "vantage collect: " << e.ToString() << "\n";
+  return 1;
+}
+
+// The store's configuration and prefix tables; returns an exit status (0: go on).
+int MakeStoreConfig(const CollectOptions& o, vantage::collector::StoreConfig& scfg) {
+  using vantage::collector::PrefixTable;
+  scfg.batchSize = o.batch;
+  scfg.asyncWrite = !o.syncWrite;
+  scfg.buildIndexesOnClose = !o.noIndexes;
+  if (o.partition <= 0 || o.retention < 0) {
+    std::cerr << "vantage collect: --partition must be positive and --retention not negative\n";
+    return 2;
+  }
+  scfg.partitionInterval = vantage::core::Duration::Seconds(o.partition);
+  scfg.retention = vantage::core::Duration::Seconds(o.retention);
+  scfg.maxQueuedRows = o.maxQueued;
+  if (!o.asTable.empty()) {
+    auto t = PrefixTable::Load(o.asTable, PrefixTable::Value::kAsNumber);
+    if (!t) return Fail(t.GetError());
+    scfg.asTable = *t;
+  }
+  if (!o.countryTable.empty()) {
+    auto t = PrefixTable::Load(o.countryTable, PrefixTable::Value::kCountryCode);
+    if (!t) return Fail(t.GetError());
+    scfg.countryTable = *t;
+  }
+  return 0;
+}
+
+// File inputs (--ipfix-file; further file formats are read here too), before listening.
+// Returns an exit status; a bad file is reported and the others are still read.
 // Cloud flow logs (--file/--format): each file is stored or, when it is not in that format
 // at all, refused whole; malformed lines are listed (the first few) and counted.
 int IngestFlowLogs(const CollectOptions& o, vantage::collector::Store& store) {
@@ -93,6 +130,142 @@ int IngestFlowLogs(const CollectOptions& o, vantage::collector::Store& store) {
   return rc;
 }
 
+int IngestFiles(const CollectOptions& o, CollectingProcess& cp, Store* store) {
+  int rc = 0;
+  // Files can wait for the store writer; a UDP receive path drops (counted) instead.
+  if (store) store->SetWaitWhenFull(true);
+  for (const auto& f : o.ipfixFiles) {
+    auto st = cp.ReadIpfixFile(f);
+    if (!st) rc = Fail(st.GetError());
+  }
+  if (store && !o.flowLogFiles.empty()) {
+    if (IngestFlowLogs(o, *store) != 0) rc = 1;
+  }
+  if (store) {
+    (void)store->Commit();  // the files' last rows, while waiting is still allowed
+    store->SetWaitWhenFull(false);
+  }
+  return rc;
+}
+
+// One status line: records and their rate since the last line, exporters, loss, drops.
+void PrintStatus(const CollectingProcess& cp, const Store* store, double secs,
+                 uint64_t lastRecords) {
+  const auto& s = cp.Stats();
+  uint64_t lost = 0;
+  uint64_t expected = 0;
+  for (const auto& l : cp.Loss()) {
+    lost += l.lost;
+    expected += l.expected;
+  }
+  std::fprintf(stderr,
+               "collect: %llu records (%.0f/s), %zu exporters, %zu templates, loss %llu "
+               "(%.2f%%), malformed %llu, no-template %llu, store queue full %llu\n",
+               static_cast<unsigned long long>(s.records),
+               static_cast<double>(s.records - lastRecords) / secs, cp.SessionCount(),
+               cp.TemplateCount(), static_cast<unsigned long long>(lost),
+               expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0,
+               static_cast<unsigned long long>(s.malformed),
+               static_cast<unsigned long long>(s.droppedNoTemplate),
+               static_cast<unsigned long long>(store ? store->DroppedRows() : 0));
+}
+
+// Called by the server about every 200 ms: commits, --duration, status lines.
+class Ticker {
+ public:
+  Ticker(const CollectOptions& o, const CollectingProcess& cp, Store* store)
+      : m_o(o), m_cp(cp), m_store(store) {
+    m_start = m_lastStatus = m_lastCommit = vantage::collector::WallClockNow();
+  }
+  void operator()() {
+    auto now = vantage::collector::WallClockNow();
+    // Rows reach the store at least once a second, so queries see recent flows.
+    if (m_store && (now - m_lastCommit).ToSeconds() >= 1) {
+      m_lastCommit = now;
+      (void)m_store->Commit();
+    }
+    if (m_o.duration > 0 && (now - m_start).ToSeconds() >= m_o.duration) g_stop.store(true);
+    if (m_o.quiet || m_o.statusInterval <= 0 ||
+        (now - m_lastStatus).ToSeconds() < m_o.statusInterval) {
+      return;
+    }
+    PrintStatus(m_cp, m_store, (now - m_lastStatus).ToSeconds(), m_lastRecords);
+    m_lastRecords = m_cp.Stats().records;
+    m_lastStatus = now;
+  }
+
+ private:
+  const CollectOptions& m_o;
+  const CollectingProcess& m_cp;
+  Store* m_store;
+  vantage::core::Timestamp m_start, m_lastStatus, m_lastCommit;
+  uint64_t m_lastRecords = 0;
+};
+
+// --listen: receives until a signal or --duration; returns an exit status.
+int Listen(const CollectOptions& o, CollectingProcess& cp, Store* store) {
+  using namespace vantage::collector;
+  Server server(&cp);
+  for (const auto& l : o.listen) {
+    auto st = server.AddListener(l);
+    if (!st) return Fail(st.GetError());
+  }
+  for (size_t i = 0; i < o.listen.size(); ++i) {
+    if (!o.quiet) {
+      auto spec = ParseListenSpec(o.listen[i]);
+      spec->port = server.BoundPort(i);
+      std::fprintf(stderr, "collect: listening on %s\n", spec->ToString().c_str());
+    }
+  }
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  Ticker ticker(o, cp, store);
+  server.Run(g_stop, vantage::core::Duration::Millis(200), [&ticker] { ticker(); });
+  return 0;
+}
+
+void PrintSummary(const CollectingProcess& cp, const Store* store, uint64_t partitions) {
+  const auto& s = cp.Stats();
+  std::fprintf(
+      stderr,
+      "collect: done: %llu datagrams/messages, %llu records, %llu options records, "
+      "%llu templates, %llu malformed, %llu dropped without template, %llu anomalies\n",
+      static_cast<unsigned long long>(s.datagrams), static_cast<unsigned long long>(s.records),
+      static_cast<unsigned long long>(s.optionsRecords),
+      static_cast<unsigned long long>(s.templates), static_cast<unsigned long long>(s.malformed),
+      static_cast<unsigned long long>(s.droppedNoTemplate),
+      static_cast<unsigned long long>(s.anomalies.Total()));
+  for (const auto& [name, n] : s.anomalies.All()) {
+    std::fprintf(stderr, "  anomaly %s: %llu\n", name.c_str(), static_cast<unsigned long long>(n));
+  }
+  if (store) {
+    std::fprintf(stderr,
+                 "  store: %llu partitions written, %llu records lost to a full writer queue\n",
+                 static_cast<unsigned long long>(partitions),
+                 static_cast<unsigned long long>(store->DroppedRows()));
+  }
+  if (!cp.LastError().empty()) std::fprintf(stderr, "  last error: %s\n", cp.LastError().c_str());
+  PrintLoss(cp);
+}
+
+// Flushes the collecting process, closes the store and prints the summary; an exit status.
+int Shutdown(const CollectOptions& o, CollectingProcess& cp, Store* store) {
+  int rc = 0;
+  cp.Flush();
+  uint64_t partitions = 0;
+  if (store) {
+    auto st = store->Close();
+    partitions = store->PartitionCount();
+    if (!st) rc = Fail(st.GetError());
+  }
+  if (!o.quiet && (!o.listen.empty() || !o.ipfixFiles.empty())) PrintSummary(cp, store, partitions);
+  if (cp.Stats().storeErrors > 0) rc = 1;
+  return rc;
+}
+
 int RunCollect(const CollectOptions& o) {
   using namespace vantage::collector;
   if (o.listen.empty() && o.ipfixFiles.empty() && o.flowLogFiles.empty()) {
@@ -110,39 +283,11 @@ int RunCollect(const CollectOptions& o) {
     return 2;
   }
   StoreConfig scfg;
-  scfg.batchSize = o.batch;
-  scfg.asyncWrite = !o.syncWrite;
-  scfg.buildIndexesOnClose = !o.noIndexes;
-  if (o.partition <= 0 || o.retention < 0) {
-    std::cerr << "vantage collect: --partition must be positive and --retention not negative\n";
-    return 2;
-  }
-  scfg.partitionInterval = vantage::core::Duration::Seconds(o.partition);
-  scfg.retention = vantage::core::Duration::Seconds(o.retention);
-  scfg.maxQueuedRows = o.maxQueued;
-  if (!o.asTable.empty()) {
-    auto t = PrefixTable::Load(o.asTable, PrefixTable::Value::kAsNumber);
-    if (!t) {
-      std::cerr << "vantage collect: " << t.GetError().ToString() << "\n";
-      return 1;
-    }
-    scfg.asTable = *t;
-  }
-  if (!o.countryTable.empty()) {
-    auto t = PrefixTable::Load(o.countryTable, PrefixTable::Value::kCountryCode);
-    if (!t) {
-      std::cerr << "vantage collect: " << t.GetError().ToString() << "\n";
-      return 1;
-    }
-    scfg.countryTable = *t;
-  }
+  if (int rc = MakeStoreConfig(o, scfg); rc != 0) return rc;
   std::unique_ptr<Store> store;
   if (!o.db.empty()) {
     auto s = Store::Open(o.db, scfg);
-    if (!s) {
-      std::cerr << "vantage collect: " << s.GetError().ToString() << "\n";
-      return 1;
-    }
+    if (!s) return Fail(s.GetError());
     store = std::move(*s);
   }
   CollectorConfig ccfg;
@@ -150,122 +295,12 @@ int RunCollect(const CollectOptions& o) {
   ccfg.templateLifetime = vantage::core::Duration::Seconds(o.templateLifetime);
   ccfg.archiveDir = o.archive;
   CollectingProcess cp(store.get(), ccfg);
-
-  int rc = 0;
-  // Files can wait for the store writer; a UDP receive path drops (counted) instead.
-  if (store) store->SetWaitWhenFull(true);
-  for (const auto& f : o.ipfixFiles) {
-    auto st = cp.ReadIpfixFile(f);
-    if (!st) {
-      std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
-      rc = 1;
-    }
-  }
-  if (store && !o.flowLogFiles.empty()) {
-    if (IngestFlowLogs(o, *store) != 0) rc = 1;
-  }
-
-  if (store) {
-    (void)store->Commit();  // the files' last rows, while waiting is still allowed
-    store->SetWaitWhenFull(false);
-  }
+  int rc = IngestFiles(o, cp, store.get());
   if (!o.listen.empty()) {
-    Server server(&cp);
-    for (const auto& l : o.listen) {
-      auto st = server.AddListener(l);
-      if (!st) {
-        std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
-        return 1;
-      }
-    }
-    for (size_t i = 0; i < o.listen.size(); ++i) {
-      if (!o.quiet) {
-        auto spec = ParseListenSpec(o.listen[i]);
-        spec->port = server.BoundPort(i);
-        std::fprintf(stderr, "collect: listening on %s\n", spec->ToString().c_str());
-      }
-    }
-    struct sigaction sa {};
-    sa.sa_handler = OnStopSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    auto start = WallClockNow();
-    auto lastStatus = start;
-    uint64_t lastRecords = 0;
-    auto lastCommit = start;
-    server.Run(g_stop, vantage::core::Duration::Millis(200), [&] {
-      auto now = WallClockNow();
-      // Rows reach the store at least once a second, so queries see recent flows.
-      if (store && (now - lastCommit).ToSeconds() >= 1) {
-        lastCommit = now;
-        (void)store->Commit();
-      }
-      if (o.duration > 0 && (now - start).ToSeconds() >= o.duration) g_stop.store(true);
-      if (o.quiet || o.statusInterval <= 0 || (now - lastStatus).ToSeconds() < o.statusInterval) {
-        return;
-      }
-      const auto& s = cp.Stats();
-      uint64_t lost = 0;
-      uint64_t expected = 0;
-      for (const auto& l : cp.Loss()) {
-        lost += l.lost;
-        expected += l.expected;
-      }
-      double secs = (now - lastStatus).ToSeconds();
-      std::fprintf(
-          stderr,
-          "collect: %llu records (%.0f/s), %zu exporters, %zu templates, loss %llu "
-          "(%.2f%%), malformed %llu, no-template %llu, store queue full %llu\n",
-          static_cast<unsigned long long>(s.records),
-          static_cast<double>(s.records - lastRecords) / secs, cp.SessionCount(),
-          cp.TemplateCount(), static_cast<unsigned long long>(lost),
-          expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0,
-          static_cast<unsigned long long>(s.malformed),
-          static_cast<unsigned long long>(s.droppedNoTemplate),
-          static_cast<unsigned long long>(store ? store->DroppedRows() : 0));
-      lastRecords = s.records;
-      lastStatus = now;
-    });
+    if (int lrc = Listen(o, cp, store.get()); lrc != 0) return lrc;
   }
-
-  cp.Flush();
-  uint64_t storeDropped = 0, partitions = 0;
-  if (store) {
-    auto st = store->Close();
-    storeDropped = store->DroppedRows();
-    partitions = store->PartitionCount();
-    if (!st) {
-      std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
-      rc = 1;
-    }
-  }
-  const auto& s = cp.Stats();
-  if (!o.quiet && (!o.listen.empty() || !o.ipfixFiles.empty())) {
-    std::fprintf(
-        stderr,
-        "collect: done: %llu datagrams/messages, %llu records, %llu options records, "
-        "%llu templates, %llu malformed, %llu dropped without template, %llu anomalies\n",
-        static_cast<unsigned long long>(s.datagrams), static_cast<unsigned long long>(s.records),
-        static_cast<unsigned long long>(s.optionsRecords),
-        static_cast<unsigned long long>(s.templates), static_cast<unsigned long long>(s.malformed),
-        static_cast<unsigned long long>(s.droppedNoTemplate),
-        static_cast<unsigned long long>(s.anomalies.Total()));
-    for (const auto& [name, n] : s.anomalies.All()) {
-      std::fprintf(stderr, "  anomaly %s: %llu\n", name.c_str(),
-                   static_cast<unsigned long long>(n));
-    }
-    if (store) {
-      std::fprintf(stderr,
-                   "  store: %llu partitions written, %llu records lost to a full writer queue\n",
-                   static_cast<unsigned long long>(partitions),
-                   static_cast<unsigned long long>(storeDropped));
-    }
-    if (!cp.LastError().empty()) std::fprintf(stderr, "  last error: %s\n", cp.LastError().c_str());
-    PrintLoss(cp);
-  }
-  if (s.storeErrors > 0) rc = 1;
-  return rc;
+  int src = Shutdown(o, cp, store.get());
+  return rc != 0 ? rc : src;
 }
 
 vantage::cli::Registrar reg{

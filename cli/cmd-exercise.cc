@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "command.h"
-#include "vantage/sim/simulation.h"
+#include "vantage/sim/simulate-callback.h"
 #include "vantage/training/class-builder.h"
 #include "vantage/training/session.h"
 #include "vantage/training/web-server.h"
@@ -43,14 +43,10 @@ std::optional<training::Exercise> Load(const std::string& path) {
   return *ex;
 }
 
+// The simulator behind training's callback (the adapter lives in sim/simulate-callback.h).
 core::Status Simulate(const training::SimulationRequest& req) {
-  sim::RunOptions opt;
-  opt.outDir = req.runDir;
-  opt.points = req.points;
-  opt.fullCapture = req.capture;
-  auto r = sim::RunSimulation(*req.topology, *req.scenario, opt);
-  if (!r) return r.GetError();
-  return {};
+  return sim::Simulate(*req.topology, *req.scenario,
+                       sim::MakeRunOptions(req.runDir, req.points, req.capture));
 }
 
 struct BuildArgs {

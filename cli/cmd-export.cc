@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "command.h"
+#include "vantage/core/endpoint.h"
 #include "vantage/exporter/exporter.h"
 #include "vantage/exporter/flow-log-pcap.h"
+#include "vantage/exporter/packet-pump.h"
 #include "vantage/exporter/pcap-io.h"
 
 namespace vantage::cli {
@@ -21,12 +23,10 @@ namespace {
 using exporter::Destination;
 using exporter::ExportFormat;
 
-std::atomic<exporter::PcapSource*> g_liveSource{nullptr};
-std::atomic<bool> g_stop{false};
+std::atomic<exporter::PacketPump*> g_pump{nullptr};
 
 void OnSignal(int) {
-  g_stop = true;
-  if (auto* s = g_liveSource.load()) s->BreakLoop();
+  if (auto* p = g_pump.load()) p->Stop();
 }
 
 struct Options {
@@ -83,60 +83,22 @@ bool ParseFormat(const std::string& s, ExportFormat& out) {
 /// "ipfix+udp://HOST:PORT", "v9+udp://...", "v5+udp://...", "ipfix+tcp://...", "udp://...".
 bool ParseDestination(const std::string& url, Destination& d, std::string& format,
                       std::string& err) {
-  size_t sep = url.find("://");
-  if (sep == std::string::npos) {
-    err = "expected SCHEME://HOST:PORT, e.g. ipfix+udp://127.0.0.1:4739";
-    return false;
-  }
-  std::string scheme = url.substr(0, sep);
-  std::string rest = url.substr(sep + 3);
-  format.clear();
-  size_t plus = scheme.find('+');
-  std::string transport = scheme;
-  if (plus != std::string::npos) {
-    format = scheme.substr(0, plus);
-    transport = scheme.substr(plus + 1);
-  }
-  if (transport == "udp")
-    d.kind = Destination::Kind::kUdp;
-  else if (transport == "tcp")
-    d.kind = Destination::Kind::kTcp;
-  else {
-    err = "unknown transport '" + transport + "' (udp or tcp)";
-    return false;
-  }
+  auto e = core::ParseEndpoint(url);
   ExportFormat f = ExportFormat::kIpfix;
-  if (!format.empty() && !ParseFormat(format, f)) {
-    err = "unknown format '" + format + "' (ipfix, v9 or v5)";
-    return false;
-  }
-  std::string host, port;
-  if (!rest.empty() && rest[0] == '[') {
-    size_t close = rest.find(']');
-    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
-      err = "expected [IPv6]:PORT";
-      return false;
-    }
-    host = rest.substr(1, close - 1);
-    port = rest.substr(close + 2);
+  if (!e) {
+    err = e.GetError().message;
+  } else if (!e->format.empty() && !ParseFormat(e->format, f)) {
+    err = "unknown format '" + e->format + "' (ipfix, v9 or v5)";
+  } else if (e->port == 0) {
+    err = "port 0 is not a destination";
   } else {
-    size_t colon = rest.rfind(':');
-    if (colon == std::string::npos) {
-      err = "missing :PORT";
-      return false;
-    }
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
+    d.kind = e->Tcp() ? Destination::Kind::kTcp : Destination::Kind::kUdp;
+    d.host = e->host;
+    d.port = e->port;
+    format = e->format;
+    return true;
   }
-  char* end = nullptr;
-  unsigned long p = std::strtoul(port.c_str(), &end, 10);
-  if (host.empty() || port.empty() || *end != '\0' || p == 0 || p > 65535) {
-    err = "bad host or port";
-    return false;
-  }
-  d.host = host;
-  d.port = static_cast<uint16_t>(p);
-  return true;
+  return false;
 }
 
 std::string Rate(double v) {
@@ -206,39 +168,34 @@ int RunFlowLog(const Options& o) {
   return 0;
 }
 
-int Run(const Options& o) {
-  if (!o.flowLog.empty()) return RunFlowLog(o);
-  exporter::ExporterConfig cfg;
-  if (!ParseFormat(o.format, cfg.format)) {
-    std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
-    return 2;
-  }
+// The --to destinations (their scheme may set the format); false after printing why.
+bool AddDestinations(const Options& o, exporter::ExporterConfig& cfg) {
   bool formatFromUrl = false;
   for (const auto& url : o.to) {
     Destination d;
     std::string fmt, err;
     if (!ParseDestination(url, d, fmt, err)) {
       std::cerr << "vantage export: --to " << url << ": " << err << "\n";
-      return 2;
+      return false;
     }
     if (!fmt.empty()) {
       ExportFormat f = cfg.format;
       ParseFormat(fmt, f);
       if (formatFromUrl && f != cfg.format) {
         std::cerr << "vantage export: all --to destinations must use one format\n";
-        return 2;
+        return false;
       }
       if (!formatFromUrl && o.format != "ipfix" && f != cfg.format) {
         std::cerr << "vantage export: --to " << url << " conflicts with --format " << o.format
                   << "\n";
-        return 2;
+        return false;
       }
       cfg.format = f;
       formatFromUrl = true;
     }
     if (d.kind == Destination::Kind::kTcp && cfg.format != ExportFormat::kIpfix) {
       std::cerr << "vantage export: --to " << url << ": TCP export is IPFIX only\n";
-      return 2;
+      return false;
     }
     cfg.destinations.push_back(d);
   }
@@ -248,13 +205,14 @@ int Run(const Options& o) {
     d.path = o.file;
     cfg.destinations.push_back(d);
   }
-  if (cfg.destinations.empty() && o.capture.empty()) {
-    std::cerr << "vantage export: nothing to do: give --to, --file or --capture\n";
-    return 2;
-  }
+  return true;
+}
+
+// Timeouts, sampling, key and encoding options; false after printing why.
+bool SetMetering(const Options& o, exporter::ExporterConfig& cfg) {
   if (o.active <= 0 || o.inactive <= 0) {
     std::cerr << "vantage export: --active and --inactive must be positive\n";
-    return 2;
+    return false;
   }
   cfg.cache.activeTimeout = core::Duration::Seconds(o.active);
   cfg.cache.inactiveTimeout = core::Duration::Seconds(o.inactive);
@@ -266,7 +224,7 @@ int Run(const Options& o) {
       cfg.sampling.mode = exporter::SamplingConfig::Mode::kRandom;
     else {
       std::cerr << "vantage export: --sample-mode must be count or random\n";
-      return 2;
+      return false;
     }
     cfg.sampling.interval = o.sample;
     cfg.sampling.seed = o.seed;
@@ -284,20 +242,25 @@ int Run(const Options& o) {
   cfg.observationDomain = o.domain;
   cfg.templateRefresh = core::Duration::Seconds(o.templateRefresh);
   cfg.templateRefreshMessages = o.templateRefreshMessages;
+  return true;
+}
 
-  exporter::PcapSource source;
-  std::string inputName = o.readFile.empty() ? "interface " + o.iface : o.readFile;
-  core::Status st = o.readFile.empty() ? source.OpenLive(o.iface) : source.OpenFile(o.readFile);
-  if (!st) {
-    std::cerr << "vantage export: " << st.GetError().message << "\n";
-    return 1;
+// The export job from the command line; false after printing why (exit status 2).
+bool MakeJob(const Options& o, exporter::ExportJob& job) {
+  exporter::ExporterConfig& cfg = job.config;
+  cfg.warning = [](const std::string& m) { std::cerr << "vantage export: " << m << "\n"; };
+  if (!ParseFormat(o.format, cfg.format)) {
+    std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
+    return false;
   }
-  exporter::Exporter exp(cfg);
-  if (auto s = exp.Start(); !s) {
-    std::cerr << "vantage export: " << s.GetError().message << "\n";
-    return 1;
+  if (!AddDestinations(o, cfg)) return false;
+  if (cfg.destinations.empty() && o.capture.empty()) {
+    std::cerr << "vantage export: nothing to do: give --to, --file or --capture\n";
+    return false;
   }
-  exporter::CaptureWriter capture;
+  if (!SetMetering(o, cfg)) return false;
+  job.readFile = o.readFile;
+  job.iface = o.iface;
   if (!o.capture.empty()) {
     exporter::CaptureConfig cc;
     cc.path = o.capture;
@@ -305,97 +268,169 @@ int Run(const Options& o) {
     cc.snapLength = o.snaplen;
     cc.rotateBytes = o.rotateSize;
     cc.rotateTime = core::Duration::Seconds(o.rotateTime);
-    if (auto s = capture.Open(cc, source.Dlt()); !s) {
-      std::cerr << "vantage export: " << s.GetError().message << "\n";
-      return 1;
-    }
+    job.capture = cc;
   }
+  return true;
+}
 
-  g_stop = false;
-  g_liveSource = &source;
+void PrintSummary(const std::string& inputName, const exporter::ExportSummary& sum,
+                  ExportFormat format, bool captured) {
+  const auto& s = sum.stats;
+  const double secs = sum.wallSeconds;
+  std::fprintf(stderr,
+               "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
+               "(%llu bytes), %.2f s, %s pkt/s\n",
+               inputName.c_str(), static_cast<unsigned long long>(s.packets),
+               static_cast<unsigned long long>(s.octets),
+               static_cast<unsigned long long>(s.flowsExported), exporter::ExportFormatName(format),
+               static_cast<unsigned long long>(s.messages),
+               static_cast<unsigned long long>(s.exportOctets), secs,
+               Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
+  std::fprintf(stderr,
+               "  peak active flows %llu, not exportable %llu, evicted (cache full) %llu, "
+               "sampled out %llu, not IP %llu, undecodable %llu",
+               static_cast<unsigned long long>(s.peakActiveFlows),
+               static_cast<unsigned long long>(s.flowsNotExportable),
+               static_cast<unsigned long long>(s.evictedCacheFull),
+               static_cast<unsigned long long>(s.sampledOut),
+               static_cast<unsigned long long>(s.nonIp),
+               static_cast<unsigned long long>(s.decodeErrors));
+  if (captured) {
+    std::fprintf(stderr, ", captured %llu packets in %llu file(s)",
+                 static_cast<unsigned long long>(sum.capturedPackets),
+                 static_cast<unsigned long long>(sum.captureFiles));
+  }
+  std::fprintf(stderr, "\n");
+  for (const auto& [name, count] : s.anomalies.All()) {
+    std::fprintf(stderr, "  %s: %llu\n", name.c_str(), static_cast<unsigned long long>(count));
+  }
+}
+
+int Run(const Options& o) {
+  if (!o.flowLog.empty()) return RunFlowLog(o);
+  exporter::ExportJob job;
+  if (!MakeJob(o, job)) return 2;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  job.progressEvery = tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
+  exporter::PacketPump pump(job);
+  if (auto st = pump.Open(); !st) {
+    std::cerr << "vantage export: " << st.GetError().message << "\n";
+    return 1;
+  }
+  const std::string inputName = pump.InputName();
+  exporter::ExportProgressFn progress;
+  if (!o.quiet) {
+    progress = [&](const exporter::ExportProgress& p) {
+      std::fprintf(stderr, "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
+                   tty ? "\r" : "", inputName.c_str(), static_cast<unsigned long long>(p.packets),
+                   p.activeFlows, static_cast<unsigned long long>(p.flowsExported),
+                   Rate(static_cast<double>(p.packets) / p.wallSeconds).c_str(),
+                   tty ? "   " : "\n");
+    };
+  }
+  g_pump = &pump;
   auto oldInt = std::signal(SIGINT, OnSignal);
   auto oldTerm = std::signal(SIGTERM, OnSignal);
-
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  const auto wallStart = std::chrono::steady_clock::now();
-  auto lastReport = wallStart;
-  const auto reportEvery = tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
-  bool reported = false;
-  int rc = 0;
-  const exporter::LinkType link = source.Link();
-  exporter::PcapPacket pkt;
-  uint64_t n = 0;
-  while (!g_stop) {
-    auto r = source.Next(pkt);
-    if (r == exporter::PcapSource::NextResult::kEnd) break;
-    if (r == exporter::PcapSource::NextResult::kError) {
-      std::cerr << (reported && tty ? "\n" : "") << "vantage export: " << source.GetError().message
-                << "\n";
-      rc = 1;
-      break;
-    }
-    if (r == exporter::PcapSource::NextResult::kTimeout) {
-      auto wall = std::chrono::system_clock::now().time_since_epoch();
-      exp.Advance(core::Timestamp::FromNanos(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count()));
-      continue;
-    }
-    exp.OnPacket(pkt.ts, link, pkt.data, pkt.capLen, pkt.wireLen);
-    if (!o.capture.empty()) capture.Write(pkt.ts, pkt.data, pkt.capLen, pkt.wireLen);
-    if ((++n & 0xffff) == 0 && !o.quiet) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - lastReport >= reportEvery) {
-        lastReport = now;
-        double secs = std::chrono::duration<double>(now - wallStart).count();
-        const auto& s = exp.Stats();
-        std::fprintf(stderr,
-                     "%s%s: %llu packets, %zu active flows, %llu flows exported, %s pkt/s%s",
-                     tty ? "\r" : "", inputName.c_str(), static_cast<unsigned long long>(s.packets),
-                     exp.ActiveFlows(), static_cast<unsigned long long>(s.flowsExported),
-                     Rate(static_cast<double>(s.packets) / secs).c_str(), tty ? "   " : "\n");
-        reported = true;
-      }
-    }
-  }
-  g_liveSource = nullptr;
+  exporter::ExportSummary sum = pump.Run(progress);
+  g_pump = nullptr;
   std::signal(SIGINT, oldInt);
   std::signal(SIGTERM, oldTerm);
-  if (reported && tty) std::fprintf(stderr, "\n");
-
-  exp.Finish();  // every flow seen so far is exported, also after an input error
-  capture.Close();
-  const auto& s = exp.Stats();
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-  if (!o.quiet) {
-    std::fprintf(
-        stderr,
-        "%s: %llu packets (%llu octets IP), %llu flows exported as %s in %llu messages "
-        "(%llu bytes), %.2f s, %s pkt/s\n",
-        inputName.c_str(), static_cast<unsigned long long>(s.packets),
-        static_cast<unsigned long long>(s.octets), static_cast<unsigned long long>(s.flowsExported),
-        exporter::ExportFormatName(cfg.format), static_cast<unsigned long long>(s.messages),
-        static_cast<unsigned long long>(s.exportOctets), secs,
-        Rate(secs > 0 ? static_cast<double>(s.packets) / secs : 0).c_str());
-    std::fprintf(stderr,
-                 "  peak active flows %llu, not exportable %llu, evicted (cache full) %llu, "
-                 "sampled out %llu, not IP %llu, undecodable %llu",
-                 static_cast<unsigned long long>(s.peakActiveFlows),
-                 static_cast<unsigned long long>(s.flowsNotExportable),
-                 static_cast<unsigned long long>(s.evictedCacheFull),
-                 static_cast<unsigned long long>(s.sampledOut),
-                 static_cast<unsigned long long>(s.nonIp),
-                 static_cast<unsigned long long>(s.decodeErrors));
-    if (!o.capture.empty()) {
-      std::fprintf(stderr, ", captured %llu packets in %llu file(s)",
-                   static_cast<unsigned long long>(capture.PacketsWritten()),
-                   static_cast<unsigned long long>(capture.FilesWritten()));
-    }
+  const bool newline = sum.progressReported && tty;  // end the rewritten progress line
+  if (sum.inputError) {
+    std::cerr << (newline ? "\n" : "") << "vantage export: " << sum.inputError->message << "\n";
+  } else if (newline) {
     std::fprintf(stderr, "\n");
-    for (const auto& [name, count] : s.anomalies.All()) {
-      std::fprintf(stderr, "  %s: %llu\n", name.c_str(), static_cast<unsigned long long>(count));
-    }
   }
-  return rc;
+  if (!o.quiet) PrintSummary(inputName, sum, job.config.format, job.capture.has_value());
+  return sum.inputError ? 1 : 0;
+}
+
+// Flow metering: timeouts, cache, sampling, key, tunnels, fragments, AS table, encoding.
+void AddMeteringOptions(CLI::App& app, Options& o) {
+  app.add_option("--active", o.active,
+                 "Active timeout in seconds: a longer flow is exported in parts")
+      ->capture_default_str();
+  app.add_option("--inactive", o.inactive, "Inactive (idle) timeout in seconds")
+      ->capture_default_str();
+  app.add_option("--cache-size", o.cacheSize,
+                 "Flow cache capacity; when full the least recently seen flow is exported "
+                 "(reason lackOfResources)")
+      ->capture_default_str();
+  app.add_option("--sample", o.sample, "Meter 1 in N packets (1 = every packet)")
+      ->capture_default_str();
+  app.add_option("--sample-mode", o.sampleMode,
+                 "count (the first of every N) or random (each packet with probability 1/N)")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of random sampling")->capture_default_str();
+  app.add_flag("--vlan-key", o.vlanKey, "Put the VLAN id in the flow key (default: off)");
+  app.add_flag("--biflow", o.biflow, "Export biflows (RFC 5103, IPFIX only) (default: off)");
+  app.add_option("--tunnels", o.tunnels,
+                 "GRE, VXLAN, IP-in-IP, IPv6-in-IPv4, GTP-U: meter the outer packet (as "
+                 "routers do) or the innermost one (outer endpoints exported in enterprise "
+                 "IEs, VXLAN VNI in layer2SegmentId)")
+      ->check(CLI::IsMember({"outer", "inner"}))
+      ->capture_default_str();
+  app.add_option("--fragment-table", o.fragmentTable,
+                 "Datagrams remembered so later fragments join their first fragment's flow")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--fragment-timeout", o.fragmentTimeout,
+                 "Seconds a datagram's first fragment is remembered")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--as-table", o.asTable,
+                 "CSV of 'prefix,asn' lines for source/destination AS (default: none)");
+  app.add_flag("--macs", o.macs, "Export source/destination MAC addresses (default: off)");
+  app.add_flag("--nanoseconds", o.nanoseconds,
+               "IPFIX: flowStart/EndNanoseconds instead of milliseconds (default: off)");
+}
+
+// Full capture beside flows, and how export messages are sent.
+void AddCaptureAndSendingOptions(CLI::App& app, Options& o) {
+  app.add_option("--capture", o.capture,
+                 "Also write the packets to this pcap file (full capture beside flows)");
+  app.add_option("--capture-filter", o.captureFilter,
+                 "BPF expression: capture only matching packets (default: all)");
+  app.add_option("--snaplen", o.snaplen, "Capture snap length in bytes")->capture_default_str();
+  app.add_option("--rotate-size", o.rotateSize,
+                 "Start a new capture file after this many bytes (0 = never); files are "
+                 "named OUT-000000.pcap, OUT-000001.pcap, ...")
+      ->capture_default_str();
+  app.add_option("--rotate-time", o.rotateTime,
+                 "Start a new capture file every S seconds of packet time (0 = never)")
+      ->capture_default_str();
+  app.add_option("--mtu", o.mtu, "Path MTU: UDP export messages fit in MTU - 48 bytes")
+      ->capture_default_str();
+  app.add_option("--rate", o.rate, "UDP pacing in export messages per second (0 = unpaced)")
+      ->capture_default_str();
+  app.add_option("--domain", o.domain, "Observation domain id (v9 source id, v5 engine id)")
+      ->capture_default_str();
+  app.add_option("--template-refresh", o.templateRefresh,
+                 "UDP: resend templates every S seconds of packet time")
+      ->capture_default_str();
+  app.add_option("--template-refresh-messages", o.templateRefreshMessages,
+                 "UDP: resend templates every N messages")
+      ->capture_default_str();
+}
+
+// --flow-log: a cloud provider's flow log instead of flows (docs/cloud-flow-logs.md).
+void AddFlowLogOptions(CLI::App& app, Options& o) {
+  app.add_option("--flow-log", o.flowLog,
+                 "Instead of flows, write the capture as a cloud provider's flow log of one "
+                 "interface to --file: aws-vpc, gcp-vpc or azure-vnet "
+                 "(docs/cloud-flow-logs.md)");
+  app.add_option("--flow-log-address", o.flowLogAddress,
+                 "The logged interface's address: packets from it are egress, to it ingress "
+                 "(default: every packet egress)");
+  app.add_option("--flow-log-interval", o.flowLogInterval,
+                 "Aggregation window in seconds (default: the provider's, AWS 600, Google "
+                 "Cloud 5, Azure 60)");
+  app.add_option("--flow-log-version", o.flowLogVersion, "AWS format version 2..5")
+      ->check(CLI::Range(2, 5))
+      ->capture_default_str();
+  app.add_option("--flow-log-sampling", o.flowLogSampling,
+                 "Google Cloud flow sampling 0 < x <= 1 (default 0.5); --seed fixes it")
+      ->check(CLI::Range(0.0, 1.0));
 }
 
 Registrar reg{
@@ -425,83 +460,9 @@ Registrar reg{
                      "the raw packets one after another)");
       app.add_option("--format", o->format, "Export format: ipfix, v9 or v5 (v5 carries IPv4 only)")
           ->capture_default_str();
-      app.add_option("--active", o->active,
-                     "Active timeout in seconds: a longer flow is exported in parts")
-          ->capture_default_str();
-      app.add_option("--inactive", o->inactive, "Inactive (idle) timeout in seconds")
-          ->capture_default_str();
-      app.add_option("--cache-size", o->cacheSize,
-                     "Flow cache capacity; when full the least recently seen flow is exported "
-                     "(reason lackOfResources)")
-          ->capture_default_str();
-      app.add_option("--sample", o->sample, "Meter 1 in N packets (1 = every packet)")
-          ->capture_default_str();
-      app.add_option("--sample-mode", o->sampleMode,
-                     "count (the first of every N) or random (each packet with probability 1/N)")
-          ->capture_default_str();
-      app.add_option("--seed", o->seed, "Seed of random sampling")->capture_default_str();
-      app.add_flag("--vlan-key", o->vlanKey, "Put the VLAN id in the flow key (default: off)");
-      app.add_flag("--biflow", o->biflow, "Export biflows (RFC 5103, IPFIX only) (default: off)");
-      app.add_option("--tunnels", o->tunnels,
-                     "GRE, VXLAN, IP-in-IP, IPv6-in-IPv4, GTP-U: meter the outer packet (as "
-                     "routers do) or the innermost one (outer endpoints exported in enterprise "
-                     "IEs, VXLAN VNI in layer2SegmentId)")
-          ->check(CLI::IsMember({"outer", "inner"}))
-          ->capture_default_str();
-      app.add_option("--fragment-table", o->fragmentTable,
-                     "Datagrams remembered so later fragments join their first fragment's flow")
-          ->check(CLI::PositiveNumber)
-          ->capture_default_str();
-      app.add_option("--fragment-timeout", o->fragmentTimeout,
-                     "Seconds a datagram's first fragment is remembered")
-          ->check(CLI::NonNegativeNumber)
-          ->capture_default_str();
-      app.add_option("--as-table", o->asTable,
-                     "CSV of 'prefix,asn' lines for source/destination AS (default: none)");
-      app.add_flag("--macs", o->macs, "Export source/destination MAC addresses (default: off)");
-      app.add_flag("--nanoseconds", o->nanoseconds,
-                   "IPFIX: flowStart/EndNanoseconds instead of milliseconds (default: off)");
-      app.add_option("--capture", o->capture,
-                     "Also write the packets to this pcap file (full capture beside flows)");
-      app.add_option("--capture-filter", o->captureFilter,
-                     "BPF expression: capture only matching packets (default: all)");
-      app.add_option("--snaplen", o->snaplen, "Capture snap length in bytes")
-          ->capture_default_str();
-      app.add_option("--rotate-size", o->rotateSize,
-                     "Start a new capture file after this many bytes (0 = never); files are "
-                     "named OUT-000000.pcap, OUT-000001.pcap, ...")
-          ->capture_default_str();
-      app.add_option("--rotate-time", o->rotateTime,
-                     "Start a new capture file every S seconds of packet time (0 = never)")
-          ->capture_default_str();
-      app.add_option("--mtu", o->mtu, "Path MTU: UDP export messages fit in MTU - 48 bytes")
-          ->capture_default_str();
-      app.add_option("--rate", o->rate, "UDP pacing in export messages per second (0 = unpaced)")
-          ->capture_default_str();
-      app.add_option("--domain", o->domain, "Observation domain id (v9 source id, v5 engine id)")
-          ->capture_default_str();
-      app.add_option("--template-refresh", o->templateRefresh,
-                     "UDP: resend templates every S seconds of packet time")
-          ->capture_default_str();
-      app.add_option("--template-refresh-messages", o->templateRefreshMessages,
-                     "UDP: resend templates every N messages")
-          ->capture_default_str();
-      app.add_option("--flow-log", o->flowLog,
-                     "Instead of flows, write the capture as a cloud provider's flow log of one "
-                     "interface to --file: aws-vpc, gcp-vpc or azure-vnet "
-                     "(docs/cloud-flow-logs.md)");
-      app.add_option("--flow-log-address", o->flowLogAddress,
-                     "The logged interface's address: packets from it are egress, to it ingress "
-                     "(default: every packet egress)");
-      app.add_option("--flow-log-interval", o->flowLogInterval,
-                     "Aggregation window in seconds (default: the provider's, AWS 600, Google "
-                     "Cloud 5, Azure 60)");
-      app.add_option("--flow-log-version", o->flowLogVersion, "AWS format version 2..5")
-          ->check(CLI::Range(2, 5))
-          ->capture_default_str();
-      app.add_option("--flow-log-sampling", o->flowLogSampling,
-                     "Google Cloud flow sampling 0 < x <= 1 (default 0.5); --seed fixes it")
-          ->check(CLI::Range(0.0, 1.0));
+      AddMeteringOptions(app, *o);
+      AddCaptureAndSendingOptions(app, *o);
+      AddFlowLogOptions(app, *o);
       app.add_flag("-q,--quiet", o->quiet, "No progress and no summary on stderr");
       return [o] { return Run(*o); };
     },

@@ -27,13 +27,14 @@ extern char** environ;
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/observations.h"
 #include "vantage/planner/optimiser.h"
+#include "vantage/planner/pipeline.h"
 #include "vantage/planner/problem.h"
 #include "vantage/planner/report.h"
 #include "vantage/planner/run-directory.h"
 #include "vantage/sweep/robust-plan.h"
 #include "vantage/sweep/sweep-file.h"
 #ifdef VANTAGE_HAVE_sim
-#include "vantage/sim/simulation.h"
+#include "vantage/sim/simulate-callback.h"
 #endif
 
 namespace vantage::cli {
@@ -66,30 +67,6 @@ struct PlanOptions {
   std::string objective = "visible";  ///< or "detect" (detected behaviours count)
   std::string rules;                  ///< detection rules for detectability
 };
-
-// Detectability of every point (docs/detections.md); a failure only drops the section.
-planner::Detectability PlanDetectability(const planner::RunData& run, const model::Topology& topo,
-                                         const PlanOptions& o) {
-  planner::Detectability none;
-  detect::Rules rules;
-  if (!o.rules.empty()) {
-    model::Diagnostics diags;
-    auto r = detect::LoadRules(o.rules, diags);
-    for (const auto& d : diags.items) std::cerr << d.ToString() << "\n";
-    if (!r) {
-      none.note = "the rules file has errors";
-      return none;
-    }
-    rules = std::move(*r);
-  }
-  auto d = planner::ComputeDetectability(run, &topo, rules);
-  if (!d) {
-    none.note = d.GetError().message;
-    std::cerr << "warning: detectability not computed: " << none.note << "\n";
-    return none;
-  }
-  return std::move(*d);
-}
 
 // "flow=365,full=7" (either part optional).
 bool ParseRetention(const std::string& text, double& flow, double& full, std::string& error) {
@@ -132,12 +109,6 @@ std::function<void(const sim::Progress&)> ProgressPrinter(const std::string& wha
 }
 #endif
 
-std::string JoinNames(const std::vector<std::string>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
-  return s;
-}
-
 int Fail(const std::string& message) {
   std::cerr << "vantage plan: " << message << "\n";
   return 1;
@@ -168,136 +139,23 @@ int RunSelf(const std::vector<std::string>& args, bool quiet) {
 }
 #endif
 
-int Run(const PlanOptions& o) {
-  auto inputs = LoadInputs(o.topology, o.scenario);
-  if (!inputs) return 1;
-  const model::Topology& topo = inputs->topology;
-  [[maybe_unused]] const model::Scenario& scen = inputs->scenario;  // unused without the simulator
-  double flowDays = topo.budget.flowRetentionDays, fullDays = topo.budget.fullRetentionDays;
-  std::string error;
-  if (!o.retention.empty() && !ParseRetention(o.retention, flowDays, fullDays, error)) {
-    return Fail("--retention-days: " + error);
-  }
-  std::error_code ec;
-  fs::create_directories(o.out, ec);
-  if (ec) return Fail("cannot create " + o.out + ": " + ec.message());
-
-  // 1. The observation run: every candidate point observes.
-  std::string runDir = o.run;
-  if (runDir.empty()) {
 #ifdef VANTAGE_HAVE_sim
-    runDir = (fs::path(o.out) / "observation-run").string();
-    fs::remove_all(runDir, ec);
-    sim::RunOptions opt;
-    opt.outDir = runDir;
-    opt.topologyPath = o.topology;
-    opt.scenarioPath = o.scenario;
-    if (o.seedSet) opt.seed = o.seed;
-    ProgressLine progress(!o.quiet);
-    if (!o.quiet) opt.progress = ProgressPrinter("observation run", progress);
-    if (!o.quiet) std::fprintf(stderr, "observation run: every candidate point observes\n");
-    auto res = sim::RunSimulation(topo, scen, opt);
-    progress.Finish();
-    if (!res) return Fail("observation run failed: " + res.GetError().message);
-#else
-    return Fail(
-        "this build has no simulator (VANTAGE_WITH_SIM=OFF): pass --run DIR with a run "
-        "directory written by 'vantage simulate'");
-#endif
-  }
-  planner::RunCheck check{o.topology, o.scenario};
-  auto run = planner::LoadRunDirectory(runDir, check);
-  if (!run) return Fail(run.GetError().message);
-  core::AnomalyCounters anomalies;
-  auto observations = planner::ObserveRun(*run, &anomalies);
-  if (!observations) return Fail(observations.GetError().message);
-  for (const auto& [name, n] : anomalies.All()) {
-    std::cerr << "warning: " << n << " x " << name << " while reading point records\n";
-  }
-
-  // 2. The problem and its constraints.
-  planner::Problem problem = planner::BuildProblem(*run, *observations, topo);
-  planner::Constraints& c = problem.constraints;
-  if (o.budgetTb >= 0) c.storageBytes = o.budgetTb * 1e12;
-  c.flowRetentionDays = flowDays;
-  c.fullRetentionDays = fullDays;
-  if (o.maxDevicesSet) c.maxDevices = o.maxDevices;
-  if (o.maxCost >= 0) c.maxCost = o.maxCost;
-
-  // 3. Optimise (with --objective detect, on a copy where only detected behaviours count).
-  planner::Detectability detectability = PlanDetectability(*run, topo, o);
-  planner::Problem detectProblem;
-  if (o.objective == "detect") {
-    detectProblem = problem;
-    planner::ApplyDetectObjective(detectProblem, detectability, *run);
-  }
-  planner::ReportInput in;
-  in.topology = &topo;
-  in.problem = &problem;
-  planner::TightenOptions tighten;
-  tighten.seconds = o.tightenSeconds;
-  const planner::Problem& optimised = o.objective == "detect" ? detectProblem : problem;
-  in.plan = planner::Optimise(optimised, c, tighten);
-  in.storageSweep = planner::StorageSweep(problem);
-  in.paretoFront = planner::CostParetoFront(problem);
-  {
-    // Every plan's bound is valid under these constraints: the sweeps' plans may give a
-    // smaller one than the plan's own.
-    std::vector<planner::Placement> others;
-    for (const auto* curve : {&in.storageSweep, &in.paretoFront}) {
-      for (const auto& t : *curve) others.push_back(t.modes);
-    }
-    in.plan.certificate = planner::Sharpen(optimised, c, in.plan.certificate, others);
-  }
-  in.knee = planner::FindKnee(problem, c, in.plan.best, in.paretoFront, o.kneePoints / 100.0);
-  in.preferKnee = o.prefer == "knee" && in.knee.found && !in.knee.isBest;
-  if (in.preferKnee) planner::PreferKnee(problem, c, in.knee, in.plan);
-  planner::CombineForPlan(detectability, problem, in.plan.best.modes);
-  in.detectability = &detectability;
-  in.metrics = planner::Evaluate(problem, in.plan.best.modes);
-  in.cheapest = planner::FindCheapestUseful(problem, c);
-  in.topologyPath = o.topology;
-  in.scenarioPath = o.scenario;
-  in.runDir = runDir;
-  in.seed = run->manifest.seed;
-  in.compliance = topo.budget.compliance;
-
-  // 4. Verification run: only the chosen points observe; flow exporters send live.
-  std::vector<std::string> chosen, live, fileOnly;
-  for (size_t i = 0; i < problem.points.size(); ++i) {
-    planner::Mode m = in.plan.best.modes[i];
-    if (m == planner::Mode::kNone) continue;
-    chosen.push_back(problem.points[i].name);
-    if (!planner::HasFlow(m)) continue;
-    // Layer-2 switches have no IP stack in the simulation: their exporter writes to file in
-    // the verification run too (a SPAN probe would export from its own address).
-    bool layer2 = false;
-    for (const auto& n : topo.nodes) {
-      if (n.name == problem.points[i].node) layer2 = n.kind == model::NodeKind::kSwitch;
-    }
-    if (layer2) {
-      fileOnly.push_back(problem.points[i].name);
-    } else {
-      live.push_back(problem.points[i].name);
-    }
-  }
-  if (o.noVerify) {
-    in.verification.note = "skipped (--no-verify).";
-  } else if (live.empty()) {
-    in.verification.note =
-        fileOnly.empty() ? std::string("the plan exports no flows.")
-                         : "its flow exporters sit on layer-2 switches (" + JoinNames(fileOnly) +
-                               "), which export to file in the simulation: no export traffic "
-                               "crosses the network.";
-  } else {
-#ifdef VANTAGE_HAVE_sim
-    // A child `vantage simulate` process: ns-3 keeps global state, so each run gets a fresh
-    // process (a second RunSimulation in one process is not supported).
-    std::string verifyDir = (fs::path(o.out) / "verification-run").string();
-    fs::remove_all(verifyDir, ec);
-    if (!o.quiet) {
-      std::fprintf(stderr, "verification run: %zu points, %zu exporting live\n", chosen.size(),
-                   live.size());
+// The simulator behind the pipeline's callback. The observation run runs in this process; the
+// verification run in a child `vantage simulate` process: ns-3 keeps global state, so each run
+// gets a fresh process (a second RunSimulation in one process is not supported).
+planner::SimulateFn SimulateWith(const PlanOptions& o, const model::Topology& topo,
+                                 const model::Scenario& scen) {
+  return [&o, &topo, &scen](const planner::SimulateRequest& r) -> core::Status {
+    if (r.kind == planner::SimulateRequest::Kind::kObservation) {
+      sim::RunOptions opt = sim::MakeRunOptions(r.outDir, r.points, true, r.seed);
+      opt.topologyPath = o.topology;
+      opt.scenarioPath = o.scenario;
+      ProgressLine progress(!o.quiet);
+      if (!o.quiet) opt.progress = ProgressPrinter("observation run", progress);
+      opt.warning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
+      auto st = sim::Simulate(topo, scen, opt);
+      progress.Finish();
+      return st;
     }
     auto join = [](const std::vector<std::string>& v) {
       std::string s;
@@ -305,49 +163,70 @@ int Run(const PlanOptions& o) {
       return s;
     };
     std::vector<std::string> args = {
-        "vantage",  "simulate",   o.topology,      o.scenario,
-        "--out",    verifyDir,    "--seed",        std::to_string(run->manifest.seed),
-        "--points", join(chosen), "--live-export", join(live)};
+        "vantage",  "simulate",     o.topology,      o.scenario,
+        "--out",    r.outDir,       "--seed",        std::to_string(r.seed.value_or(0)),
+        "--points", join(r.points), "--live-export", join(r.liveExportPoints)};
     if (o.quiet) args.push_back("-q");
     int status = RunSelf(args, o.quiet);
-    auto vrun = planner::LoadRunDirectory(verifyDir, check);
-    if (status != 0 || !vrun) {
-      in.verification.note = "the verification run failed (exit status " + std::to_string(status) +
-                             ")" + (vrun ? std::string() : ": " + vrun.GetError().message);
-    } else {
-      in.verification.ran = true;
-      in.verification.runDir = verifyDir;
-      double duration = vrun->manifest.durationS > 0 ? vrun->manifest.durationS : scen.durationS;
-      uint64_t sent = 0, lost = 0;
-      for (const auto& p : vrun->manifest.points) {
-        if (std::find(live.begin(), live.end(), p.name) == live.end()) continue;
-        planner::Verification::Point vp;
-        vp.name = p.name;
-        vp.messages = p.exportStats.messages;
-        vp.bytes = p.exportStats.bytes;
-        vp.received = p.exportStats.received;
-        vp.lost = p.exportStats.lost;
-        vp.bitsPerSecond = duration > 0 ? 8.0 * static_cast<double>(vp.bytes) / duration : 0;
-        in.verification.totalBitsPerSecond += vp.bitsPerSecond;
-        sent += vp.messages;
-        lost += vp.lost;
-        in.verification.points.push_back(vp);
-      }
-      in.verification.lossShare = sent > 0 ? static_cast<double>(lost) / sent : 0.0;
-      if (!fileOnly.empty()) {
-        in.verification.note =
-            "Points on layer-2 switches exported to file only: " + JoinNames(fileOnly) + ".";
-      }
+    if (status != 0) {
+      return core::MakeError(core::ErrorCode::kIo, "exit status " + std::to_string(status));
     }
-#else
-    in.verification.note = "this build has no simulator.";
+    return {};
+  };
+}
 #endif
-  }
 
-  // 5. Report.
-  auto st = planner::WriteReport(o.out, in);
-  if (!st) return Fail(st.GetError().message);
-  std::cout << planner::SummaryTable(in);
+// The pipeline's request from the command line; false (after printing why) on a bad option.
+bool MakeRequest(const PlanOptions& o, const Inputs& inputs, planner::PlanRequest& r) {
+  const model::Topology& topo = inputs.topology;
+  r.topology = &topo;
+  r.topologyPath = o.topology;
+  r.scenarioPath = o.scenario;
+  r.scenarioDurationS = inputs.scenario.durationS;
+  r.outDir = o.out;
+  r.observationRun = o.run;
+  if (o.seedSet) r.seed = o.seed;
+  r.flowRetentionDays = topo.budget.flowRetentionDays;
+  r.fullRetentionDays = topo.budget.fullRetentionDays;
+  std::string error;
+  if (!o.retention.empty() &&
+      !ParseRetention(o.retention, r.flowRetentionDays, r.fullRetentionDays, error)) {
+    Fail("--retention-days: " + error);
+    return false;
+  }
+  r.budgetTb = o.budgetTb;
+  if (o.maxDevicesSet) r.maxDevices = o.maxDevices;
+  r.maxCost = o.maxCost;
+  r.verify = !o.noVerify;
+  r.preferKnee = o.prefer == "knee";
+  r.kneePoints = o.kneePoints;
+  r.tightenSeconds = o.tightenSeconds;
+  r.detectObjective = o.objective == "detect";
+  r.rulesPath = o.rules;
+  return true;
+}
+
+int Run(const PlanOptions& o) {
+  auto inputs = LoadInputs(o.topology, o.scenario);
+  if (!inputs) return 1;
+  planner::PlanRequest request;
+  if (!MakeRequest(o, *inputs, request)) return 1;
+  planner::SimulateFn simulate;
+#ifdef VANTAGE_HAVE_sim
+  simulate = SimulateWith(o, inputs->topology, inputs->scenario);
+#else
+  if (o.run.empty()) {
+    return Fail(
+        "this build has no simulator (VANTAGE_WITH_SIM=OFF): pass --run DIR with a run "
+        "directory written by 'vantage simulate'");
+  }
+#endif
+  auto print = [&o](planner::PlanMessage kind, const std::string& text) {
+    if (kind == planner::PlanMessage::kWarning || !o.quiet) std::cerr << text << "\n";
+  };
+  auto plan = planner::RunPlanPipeline(request, simulate, print);
+  if (!plan) return Fail(plan.GetError().message);
+  std::cout << planner::SummaryTable(plan->report);
   std::cout << "report: " << (fs::path(o.out) / "report.html").string() << " (also report.md, "
             << "plan.json, map.svg, coverage.svg)\n";
   return 0;

@@ -87,6 +87,7 @@ int Run(const Options& o) {
     };
   }
   opt.shouldStop = [] { return g_interrupted.load(); };
+  opt.warning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   auto res = sim::RunSimulation(topo, scen, opt);

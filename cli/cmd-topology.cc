@@ -81,22 +81,7 @@ std::string PathText(const model::Path& p) {
   return s + ")";
 }
 
-int ShowTopology(const std::string& path, const std::string& svgOut) {
-  Diagnostics diags;
-  auto loaded = model::LoadTopology(path, diags);
-  PrintDiagnostics(diags);
-  if (!loaded) {
-    std::cerr << path << ": " << diags.ErrorCount() << " error(s)\n";
-    return 1;
-  }
-  const model::Topology& t = *loaded;
-  auto plan = model::PlanAddresses(t);
-  std::printf("Topology %s (%s)\n", t.name.c_str(), path.c_str());
-  if (!t.description.empty()) {
-    std::string d = t.description;
-    while (!d.empty() && d.back() == '\n') d.pop_back();
-    std::printf("  %s\n", d.c_str());
-  }
+void PrintZones(const model::Topology& t) {
   std::map<std::string, int> perZone;
   for (const auto& n : t.nodes) perZone[n.zone]++;
   std::printf("\nZones (%zu)\n", t.zones.size());
@@ -107,6 +92,9 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
     std::printf("  %-16s %-13s %-6d %s\n", z.name.c_str(), model::ZoneKindName(z.kind),
                 perZone[z.name], Join(c).c_str());
   }
+}
+
+void PrintNodes(const model::Topology& t) {
   std::map<std::string, int> kinds;
   uint64_t real = 0, sim = 0;
   for (const auto& n : t.nodes) {
@@ -124,6 +112,10 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
     std::printf("  %-16s %-14s %8u %8u %8.1f\n", n.name.c_str(), n.zone.c_str(), n.count,
                 n.simulate, n.ScaleFactor());
   }
+}
+
+// Links with their subnets from the address plan (or why there is none).
+void PrintLinks(const model::Topology& t, const core::Result<model::AddressPlan>& plan) {
   std::printf("\nLinks (%zu)\n", t.links.size());
   std::printf("  %-14s %-4s %-16s %9s %8s  %s\n", "name", "kind", "subnet", "Mbit/s", "ms",
               "endpoints");
@@ -135,6 +127,9 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
                 Num(l.bandwidthMbps).c_str(), Num(l.delayMs).c_str(), Join(l.endpoints).c_str());
   }
   if (!plan) std::printf("  address plan: %s\n", plan.GetError().message.c_str());
+}
+
+void PrintFirewallsAndNats(const model::Topology& t) {
   for (const auto& n : t.nodes) {
     if (n.kind != model::NodeKind::kFirewall && n.rules.empty()) continue;
     std::printf("\nFirewall %s: %zu rules, default %s\n", n.name.c_str(), n.rules.size(),
@@ -145,6 +140,9 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
                 nat.node.c_str(), Join(nat.insideLinks).c_str(), nat.outsideLink.c_str(),
                 nat.portMin, nat.portMax, nat.logEvents ? "on" : "off");
   }
+}
+
+void PrintAssetsAndPoints(const model::Topology& t) {
   std::printf("\nCritical assets (%zu)\n", t.criticalAssets.size());
   for (const auto& a : t.criticalAssets) {
     std::printf("  %-20s on %-14s %-20s weight %s\n", a.name.c_str(), a.node.c_str(),
@@ -164,6 +162,9 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
         (c.interfaces.empty() ? std::string("(all interfaces)") : Join(c.interfaces)).c_str(),
         caps.c_str(), cost.c_str());
   }
+}
+
+void PrintBudget(const model::Topology& t) {
   const auto& b = t.budget;
   std::printf(
       "\nBudget: %s TB storage, %s devices, max cost %s; retention: flows %s days, full "
@@ -176,7 +177,9 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
     while (!c.empty() && c.back() == '\n') c.pop_back();
     std::printf("  compliance: %s\n", c.c_str());
   }
+}
 
+void PrintGraph(const model::Topology& t) {
   auto facts = model::Analyse(t);
   std::printf("\nGraph\n");
   std::printf("  articulation points (no way around them): %s\n",
@@ -193,6 +196,10 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
                 PathText(facts.assetPaths[i].second).c_str());
   }
   if (facts.assetPaths.size() > 30) std::printf("    ... %zu more\n", facts.assetPaths.size() - 30);
+}
+
+// Suggests candidate points when none are listed, then draws the map (or says how to).
+int SuggestAndDraw(const model::Topology& t, const std::string& path, const std::string& svgOut) {
   model::SvgOptions opt;
   if (t.candidates.empty()) {
     auto sugg = model::SuggestCandidates(t);
@@ -217,6 +224,32 @@ int ShowTopology(const std::string& path, const std::string& svgOut) {
     std::printf("\nDraw it: vantage topology show %s --out map.svg\n", path.c_str());
   }
   return 0;
+}
+
+int ShowTopology(const std::string& path, const std::string& svgOut) {
+  Diagnostics diags;
+  auto loaded = model::LoadTopology(path, diags);
+  PrintDiagnostics(diags);
+  if (!loaded) {
+    std::cerr << path << ": " << diags.ErrorCount() << " error(s)\n";
+    return 1;
+  }
+  const model::Topology& t = *loaded;
+  auto plan = model::PlanAddresses(t);
+  std::printf("Topology %s (%s)\n", t.name.c_str(), path.c_str());
+  if (!t.description.empty()) {
+    std::string d = t.description;
+    while (!d.empty() && d.back() == '\n') d.pop_back();
+    std::printf("  %s\n", d.c_str());
+  }
+  PrintZones(t);
+  PrintNodes(t);
+  PrintLinks(t, plan);
+  PrintFirewallsAndNats(t);
+  PrintAssetsAndPoints(t);
+  PrintBudget(t);
+  PrintGraph(t);
+  return SuggestAndDraw(t, path, svgOut);
 }
 
 Registrar topologyCmd{

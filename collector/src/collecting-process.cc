@@ -575,7 +575,7 @@ class CollectingProcess::Impl {
     ++s.records;
     if (m_callback) m_callback(r);
     if (m_store) {
-      auto st = m_store->Insert(r);
+      auto st = m_store->Insert(std::move(r));  // every caller drops `r` after Emit
       if (!st) NoteStoreError(st);
     }
   }

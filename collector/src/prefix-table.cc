@@ -152,26 +152,6 @@ const std::string* MmdbSource::Lookup(const core::IpAddress& a) const {
 }  // namespace detail
 
 namespace {
-std::array<uint8_t, 16> Masked(const core::IpAddress& a, unsigned len) {
-  std::array<uint8_t, 16> out{};
-  size_t bytes = a.Length();
-  for (size_t i = 0; i < bytes; ++i) {
-    unsigned bitStart = static_cast<unsigned>(i * 8);
-    if (bitStart + 8 <= len) {
-      out[i] = a.bytes[i];
-    } else if (bitStart < len) {
-      out[i] = static_cast<uint8_t>(a.bytes[i] & (0xff << (8 - (len - bitStart))));
-    }
-  }
-  return out;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\"");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\"");
-  return s.substr(b, e - b + 1);
-}
 // A MaxMind DB ends with its metadata, which starts with this marker within the last 128 KiB
 // (MaxMind DB format 2.0, "Database Metadata").
 bool HasMmdbMarker(std::ifstream& in) {
@@ -214,52 +194,23 @@ uint64_t PrefixTable::LookupErrors() const {
 core::Result<std::shared_ptr<PrefixTable>> PrefixTable::Parse(const std::string& text,
                                                               const std::string& name) {
   auto table = std::make_shared<PrefixTable>();
-  std::istringstream in(text);
-  std::string line;
-  size_t lineNo = 0;
-  while (std::getline(in, line)) {
-    ++lineNo;
-    auto hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
-    line = Trim(line);
-    if (line.empty()) continue;
-    auto comma = line.find(',');
-    if (comma == std::string::npos) {
-      return core::MakeError(core::ErrorCode::kParse,
-                             name + ":" + std::to_string(lineNo) + ": expected 'prefix,value'");
-    }
-    std::string prefixText = Trim(line.substr(0, comma));
-    std::string value = Trim(line.substr(comma + 1));
-    auto nextComma = value.find(',');
-    if (nextComma != std::string::npos) value = Trim(value.substr(0, nextComma));
-    if (prefixText == "prefix") continue;  // header line
-    auto prefix = core::IpPrefix::Parse(prefixText, true);
-    if (!prefix) {
-      return core::MakeError(core::ErrorCode::kParse, name + ":" + std::to_string(lineNo) +
-                                                          ": bad prefix '" + prefixText +
-                                                          "': " + prefix.GetError().message);
-    }
-    table->Add(*prefix, value);
-  }
+  VANTAGE_RETURN_IF_ERROR(
+      core::ParsePrefixLines(text, name,
+                             [&table](const core::IpPrefix& prefix, const std::string& value,
+                                      const std::string&) -> core::Status {
+                               table->Add(prefix, value);
+                               return {};
+                             }));
   return table;
 }
 
 void PrefixTable::Add(const core::IpPrefix& prefix, std::string value) {
-  auto& byLen = prefix.network.IsV4() ? m_v4 : m_v6;
-  auto [it, inserted] = byLen[prefix.length].insert_or_assign(Masked(prefix.network, prefix.length),
-                                                              std::move(value));
-  (void)it;
-  if (inserted) ++m_size;
+  m_prefixes.Add(prefix, std::move(value));
 }
 
 const std::string* PrefixTable::Lookup(const core::IpAddress& a) const {
-  if (!a.IsSet()) return nullptr;
-  const auto& byLen = a.IsV4() ? m_v4 : m_v6;
-  for (auto it = byLen.rbegin(); it != byLen.rend(); ++it) {
-    auto f = it->second.find(Masked(a, it->first));
-    if (f != it->second.end()) return &f->second;
-  }
-  return m_mmdb ? m_mmdb->Lookup(a) : nullptr;
+  if (const std::string* v = m_prefixes.Lookup(a)) return v;
+  return m_mmdb && a.IsSet() ? m_mmdb->Lookup(a) : nullptr;
 }
 
 }  // namespace vantage::collector

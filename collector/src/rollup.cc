@@ -64,10 +64,10 @@ void RollupBuilder::Grow() {
   }
 }
 
-void RollupBuilder::Put(const Key& key, const core::FlowRecord& r) {
+void RollupBuilder::Put(const Key& key, uint64_t hash, const core::FlowRecord& r) {
   if ((m_count + 1) * 2 > m_slots.size()) Grow();
   const size_t mask = m_slots.size() - 1;
-  size_t pos = Hash(key) & mask;
+  size_t pos = hash & mask;
   while (m_slots[pos].flows != 0 && !(m_slots[pos].key == key)) pos = (pos + 1) & mask;
   Slot& s = m_slots[pos];
   if (s.flows == 0) {
@@ -79,17 +79,17 @@ void RollupBuilder::Put(const Key& key, const core::FlowRecord& r) {
   s.bytes += r.octets;
 }
 
-void RollupBuilder::PutInt(uint8_t dim, int64_t minute, int64_t v, const core::FlowRecord& r) {
+RollupBuilder::Key RollupBuilder::IntKey(uint8_t dim, int64_t minute, int64_t v) {
   Key k;
   k.minute = minute;
   k.dim = dim;
   k.kind = kInt;
   std::memcpy(k.value.data(), &v, sizeof(v));
-  Put(k, r);
+  return k;
 }
 
-void RollupBuilder::PutBytes(uint8_t dim, int64_t minute, Kind kind, const void* p, size_t n,
-                             const core::FlowRecord& r) {
+RollupBuilder::Key RollupBuilder::BytesKey(uint8_t dim, int64_t minute, Kind kind, const void* p,
+                                           size_t n) {
   Key k;
   k.minute = minute;
   k.dim = dim;
@@ -103,30 +103,24 @@ void RollupBuilder::PutBytes(uint8_t dim, int64_t minute, Kind kind, const void*
     k.len = static_cast<uint8_t>(n);
     if (n > 0) std::memcpy(k.value.data(), p, n);
   }
-  Put(k, r);
+  return k;
 }
 
+// The ten groups of a row are looked up together: their slots are prefetched first, so the
+// cache misses of the large dimensions (addresses, ports) overlap instead of queueing (the
+// first probe's miss was 78% of the roll-up time in `perf annotate`).
 void RollupBuilder::Add(const RollupRow& row) {
   const core::FlowRecord& r = *row.record;
   const auto& k = r.key;
   const int64_t minute = MinuteOf(r.start.ns);
   auto addr = [&](uint8_t dim, const core::IpAddress& a) {
-    if (a.IsSet())
-      PutBytes(dim, minute, kBlob, a.bytes.data(), a.Length(), r);
-    else
-      PutBytes(dim, minute, kNull, nullptr, 0, r);
+    return a.IsSet() ? BytesKey(dim, minute, kBlob, a.bytes.data(), a.Length())
+                     : BytesKey(dim, minute, kNull, nullptr, 0);
   };
   auto text = [&](uint8_t dim, const std::string* s) {
-    if (s != nullptr)
-      PutBytes(dim, minute, kText, s->data(), s->size(), r);
-    else
-      PutBytes(dim, minute, kNull, nullptr, 0, r);
+    return s != nullptr ? BytesKey(dim, minute, kText, s->data(), s->size())
+                        : BytesKey(dim, minute, kNull, nullptr, 0);
   };
-  addr(0, k.src);
-  addr(1, k.dst);
-  PutInt(2, minute, k.srcPort, r);
-  PutInt(3, minute, k.dstPort, r);
-  PutInt(4, minute, k.protocol, r);
   // The application by protocol and the port it is named by: its name is made once per group.
   Key app;
   app.minute = minute;
@@ -135,11 +129,25 @@ void RollupBuilder::Add(const RollupRow& row) {
   app.value[0] = k.protocol;
   const uint16_t port = AppPort(k.protocol, k.srcPort, k.dstPort);
   std::memcpy(app.value.data() + 1, &port, sizeof(port));
-  Put(app, r);
-  PutInt(6, minute, row.srcAs, r);
-  PutInt(7, minute, row.dstAs, r);
-  text(8, row.srcCountry);
-  text(9, row.dstCountry);
+  const Key keys[] = {addr(0, k.src),
+                      addr(1, k.dst),
+                      IntKey(2, minute, k.srcPort),
+                      IntKey(3, minute, k.dstPort),
+                      IntKey(4, minute, k.protocol),
+                      app,
+                      IntKey(6, minute, row.srcAs),
+                      IntKey(7, minute, row.dstAs),
+                      text(8, row.srcCountry),
+                      text(9, row.dstCountry)};
+  constexpr size_t kKeys = sizeof(keys) / sizeof(keys[0]);
+  if ((m_count + kKeys) * 2 > m_slots.size()) Grow();  // no growth between prefetch and use
+  uint64_t hashes[kKeys];
+  const size_t mask = m_slots.size() - 1;
+  for (size_t i = 0; i < kKeys; ++i) {
+    hashes[i] = Hash(keys[i]);
+    __builtin_prefetch(&m_slots[hashes[i] & mask]);
+  }
+  for (size_t i = 0; i < kKeys; ++i) Put(keys[i], hashes[i], r);
 }
 
 // Binds the group's value as the `key` column: integer, address blob, text or NULL.

@@ -57,10 +57,9 @@ class RollupBuilder {
     Key key;
     uint64_t flows = 0, packets = 0, bytes = 0;  ///< flows == 0: empty slot
   };
-  void Put(const Key& key, const core::FlowRecord& r);
-  void PutInt(uint8_t dim, int64_t minute, int64_t v, const core::FlowRecord& r);
-  void PutBytes(uint8_t dim, int64_t minute, Kind kind, const void* p, size_t n,
-                const core::FlowRecord& r);
+  void Put(const Key& key, uint64_t hash, const core::FlowRecord& r);
+  static Key IntKey(uint8_t dim, int64_t minute, int64_t v);
+  Key BytesKey(uint8_t dim, int64_t minute, Kind kind, const void* p, size_t n);
   void Grow();
   static uint64_t Hash(const Key& key);
 

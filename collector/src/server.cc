@@ -13,6 +13,8 @@
 #include <cstring>
 #include <thread>
 
+#include "vantage/core/endpoint.h"
+
 namespace vantage::collector {
 
 namespace {
@@ -60,49 +62,21 @@ std::string ListenSpec::ToString() const {
 }
 
 core::Result<ListenSpec> ParseListenSpec(const std::string& url) {
-  ListenSpec s;
-  std::string rest;
-  if (url.rfind("udp://", 0) == 0) {
-    rest = url.substr(6);
-  } else if (url.rfind("tcp://", 0) == 0) {
-    s.tcp = true;
-    rest = url.substr(6);
-  } else {
+  auto e = core::ParseEndpoint(url);
+  if (!e) return e.GetError();
+  if (!e->format.empty()) {
     return core::MakeError(core::ErrorCode::kParse,
                            "listen address '" + url + "' must start with udp:// or tcp://");
   }
-  std::string host;
-  std::string port;
-  if (!rest.empty() && rest[0] == '[') {
-    auto close = rest.find(']');
-    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
-      return core::MakeError(core::ErrorCode::kParse,
-                             "listen address '" + url + "': expected [IPv6]:PORT");
-    }
-    host = rest.substr(1, close - 1);
-    port = rest.substr(close + 2);
-  } else {
-    auto colon = rest.rfind(':');
-    if (colon == std::string::npos) {
-      return core::MakeError(core::ErrorCode::kParse,
-                             "listen address '" + url + "': expected HOST:PORT");
-    }
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  auto a = core::IpAddress::Parse(host);
+  auto a = core::IpAddress::Parse(e->host);
   if (!a) {
     return core::MakeError(core::ErrorCode::kParse,
-                           "listen address '" + url + "': bad host '" + host + "'");
+                           "listen address '" + url + "': bad host '" + e->host + "'");
   }
+  ListenSpec s;
+  s.tcp = e->Tcp();
   s.address = *a;
-  char* end = nullptr;
-  long p = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || p < 0 || p > 65535) {
-    return core::MakeError(core::ErrorCode::kParse,
-                           "listen address '" + url + "': bad port '" + port + "'");
-  }
-  s.port = static_cast<uint16_t>(p);
+  s.port = e->port;
   return s;
 }
 

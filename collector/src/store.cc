@@ -15,6 +15,7 @@
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "rollup.h"
@@ -28,9 +29,56 @@ namespace {
 using detail::kBookkeepingSchema;
 using detail::kFlowColumns;
 
-// SQLite's default SQLITE_MAX_COMPOUND_SELECT: the `flows` view lists at most this many
-// partitions (the newest); queries of the query language read every partition.
-constexpr int kMaxViewPartitions = 500;
+// Terms of one compound SELECT in the `flows` view, under SQLite's default
+// SQLITE_MAX_COMPOUND_SELECT (500): past it the view is a union of views of this many
+// partitions each (the limit counts the terms of one statement, not of the views it reads).
+constexpr size_t kViewTerms = 400;
+
+/// One column of kFlowColumns: its name and its whole definition.
+struct ColumnDef {
+  std::string name;
+  std::string definition;
+};
+
+// kFlowColumns split at its commas (no definition holds one).
+const std::vector<ColumnDef>& FlowColumnDefs() {
+  static const std::vector<ColumnDef> kDefs = [] {
+    std::vector<ColumnDef> defs;
+    const std::string all = kFlowColumns;
+    size_t pos = 0;
+    while (pos < all.size()) {
+      size_t end = all.find(',', pos);
+      if (end == std::string::npos) end = all.size();
+      std::string d = all.substr(pos, end - pos);
+      const size_t a = d.find_first_not_of(" \n\t");
+      const size_t b = d.find_last_not_of(" \n\t");
+      if (a != std::string::npos) {
+        d = d.substr(a, b - a + 1);
+        defs.push_back(ColumnDef{d.substr(0, d.find(' ')), d});
+      }
+      pos = end + 1;
+    }
+    return defs;
+  }();
+  return kDefs;
+}
+
+// "start_ns, end_ns, ...": the flow columns by name, in kFlowColumns order.
+const std::string& FlowColumnList() {
+  static const std::string kList = [] {
+    std::string out;
+    for (const auto& c : FlowColumnDefs()) out += (out.empty() ? "" : ", ") + c.name;
+    return out;
+  }();
+  return kList;
+}
+
+// A column added to an existing table: SQLite refuses NOT NULL without a default.
+std::string AddedColumnDefinition(const ColumnDef& c) {
+  const bool notNull = c.definition.find("NOT NULL") != std::string::npos;
+  const bool hasDefault = c.definition.find("DEFAULT") != std::string::npos;
+  return notNull && !hasDefault ? c.definition + " DEFAULT 0" : c.definition;
+}
 
 core::Error SqlError(sqlite3* db, const std::string& what) {
   return core::MakeError(core::ErrorCode::kIo,
@@ -168,22 +216,6 @@ std::string Placeholders() {
   return out;
 }
 
-// The column declarations of kFlowColumns, one per entry ("provider TEXT").
-std::vector<std::string> FlowColumnDecls() {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : std::string(kFlowColumns)) {
-    if (c == ',' || c == '\n') {
-      size_t b = cur.find_first_not_of(' ');
-      if (b != std::string::npos) out.push_back(cur.substr(b));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
 uint32_t LookupAs(const PrefixTable* table, uint32_t given, const core::IpAddress& a) {
   if (given != 0 || table == nullptr) return given;
   const auto* v = table->Lookup(a);
@@ -219,6 +251,33 @@ struct Store::Impl {
   uint64_t partRows = 0;
   detail::RollupBuilder rollup;
   std::vector<std::pair<int64_t, std::string>> toIndex;  ///< closed, indexed after commit
+  /// Tables whose columns are not kFlowColumns in order (written by an older schema and
+  /// migrated): the view names their columns instead of `SELECT *`.
+  std::set<std::string> reordered;
+  bool viewStale = false;  ///< a partition was opened: the `flows` view lacks it
+  /// Emptied batches kept with their capacity (under `mu`): a fresh 50,000-row vector per
+  /// batch cost its page faults every time (15% of ingest CPU in `perf`).
+  std::vector<std::vector<core::FlowRecord>> spare;
+
+  std::vector<core::FlowRecord> TakeSpare(size_t capacity) {
+    std::vector<core::FlowRecord> v;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!spare.empty()) {
+        v = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    v.reserve(capacity);
+    return v;
+  }
+  /// Keeps a few (caller holds `mu`): enough for a writer that keeps up; batches queued
+  /// beyond them while the writer lags are allocated afresh and freed (peak RSS stays that of
+  /// the bounded queue, not held for the whole run).
+  void GiveBack(std::vector<core::FlowRecord>&& v) {
+    v.clear();
+    if (spare.size() < 4) spare.push_back(std::move(v));
+  }
 };
 
 Store::Store(std::string path, StoreConfig cfg)
@@ -312,7 +371,6 @@ core::Status Store::AdoptExisting() {
   }
   VANTAGE_RETURN_IF_ERROR(
       Exec("UPDATE partitions SET closed = 1, rows = rows WHERE closed = 0;", "close partitions"));
-  VANTAGE_RETURN_IF_ERROR(AddMissingColumns());
   std::vector<std::pair<int64_t, std::string>> unindexed;
   if (sqlite3_prepare_v2(m_db,
                          "SELECT id, table_name, indexed, coalesce(last_end_ns, 0) FROM partitions",
@@ -328,61 +386,88 @@ core::Status Store::AdoptExisting() {
   sqlite3_finalize(q);
   for (const auto& [id, table] : unindexed) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
   VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin"));
-  auto st = RecreateView();
+  core::Status st;
+  for (const auto& table : Names("SELECT table_name FROM partitions UNION ALL "
+                                 "SELECT 'flow_columns'")) {
+    if (st) st = MigrateFlowTable(table);
+  }
+  if (st) st = RecreateView();
   (void)Exec(st ? "COMMIT" : "ROLLBACK", "commit view");
   return st;
 }
 
-// Columns added to kFlowColumns since a table was created are added to it (NULL in its rows),
-// so that every partition keeps the same columns and the `flows` view stays valid.
-core::Status Store::AddMissingColumns() {
-  std::vector<std::string> tables{"flow_columns"};
+std::vector<std::string> Store::Names(const std::string& sql) {
+  std::vector<std::string> out;
   sqlite3_stmt* q = nullptr;
-  if (sqlite3_prepare_v2(m_db, "SELECT table_name FROM partitions", -1, &q, nullptr) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW) {
-      tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+      const auto* text = sqlite3_column_text(q, 0);
+      out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
     }
   }
   sqlite3_finalize(q);
-  const auto decls = FlowColumnDecls();
-  for (const auto& t : tables) {
-    std::vector<std::string> have;
-    const std::string info = "PRAGMA table_info(" + t + ")";
-    if (sqlite3_prepare_v2(m_db, info.c_str(), -1, &q, nullptr) == SQLITE_OK) {
-      while (sqlite3_step(q) == SQLITE_ROW) {
-        have.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
-      }
-    }
-    sqlite3_finalize(q);
-    if (have.empty()) continue;  // no such table
-    for (const auto& d : decls) {
-      const std::string name = d.substr(0, d.find(' '));
-      if (std::find(have.begin(), have.end(), name) != have.end()) continue;
-      VANTAGE_RETURN_IF_ERROR(
-          Exec("ALTER TABLE " + t + " ADD COLUMN " + d, "add column " + name + " to " + t));
-    }
+  return out;
+}
+
+// A table written before columns were added to kFlowColumns gets them (with their default, or
+// 0 for a NOT NULL column without one); one whose columns then differ from kFlowColumns in
+// order is remembered so that the view names its columns.
+core::Status Store::MigrateFlowTable(const std::string& table) {
+  const auto have = Names("SELECT name FROM pragma_table_info('" + table + "')");
+  std::string alter;
+  std::vector<std::string> after = have;
+  for (const auto& c : FlowColumnDefs()) {
+    if (std::find(have.begin(), have.end(), c.name) != have.end()) continue;
+    alter += "ALTER TABLE " + table + " ADD COLUMN " + AddedColumnDefinition(c) + ";";
+    after.push_back(c.name);
   }
+  if (!alter.empty()) VANTAGE_RETURN_IF_ERROR(Exec(alter, "add columns to " + table));
+  std::vector<std::string> want;
+  for (const auto& c : FlowColumnDefs()) want.push_back(c.name);
+  if (after != want) m_impl->reordered.insert(table);
   return {};
 }
 
+// Builds view `name` as the UNION ALL of `selects`; more than kViewTerms of them are split
+// into views of kViewTerms (flows_v_0, flows_v_1, ...; past kViewTerms squared, flows_v_0_0
+// ... below those) that `name` unites.
+core::Status Store::CreateUnionView(const std::string& name,
+                                    const std::vector<std::string>& selects) {
+  std::vector<std::string> terms = selects;
+  if (selects.size() > kViewTerms) {
+    terms.clear();
+    size_t per = kViewTerms;  // a power of kViewTerms: full views, at most kViewTerms of them
+    while ((selects.size() + per - 1) / per > kViewTerms) per *= kViewTerms;
+    const std::string prefix = name == "flows" ? "flows_v" : name;
+    for (size_t i = 0; i * per < selects.size(); ++i) {
+      const size_t end = std::min(selects.size(), (i + 1) * per);
+      std::vector<std::string> group(selects.begin() + static_cast<std::ptrdiff_t>(i * per),
+                                     selects.begin() + static_cast<std::ptrdiff_t>(end));
+      const std::string child = prefix + "_" + std::to_string(i);
+      VANTAGE_RETURN_IF_ERROR(CreateUnionView(child, group));
+      terms.push_back("SELECT * FROM " + child);
+    }
+  }
+  std::string view = "CREATE VIEW " + name + " AS ";
+  for (size_t i = 0; i < terms.size(); ++i) view += (i ? " UNION ALL " : "") + terms[i];
+  return Exec(view, "create view " + name);
+}
+
+// The `flows` view: every partition, oldest first (see CreateUnionView past kViewTerms).
 core::Status Store::RecreateView() {
-  std::vector<std::string> tables;
-  sqlite3_stmt* q = nullptr;
-  const std::string sql = "SELECT table_name FROM partitions ORDER BY id DESC LIMIT " +
-                          std::to_string(kMaxViewPartitions);
-  if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &q, nullptr) != SQLITE_OK) {
-    return SqlError(m_db, "list partitions of '" + m_path + "'");
+  const auto tables = Names("SELECT table_name FROM partitions ORDER BY id");
+  std::string drop = "DROP VIEW IF EXISTS flows;";
+  for (const auto& v : Names("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE "
+                             "'flows\\_v\\_%' ESCAPE '\\'")) {
+    drop += "DROP VIEW IF EXISTS " + v + ";";
   }
-  while (sqlite3_step(q) == SQLITE_ROW) {
-    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+  VANTAGE_RETURN_IF_ERROR(Exec(drop, "drop view flows"));
+  std::vector<std::string> selects;
+  for (const auto& t : tables.empty() ? std::vector<std::string>{"flow_columns"} : tables) {
+    const bool named = m_impl->reordered.count(t) > 0;
+    selects.push_back("SELECT " + (named ? FlowColumnList() : std::string("*")) + " FROM " + t);
   }
-  sqlite3_finalize(q);
-  std::string view = "DROP VIEW IF EXISTS flows; CREATE VIEW flows AS ";
-  if (tables.empty()) view += "SELECT * FROM flow_columns";
-  for (size_t i = tables.size(); i-- > 0;) {
-    view += "SELECT * FROM " + tables[i] + (i ? " UNION ALL " : "");
-  }
-  return Exec(view, "create view flows");
+  return CreateUnionView("flows", selects);
 }
 
 core::Status Store::OpenPartition(int64_t clockNs) {
@@ -408,7 +493,7 @@ core::Status Store::OpenPartition(int64_t clockNs) {
                                    std::to_string(id) + ",'" + d.partTable + "'," +
                                    std::to_string(d.partStart) + ");",
                                "create partition " + d.partTable));
-  VANTAGE_RETURN_IF_ERROR(RecreateView());
+  d.viewStale = true;  // recreated once per batch: a batch may open many partitions
   sqlite3_finalize(m_insert);
   m_insert = nullptr;
   const std::string insert = "INSERT INTO " + d.partTable + " VALUES(" + Placeholders() + ")";
@@ -511,6 +596,8 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
     d.lastEnd = std::max(d.lastEnd, r.end.ns);
     ++d.partRows;
   }
+  if (st && d.viewStale) st = RecreateView();
+  if (st) d.viewStale = false;
   if (st && d.partId >= 0) {
     st = Exec("UPDATE partitions SET rows = " + std::to_string(d.partRows) + ", first_start_ns = " +
                   std::to_string(d.firstStart) + ", last_end_ns = " + std::to_string(d.lastEnd) +
@@ -545,11 +632,13 @@ core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
     // The writer is behind (disk, index building): the batch is lost, and counted.
     m_impl->dropped.fetch_add(n, std::memory_order_relaxed);
     m_impl->rows.fetch_sub(n, std::memory_order_relaxed);
+    m_impl->GiveBack(std::move(*batch));
   } else {
     m_impl->queuedRows += n;
     m_impl->tasks.push_back([this, batch, n] {
       auto st = WriteBatch(*batch);
       std::lock_guard<std::mutex> l(m_impl->mu);
+      m_impl->GiveBack(std::move(*batch));
       m_impl->queuedRows -= n;
       if (!st) m_impl->lastError = st;
       m_impl->idle.notify_all();  // a producer waiting for room
@@ -565,8 +654,12 @@ core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
 }
 
 core::Status Store::Insert(const core::FlowRecord& r) {
+  return Insert(core::FlowRecord(r));
+}
+
+core::Status Store::Insert(core::FlowRecord&& r) {
   if (!m_db) return core::MakeError(core::ErrorCode::kIo, "store '" + m_path + "' is closed");
-  m_impl->pending.push_back(r);
+  m_impl->pending.push_back(std::move(r));
   m_impl->rows.fetch_add(1, std::memory_order_relaxed);
   if (m_impl->pending.size() >= m_cfg.batchSize) return Commit();
   return {};
@@ -574,11 +667,13 @@ core::Status Store::Insert(const core::FlowRecord& r) {
 
 core::Status Store::Commit() {
   if (!m_db || m_impl->pending.empty()) return {};
-  std::vector<core::FlowRecord> batch;
-  batch.reserve(m_cfg.batchSize);
+  std::vector<core::FlowRecord> batch = m_impl->TakeSpare(m_cfg.batchSize);
   batch.swap(m_impl->pending);
   if (m_cfg.asyncWrite) return Enqueue(std::move(batch));
-  return WriteBatch(batch);
+  auto st = WriteBatch(batch);
+  std::lock_guard<std::mutex> lock(m_impl->mu);
+  m_impl->GiveBack(std::move(batch));
+  return st;
 }
 
 core::Status Store::Flush() {

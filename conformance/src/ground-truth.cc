@@ -6,27 +6,10 @@
 #include <unordered_map>
 
 #include "vantage/conformance/conformance.h"
+#include "vantage/core/csv.h"
 
 namespace vantage::conformance {
 namespace {
-
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, ',')) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
-
-bool ParsePortText(const std::string& s, uint16_t& out) {
-  if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  unsigned long v = std::stoul(s);
-  if (v > 65535) return false;
-  out = static_cast<uint16_t>(v);
-  return true;
-}
 
 /// The key a record is looked up by: 5-tuple only, no ports for ICMP.
 core::FlowKey Normal(const core::FlowKey& k) {
@@ -41,19 +24,35 @@ core::FlowKey Normal(const core::FlowKey& k) {
   return n;
 }
 
+// The row's flow key; false if a field is missing or malformed (the row is skipped).
+bool ReadKey(core::CsvRow& row, core::FlowKey& k) {
+  for (const char* need : {"src_ip", "src_port", "dst_ip", "dst_port", "protocol"}) {
+    if (row.Str(need).empty()) return false;
+  }
+  k.src = row.Ip("src_ip", false);
+  k.dst = row.Ip("dst_ip", false);
+  k.srcPort = row.Port("src_port");
+  k.dstPort = row.Port("dst_port");
+  k.protocol = static_cast<uint8_t>(row.Bounded("protocol", 255));
+  return row.Ok();
+}
+
 }  // namespace
 
 core::Result<Classifier> GroundTruthClassifier(const std::string& path, uint64_t* badLines) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return core::MakeError(core::ErrorCode::kNotFound, path + ": cannot open");
-  std::string line;
-  if (!std::getline(in, line))
-    return core::MakeError(core::ErrorCode::kParse, path + ": empty (no header line)");
-  std::unordered_map<std::string, size_t> col;
-  auto head = SplitCsv(line);
-  for (size_t i = 0; i < head.size(); ++i) col[head[i]] = i;
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string body = text.str();
+  core::CsvReader reader(body, path);
+  std::vector<std::string> head, f;
+  auto more = reader.Next(head);
+  if (!more) return more.GetError();
+  if (!*more) return core::MakeError(core::ErrorCode::kParse, path + ": empty (no header line)");
+  core::CsvColumns col(head);
   for (const char* need : {"label", "src_ip", "src_port", "dst_ip", "dst_port", "protocol"})
-    if (!col.count(need))
+    if (col.Find(need) < 0)
       return core::MakeError(core::ErrorCode::kParse,
                              path + ":1: no column '" + need + "' in the header");
   auto labels = std::make_shared<std::unordered_map<core::FlowKey, std::string>>();
@@ -61,32 +60,27 @@ core::Result<Classifier> GroundTruthClassifier(const std::string& path, uint64_t
     labels->emplace(Normal(k), label);
     labels->emplace(Normal(k.Reversed()), label);
   };
-  while (std::getline(in, line)) {
-    auto f = SplitCsv(line);
-    auto at = [&](const char* name) -> const std::string& {
-      static const std::string empty;
-      size_t i = col[name];
-      return i < f.size() ? f[i] : empty;
-    };
+  while (true) {
+    more = reader.Next(f);
+    if (!more) {  // the rest of the file cannot be split into rows: one bad line, stop
+      if (badLines) ++*badLines;
+      break;
+    }
+    if (!*more) break;
+    core::CsvRow row(f, col, reader.Where());
     core::FlowKey k;
-    auto src = core::IpAddress::Parse(at("src_ip")), dst = core::IpAddress::Parse(at("dst_ip"));
-    uint16_t proto = 0;
-    if (!src || !dst || !ParsePortText(at("src_port"), k.srcPort) ||
-        !ParsePortText(at("dst_port"), k.dstPort) || !ParsePortText(at("protocol"), proto) ||
-        proto > 255) {
+    if (!ReadKey(row, k)) {
       if (badLines) ++*badLines;
       continue;
     }
-    k.src = *src;
-    k.dst = *dst;
-    k.protocol = static_cast<uint8_t>(proto);
-    add(k, at("label"));
-    auto nat = core::IpAddress::Parse(at("nat_ip"));
-    uint16_t natPort = 0;
-    if (col.count("nat_ip") && nat && ParsePortText(at("nat_port"), natPort)) {
-      k.src = *nat;
+    add(k, row.Str("label"));
+    core::CsvRow natRow(f, col, reader.Where());
+    const core::IpAddress nat = natRow.Ip("nat_ip", true);
+    const uint16_t natPort = natRow.Port("nat_port");
+    if (nat.IsSet() && !natRow.Str("nat_port").empty() && natRow.Ok()) {
+      k.src = nat;
       k.srcPort = natPort;
-      add(k, at("label"));
+      add(k, row.Str("label"));
     }
   }
   return Classifier([labels](const core::FlowKey& key) {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "vantage/core/svg-writer.h"
+
 namespace vantage::conformance {
 namespace {
 
@@ -148,26 +150,7 @@ void Run(Document& d, const Score& s) {
 }
 
 std::string Escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '&':
-        o += "&amp;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
+  return core::XmlEscape(s);
 }
 
 /// Inline markup of our own text: **bold** and `code`.

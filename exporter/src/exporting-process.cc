@@ -193,66 +193,73 @@ core::Status ExportingProcess::Open() {
   templates.push_back(StatisticsTemplate(m_config.format));
 
   for (const Destination& d : m_config.destinations) {
-    auto ch = std::make_unique<Channel>();
-    ch->dest = d;
-    ch->templates = templates;
-    Channel* raw = ch.get();
-    switch (d.kind) {
-      case Destination::Kind::kUdp: {
-        auto fd = OpenSocket(d, false);
-        if (!fd) return fd.GetError();
+    VANTAGE_RETURN_IF_ERROR(OpenChannel(d, templates, maxMessage));
+  }
+  return {};
+}
+
+// One destination's channel: its socket or file and its message writer with the templates.
+core::Status ExportingProcess::OpenChannel(const Destination& d,
+                                           const std::vector<wire::Template>& templates,
+                                           size_t maxMessage) {
+  auto ch = std::make_unique<Channel>();
+  ch->dest = d;
+  ch->templates = templates;
+  Channel* raw = ch.get();
+  switch (d.kind) {
+    case Destination::Kind::kUdp: {
+      auto fd = OpenSocket(d, false);
+      if (!fd) return fd.GetError();
+      ch->fd = *fd;
+      ch->connected = true;
+      break;
+    }
+    case Destination::Kind::kTcp: {
+      auto fd = OpenSocket(d, true);
+      if (fd) {
         ch->fd = *fd;
         ch->connected = true;
-        break;
+      } else {
+        if (m_config.warning) m_config.warning(fd.GetError().message + "; will retry");
+        m_anomalies.Count("export.tcp_connect_failed");
+        ch->nextAttempt = Clock::now() + ch->backoff;
       }
-      case Destination::Kind::kTcp: {
-        auto fd = OpenSocket(d, true);
-        if (fd) {
-          ch->fd = *fd;
-          ch->connected = true;
-        } else {
-          std::fprintf(stderr, "vantage export: %s; will retry\n", fd.GetError().message.c_str());
-          m_anomalies.Count("export.tcp_connect_failed");
-          ch->nextAttempt = Clock::now() + ch->backoff;
-        }
-        break;
-      }
-      case Destination::Kind::kFile: {
-        if (m_config.format == ExportFormat::kIpfix) {
-          ch->ipfixFile = std::make_unique<wire::ipfix::FileWriter>();
-          VANTAGE_RETURN_IF_ERROR(ch->ipfixFile->Open(d.path));
-        } else {
-          ch->rawFile = std::fopen(d.path.c_str(), "wb");
-          if (!ch->rawFile) {
-            return core::MakeError(core::ErrorCode::kIo,
-                                   "cannot open " + d.path + ": " + std::strerror(errno));
-          }
-        }
-        break;
-      }
-      case Destination::Kind::kCallback:
-        if (!d.callback) {
-          return core::MakeError(core::ErrorCode::kInvalid,
-                                 "callback destination without callback");
-        }
-        break;
+      break;
     }
-    auto sink = [this, raw](std::vector<uint8_t> msg) { Deliver(*raw, std::move(msg)); };
-    if (m_config.format == ExportFormat::kIpfix) {
-      wire::ipfix::WriterConfig wc;
-      wc.observationDomain = m_config.observationDomain;
-      wc.maxMessageSize = d.kind == Destination::Kind::kFile ? 65535 : maxMessage;
-      ch->ipfix = std::make_unique<wire::ipfix::MessageWriter>(wc, sink);
-      for (const auto& t : templates) VANTAGE_RETURN_IF_ERROR(ch->ipfix->AddTemplate(t));
-    } else if (m_config.format == ExportFormat::kNetflowV9) {
-      wire::v9::WriterConfig wc;
-      wc.sourceId = m_config.observationDomain;
-      wc.maxMessageSize = maxMessage;
-      ch->v9 = std::make_unique<wire::v9::MessageWriter>(wc, sink);
-      for (const auto& t : templates) VANTAGE_RETURN_IF_ERROR(ch->v9->AddTemplate(t));
+    case Destination::Kind::kFile: {
+      if (m_config.format == ExportFormat::kIpfix) {
+        ch->ipfixFile = std::make_unique<wire::ipfix::FileWriter>();
+        VANTAGE_RETURN_IF_ERROR(ch->ipfixFile->Open(d.path));
+      } else {
+        ch->rawFile = std::fopen(d.path.c_str(), "wb");
+        if (!ch->rawFile) {
+          return core::MakeError(core::ErrorCode::kIo,
+                                 "cannot open " + d.path + ": " + std::strerror(errno));
+        }
+      }
+      break;
     }
-    m_channels.push_back(std::move(ch));
+    case Destination::Kind::kCallback:
+      if (!d.callback) {
+        return core::MakeError(core::ErrorCode::kInvalid, "callback destination without callback");
+      }
+      break;
   }
+  auto sink = [this, raw](std::vector<uint8_t> msg) { Deliver(*raw, std::move(msg)); };
+  if (m_config.format == ExportFormat::kIpfix) {
+    wire::ipfix::WriterConfig wc;
+    wc.observationDomain = m_config.observationDomain;
+    wc.maxMessageSize = d.kind == Destination::Kind::kFile ? 65535 : maxMessage;
+    ch->ipfix = std::make_unique<wire::ipfix::MessageWriter>(wc, sink);
+    for (const auto& t : templates) VANTAGE_RETURN_IF_ERROR(ch->ipfix->AddTemplate(t));
+  } else if (m_config.format == ExportFormat::kNetflowV9) {
+    wire::v9::WriterConfig wc;
+    wc.sourceId = m_config.observationDomain;
+    wc.maxMessageSize = maxMessage;
+    ch->v9 = std::make_unique<wire::v9::MessageWriter>(wc, sink);
+    for (const auto& t : templates) VANTAGE_RETURN_IF_ERROR(ch->v9->AddTemplate(t));
+  }
+  m_channels.push_back(std::move(ch));
   return {};
 }
 

@@ -99,6 +99,31 @@ unsigned BlockLength(uint64_t hosts) {
   return 32 - bits;
 }
 
+// The link's subnet at `start`: one address per interface in endpoint order (a host group's
+// simulated instances in turn), switches left out (no IP stack).
+LinkSubnet NumberLink(const Link& l, uint64_t start, unsigned length,
+                      const std::unordered_map<std::string, const Node*>& nodes) {
+  LinkSubnet ls;
+  ls.link = l.name;
+  ls.zone = l.zone;
+  ls.subnet.network = core::IpAddress::V4(static_cast<uint32_t>(start));
+  ls.subnet.length = length;
+  uint64_t next = start + 1;
+  for (const auto& e : l.endpoints) {
+    auto it = nodes.find(e);
+    if (it == nodes.end() || it->second->kind == NodeKind::kSwitch) continue;
+    for (const auto& host : InstanceNames(*it->second)) {
+      InterfaceAddress ia;
+      ia.node = e;
+      ia.host = host;
+      ia.address = core::IpAddress::V4(static_cast<uint32_t>(next++));
+      ia.gateway = it->second->ForwardsPackets();
+      ls.interfaces.push_back(std::move(ia));
+    }
+  }
+  return ls;
+}
+
 }  // namespace
 
 uint64_t InterfacesNeeded(const Topology& topology, const Link& link) {
@@ -160,25 +185,7 @@ core::Result<AddressPlan> PlanAddresses(const Topology& topology) {
         uint64_t start = (cursor[cidr] + size - 1) / size * size;  // align to the block size
         if (start + size > end) continue;
         cursor[cidr] = start + size;
-        const Link& l = topology.links[li];
-        LinkSubnet& ls = plan.links[li];
-        ls.link = l.name;
-        ls.zone = l.zone;
-        ls.subnet.network = core::IpAddress::V4(static_cast<uint32_t>(start));
-        ls.subnet.length = lengths[li];
-        uint64_t next = start + 1;
-        for (const auto& e : l.endpoints) {
-          auto it = nodes.find(e);
-          if (it == nodes.end() || it->second->kind == NodeKind::kSwitch) continue;
-          for (const auto& host : InstanceNames(*it->second)) {
-            InterfaceAddress ia;
-            ia.node = e;
-            ia.host = host;
-            ia.address = core::IpAddress::V4(static_cast<uint32_t>(next++));
-            ia.gateway = it->second->ForwardsPackets();
-            ls.interfaces.push_back(std::move(ia));
-          }
-        }
+        plan.links[li] = NumberLink(topology.links[li], start, lengths[li], nodes);
         placed = true;
       }
       if (!placed) {

@@ -7,12 +7,13 @@
 #include <boost/graph/betweenness_centrality.hpp>
 #include <boost/graph/biconnected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <cstdio>
 #include <deque>
 #include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
+
+#include "vantage/core/svg-writer.h"
 
 namespace vantage::model {
 
@@ -30,9 +31,7 @@ using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
 constexpr double kHopWeight = 0.01;
 
 std::string Percent(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", v * 100);
-  return buf;
+  return core::SvgNumber(v * 100, 0) + "%";
 }
 
 }  // namespace
@@ -303,18 +302,126 @@ std::vector<BoundaryLink> TopologyGraph::BoundaryLinks() const {
   return out;
 }
 
-std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
-  TopologyGraph g(t);
-  auto bc = g.Betweenness();
-  std::map<std::string, double> score;
-  for (const auto& s : bc.scores) score[s.node] = s.score;
-  auto cut = g.ArticulationPoints();
-  std::set<std::string> cutSet(cut.begin(), cut.end());
+namespace {
 
-  std::vector<SuggestedPoint> out;
-  auto add = [&](const std::string& name, const std::string& node,
-                 std::vector<std::string> interfaces, double s, const std::string& reason) {
-    for (auto& p : out) {
+// Candidate suggestions from three sources (NAT sides, forwarding nodes joining zones or
+// cutting the graph, last hops before critical assets); a point found twice keeps both
+// reasons and the higher score.
+class Suggester {
+ public:
+  explicit Suggester(const Topology& t) : m_t(t) {
+    TopologyGraph g(t);
+    for (const auto& s : g.Betweenness().scores) m_score[s.node] = s.score;
+    auto cut = g.ArticulationPoints();
+    m_cut.insert(cut.begin(), cut.end());
+  }
+
+  // NAT: both sides, because addresses differ.
+  void NatSides() {
+    for (const auto& nat : m_t.nats) {
+      double s = 2 + m_score[nat.node];
+      Add(nat.node + "-outside", nat.node, {nat.outsideLink}, s,
+          "outside the NAT on " + nat.node +
+              ": sees internet traffic after translation (public "
+              "addresses only, internal hosts hidden)");
+      Add(nat.node + "-inside", nat.node, nat.insideLinks, s + 0.1,
+          "inside the NAT on " + nat.node + ": sees real internal addresses before translation");
+    }
+  }
+
+  // Forwarding nodes that join zones, by betweenness; articulation points.
+  void ZoneJoiners() {
+    for (const auto& n : m_t.nodes) {
+      if (!n.ForwardsPackets()) continue;
+      const Zone* own = m_t.FindZone(n.zone);
+      if (own != nullptr && own->kind == ZoneKind::kInternet) continue;  // not ours to tap
+      double s = m_score[n.name];
+      std::string reason;
+      std::set<std::string> zones = ZonesAround(n);
+      if (zones.size() > 1) {
+        std::string zl;
+        for (const auto& z : zones) zl += (zl.empty() ? "" : ", ") + z;
+        reason = std::string(NodeKindName(n.kind)) + " joining zones " + zl + "; on " + Percent(s) +
+                 " of shortest paths";
+      }
+      if (m_cut.count(n.name)) {
+        reason += std::string(reason.empty() ? "" : "; ") +
+                  "articulation point: traffic between the parts it joins has no other way";
+        s += 0.5;
+      }
+      if (!reason.empty()) Add(n.name, n.name, {}, s, reason);
+    }
+  }
+
+  // Last forwarding hop before each critical asset (assets behind the same hop together).
+  void AssetHops() {
+    for (const auto& h : FindHops()) {
+      double top = 0;
+      std::string list;
+      for (const CriticalAsset* a : h.assets) {
+        std::string w = core::ShortNumber(a->weight);
+        list += std::string(list.empty() ? "" : ", ") + "'" + a->name + "' (" + w + ")";
+        top = std::max(top, a->weight);
+      }
+      Add(h.node + "-" + h.link, h.node, {h.link}, 1 + top / 10,
+          std::string("last hop before critical asset") + (h.assets.size() > 1 ? "s " : " ") +
+              list + ": sees every flow to and from " + (h.assets.size() > 1 ? "them" : "it"));
+    }
+  }
+
+  std::vector<SuggestedPoint> Best(size_t limit) {
+    std::stable_sort(
+        m_out.begin(), m_out.end(),
+        [](const SuggestedPoint& a, const SuggestedPoint& b) { return a.score > b.score; });
+    if (m_out.size() > limit) m_out.resize(limit);
+    return std::move(m_out);
+  }
+
+ private:
+  struct Hop {
+    std::string node, link;
+    std::vector<const CriticalAsset*> assets;
+  };
+
+  std::set<std::string> ZonesAround(const Node& n) const {
+    std::set<std::string> zones{n.zone};
+    for (const Link* l : m_t.LinksOf(n.name)) {
+      zones.insert(l->zone);
+      for (const auto& e : l->endpoints) {
+        if (const Node* x = m_t.FindNode(e)) zones.insert(x->zone);
+      }
+    }
+    zones.erase("");
+    return zones;
+  }
+
+  std::vector<Hop> FindHops() const {
+    std::vector<Hop> hops;
+    for (const auto& a : m_t.criticalAssets) {
+      for (const Link* l : m_t.LinksOf(a.node)) {
+        for (const auto& e : l->endpoints) {
+          const Node* x = m_t.FindNode(e);
+          if (x == nullptr || !x->ForwardsPackets()) continue;
+          auto it = std::find_if(hops.begin(), hops.end(), [&](const Hop& h) {
+            return h.node == x->name && h.link == l->name;
+          });
+          if (it == hops.end()) {
+            hops.push_back({x->name, l->name, {}});
+            it = hops.end() - 1;
+          }
+          if (std::find(it->assets.begin(), it->assets.end(), &a) == it->assets.end()) {
+            it->assets.push_back(&a);
+          }
+          break;
+        }
+      }
+    }
+    return hops;
+  }
+
+  void Add(const std::string& name, const std::string& node, std::vector<std::string> interfaces,
+           double s, const std::string& reason) {
+    for (auto& p : m_out) {
       if (p.point.node == node && p.point.interfaces == interfaces) {
         p.reason += "; " + reason;
         p.score = std::max(p.score, s);
@@ -325,97 +432,30 @@ std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
     sp.point.name = name;
     sp.point.node = node;
     sp.point.interfaces = std::move(interfaces);
-    const Node* n = t.FindNode(node);
+    const Node* n = m_t.FindNode(node);
     sp.point.canExportFlows = true;
     sp.point.canFullCapture = true;
     sp.point.costFlow = n != nullptr && n->kind == NodeKind::kSwitch ? 3 : 1;
     sp.point.costFullCapture = 5;
     sp.reason = reason;
     sp.score = s;
-    out.push_back(std::move(sp));
-  };
+    m_out.push_back(std::move(sp));
+  }
 
-  // NAT: both sides, because addresses differ.
-  for (const auto& nat : t.nats) {
-    double s = 2 + score[nat.node];
-    add(nat.node + "-outside", nat.node, {nat.outsideLink}, s,
-        "outside the NAT on " + nat.node +
-            ": sees internet traffic after translation (public "
-            "addresses only, internal hosts hidden)");
-    add(nat.node + "-inside", nat.node, nat.insideLinks, s + 0.1,
-        "inside the NAT on " + nat.node + ": sees real internal addresses before translation");
-  }
-  // Forwarding nodes that join zones, by betweenness; articulation points.
-  for (const auto& n : t.nodes) {
-    if (!n.ForwardsPackets()) continue;
-    const Zone* own = t.FindZone(n.zone);
-    if (own != nullptr && own->kind == ZoneKind::kInternet) continue;  // not ours to tap
-    std::set<std::string> zones{n.zone};
-    for (const Link* l : t.LinksOf(n.name)) {
-      zones.insert(l->zone);
-      for (const auto& e : l->endpoints) {
-        if (const Node* x = t.FindNode(e)) zones.insert(x->zone);
-      }
-    }
-    zones.erase("");
-    double s = score[n.name];
-    std::string reason;
-    if (zones.size() > 1) {
-      std::string zl;
-      for (const auto& z : zones) zl += (zl.empty() ? "" : ", ") + z;
-      reason = std::string(NodeKindName(n.kind)) + " joining zones " + zl + "; on " + Percent(s) +
-               " of shortest paths";
-    }
-    if (cutSet.count(n.name)) {
-      reason += std::string(reason.empty() ? "" : "; ") +
-                "articulation point: traffic between the parts it joins has no other way";
-      s += 0.5;
-    }
-    if (!reason.empty()) add(n.name, n.name, {}, s, reason);
-  }
-  // Last forwarding hop before each critical asset (assets behind the same hop together).
-  struct Hop {
-    std::string node, link;
-    std::vector<const CriticalAsset*> assets;
-  };
-  std::vector<Hop> hops;
-  for (const auto& a : t.criticalAssets) {
-    for (const Link* l : t.LinksOf(a.node)) {
-      for (const auto& e : l->endpoints) {
-        const Node* x = t.FindNode(e);
-        if (x == nullptr || !x->ForwardsPackets()) continue;
-        auto it = std::find_if(hops.begin(), hops.end(), [&](const Hop& h) {
-          return h.node == x->name && h.link == l->name;
-        });
-        if (it == hops.end()) {
-          hops.push_back({x->name, l->name, {}});
-          it = hops.end() - 1;
-        }
-        if (std::find(it->assets.begin(), it->assets.end(), &a) == it->assets.end()) {
-          it->assets.push_back(&a);
-        }
-        break;
-      }
-    }
-  }
-  for (const auto& h : hops) {
-    double top = 0;
-    std::string list;
-    for (const CriticalAsset* a : h.assets) {
-      char w[32];
-      std::snprintf(w, sizeof w, "%g", a->weight);
-      list += std::string(list.empty() ? "" : ", ") + "'" + a->name + "' (" + w + ")";
-      top = std::max(top, a->weight);
-    }
-    add(h.node + "-" + h.link, h.node, {h.link}, 1 + top / 10,
-        std::string("last hop before critical asset") + (h.assets.size() > 1 ? "s " : " ") + list +
-            ": sees every flow to and from " + (h.assets.size() > 1 ? "them" : "it"));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const SuggestedPoint& a, const SuggestedPoint& b) {
-    return a.score > b.score;
-  });
-  if (out.size() > limit) out.resize(limit);
-  return out;
+  const Topology& m_t;
+  std::map<std::string, double> m_score;
+  std::set<std::string> m_cut;
+  std::vector<SuggestedPoint> m_out;
+};
+
+}  // namespace
+
+std::vector<SuggestedPoint> SuggestCandidates(const Topology& t, size_t limit) {
+  Suggester s(t);
+  s.NatSides();
+  s.ZoneJoiners();
+  s.AssetHops();
+  return s.Best(limit);
 }
 
 GraphFacts Analyse(const Topology& t, size_t maxZonePairs, size_t maxAssetPaths) {

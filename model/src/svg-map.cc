@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
-#include <sstream>
+#include <tuple>
 #include <unordered_map>
 
+#include "vantage/core/svg-writer.h"
 #include "vantage/model/address-plan.h"
 
 namespace vantage::model {
@@ -25,38 +25,12 @@ constexpr double kRowGap = 56;
 constexpr double kLegendW = 270;
 constexpr double kTop = 96;
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      case '\'':
-        o += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') break;
-        o += c;
-    }
-  }
-  return o;
+std::string F(double v) {
+  return core::SvgNumber(v, 1);
 }
 
-std::string F(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
+std::string Esc(const std::string& s) {
+  return core::XmlEscape(s);
 }
 
 std::string Thousands(uint64_t v) {
@@ -137,7 +111,7 @@ int Order(NodeKind k) {
 }
 
 /// Draws a node shape centred at (x, y).
-void Shape(std::ostringstream& o, NodeKind kind, double x, double y, uint32_t count) {
+void Shape(core::SvgWriter& o, NodeKind kind, double x, double y, uint32_t count) {
   switch (kind) {
     case NodeKind::kRouter:
       o << "<circle cx='" << F(x) << "' cy='" << F(y)
@@ -207,7 +181,7 @@ void Shape(std::ostringstream& o, NodeKind kind, double x, double y, uint32_t co
   }
 }
 
-void Star(std::ostringstream& o, double x, double y, double r) {
+void Star(core::SvgWriter& o, double x, double y, double r) {
   o << "<polygon points='";
   for (int i = 0; i < 10; ++i) {
     double a = -M_PI / 2 + i * M_PI / 5;
@@ -217,109 +191,143 @@ void Star(std::ostringstream& o, double x, double y, double r) {
   o << "' fill='#f5c518' stroke='#8a6d00' stroke-width='1'/>";
 }
 
-void Diamond(std::ostringstream& o, double x, double y, const std::string& fill,
+void Diamond(core::SvgWriter& o, double x, double y, const std::string& fill,
              const std::string& stroke) {
   o << "<polygon points='" << F(x) << "," << F(y - 8) << " " << F(x + 8) << "," << F(y) << " "
     << F(x) << "," << F(y + 8) << " " << F(x - 8) << "," << F(y) << "' fill='" << Esc(fill)
     << "' stroke='" << Esc(stroke) << "' stroke-width='1.5'/>";
 }
 
+// Layout of the page (pixels), beside the zone-grid constants above.
+constexpr double kMargin = 20;           // left margin of the title and of the zone rows
+constexpr double kMinZoneW = 230;        // a zone box is never narrower
+constexpr double kMinPageW = 760;        // nor the page
+constexpr double kLegendGap = 30;        // between the widest zone row and the legend
+constexpr double kNodeDrop = 38;         // node centre below the top of its grid cell
+constexpr double kLegendH = 560;         // legend box height
+constexpr double kLegendRow = 38;        // legend line per node kind
+constexpr double kFooterGap = 30;        // below the last zone row
+constexpr size_t kDescriptionMax = 180;  // longer descriptions end in "..."
+constexpr double kMarkerStep = 17;       // candidate markers stacked on a node
+constexpr double kMarkerReach = 34;      // marker distance from its node, towards its link
+constexpr int kMarkerTries = 20;         // steps down to find a free spot for a marker
+
 struct Pos {
   double x = 0, y = 0;
   bool shown = false;
 };
 
-}  // namespace
+struct ZoneBox {
+  size_t zone = 0;
+  double x = 0, y = 0, w = 0, h = 0;
+  std::vector<size_t> nodes;
+  size_t hidden = 0;  // nodes not drawn, shown as "+N more"
+};
 
-std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
+struct Layout {
   std::unordered_map<std::string, size_t> nodeIdx;
-  for (size_t i = 0; i < t.nodes.size(); ++i) nodeIdx.emplace(t.nodes[i].name, i);
-  std::vector<Pos> pos(t.nodes.size());
+  std::vector<Pos> pos;
+  std::vector<ZoneBox> boxes;
+  double width = 0, height = 0;
+  std::unordered_map<std::string, std::pair<double, double>> linkHub;  // where a link's line is
+};
 
-  // --- layout: zones in tiers, nodes in a grid inside each zone -----------------------------
-  struct ZoneBox {
-    size_t zone;
-    double x = 0, y = 0, w = 0, h = 0;
-    std::vector<size_t> nodes;
-    size_t hidden = 0;
-  };
+// Cell `k` of the grid of a zone that draws `n` cells (nodes and the "+N more" line).
+std::pair<double, double> CellCentre(const ZoneBox& b, size_t k, size_t n) {
+  size_t cols = std::max<size_t>(1, static_cast<size_t>((b.w - 2 * kPad) / kCellW));
+  double inner = static_cast<double>(std::min(cols, n)) * kCellW;
+  double x0 = b.x + (b.w - inner) / 2;
+  return {x0 + static_cast<double>(k % cols) * kCellW + kCellW / 2,
+          b.y + kHeader + static_cast<double>(k / cols) * kCellH + kNodeDrop};
+}
+
+// A zone's nodes (routers first, host groups last) and the size of its box.
+ZoneBox MeasureZone(const Topology& t, size_t zi, size_t maxNodes) {
+  ZoneBox b;
+  b.zone = zi;
+  for (size_t i = 0; i < t.nodes.size(); ++i) {
+    if (t.nodes[i].zone == t.zones[zi].name) b.nodes.push_back(i);
+  }
+  std::stable_sort(b.nodes.begin(), b.nodes.end(), [&](size_t a, size_t c) {
+    return Order(t.nodes[a].kind) < Order(t.nodes[c].kind);
+  });
+  // At least one cell: a zone limited to one node shows only "+N more".
+  size_t cap = std::max<size_t>(maxNodes, 1);
+  if (b.nodes.size() > cap) {
+    b.hidden = b.nodes.size() - (cap - 1);
+    b.nodes.resize(cap - 1);
+  }
+  size_t n = b.nodes.size() + (b.hidden ? 1 : 0);
+  size_t cols = n <= 4 ? std::max<size_t>(n, 1)
+                       : static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(n) * 2.5)));
+  size_t rows = (n + cols - 1) / std::max<size_t>(cols, 1);
+  b.w = std::max(kMinZoneW, static_cast<double>(cols) * kCellW + 2 * kPad);
+  b.h = kHeader + static_cast<double>(std::max<size_t>(rows, 1)) * kCellH + kPad / 2;
+  return b;
+}
+
+// Within a row, the zones that carry transit (edge, core) go in the middle.
+int RowKey(ZoneKind k) {
+  switch (k) {
+    case ZoneKind::kDmz:
+    case ZoneKind::kManagement:
+      return 0;
+    case ZoneKind::kEdge:
+    case ZoneKind::kCore:
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+double RowWidth(const std::vector<ZoneBox>& row) {
+  double w = 0;
+  for (const auto& b : row) w += b.w;
+  return w + kZoneGap * static_cast<double>(row.empty() ? 0 : row.size() - 1);
+}
+
+// Zones in tiers (internet at the top, access at the bottom), nodes in a grid inside each.
+Layout LayOut(const Topology& t, const SvgOptions& opt) {
+  Layout l;
+  for (size_t i = 0; i < t.nodes.size(); ++i) l.nodeIdx.emplace(t.nodes[i].name, i);
+  l.pos.resize(t.nodes.size());
   std::map<int, std::vector<ZoneBox>> tiers;
   for (size_t zi = 0; zi < t.zones.size(); ++zi) {
-    ZoneBox b;
-    b.zone = zi;
-    for (size_t i = 0; i < t.nodes.size(); ++i) {
-      if (t.nodes[i].zone == t.zones[zi].name) b.nodes.push_back(i);
-    }
-    std::stable_sort(b.nodes.begin(), b.nodes.end(), [&](size_t a, size_t c) {
-      return Order(t.nodes[a].kind) < Order(t.nodes[c].kind);
-    });
-    if (b.nodes.size() > opt.maxNodesPerZone) {
-      b.hidden = b.nodes.size() - (opt.maxNodesPerZone - 1);
-      b.nodes.resize(opt.maxNodesPerZone - 1);
-    }
-    size_t n = b.nodes.size() + (b.hidden ? 1 : 0);
-    size_t cols = n <= 4 ? std::max<size_t>(n, 1)
-                         : static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(n) * 2.5)));
-    size_t rows = (n + cols - 1) / std::max<size_t>(cols, 1);
-    b.w = std::max(230.0, static_cast<double>(cols) * kCellW + 2 * kPad);
-    b.h = kHeader + static_cast<double>(std::max<size_t>(rows, 1)) * kCellH + kPad / 2;
-    tiers[Tier(t.zones[zi].kind)].push_back(std::move(b));
-  }
-  // Within a row, put the zones that carry transit (edge, core) in the middle.
-  auto rowKey = [&](const ZoneBox& b) {
-    switch (t.zones[b.zone].kind) {
-      case ZoneKind::kDmz:
-      case ZoneKind::kManagement:
-        return 0;
-      case ZoneKind::kEdge:
-      case ZoneKind::kCore:
-        return 1;
-      default:
-        return 2;
-    }
-  };
-  for (auto& [tier, row] : tiers) {
-    std::stable_sort(row.begin(), row.end(),
-                     [&](const ZoneBox& a, const ZoneBox& b) { return rowKey(a) < rowKey(b); });
+    tiers[Tier(t.zones[zi].kind)].push_back(MeasureZone(t, zi, opt.maxNodesPerZone));
   }
   double maxRowW = 0;
   for (auto& [tier, row] : tiers) {
-    double w = 0;
-    for (const auto& b : row) w += b.w;
-    w += kZoneGap * static_cast<double>(row.size() > 0 ? row.size() - 1 : 0);
-    maxRowW = std::max(maxRowW, w);
+    std::stable_sort(row.begin(), row.end(), [&](const ZoneBox& a, const ZoneBox& b) {
+      return RowKey(t.zones[a.zone].kind) < RowKey(t.zones[b.zone].kind);
+    });
+    maxRowW = std::max(maxRowW, RowWidth(row));
   }
-  double width = std::max(760.0, maxRowW + 40 + kLegendW + 30);
+  l.width = std::max(kMinPageW, maxRowW + 2 * kMargin + kLegendW + kLegendGap);
   double y = kTop;
-  std::vector<ZoneBox> boxes;
   for (auto& [tier, row] : tiers) {
-    double w = 0, h = 0;
-    for (const auto& b : row) w += b.w, h = std::max(h, b.h);
-    w += kZoneGap * static_cast<double>(row.size() - 1);
-    double x = 20 + (maxRowW - w) / 2;
+    double h = 0;
+    for (const auto& b : row) h = std::max(h, b.h);
+    double x = kMargin + (maxRowW - RowWidth(row)) / 2;
     for (auto& b : row) {
       b.x = x;
       b.y = y;
       b.h = h;
       size_t n = b.nodes.size() + (b.hidden ? 1 : 0);
-      size_t cols = std::max<size_t>(1, static_cast<size_t>((b.w - 2 * kPad) / kCellW));
-      double inner = static_cast<double>(std::min(cols, n)) * kCellW;
-      double x0 = b.x + (b.w - inner) / 2;
       for (size_t k = 0; k < b.nodes.size(); ++k) {
-        Pos& p = pos[b.nodes[k]];
-        p.x = x0 + static_cast<double>(k % cols) * kCellW + kCellW / 2;
-        p.y = b.y + kHeader + static_cast<double>(k / cols) * kCellH + 38;
+        Pos& p = l.pos[b.nodes[k]];
+        std::tie(p.x, p.y) = CellCentre(b, k, n);
         p.shown = true;
       }
       x += b.w + kZoneGap;
-      boxes.push_back(b);
+      l.boxes.push_back(b);
     }
     y += h + kRowGap;
   }
-  double legendH = 560;
-  double height = std::max(y + 30, kTop + legendH + 40);
+  l.height = std::max(y + kFooterGap, kTop + kLegendH + 40);
+  return l;
+}
 
-  std::ostringstream o;
+void WriteHeader(core::SvgWriter& o, double width, double height) {
   o << "<?xml version='1.0' encoding='UTF-8'?>\n"
     << "<svg xmlns='http://www.w3.org/2000/svg' width='" << F(width) << "' height='" << F(height)
     << "' viewBox='0 0 " << F(width) << " " << F(height)
@@ -332,33 +340,36 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
        "#fff;stroke-width:3px}"
        ".halo{paint-order:stroke;stroke:#fff;stroke-width:3px}</style>\n"
     << "<rect width='100%' height='100%' fill='#ffffff'/>\n";
+}
 
-  // --- title ----------------------------------------------------------------------------
+std::string DefaultSubtitle(const Topology& t, const SvgOptions& opt) {
   uint64_t realHosts = 0, simHosts = 0;
   for (const auto& n : t.nodes) {
     if (n.kind == NodeKind::kHostGroup) realHosts += n.count, simHosts += n.simulate;
   }
-  std::string title = opt.title.empty() ? "Topology: " + t.name : opt.title;
   size_t points = t.candidates.size() + opt.extraPoints.size();
-  std::string subtitle =
-      opt.subtitle.empty()
-          ? std::to_string(t.zones.size()) + " zones · " + std::to_string(t.nodes.size()) +
-                " nodes · " + std::to_string(t.links.size()) + " links · " + Thousands(realHosts) +
-                " real hosts in host groups (" + std::to_string(simHosts) + " simulated) · " +
-                std::to_string(t.criticalAssets.size()) + " critical assets · " +
-                std::to_string(points) + " candidate points"
-          : opt.subtitle;
+  return std::to_string(t.zones.size()) + " zones · " + std::to_string(t.nodes.size()) +
+         " nodes · " + std::to_string(t.links.size()) + " links · " + Thousands(realHosts) +
+         " real hosts in host groups (" + std::to_string(simHosts) + " simulated) · " +
+         std::to_string(t.criticalAssets.size()) + " critical assets · " + std::to_string(points) +
+         " candidate points";
+}
+
+void WriteTitle(core::SvgWriter& o, const Topology& t, const SvgOptions& opt) {
+  std::string title = opt.title.empty() ? "Topology: " + t.name : opt.title;
+  std::string subtitle = opt.subtitle.empty() ? DefaultSubtitle(t, opt) : opt.subtitle;
   o << "<text x='20' y='34' style='font-size:22px;font-weight:bold'>" << Esc(title) << "</text>\n"
     << "<text x='20' y='56' style='font-size:13px;fill:#444'>" << Esc(subtitle) << "</text>\n";
   std::string desc = t.description;
   std::replace(desc.begin(), desc.end(), '\n', ' ');
-  if (desc.size() > 180) desc = desc.substr(0, 177) + "...";
+  if (desc.size() > kDescriptionMax) desc = desc.substr(0, kDescriptionMax - 3) + "...";
   if (!desc.empty()) {
     o << "<text x='20' y='76' style='font-size:12px;fill:#666;font-style:italic'>" << Esc(desc)
       << "</text>\n";
   }
+}
 
-  // --- zones ----------------------------------------------------------------------------
+void WriteZones(core::SvgWriter& o, const Topology& t, const std::vector<ZoneBox>& boxes) {
   o << "<g id='zones'>\n";
   for (const auto& b : boxes) {
     const Zone& z = t.zones[b.zone];
@@ -376,98 +387,117 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
       << "' class='zk' text-anchor='end'>" << Esc(c.label) << "</text><text x='" << F(b.x + 10)
       << "' y='" << F(b.y + 32) << "' class='zk'>" << Esc(cidrs) << "</text></g>\n";
     if (b.hidden) {
-      size_t k = b.nodes.size();
-      size_t cols = std::max<size_t>(1, static_cast<size_t>((b.w - 2 * kPad) / kCellW));
-      size_t n = b.nodes.size() + 1;
-      double inner = static_cast<double>(std::min(cols, n)) * kCellW;
-      double x0 = b.x + (b.w - inner) / 2;
-      double px = x0 + static_cast<double>(k % cols) * kCellW + kCellW / 2;
-      double py = b.y + kHeader + static_cast<double>(k / cols) * kCellH + 38;
+      auto [px, py] = CellCentre(b, b.nodes.size(), b.nodes.size() + 1);
       o << "<text x='" << F(px) << "' y='" << F(py) << "' class='lbl' style='font-style:italic'>+"
-        << b.hidden << " more nodes</text>\n";
+        << std::to_string(b.hidden) << " more nodes</text>\n";
     }
   }
   o << "</g>\n";
+}
 
-  // --- links ----------------------------------------------------------------------------
+// A link joining two shown nodes: a line (dashed for a lan), with its subnet.
+void WriteLineLink(core::SvgWriter& o, const Link& l, const Pos& a, const Pos& b, double sw,
+                   const std::string& tip, const std::string& subnet) {
+  o << "<g><title>" << Esc(tip) << "</title><line x1='" << F(a.x) << "' y1='" << F(a.y) << "' x2='"
+    << F(b.x) << "' y2='" << F(b.y) << "' stroke-width='" << F(sw) << "'"
+    << (l.kind == LinkKind::kLan ? " stroke-dasharray='6 3'" : "") << "/></g>\n";
+  if (!subnet.empty()) {
+    o << "<text x='" << F((a.x + b.x) / 2 + 4) << "' y='" << F((a.y + b.y) / 2 - 4)
+      << "' class='sub halo' stroke='none'>" << Esc(subnet) << "</text>\n";
+  }
+}
+
+// A lan of three or more shown nodes: a star from its switch (or from a dot at the centre).
+std::pair<double, double> WriteStarLink(core::SvgWriter& o, const Topology& t,
+                                        const std::vector<Pos>& pos,
+                                        const std::vector<size_t>& ends, double sw,
+                                        const std::string& tip, const std::string& subnet) {
+  double hx = 0, hy = 0;
+  auto switchIt = std::find_if(ends.begin(), ends.end(),
+                               [&](size_t e) { return t.nodes[e].kind == NodeKind::kSwitch; });
+  bool hubIsSwitch = switchIt != ends.end();
+  if (hubIsSwitch) {
+    hx = pos[*switchIt].x;
+    hy = pos[*switchIt].y;
+  } else {
+    for (size_t e : ends) hx += pos[e].x, hy += pos[e].y;
+    hx /= static_cast<double>(ends.size());
+    hy /= static_cast<double>(ends.size());
+  }
+  o << "<g><title>" << Esc(tip) << "</title>";
+  for (size_t e : ends) {
+    o << "<line x1='" << F(hx) << "' y1='" << F(hy) << "' x2='" << F(pos[e].x) << "' y2='"
+      << F(pos[e].y) << "' stroke-width='" << F(sw) << "' stroke-dasharray='6 3'/>";
+  }
+  if (!hubIsSwitch) o << "<circle cx='" << F(hx) << "' cy='" << F(hy) << "' r='4' fill='#5a6470'/>";
+  o << "</g>\n";
+  if (!subnet.empty()) {
+    o << "<text x='" << F(hx + 6) << "' y='" << F(hy + 22) << "' class='sub halo' stroke='none'>"
+      << Esc(subnet) << "</text>\n";
+  }
+  return {hx, hy};
+}
+
+void WriteLinks(core::SvgWriter& o, const Topology& t, const SvgOptions& opt, Layout& l) {
   auto plan = PlanAddresses(t);
   o << "<g id='links' stroke='#5a6470' fill='none'>\n";
-  std::unordered_map<std::string, std::pair<double, double>> linkHub;  // lan hub position
   for (size_t li = 0; li < t.links.size(); ++li) {
-    const Link& l = t.links[li];
+    const Link& link = t.links[li];
     std::vector<size_t> ends;
-    for (const auto& e : l.endpoints) {
-      auto it = nodeIdx.find(e);
-      if (it != nodeIdx.end() && pos[it->second].shown) ends.push_back(it->second);
+    for (const auto& e : link.endpoints) {
+      auto it = l.nodeIdx.find(e);
+      if (it != l.nodeIdx.end() && l.pos[it->second].shown) ends.push_back(it->second);
     }
     if (ends.size() < 2) continue;
-    double sw = std::clamp(1.0 + std::log10(std::max(l.bandwidthMbps, 1.0) / 100.0), 1.0, 4.0);
+    double sw = std::clamp(1.0 + std::log10(std::max(link.bandwidthMbps, 1.0) / 100.0), 1.0, 4.0);
     std::string subnet;
     if (opt.showSubnets && plan && li < plan->links.size() &&
         plan->links[li].subnet.network.IsSet()) {
       subnet = plan->links[li].subnet.ToString();
     }
-    std::string tip = l.name + " (" + (l.kind == LinkKind::kLan ? "lan" : "p2p") + ", " +
-                      F(l.bandwidthMbps) + " Mbit/s, " + F(l.delayMs) + " ms" +
+    std::string tip = link.name + " (" + (link.kind == LinkKind::kLan ? "lan" : "p2p") + ", " +
+                      F(link.bandwidthMbps) + " Mbit/s, " + F(link.delayMs) + " ms" +
                       (subnet.empty() ? "" : ", " + subnet) + ")";
-    if (l.kind == LinkKind::kPointToPoint || ends.size() == 2) {
-      const Pos& a = pos[ends[0]];
-      const Pos& b = pos[ends[1]];
-      o << "<g><title>" << Esc(tip) << "</title><line x1='" << F(a.x) << "' y1='" << F(a.y)
-        << "' x2='" << F(b.x) << "' y2='" << F(b.y) << "' stroke-width='" << F(sw) << "'"
-        << (l.kind == LinkKind::kLan ? " stroke-dasharray='6 3'" : "") << "/></g>\n";
-      linkHub[l.name] = {(a.x + b.x) / 2, (a.y + b.y) / 2};
-      if (!subnet.empty()) {
-        o << "<text x='" << F((a.x + b.x) / 2 + 4) << "' y='" << F((a.y + b.y) / 2 - 4)
-          << "' class='sub halo' stroke='none'>" << Esc(subnet) << "</text>\n";
-      }
-      continue;
-    }
-    double hx = 0, hy = 0;
-    bool hubIsSwitch = false;
-    for (size_t e : ends) {
-      if (t.nodes[e].kind == NodeKind::kSwitch) {
-        hx = pos[e].x;
-        hy = pos[e].y;
-        hubIsSwitch = true;
-        break;
-      }
-    }
-    if (!hubIsSwitch) {
-      for (size_t e : ends) hx += pos[e].x, hy += pos[e].y;
-      hx /= static_cast<double>(ends.size());
-      hy /= static_cast<double>(ends.size());
-    }
-    linkHub[l.name] = {hx, hy};
-    o << "<g><title>" << Esc(tip) << "</title>";
-    for (size_t e : ends) {
-      o << "<line x1='" << F(hx) << "' y1='" << F(hy) << "' x2='" << F(pos[e].x) << "' y2='"
-        << F(pos[e].y) << "' stroke-width='" << F(sw) << "' stroke-dasharray='6 3'/>";
-    }
-    if (!hubIsSwitch)
-      o << "<circle cx='" << F(hx) << "' cy='" << F(hy) << "' r='4' fill='#5a6470'/>";
-    o << "</g>\n";
-    if (!subnet.empty()) {
-      o << "<text x='" << F(hx + 6) << "' y='" << F(hy + 22) << "' class='sub halo' stroke='none'>"
-        << Esc(subnet) << "</text>\n";
+    if (link.kind == LinkKind::kPointToPoint || ends.size() == 2) {
+      const Pos& a = l.pos[ends[0]];
+      const Pos& b = l.pos[ends[1]];
+      WriteLineLink(o, link, a, b, sw, tip, subnet);
+      l.linkHub[link.name] = {(a.x + b.x) / 2, (a.y + b.y) / 2};
+    } else {
+      l.linkHub[link.name] = WriteStarLink(o, t, l.pos, ends, sw, tip, subnet);
     }
   }
   o << "</g>\n";
+}
 
-  // --- nodes ----------------------------------------------------------------------------
+std::string NodeTooltip(const Node& n) {
+  std::string tip = n.name + " (" + NodeKindName(n.kind) + ")";
+  if (!n.role.empty()) tip += ", role " + n.role;
+  if (n.kind == NodeKind::kHostGroup) {
+    tip += ", " + Thousands(n.count) + " real hosts, " + std::to_string(n.simulate) +
+           " simulated (each stands for " + F(n.ScaleFactor()) + ")";
+  }
+  if (!n.description.empty()) tip += ": " + n.description;
+  return tip;
+}
+
+void WriteAssetStar(core::SvgWriter& o, const CriticalAsset& a, const Pos& p) {
+  Star(o, p.x + 24, p.y - 20, 10);
+  std::string w = core::ShortNumber(a.weight);
+  o << "<text x='" << F(p.x + 37) << "' y='" << F(p.y - 16)
+    << "' style='font-size:10px;font-weight:bold;fill:#8a6d00' class='halo'>" << w
+    << "</text><title>"
+    << Esc("critical asset '" + a.name + "' (" + AssetKindName(a.kind) + "), weight " + w)
+    << "</title>";
+}
+
+void WriteNodes(core::SvgWriter& o, const Topology& t, const Layout& l) {
   o << "<g id='nodes'>\n";
   for (size_t i = 0; i < t.nodes.size(); ++i) {
-    if (!pos[i].shown) continue;
+    if (!l.pos[i].shown) continue;
     const Node& n = t.nodes[i];
-    const Pos& p = pos[i];
-    std::string tip = n.name + " (" + NodeKindName(n.kind) + ")";
-    if (!n.role.empty()) tip += ", role " + n.role;
-    if (n.kind == NodeKind::kHostGroup) {
-      tip += ", " + Thousands(n.count) + " real hosts, " + std::to_string(n.simulate) +
-             " simulated (each stands for " + F(n.ScaleFactor()) + ")";
-    }
-    if (!n.description.empty()) tip += ": " + n.description;
-    o << "<g><title>" << Esc(tip) << "</title>";
+    const Pos& p = l.pos[i];
+    o << "<g><title>" << Esc(NodeTooltip(n)) << "</title>";
     Shape(o, n.kind, p.x, p.y, n.count);
     o << "<text x='" << F(p.x) << "' y='" << F(p.y + 34) << "' class='lbl halo'>" << Esc(n.name)
       << "</text>";
@@ -481,86 +511,79 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
       o << "<text x='" << F(p.x) << "' y='" << F(p.y + 46) << "' class='sub halo'>" << Esc(sub)
         << "</text>";
     }
-    if (const CriticalAsset* a = t.AssetOn(n.name)) {
-      Star(o, p.x + 24, p.y - 20, 10);
-      char w[32];
-      std::snprintf(w, sizeof w, "%g", a->weight);
-      o << "<text x='" << F(p.x + 37) << "' y='" << F(p.y - 16)
-        << "' style='font-size:10px;font-weight:bold;fill:#8a6d00' class='halo'>" << w
-        << "</text><title>"
-        << Esc("critical asset '" + a->name + "' (" + AssetKindName(a->kind) + "), weight " + w)
-        << "</title>";
-    }
+    if (const CriticalAsset* a = t.AssetOn(n.name)) WriteAssetStar(o, *a, p);
     o << "</g>\n";
   }
   o << "</g>\n";
+}
 
-  // --- candidate points -----------------------------------------------------------------
-  if (opt.showCandidates) {
-    o << "<g id='points'>\n";
-    std::map<std::string, int> perNode;
-    std::vector<std::pair<double, double>> placed;
-    std::vector<CandidatePoint> all = t.candidates;
-    all.insert(all.end(), opt.extraPoints.begin(), opt.extraPoints.end());
-    for (const auto& c : all) {
-      auto it = nodeIdx.find(c.node);
-      if (it == nodeIdx.end() || !pos[it->second].shown) continue;
-      const Pos& p = pos[it->second];
-      int k = perNode[c.node]++;
-      double mx = p.x - 34, my = p.y - 30 + k * 17;
-      if (!c.interfaces.empty() && linkHub.count(c.interfaces[0])) {
-        auto [hx, hy] = linkHub[c.interfaces[0]];
-        double dx = hx - p.x, dy = hy - p.y, len = std::sqrt(dx * dx + dy * dy);
-        if (len > 1) {
-          double d = std::min(34.0, len / 2);
-          mx = p.x + dx / len * d;
-          my = p.y + dy / len * d;
-        }
-      }
-      // Keep markers (and their labels) apart: step down until free.
-      for (int guard = 0; guard < 20; ++guard) {
-        bool clash = false;
-        for (const auto& [px, py] : placed) {
-          if (std::fabs(px - mx) < 60 && std::fabs(py - my) < 15) clash = true;
-        }
-        if (!clash) break;
-        my += 16;
-      }
-      placed.emplace_back(mx, my);
-      PointStyle st;
-      auto s = opt.pointStyles.find(c.name);
-      if (s != opt.pointStyles.end()) st = s->second;
-      std::string fill = st.fill.empty() ? "#1f77d0" : st.fill;
-      std::string stroke = st.stroke.empty() ? "#0b3d73" : st.stroke;
-      std::string caps;
-      if (c.canExportFlows)
-        caps += c.sampledOnly ? "sampled flows 1:" + std::to_string(c.samplingRate) : "flows";
-      if (c.canFullCapture) caps += std::string(caps.empty() ? "" : " + ") + "full capture";
-      std::string tip =
-          st.tooltip.empty()
-              ? "candidate point '" + c.name + "' on " + c.node +
-                    (c.interfaces.empty() ? " (all interfaces)"
-                                          : " (" + c.interfaces[0] +
-                                                (c.interfaces.size() > 1 ? ", ..." : "") + ")") +
-                    ": " + caps + "; cost flow " + F(c.costFlow) +
-                    (c.canFullCapture ? ", full " + F(c.costFullCapture) : "")
-              : st.tooltip;
-      o << "<g><title>" << Esc(tip) << "</title>";
-      Diamond(o, mx, my, fill, stroke);
-      std::string label = c.name + (st.label.empty() ? "" : ": " + st.label);
-      o << "<text x='" << F(mx + 11) << "' y='" << F(my + 4)
-        << "' class='pt' style='fill:" << Esc(stroke) << "'>" << Esc(label) << "</text></g>\n";
+std::string PointTooltip(const CandidatePoint& c) {
+  std::string caps;
+  if (c.canExportFlows)
+    caps += c.sampledOnly ? "sampled flows 1:" + std::to_string(c.samplingRate) : "flows";
+  if (c.canFullCapture) caps += std::string(caps.empty() ? "" : " + ") + "full capture";
+  return "candidate point '" + c.name + "' on " + c.node +
+         (c.interfaces.empty()
+              ? " (all interfaces)"
+              : " (" + c.interfaces[0] + (c.interfaces.size() > 1 ? ", ..." : "") + ")") +
+         ": " + caps + "; cost flow " + F(c.costFlow) +
+         (c.canFullCapture ? ", full " + F(c.costFullCapture) : "");
+}
+
+// Where a point's marker goes: towards its first interface's link, else stacked left of the
+// node; then stepped down until it clears the markers already placed.
+std::pair<double, double> PlaceMarker(const CandidatePoint& c, const Pos& p, int k, const Layout& l,
+                                      std::vector<std::pair<double, double>>& placed) {
+  double mx = p.x - kMarkerReach, my = p.y - 30 + k * kMarkerStep;
+  auto hub = c.interfaces.empty() ? l.linkHub.end() : l.linkHub.find(c.interfaces[0]);
+  if (hub != l.linkHub.end()) {
+    auto [hx, hy] = hub->second;
+    double dx = hx - p.x, dy = hy - p.y, len = std::sqrt(dx * dx + dy * dy);
+    if (len > 1) {
+      double d = std::min(kMarkerReach, len / 2);
+      mx = p.x + dx / len * d;
+      my = p.y + dy / len * d;
     }
-    o << "</g>\n";
   }
+  for (int guard = 0; guard < kMarkerTries; ++guard) {
+    bool clash = false;
+    for (const auto& [px, py] : placed) {
+      if (std::fabs(px - mx) < 60 && std::fabs(py - my) < 15) clash = true;
+    }
+    if (!clash) break;
+    my += 16;
+  }
+  placed.emplace_back(mx, my);
+  return {mx, my};
+}
 
-  // --- legend ---------------------------------------------------------------------------
-  double lx = width - kLegendW - 10, ly = kTop;
-  o << "<g id='legend'><rect x='" << F(lx) << "' y='" << F(ly) << "' width='" << F(kLegendW)
-    << "' height='" << F(legendH) << "' rx='8' fill='#fafafa' stroke='#bbb'/>"
-    << "<text x='" << F(lx + 12) << "' y='" << F(ly + 22)
-    << "' style='font-size:14px;font-weight:bold'>Legend</text>\n";
-  double ey = ly + 50;
+void WritePoints(core::SvgWriter& o, const Topology& t, const SvgOptions& opt, const Layout& l) {
+  o << "<g id='points'>\n";
+  std::map<std::string, int> perNode;
+  std::vector<std::pair<double, double>> placed;
+  std::vector<CandidatePoint> all = t.candidates;
+  all.insert(all.end(), opt.extraPoints.begin(), opt.extraPoints.end());
+  for (const auto& c : all) {
+    auto it = l.nodeIdx.find(c.node);
+    if (it == l.nodeIdx.end() || !l.pos[it->second].shown) continue;
+    auto [mx, my] = PlaceMarker(c, l.pos[it->second], perNode[c.node]++, l, placed);
+    PointStyle st;
+    auto s = opt.pointStyles.find(c.name);
+    if (s != opt.pointStyles.end()) st = s->second;
+    std::string fill = st.fill.empty() ? "#1f77d0" : st.fill;
+    std::string stroke = st.stroke.empty() ? "#0b3d73" : st.stroke;
+    std::string tip = st.tooltip.empty() ? PointTooltip(c) : st.tooltip;
+    o << "<g><title>" << Esc(tip) << "</title>";
+    Diamond(o, mx, my, fill, stroke);
+    std::string label = c.name + (st.label.empty() ? "" : ": " + st.label);
+    o << "<text x='" << F(mx + 11) << "' y='" << F(my + 4)
+      << "' class='pt' style='fill:" << Esc(stroke) << "'>" << Esc(label) << "</text></g>\n";
+  }
+  o << "</g>\n";
+}
+
+// Legend lines for node kinds and critical assets; returns the next line's y.
+double WriteShapeLegend(core::SvgWriter& o, double lx, double ey) {
   const std::pair<NodeKind, const char*> kinds[] = {
       {NodeKind::kRouter, "router"},
       {NodeKind::kL3Switch, "layer-3 switch"},
@@ -574,12 +597,16 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
   for (const auto& [k, text] : kinds) {
     Shape(o, k, lx + 30, ey, 0);
     o << "<text x='" << F(lx + 62) << "' y='" << F(ey + 4) << "'>" << text << "</text>\n";
-    ey += 38;
+    ey += kLegendRow;
   }
   Star(o, lx + 30, ey - 4, 10);
   o << "<text x='" << F(lx + 62) << "' y='" << F(ey)
     << "'>critical asset (criticality weight)</text>\n";
-  ey += 28;
+  return ey + 28;
+}
+
+// Legend lines for candidate points and links; returns the next line's y.
+double WritePointAndLinkLegend(core::SvgWriter& o, const SvgOptions& opt, double lx, double ey) {
   if (opt.pointLegend.empty()) {
     Diamond(o, lx + 30, ey - 4, "#1f77d0", "#0b3d73");
     o << "<text x='" << F(lx + 62) << "' y='" << F(ey) << "'>candidate aggregation point</text>\n";
@@ -598,7 +625,11 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
   o << "<line x1='" << F(lx + 14) << "' y1='" << F(ey - 4) << "' x2='" << F(lx + 46) << "' y2='"
     << F(ey - 4) << "' stroke='#5a6470' stroke-width='2' stroke-dasharray='6 3'/><text x='"
     << F(lx + 62) << "' y='" << F(ey) << "'>LAN (star from its switch)</text>\n";
-  ey += 26;
+  return ey + 26;
+}
+
+// One swatch per zone kind present, wrapped to the legend's width.
+void WriteZoneLegend(core::SvgWriter& o, const Topology& t, double lx, double ey) {
   std::set<int> seenKinds;
   o << "<text x='" << F(lx + 12) << "' y='" << F(ey) << "' style='font-weight:bold'>Zones</text>\n";
   ey += 8;
@@ -612,13 +643,38 @@ std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
       << "'>" << c.label << "</text>\n";
     zx += 120;
   }
+}
+
+void WriteLegend(core::SvgWriter& o, const Topology& t, const SvgOptions& opt, double width) {
+  double lx = width - kLegendW - 10, ly = kTop;
+  o << "<g id='legend'><rect x='" << F(lx) << "' y='" << F(ly) << "' width='" << F(kLegendW)
+    << "' height='" << F(kLegendH) << "' rx='8' fill='#fafafa' stroke='#bbb'/>"
+    << "<text x='" << F(lx + 12) << "' y='" << F(ly + 22)
+    << "' style='font-size:14px;font-weight:bold'>Legend</text>\n";
+  double ey = WriteShapeLegend(o, lx, ly + 50);
+  ey = WritePointAndLinkLegend(o, opt, lx, ey);
+  WriteZoneLegend(o, t, lx, ey);
   o << "</g>\n";
+}
+
+}  // namespace
+
+std::string RenderSvg(const Topology& t, const SvgOptions& opt) {
+  Layout l = LayOut(t, opt);
+  core::SvgWriter o('\'');
+  WriteHeader(o, l.width, l.height);
+  WriteTitle(o, t, opt);
+  WriteZones(o, t, l.boxes);
+  WriteLinks(o, t, opt, l);
+  WriteNodes(o, t, l);
+  if (opt.showCandidates) WritePoints(o, t, opt, l);
+  WriteLegend(o, t, opt, l.width);
   std::string footer = opt.footer.empty() ? "Drawn by vantage topology show from " + t.sourcePath +
                                                 ". Hover over a shape for details."
                                           : opt.footer;
-  o << "<text x='20' y='" << F(height - 12) << "' style='font-size:10px;fill:#888'>" << Esc(footer)
-    << "</text>\n</svg>\n";
-  return o.str();
+  o << "<text x='20' y='" << F(l.height - 12) << "' style='font-size:10px;fill:#888'>"
+    << Esc(footer) << "</text>\n</svg>\n";
+  return o.Take();
 }
 
 }  // namespace vantage::model

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "report-document.h"
 #include "vantage/planner/detection.h"
 #include "vantage/planner/observations.h"
 
@@ -111,36 +112,50 @@ double VisibleShare(const Metrics& m, const std::string& kind) {
 
 }  // namespace
 
-std::string DetectabilityMarkdown(const Detectability& d, const Metrics& m) {
-  std::string o = "## Detectability\n\n";
-  if (!d.computed) return o + "Not computed: " + d.note + "\n\n";
-  o +=
+namespace detail {
+
+void DetectabilitySection(Document& doc, const Detectability& d, const Metrics& m) {
+  doc.Heading(2, "Detectability");
+  if (!d.computed) {
+    doc.Paragraph("Not computed: " + d.note);
+    return;
+  }
+  doc.Paragraph(
       "Which labelled behaviours the plan lets an analyst *detect* with `vantage detect`'s "
       "default rules (docs/detections.md), not only see. *Visible but not detected*: the plan "
-      "records the behaviour's flows but no detector raises a finding on them.\n\n"
-      "| behaviour | kind | visible | detected | by | time to detect | visible but not detected |\n"
-      "|---|---|---|---|---|---|---|\n";
+      "records the behaviour's flows but no detector raises a finding on them.");
+  std::vector<Document::Row> plan;
   for (const auto& b : d.plan) {
     double vis = VisibleShare(m, b.kind);
-    o += fmt::format(
-        "| `{}` | {} | {:.0f}% | {} | {} | {} | {} |\n", b.label, b.kind, vis * 100,
-        b.detected ? "yes" : "no", Detectors(b),
-        b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.0f} s", b.timeToDetectS),
-        vis > 0 && !b.detected ? "**yes**" : "no");
+    plan.push_back(
+        {fmt::format("`{}`", b.label), b.kind, fmt::format("{:.0f}%", vis * 100),
+         b.detected ? "yes" : "no", Detectors(b),
+         b.timeToDetectS < 0 ? std::string("-") : fmt::format("{:.0f} s", b.timeToDetectS),
+         vis > 0 && !b.detected ? "**yes**" : "no"});
   }
-  o += "\nPer candidate point (its own records):\n\n| point | sampling | detects | false positives "
-       "|\n"
-       "|---|---|---|---|\n";
+  doc.Table({"behaviour", "kind", "visible", "detected", "by", "time to detect",
+             "visible but not detected"},
+            std::move(plan));
+  doc.Paragraph("Per candidate point (its own records):");
+  std::vector<Document::Row> points;
   for (const auto& p : d.points) {
     std::string list;
     for (const auto& b : p.behaviours) {
       if (b.detected) list += (list.empty() ? "" : ", ") + fmt::format("`{}`", b.label);
     }
-    o += fmt::format("| {} | {} | {} | {} |\n", p.point,
-                     p.samplingRate > 1 ? fmt::format("1 in {}", p.samplingRate) : "none",
-                     list.empty() ? "nothing" : list, p.falsePositives);
+    points.push_back({p.point, p.samplingRate > 1 ? fmt::format("1 in {}", p.samplingRate) : "none",
+                      list.empty() ? "nothing" : list, std::to_string(p.falsePositives)});
   }
-  return o + "\n";
+  doc.Table({"point", "sampling", "detects", "false positives"}, std::move(points));
+}
+
+}  // namespace detail
+
+std::string DetectabilityMarkdown(const Detectability& d, const Metrics& m) {
+  detail::Document doc;
+  detail::DetectabilitySection(doc, d, m);
+  // A section ends with a blank line, ready for the next one.
+  return doc.ToMarkdown() + "\n";
 }
 
 nlohmann::json DetectabilityJson(const Detectability& d, const Metrics& m) {

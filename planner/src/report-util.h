@@ -1,46 +1,22 @@
 // Small helpers shared by the report writers (internal).
 #pragma once
 
-#include <cstdio>
+#include <fmt/printf.h>
+
 #include <string>
 
 #include "vantage/core/percent.h"
+#include "vantage/core/svg-writer.h"
 
 namespace vantage::planner::detail {
 
-inline std::string XmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using core::XmlEscape;
 
-/// printf-style formatting into a std::string.
+/// printf-style formatting into a std::string of any length (fmt's printf, which checks the
+/// arguments' types and never cuts long text).
 template <typename... Args>
-std::string Fmt(const char* fmt, Args... args) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, fmt, args...);
-  return buf;
+std::string Fmt(const char* format, const Args&... args) {
+  return fmt::sprintf(format, args...);
 }
 
 /// Percentages in every report and printed summary: never "100%" when something is missed,

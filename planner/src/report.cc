@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "report-certificate.h"
+#include "report-document.h"
 #include "report-util.h"
 #include "vantage/planner/detectability.h"
 
@@ -16,7 +17,6 @@ namespace vantage::planner {
 
 using detail::Fmt;
 using detail::Pct;
-using detail::XmlEscape;
 
 std::string FormatBytes(double bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
@@ -83,6 +83,62 @@ std::string PointColour(const ReportInput& in, size_t p) {
   return "grey";
 }
 
+namespace {
+
+// A point the plan leaves unused: what its best mode would add and why it is left out.
+void ExplainUnusedPoint(std::ostringstream& o, const ReportInput& in, size_t p) {
+  const Problem& prob = *in.problem;
+  const PointInfo& pt = prob.points[p];
+  const Constraints& c = prob.constraints;
+  Mode best = RichestMode(pt);
+  if (best == Mode::kNone) {
+    o << ": nothing - this device can neither export flows nor capture packets.";
+    return;
+  }
+  // The mode that would add most (least storage among equals).
+  double extra = -1;
+  for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
+    if (!pt.Allows(cand)) continue;
+    Placement with = in.plan.best.modes;
+    with[p] = cand;
+    double e = Evaluate(prob, with).objectiveShare - in.metrics.objectiveShare;
+    if (e > extra + 1e-4 ||
+        (std::fabs(e - extra) <= 1e-4 && prob.Storage(p, cand) < prob.Storage(p, best))) {
+      extra = e;
+      best = cand;
+    }
+  }
+  Placement with = in.plan.best.modes;
+  with[p] = best;
+  Metrics mw = Evaluate(prob, with);
+  o << ": nothing (grey). Adding " << ModeText(pt, best) << " here would add "
+    << Fmt("%.1f", std::max(0.0, extra) * 100) << " points of weighted coverage for "
+    << Fmt("%.3g", pt.Cost(best)) << (pt.Cost(best) == 1 ? " cost unit and " : " cost units and ")
+    << FormatBytes(prob.Storage(p, best)) << " of storage at the required retention";
+  if (extra < 0.001) {
+    o << ", because what it sees is already seen elsewhere.";
+  } else if (!mw.withinBudget) {
+    std::vector<std::string> over;
+    if (mw.storageRequired > c.storageBytes) {
+      over.push_back("storage (" + FormatBytes(mw.storageRequired) + " > " +
+                     FormatBytes(c.storageBytes) + ")");
+    }
+    if (c.maxDevices > 0 && mw.devices > c.maxDevices) {
+      over.push_back(Fmt("devices (%u > %u)", mw.devices, c.maxDevices));
+    }
+    if (c.maxCost > 0 && mw.cost > c.maxCost) {
+      over.push_back(Fmt("cost (%.3g > %.3g)", mw.cost, c.maxCost));
+    }
+    o << "; with the plan it would exceed the limit on ";
+    for (size_t k = 0; k < over.size(); ++k) o << (k ? " and " : "") << over[k];
+    o << ".";
+  } else {
+    o << ", less per unit of cost than the chosen points.";
+  }
+}
+
+}  // namespace
+
 std::string ExplainPoint(const ReportInput& in, size_t p) {
   const Problem& prob = *in.problem;
   const PointInfo& pt = prob.points[p];
@@ -92,51 +148,7 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
   o << "**" << pt.name << "**";
   if (!pt.node.empty()) o << " (on " << pt.node << ")";
   if (m == Mode::kNone) {
-    Mode best = RichestMode(pt);
-    if (best == Mode::kNone) {
-      o << ": nothing - this device can neither export flows nor capture packets.";
-      return o.str();
-    }
-    // The mode that would add most (least storage among equals).
-    double extra = -1;
-    for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
-      if (!pt.Allows(cand)) continue;
-      Placement with = in.plan.best.modes;
-      with[p] = cand;
-      double e = Evaluate(prob, with).objectiveShare - in.metrics.objectiveShare;
-      if (e > extra + 1e-4 ||
-          (std::fabs(e - extra) <= 1e-4 && prob.Storage(p, cand) < prob.Storage(p, best))) {
-        extra = e;
-        best = cand;
-      }
-    }
-    Placement with = in.plan.best.modes;
-    with[p] = best;
-    Metrics mw = Evaluate(prob, with);
-    o << ": nothing (grey). Adding " << ModeText(pt, best) << " here would add "
-      << Fmt("%.1f", std::max(0.0, extra) * 100) << " points of weighted coverage for "
-      << Fmt("%.3g", pt.Cost(best)) << (pt.Cost(best) == 1 ? " cost unit and " : " cost units and ")
-      << FormatBytes(prob.Storage(p, best)) << " of storage at the required retention";
-    if (extra < 0.001) {
-      o << ", because what it sees is already seen elsewhere.";
-    } else if (!mw.withinBudget) {
-      std::vector<std::string> over;
-      if (mw.storageRequired > c.storageBytes) {
-        over.push_back("storage (" + FormatBytes(mw.storageRequired) + " > " +
-                       FormatBytes(c.storageBytes) + ")");
-      }
-      if (c.maxDevices > 0 && mw.devices > c.maxDevices) {
-        over.push_back(Fmt("devices (%u > %u)", mw.devices, c.maxDevices));
-      }
-      if (c.maxCost > 0 && mw.cost > c.maxCost) {
-        over.push_back(Fmt("cost (%.3g > %.3g)", mw.cost, c.maxCost));
-      }
-      o << "; with the plan it would exceed the limit on ";
-      for (size_t k = 0; k < over.size(); ++k) o << (k ? " and " : "") << over[k];
-      o << ".";
-    } else {
-      o << ", less per unit of cost than the chosen points.";
-    }
+    ExplainUnusedPoint(o, in, p);
     return o.str();
   }
   Metrics alone = Evaluate(prob, Only(in, p, m));
@@ -190,20 +202,11 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
   return o.str();
 }
 
-std::string RenderPlanJson(const ReportInput& in) {
+namespace {
+
+nlohmann::json PointsJson(const ReportInput& in) {
   using nlohmann::json;
   const Problem& prob = *in.problem;
-  const Metrics& m = in.metrics;
-  json j;
-  j["topology"] = in.topologyPath;
-  j["scenario"] = in.scenarioPath;
-  j["run"] = in.runDir;
-  j["seed"] = in.seed;
-  j["constraints"] = {{"storage_bytes", prob.constraints.storageBytes},
-                      {"flow_retention_days", prob.constraints.flowRetentionDays},
-                      {"full_retention_days", prob.constraints.fullRetentionDays},
-                      {"max_devices", prob.constraints.maxDevices},
-                      {"max_cost", prob.constraints.maxCost}};
   json points = json::array();
   for (size_t i = 0; i < prob.points.size(); ++i) {
     const PointInfo& pt = prob.points[i];
@@ -221,35 +224,95 @@ std::string RenderPlanJson(const ReportInput& in) {
                       {"flows_seen", pt.hits.size()},
                       {"explanation", ExplainPoint(in, i)}});
   }
-  j["points"] = points;
+  return points;
+}
+
+nlohmann::json MetricsJson(const Metrics& m) {
+  using nlohmann::json;
   json beh = json::object();
   for (const auto& [k, v] : m.behaviourVisibility) beh[k] = v;
-  j["metrics"] = {{"flow_visibility", m.flowVisibility},
-                  {"flow_visibility_unweighted", m.flowVisibilityUnweighted},
-                  {"byte_visibility", m.byteVisibility},
-                  {"north_south_visibility", m.northSouthVisibility},
-                  {"east_west_visibility", m.eastWestVisibility},
-                  {"critical_coverage", m.criticalCoverage},
-                  {"critical_full_capture_share", m.criticalFullShare},
-                  {"behaviour_visibility", beh},
-                  {"nat_attribution_loss_without_log", m.natLossWithoutLog},
-                  {"nat_attribution_loss_with_log", m.natLossWithLog},
-                  {"records_per_day", m.recordsPerDay},
-                  {"duplicate_records_per_day", m.duplicateRecordsPerDay},
-                  {"duplicate_bytes_per_day", m.duplicateBytesPerDay},
-                  {"duplicate_share", m.duplicateShare},
-                  {"flow_bytes_per_day", m.flowBytesPerDay},
-                  {"full_bytes_per_day", m.fullBytesPerDay},
-                  {"storage_required_bytes", m.storageRequired},
-                  {"flow_retention_fit_days", m.flowRetentionFitDays},
-                  {"full_retention_fit_days", m.fullRetentionFitDays},
-                  {"flow_retention_met", m.flowRetentionMet},
-                  {"full_retention_met", m.fullRetentionMet},
-                  {"within_budget", m.withinBudget},
-                  {"cost", m.cost},
-                  {"devices", m.devices},
-                  {"objective", m.objective},
-                  {"weighted_coverage", m.objectiveShare}};
+  return {{"flow_visibility", m.flowVisibility},
+          {"flow_visibility_unweighted", m.flowVisibilityUnweighted},
+          {"byte_visibility", m.byteVisibility},
+          {"north_south_visibility", m.northSouthVisibility},
+          {"east_west_visibility", m.eastWestVisibility},
+          {"critical_coverage", m.criticalCoverage},
+          {"critical_full_capture_share", m.criticalFullShare},
+          {"behaviour_visibility", beh},
+          {"nat_attribution_loss_without_log", m.natLossWithoutLog},
+          {"nat_attribution_loss_with_log", m.natLossWithLog},
+          {"records_per_day", m.recordsPerDay},
+          {"duplicate_records_per_day", m.duplicateRecordsPerDay},
+          {"duplicate_bytes_per_day", m.duplicateBytesPerDay},
+          {"duplicate_share", m.duplicateShare},
+          {"flow_bytes_per_day", m.flowBytesPerDay},
+          {"full_bytes_per_day", m.fullBytesPerDay},
+          {"storage_required_bytes", m.storageRequired},
+          {"flow_retention_fit_days", m.flowRetentionFitDays},
+          {"full_retention_fit_days", m.fullRetentionFitDays},
+          {"flow_retention_met", m.flowRetentionMet},
+          {"full_retention_met", m.fullRetentionMet},
+          {"within_budget", m.withinBudget},
+          {"cost", m.cost},
+          {"devices", m.devices},
+          {"objective", m.objective},
+          {"weighted_coverage", m.objectiveShare}};
+}
+
+nlohmann::json TradeOffJson(const std::vector<TradeOff>& v) {
+  using nlohmann::json;
+  json a = json::array();
+  for (const auto& t : v) {
+    a.push_back({{"limit", t.budget},
+                 {"cost", t.cost},
+                 {"storage_bytes", t.storage},
+                 {"weighted_coverage", t.objectiveShare},
+                 {"flow_visibility", t.flowVisibility},
+                 {"bound_share", t.boundShare},
+                 {"gap_certified", t.gapCertified}});
+  }
+  return a;
+}
+
+nlohmann::json VerificationJson(const Verification& v) {
+  using nlohmann::json;
+  json ver = {{"ran", v.ran}, {"note", v.note}};
+  if (v.ran) {
+    json vp = json::array();
+    for (const auto& p : v.points) {
+      vp.push_back({{"name", p.name},
+                    {"messages", p.messages},
+                    {"bytes", p.bytes},
+                    {"received", p.received},
+                    {"lost", p.lost},
+                    {"bits_per_second", p.bitsPerSecond}});
+    }
+    ver["points"] = vp;
+    ver["total_bits_per_second"] = v.totalBitsPerSecond;
+    ver["loss_share"] = v.lossShare;
+    ver["run"] = v.runDir;
+  }
+  return ver;
+}
+
+}  // namespace
+
+std::string RenderPlanJson(const ReportInput& in) {
+  using nlohmann::json;
+  const Problem& prob = *in.problem;
+  const Metrics& m = in.metrics;
+  json j;
+  j["topology"] = in.topologyPath;
+  j["scenario"] = in.scenarioPath;
+  j["run"] = in.runDir;
+  j["seed"] = in.seed;
+  j["constraints"] = {{"storage_bytes", prob.constraints.storageBytes},
+                      {"flow_retention_days", prob.constraints.flowRetentionDays},
+                      {"full_retention_days", prob.constraints.fullRetentionDays},
+                      {"max_devices", prob.constraints.maxDevices},
+                      {"max_cost", prob.constraints.maxCost}};
+  j["points"] = PointsJson(in);
+  j["metrics"] = MetricsJson(m);
   j["optimisation"] = {{"greedy_objective", in.plan.greedy.objective},
                        {"best_objective", in.plan.best.objective},
                        {"exact_ran", in.plan.exactRan},
@@ -260,38 +323,9 @@ std::string RenderPlanJson(const ReportInput& in) {
                         ">= (1-1/e)/2 of optimum for monotone submodular coverage under one "
                         "knapsack constraint"}};
   detail::AddCertificateJson(in, j);
-  auto curve = [](const std::vector<TradeOff>& v) {
-    json a = json::array();
-    for (const auto& t : v) {
-      a.push_back({{"limit", t.budget},
-                   {"cost", t.cost},
-                   {"storage_bytes", t.storage},
-                   {"weighted_coverage", t.objectiveShare},
-                   {"flow_visibility", t.flowVisibility},
-                   {"bound_share", t.boundShare},
-                   {"gap_certified", t.gapCertified}});
-    }
-    return a;
-  };
-  j["storage_sweep"] = curve(in.storageSweep);
-  j["pareto_front"] = curve(in.paretoFront);
-  json ver = {{"ran", in.verification.ran}, {"note", in.verification.note}};
-  if (in.verification.ran) {
-    json vp = json::array();
-    for (const auto& p : in.verification.points) {
-      vp.push_back({{"name", p.name},
-                    {"messages", p.messages},
-                    {"bytes", p.bytes},
-                    {"received", p.received},
-                    {"lost", p.lost},
-                    {"bits_per_second", p.bitsPerSecond}});
-    }
-    ver["points"] = vp;
-    ver["total_bits_per_second"] = in.verification.totalBitsPerSecond;
-    ver["loss_share"] = in.verification.lossShare;
-    ver["run"] = in.verification.runDir;
-  }
-  j["verification"] = ver;
+  j["storage_sweep"] = TradeOffJson(in.storageSweep);
+  j["pareto_front"] = TradeOffJson(in.paretoFront);
+  j["verification"] = VerificationJson(in.verification);
   if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;
@@ -307,15 +341,19 @@ std::string RenderPlanJson(const ReportInput& in) {
   return j.dump(2) + "\n";
 }
 
-std::string RenderMarkdown(const ReportInput& in) {
+namespace {
+
+using detail::Document;
+
+// The headline: the recommendation in one paragraph, or why nothing fits.
+void DocHeadline(Document& doc, const ReportInput& in) {
   const Problem& prob = *in.problem;
   const Metrics& m = in.metrics;
-  const Constraints& c = prob.constraints;
-  std::ostringstream o;
+  const Constraints& c = in.problem->constraints;
   std::string name = in.topology && !in.topology->name.empty() ? in.topology->name : "network";
-  o << "# Capture plan: " << name << "\n\n";
-  bool empty = in.plan.best.devices == 0;
-  if (empty) {
+  doc.Heading(1, "Capture plan: " + name);
+  std::ostringstream o;
+  if (in.plan.best.devices == 0) {
     o << "**Nothing fits the budget.** " << in.cheapest.why << ".";
     if (in.cheapest.found) {
       o << " The cheapest useful placement is " << ModeName(in.cheapest.mode) << " at "
@@ -323,300 +361,274 @@ std::string RenderMarkdown(const ReportInput& in) {
         << " of storage for the required retention and " << Fmt("%.3g", in.cheapest.cost)
         << " cost units.";
     }
-    o << "\n\n";
-  } else {
-    o << "**Recommendation:** " << m.devices << " point" << (m.devices == 1 ? "" : "s") << " for "
-      << Fmt("%.3g", m.cost) << " cost units. The plan sees " << Pct(m.flowVisibility)
-      << " of flows (" << Pct(m.byteVisibility) << " of bytes), " << Pct(m.northSouthVisibility)
-      << " of north-south and " << Pct(m.eastWestVisibility) << " of east-west traffic";
-    if (!prob.assets.empty()) {
-      o << ", " << Pct(m.criticalCoverage) << " of flows touching the centres of gravity ("
-        << Pct(m.criticalFullShare) << " under full capture)";
-    }
-    o << ". It stores " << FormatBytes(m.flowBytesPerDay) << "/day of flow records and "
-      << FormatBytes(m.fullBytesPerDay)
-      << "/day of full capture: " << FormatBytes(m.storageRequired)
-      << " for the required retention (flows " << Fmt("%.0f", c.flowRetentionDays)
-      << " days, full capture " << Fmt("%.0f", c.fullRetentionDays) << " days) of a "
-      << FormatBytes(c.storageBytes) << " budget.\n\n";
-    for (const auto& para : {detail::KneeParagraph(in), detail::CertificateParagraph(in)}) {
-      if (!para.empty()) o << para << "\n\n";
-    }
+    doc.Paragraph(o.str());
+    return;
   }
-  o << "![Map of the plan](map.svg)\n\n";
-  o << "## Recommendation\n\n";
-  o << "| point | device | mode | colour | sees (alone) | cost | flow records/day | full "
-       "capture/day |\n";
-  o << "|---|---|---|---|---|---|---|---|\n";
+  o << "**Recommendation:** " << m.devices << " point" << (m.devices == 1 ? "" : "s") << " for "
+    << Fmt("%.3g", m.cost) << " cost units. The plan sees " << Pct(m.flowVisibility)
+    << " of flows (" << Pct(m.byteVisibility) << " of bytes), " << Pct(m.northSouthVisibility)
+    << " of north-south and " << Pct(m.eastWestVisibility) << " of east-west traffic";
+  if (!prob.assets.empty()) {
+    o << ", " << Pct(m.criticalCoverage) << " of flows touching the centres of gravity ("
+      << Pct(m.criticalFullShare) << " under full capture)";
+  }
+  o << ". It stores " << FormatBytes(m.flowBytesPerDay) << "/day of flow records and "
+    << FormatBytes(m.fullBytesPerDay) << "/day of full capture: " << FormatBytes(m.storageRequired)
+    << " for the required retention (flows " << Fmt("%.0f", c.flowRetentionDays)
+    << " days, full capture " << Fmt("%.0f", c.fullRetentionDays) << " days) of a "
+    << FormatBytes(c.storageBytes) << " budget.";
+  doc.Paragraph(o.str());
+  for (const auto& para : {detail::KneeParagraph(in), detail::CertificateParagraph(in)}) {
+    if (!para.empty()) doc.Paragraph(para);
+  }
+}
+
+// The map and the table of points.
+void DocPointTable(Document& doc, const ReportInput& in) {
+  const Problem& prob = *in.problem;
+  doc.Figure("Map of the plan", "map.svg");
+  doc.Heading(2, "Recommendation");
+  std::vector<Document::Row> rows;
   for (size_t i = 0; i < prob.points.size(); ++i) {
     const PointInfo& pt = prob.points[i];
     Mode mode = ModeAt(in, i);
     Metrics alone = Evaluate(prob, Only(in, i, mode == Mode::kNone ? RichestMode(pt) : mode));
-    o << "| " << pt.name << " | " << pt.node << " | " << ModeText(pt, mode) << " | "
-      << PointColour(in, i) << " | " << Pct(alone.flowVisibility) << " | "
-      << Fmt("%.3g", pt.Cost(mode)) << " | "
-      << (HasFlow(mode) ? FormatBytes(pt.flowBytesPerDay) : std::string("-")) << " | "
-      << (HasFull(mode) ? FormatBytes(pt.pcapBytesPerDay) : std::string("-")) << " |\n";
+    rows.push_back({pt.name, pt.node, ModeText(pt, mode), PointColour(in, i),
+                    Pct(alone.flowVisibility), Fmt("%.3g", pt.Cost(mode)),
+                    HasFlow(mode) ? FormatBytes(pt.flowBytesPerDay) : std::string("-"),
+                    HasFull(mode) ? FormatBytes(pt.pcapBytesPerDay) : std::string("-")});
   }
-  o << "\nColours follow the usual capture-strategy convention: green = flow export points, "
-       "red = points where full capture is required (with or without flow export), amber = "
-       "points that see a lot and are candidates for flow export with lower priority, grey = "
-       "nothing.\n\n";
-  o << "## Why each point\n\n";
-  for (size_t i = 0; i < prob.points.size(); ++i) o << "- " << ExplainPoint(in, i) << "\n";
-  o << "\n## What the plan sees\n\n| metric | value |\n|---|---|\n";
-  o << "| flow visibility (share of ground-truth flows) | " << detail::Pct1(m.flowVisibility)
-    << " |\n";
-  o << "| simulated flows seen (unweighted, before host-group scaling) | "
-    << detail::Pct1(m.flowVisibilityUnweighted) << " |\n";
-  o << "| byte visibility | " << detail::Pct1(m.byteVisibility) << " |\n";
-  o << "| north-south visibility (internet) | " << detail::Pct1(m.northSouthVisibility) << " |\n";
-  o << "| east-west visibility (internal) | " << detail::Pct1(m.eastWestVisibility) << " |\n";
+  doc.Table({"point", "device", "mode", "colour", "sees (alone)", "cost", "flow records/day",
+             "full capture/day"},
+            std::move(rows));
+  doc.Paragraph(
+      "Colours follow the usual capture-strategy convention: green = flow export points, "
+      "red = points where full capture is required (with or without flow export), amber = "
+      "points that see a lot and are candidates for flow export with lower priority, grey = "
+      "nothing.");
+}
+
+// Why each point.
+void DocWhyEachPoint(Document& doc, const ReportInput& in) {
+  doc.Heading(2, "Why each point");
+  std::vector<std::string> items;
+  for (size_t i = 0; i < in.problem->points.size(); ++i) items.push_back(ExplainPoint(in, i));
+  doc.List(std::move(items));
+}
+
+// What the plan sees.
+void DocMetrics(Document& doc, const ReportInput& in) {
+  const Problem& prob = *in.problem;
+  const Metrics& m = in.metrics;
+  using detail::Pct1;
+  doc.Heading(2, "What the plan sees");
+  std::vector<Document::Row> rows = {
+      {"flow visibility (share of ground-truth flows)", Pct1(m.flowVisibility)},
+      {"simulated flows seen (unweighted, before host-group scaling)",
+       Pct1(m.flowVisibilityUnweighted)},
+      {"byte visibility", Pct1(m.byteVisibility)},
+      {"north-south visibility (internet)", Pct1(m.northSouthVisibility)},
+      {"east-west visibility (internal)", Pct1(m.eastWestVisibility)}};
   if (!prob.assets.empty()) {
-    o << "| critical-asset coverage (weighted by criticality; " << AssetList(prob) << ") | "
-      << detail::Pct1(m.criticalCoverage) << " |\n";
-    o << "| critical-asset flows under full capture | " << detail::Pct1(m.criticalFullShare)
-      << " |\n";
+    rows.push_back({"critical-asset coverage (weighted by criticality; " + AssetList(prob) + ")",
+                    Pct1(m.criticalCoverage)});
+    rows.push_back({"critical-asset flows under full capture", Pct1(m.criticalFullShare)});
   }
   for (const auto& [k, v] : m.behaviourVisibility) {
-    o << "| behaviour `" << k << "` visible | " << detail::Pct1(v) << " |\n";
+    rows.push_back({"behaviour `" + k + "` visible", Pct1(v)});
   }
-  o << "| NAT attribution loss without NAT event logging | " << detail::Pct1(m.natLossWithoutLog)
-    << " |\n";
-  o << "| NAT attribution loss with NAT event logging | " << detail::Pct1(m.natLossWithLog)
-    << " |\n";
-  o << "| duplicate records (same flow at several points) | "
-    << Fmt("%.3g", m.duplicateRecordsPerDay) << "/day, " << detail::Pct1(m.duplicateShare)
-    << " of records, " << FormatBytes(m.duplicateBytesPerDay) << "/day wasted |\n";
-  o << "| weighted coverage (optimiser objective, share of everything) | "
-    << detail::Pct1(m.objectiveShare) << " |\n";
-  o << "\n## Storage and retention\n\n| | per day | required retention | needs | fits in budget | "
-       "met |\n|---|---|---|---|---|---|\n";
-  o << "| flow records (" << Fmt("%.3g", m.recordsPerDay) << " records/day) | "
-    << FormatBytes(m.flowBytesPerDay) << " | " << Fmt("%.0f", c.flowRetentionDays) << " days | "
-    << FormatBytes(m.flowBytesPerDay * c.flowRetentionDays) << " | "
-    << (m.flowBytesPerDay > 0 ? Fmt("%.0f days", m.flowRetentionFitDays) : std::string("n/a"))
-    << " | " << (m.flowBytesPerDay > 0 ? (m.flowRetentionMet ? "yes" : "NO") : "n/a") << " |\n";
-  o << "| full capture | " << FormatBytes(m.fullBytesPerDay) << " | "
-    << Fmt("%.0f", c.fullRetentionDays) << " days | "
-    << FormatBytes(m.fullBytesPerDay * c.fullRetentionDays) << " | "
-    << (m.fullBytesPerDay > 0 ? Fmt("%.1f days", m.fullRetentionFitDays) : std::string("n/a"))
-    << " | " << (m.fullBytesPerDay > 0 ? (m.fullRetentionMet ? "yes" : "NO") : "n/a") << " |\n";
-  o << "\nBudget " << FormatBytes(c.storageBytes) << "; the plan needs "
-    << FormatBytes(m.storageRequired)
-    << ". Each retention that fits is computed with the other "
-       "kept at its requirement. Storage is measured, not assumed: bytes per flow record from the "
-       "run's IPFIX files (or the collector's SQLite store when the run has one), full capture "
-       "from "
-       "the pcap bytes written, scaled from the simulated window and each host group's scale "
-       "factor to a real day.";
-  if (!in.compliance.empty()) o << " Compliance note: " << in.compliance << ".";
-  o << "\n\n## Coverage against budget\n\n![Coverage against budget](coverage.svg)\n\n";
-  o << "| storage budget | cost | weighted coverage | flow visibility | certified gap "
-       "|\n|---|---|---|---|---|\n";
+  rows.push_back({"NAT attribution loss without NAT event logging", Pct1(m.natLossWithoutLog)});
+  rows.push_back({"NAT attribution loss with NAT event logging", Pct1(m.natLossWithLog)});
+  rows.push_back({"duplicate records (same flow at several points)",
+                  Fmt("%.3g", m.duplicateRecordsPerDay) + "/day, " + Pct1(m.duplicateShare) +
+                      " of records, " + FormatBytes(m.duplicateBytesPerDay) + "/day wasted"});
+  rows.push_back(
+      {"weighted coverage (optimiser objective, share of everything)", Pct1(m.objectiveShare)});
+  doc.Table({"metric", "value"}, std::move(rows));
+}
+
+// Storage and retention against the budget.
+void DocStorage(Document& doc, const ReportInput& in) {
+  const Metrics& m = in.metrics;
+  const Constraints& c = in.problem->constraints;
+  doc.Heading(2, "Storage and retention");
+  auto fits = [](double perDay, const char* format, double days) {
+    return perDay > 0 ? Fmt(format, days) : std::string("n/a");
+  };
+  auto met = [](double perDay, bool ok) { return perDay > 0 ? (ok ? "yes" : "NO") : "n/a"; };
+  doc.Table(
+      {"", "per day", "required retention", "needs", "fits in budget", "met"},
+      {{"flow records (" + Fmt("%.3g", m.recordsPerDay) + " records/day)",
+        FormatBytes(m.flowBytesPerDay), Fmt("%.0f", c.flowRetentionDays) + " days",
+        FormatBytes(m.flowBytesPerDay * c.flowRetentionDays),
+        fits(m.flowBytesPerDay, "%.0f days", m.flowRetentionFitDays),
+        met(m.flowBytesPerDay, m.flowRetentionMet)},
+       {"full capture", FormatBytes(m.fullBytesPerDay), Fmt("%.0f", c.fullRetentionDays) + " days",
+        FormatBytes(m.fullBytesPerDay * c.fullRetentionDays),
+        fits(m.fullBytesPerDay, "%.1f days", m.fullRetentionFitDays),
+        met(m.fullBytesPerDay, m.fullRetentionMet)}});
+  std::string text =
+      "Budget " + FormatBytes(c.storageBytes) + "; the plan needs " +
+      FormatBytes(m.storageRequired) +
+      ". Each retention that fits is computed with the other kept at its requirement. Storage "
+      "is measured, not assumed: bytes per flow record from the run's IPFIX files (or the "
+      "collector's SQLite store when the run has one), full capture from the pcap bytes "
+      "written, scaled from the simulated window and each host group's scale factor to a real "
+      "day.";
+  if (!in.compliance.empty()) text += " Compliance note: " + in.compliance + ".";
+  doc.Paragraph(text);
+}
+
+// Coverage against budget: the storage sweep and the Pareto front.
+void DocCoverage(Document& doc, const ReportInput& in) {
+  doc.Heading(2, "Coverage against budget");
+  doc.Figure("Coverage against budget", "coverage.svg");
+  std::vector<Document::Row> sweep;
   for (const auto& t : in.storageSweep) {
-    o << "| " << FormatBytes(t.budget) << " | " << Fmt("%.3g", t.cost) << " | "
-      << detail::Pct1(t.objectiveShare) << " | " << detail::Pct1(t.flowVisibility) << " | "
-      << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
+    sweep.push_back({FormatBytes(t.budget), Fmt("%.3g", t.cost), detail::Pct1(t.objectiveShare),
+                     detail::Pct1(t.flowVisibility), Fmt("%.2f%%", t.gapCertified * 100)});
   }
-  o << "\nThe certified gap of each plan is its distance to the online bound on the optimum "
-       "at that limit (see Certified gap above).\n";
-  o << "\nPareto front of cost against coverage (no cheaper plan covers more):\n\n"
-       "| cost | storage | weighted coverage | certified gap |\n|---|---|---|---|\n";
+  doc.Table({"storage budget", "cost", "weighted coverage", "flow visibility", "certified gap"},
+            std::move(sweep));
+  doc.Paragraph(
+      "The certified gap of each plan is its distance to the online bound on the optimum at "
+      "that limit (see Certified gap above).");
+  doc.Paragraph("Pareto front of cost against coverage (no cheaper plan covers more):");
+  std::vector<Document::Row> front;
   for (const auto& t : in.paretoFront) {
-    o << "| " << Fmt("%.3g", t.cost) << " | " << FormatBytes(t.storage) << " | "
-      << detail::Pct1(t.objectiveShare) << " | " << Fmt("%.2f%%", t.gapCertified * 100) << " |\n";
+    front.push_back({Fmt("%.3g", t.cost), FormatBytes(t.storage), detail::Pct1(t.objectiveShare),
+                     Fmt("%.2f%%", t.gapCertified * 100)});
   }
-  o << "\n## Optimisation\n\n";
-  o << "A mode per point (nothing, flow export - sampled where the device can only sample -, "
-       "full capture, or both) maximising weighted coverage: each ground-truth flow counts by the "
-       "real flows it stands for, more if it touches a centre of gravity or belongs to a labelled "
-       "behaviour, less if its internal host is lost behind NAT; full capture adds the payload of "
-       "critical flows. Constraints: storage for the required retention, number of devices, "
-       "device capabilities and cost. The lazy greedy (cost-benefit ratio, best of greedy and "
-       "best single choice) is guaranteed at least (1-1/e)/2 of the optimum for this monotone "
-       "submodular objective under a knapsack constraint. ";
+  doc.Table({"cost", "storage", "weighted coverage", "certified gap"}, std::move(front));
+}
+
+// How the plan was optimised (and its detectability section).
+void DocOptimisation(Document& doc, const ReportInput& in) {
+  doc.Heading(2, "Optimisation");
+  std::string text =
+      "A mode per point (nothing, flow export - sampled where the device can only sample -, "
+      "full capture, or both) maximising weighted coverage: each ground-truth flow counts by the "
+      "real flows it stands for, more if it touches a centre of gravity or belongs to a labelled "
+      "behaviour, less if its internal host is lost behind NAT; full capture adds the payload of "
+      "critical flows. Constraints: storage for the required retention, number of devices, "
+      "device capabilities and cost. The lazy greedy (cost-benefit ratio, best of greedy and "
+      "best single choice) is guaranteed at least (1-1/e)/2 of the optimum for this monotone "
+      "submodular objective under a knapsack constraint. ";
   if (in.plan.exactRan && in.plan.exactComplete) {
-    o << "With " << prob.points.size() << " candidates an exact branch-and-bound search also ran: "
-      << "the greedy reached " << detail::Pct1(1 - in.plan.greedyGap) << " of the optimum (gap "
-      << detail::Pct1(in.plan.greedyGap) << ").\n\n";
+    text += "With " + std::to_string(in.problem->points.size()) +
+            " candidates an exact branch-and-bound search also ran: the greedy reached " +
+            detail::Pct1(1 - in.plan.greedyGap) + " of the optimum (gap " +
+            detail::Pct1(in.plan.greedyGap) + ").";
   } else if (in.plan.exactRan) {
-    o << "The exact search stopped at its work limit; the greedy plan is reported.\n\n";
+    text += "The exact search stopped at its work limit; the greedy plan is reported.";
   } else {
-    o << "With more than 20 candidates the exact search does not run: the online bound "
-         "certifies the plan instead (Certified gap, above), and a local search swapping modes "
-         "tries to close a gap above 1% within a time limit.\n\n";
+    text +=
+        "With more than 20 candidates the exact search does not run: the online bound "
+        "certifies the plan instead (Certified gap, above), and a local search swapping modes "
+        "tries to close a gap above 1% within a time limit.";
   }
-  if (in.detectability) o << DetectabilityMarkdown(*in.detectability, in.metrics);
-  o << "## Verification run\n\n";
-  if (in.verification.ran) {
-    o << "The chosen plan was simulated again with only its points observing and its flow "
-         "exporters sending IPFIX over the simulated network to the collector (run "
-      << in.verification.runDir << "). Export bandwidth "
-      << Fmt("%.3g", in.verification.totalBitsPerSecond / 1000.0) << " kbit/s in total, "
-      << detail::Pct1(in.verification.lossShare) << " of export messages lost.\n\n";
-    o << "| point | messages | bytes | received | lost | kbit/s |\n|---|---|---|---|---|---|\n";
-    for (const auto& p : in.verification.points) {
-      o << "| " << p.name << " | " << p.messages << " | " << p.bytes << " | " << p.received << " | "
-        << p.lost << " | " << Fmt("%.3g", p.bitsPerSecond / 1000.0) << " |\n";
-    }
-    if (!in.verification.note.empty()) o << "\n" << in.verification.note << "\n";
-    o << "\n";
-  } else {
-    o << "Not run: " << in.verification.note << "\n\n";
-  }
-  o << "## How this plan follows the six planning steps\n\n";
-  o << "1. **Identify the critical data**: the topology names its centres of gravity"
-    << (prob.assets.empty() ? " (none here)" : " (" + AssetList(prob) + ")")
-    << "; flows touching them weigh more and full capture is valued there.\n";
-  o << "2. **Understand your network**: one simulation of the whole topology gives ground truth "
-       "for every flow and what each candidate point records.\n";
-  o << "3. **Identify bottlenecks and critical points**: every candidate aggregation point is "
-       "measured for what it sees alone and together with others (duplication).\n";
-  o << "4. **Identify critical centres of gravity**: critical-asset coverage and the share of "
-       "their flows under full capture are reported above.\n";
-  o << "5. **Plan the flow exporters and full capture points**: the optimiser picks green (flow "
-       "export), red (full capture) and amber (lower-priority flow export) points within budget.\n";
-  o << "6. **Check compliance requirements**: flow retention " << Fmt("%.0f", c.flowRetentionDays)
-    << " days "
-    << (m.flowBytesPerDay <= 0 ? "(no flows kept)"
-        : m.flowRetentionMet   ? "met"
-                               : "NOT met")
-    << ", full-capture retention " << Fmt("%.0f", c.fullRetentionDays) << " days "
-    << (m.fullBytesPerDay <= 0 ? "(no full capture)"
-        : m.fullRetentionMet   ? "met"
-                               : "NOT met")
-    << ".\n\n";
-  o << "## Limits of flow data (drawbacks to keep in mind)\n\n";
-  o << "- Flows identify the equipment, not the user: finding the people involved needs analysis "
-       "and association with other logs.\n";
-  o << "- NAT can make the capture inconsistent, because the flow is recorded where the exporter "
-       "sits: after NAT "
-    << detail::Pct1(m.natLossWithoutLog)
-    << " of seen flows lose their internal host without NAT event logging, "
-    << detail::Pct1(m.natLossWithLog) << " with it.\n";
-  o << "- Flows never show the content of the communication: only full capture does, for as "
-       "long as it is kept.\n\n";
-  o << "## Analysing what the plan records\n\n";
-  o << "Flow metadata becomes intelligence by combining three analysis factors: **traffic "
-       "directionality** (is this conversation's direction legitimate, e.g. a DMZ server "
-       "initiating to the internet - north-south visibility above), the **expected traffic of "
-       "the protocol** (duration and volume typical of SSH, HTTP, DNS...), and **time-based "
-       "analysis** (spikes that suggest transfers, beacons at regular intervals).\n\n";
-  o << "## Inputs\n\n";
-  o << "- topology: `" << in.topologyPath << "`\n- scenario: `" << in.scenarioPath << "`\n";
-  o << "- observation run: `" << in.runDir << "`\n- seed: " << in.seed << "\n";
-  return o.str();
+  doc.Paragraph(text);
+  if (in.detectability) detail::DetectabilitySection(doc, *in.detectability, in.metrics);
 }
 
-namespace {
-
-std::string InlineMd(const std::string& s) {
-  // **bold** and `code` on escaped text.
-  std::string e = XmlEscape(s), out;
-  bool bold = false, code = false;
-  for (size_t i = 0; i < e.size(); ++i) {
-    if (e[i] == '*' && i + 1 < e.size() && e[i + 1] == '*') {
-      out += bold ? "</strong>" : "<strong>";
-      bold = !bold;
-      ++i;
-    } else if (e[i] == '`') {
-      out += code ? "</code>" : "<code>";
-      code = !code;
-    } else {
-      out += e[i];
-    }
+// The verification run.
+void DocVerification(Document& doc, const ReportInput& in) {
+  const Verification& v = in.verification;
+  doc.Heading(2, "Verification run");
+  if (!v.ran) {
+    doc.Paragraph("Not run: " + v.note);
+    return;
   }
-  if (bold) out += "</strong>";
-  if (code) out += "</code>";
-  return out;
+  doc.Paragraph(
+      "The chosen plan was simulated again with only its points observing and its flow "
+      "exporters sending IPFIX over the simulated network to the collector (run " +
+      v.runDir + "). Export bandwidth " + Fmt("%.3g", v.totalBitsPerSecond / 1000.0) +
+      " kbit/s in total, " + detail::Pct1(v.lossShare) + " of export messages lost.");
+  std::vector<Document::Row> rows;
+  for (const auto& p : v.points) {
+    rows.push_back({p.name, std::to_string(p.messages), std::to_string(p.bytes),
+                    std::to_string(p.received), std::to_string(p.lost),
+                    Fmt("%.3g", p.bitsPerSecond / 1000.0)});
+  }
+  doc.Table({"point", "messages", "bytes", "received", "lost", "kbit/s"}, std::move(rows));
+  if (!v.note.empty()) doc.Paragraph(v.note);
 }
 
-std::vector<std::string> Cells(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cur;
-  for (size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '|') {
-      cells.push_back(cur);
-      cur.clear();
-    } else {
-      cur += line[i];
-    }
+// The six planning steps.
+void DocPlanningSteps(Document& doc, const ReportInput& in) {
+  const Problem& prob = *in.problem;
+  const Metrics& m = in.metrics;
+  const Constraints& c = in.problem->constraints;
+  doc.Heading(2, "How this plan follows the six planning steps");
+  auto met = [](double perDay, bool ok, const char* none) {
+    return std::string(perDay <= 0 ? none : ok ? "met" : "NOT met");
+  };
+  doc.List(
+      {"**Identify the critical data**: the topology names its centres of gravity" +
+           (prob.assets.empty() ? std::string(" (none here)") : " (" + AssetList(prob) + ")") +
+           "; flows touching them weigh more and full capture is valued there.",
+       "**Understand your network**: one simulation of the whole topology gives ground truth "
+       "for every flow and what each candidate point records.",
+       "**Identify bottlenecks and critical points**: every candidate aggregation point is "
+       "measured for what it sees alone and together with others (duplication).",
+       "**Identify critical centres of gravity**: critical-asset coverage and the share of "
+       "their flows under full capture are reported above.",
+       "**Plan the flow exporters and full capture points**: the optimiser picks green (flow "
+       "export), red (full capture) and amber (lower-priority flow export) points within budget.",
+       "**Check compliance requirements**: flow retention " + Fmt("%.0f", c.flowRetentionDays) +
+           " days " + met(m.flowBytesPerDay, m.flowRetentionMet, "(no flows kept)") +
+           ", full-capture retention " + Fmt("%.0f", c.fullRetentionDays) + " days " +
+           met(m.fullBytesPerDay, m.fullRetentionMet, "(no full capture)") + "."},
+      true);
+}
+
+// Limits of flow data, analysis factors and the inputs.
+void DocLimitsAndInputs(Document& doc, const ReportInput& in) {
+  const Metrics& m = in.metrics;
+  doc.Heading(2, "Limits of flow data (drawbacks to keep in mind)");
+  doc.List(
+      {"Flows identify the equipment, not the user: finding the people involved needs "
+       "analysis and association with other logs.",
+       "NAT can make the capture inconsistent, because the flow is recorded where the "
+       "exporter sits: after NAT " +
+           detail::Pct1(m.natLossWithoutLog) +
+           " of seen flows lose their internal host without NAT event logging, " +
+           detail::Pct1(m.natLossWithLog) + " with it.",
+       "Flows never show the content of the communication: only full capture does, for as "
+       "long as it is kept."});
+  doc.Heading(2, "Analysing what the plan records");
+  doc.Paragraph(
+      "Flow metadata becomes intelligence by combining three analysis factors: **traffic "
+      "directionality** (is this conversation's direction legitimate, e.g. a DMZ server "
+      "initiating to the internet - north-south visibility above), the **expected traffic of "
+      "the protocol** (duration and volume typical of SSH, HTTP, DNS...), and **time-based "
+      "analysis** (spikes that suggest transfers, beacons at regular intervals).");
+  doc.Heading(2, "Inputs");
+  doc.List({"topology: `" + in.topologyPath + "`", "scenario: `" + in.scenarioPath + "`",
+            "observation run: `" + in.runDir + "`", "seed: " + std::to_string(in.seed)});
+}
+
+// The whole report as one document.
+Document ReportDocument(const ReportInput& in) {
+  Document doc;
+  for (auto* section :
+       {DocHeadline, DocPointTable, DocWhyEachPoint, DocMetrics, DocStorage, DocCoverage,
+        DocOptimisation, DocVerification, DocPlanningSteps, DocLimitsAndInputs}) {
+    section(doc, in);
   }
-  for (auto& c : cells) {
-    while (!c.empty() && c.front() == ' ') c.erase(c.begin());
-    while (!c.empty() && c.back() == ' ') c.pop_back();
-  }
-  return cells;
+  return doc;
 }
 
 }  // namespace
 
+std::string RenderMarkdown(const ReportInput& in) {
+  return ReportDocument(in).ToMarkdown();
+}
+
 std::string RenderHtml(const ReportInput& in) {
-  std::string md = RenderMarkdown(in);
-  std::ostringstream o;
-  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
-    << XmlEscape("Vantage capture plan") << "</title>\n<style>\n"
-    << "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-       "color:#222;line-height:1.45}\n"
-    << "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-       "text-align:left;vertical-align:top}th{background:#f0f0f0}\n"
-    << "code{background:#f4f4f4;padding:0 3px}svg{max-width:100%;height:auto}\n"
-    << ".figure{overflow-x:auto;border:1px solid #ddd;padding:.5em;margin:1em 0}\n"
-    << "</style>\n</head>\n<body>\n";
-  std::istringstream lines(md);
-  std::string line;
-  bool inList = false, inTable = false, tableHeader = false;
-  auto closeBlocks = [&] {
-    if (inList) o << "</ul>\n";
-    if (inTable) o << "</table>\n";
-    inList = inTable = false;
-  };
-  while (std::getline(lines, line)) {
-    if (line.rfind("![", 0) == 0) {
-      closeBlocks();
-      bool map = line.find("map.svg") != std::string::npos;
-      o << "<div class=\"figure\">\n"
-        << (map ? RenderMapSvg(in, false) : RenderCoverageSvg(in, false)) << "</div>\n";
-    } else if (line.rfind("# ", 0) == 0) {
-      closeBlocks();
-      o << "<h1>" << InlineMd(line.substr(2)) << "</h1>\n";
-    } else if (line.rfind("## ", 0) == 0) {
-      closeBlocks();
-      o << "<h2>" << InlineMd(line.substr(3)) << "</h2>\n";
-    } else if (line.rfind("|", 0) == 0) {
-      if (line.rfind("|---", 0) == 0) continue;
-      if (!inTable) {
-        closeBlocks();
-        o << "<table>\n";
-        inTable = true;
-        tableHeader = true;
-      }
-      o << "<tr>";
-      for (const auto& c : Cells(line)) {
-        o << (tableHeader ? "<th>" : "<td>") << InlineMd(c) << (tableHeader ? "</th>" : "</td>");
-      }
-      o << "</tr>\n";
-      tableHeader = false;
-    } else if (line.rfind("- ", 0) == 0 ||
-               (line.size() > 2 && std::isdigit(static_cast<unsigned char>(line[0])) &&
-                line[1] == '.')) {
-      if (!inList) {
-        closeBlocks();
-        o << "<ul>\n";
-        inList = true;
-      }
-      o << "<li>" << InlineMd(line.substr(2)) << "</li>\n";
-    } else if (line.empty()) {
-      closeBlocks();
-    } else {
-      closeBlocks();
-      o << "<p>" << InlineMd(line) << "</p>\n";
-    }
-  }
-  closeBlocks();
-  o << "</body>\n</html>\n";
-  return o.str();
+  return ReportDocument(in).ToHtml("Vantage capture plan", [&](const std::string& file) {
+    return file == "map.svg" ? RenderMapSvg(in, false) : RenderCoverageSvg(in, false);
+  });
 }
 
 std::string SummaryTable(const ReportInput& in) {

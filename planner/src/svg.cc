@@ -17,54 +17,10 @@ using detail::XmlEscape;
 
 namespace {
 
-// Own names (the model's name functions live in its library; the map needs only these).
-const char* ZoneKindText(model::ZoneKind k) {
-  switch (k) {
-    case model::ZoneKind::kInternet:
-      return "internet";
-    case model::ZoneKind::kEdge:
-      return "edge";
-    case model::ZoneKind::kDmz:
-      return "dmz";
-    case model::ZoneKind::kCore:
-      return "core";
-    case model::ZoneKind::kDistribution:
-      return "distribution";
-    case model::ZoneKind::kAccess:
-      return "access";
-    case model::ZoneKind::kDataCentre:
-      return "datacentre";
-    case model::ZoneKind::kManagement:
-      return "management";
-    case model::ZoneKind::kCloud:
-      return "cloud";
-  }
-  return "zone";
-}
-
-const char* NodeKindText(model::NodeKind k) {
-  switch (k) {
-    case model::NodeKind::kHostGroup:
-      return "host group";
-    case model::NodeKind::kServer:
-      return "server";
-    case model::NodeKind::kRouter:
-      return "router";
-    case model::NodeKind::kL3Switch:
-      return "l3 switch";
-    case model::NodeKind::kSwitch:
-      return "switch";
-    case model::NodeKind::kFirewall:
-      return "firewall";
-    case model::NodeKind::kNatGateway:
-      return "nat gateway";
-    case model::NodeKind::kInternet:
-      return "internet";
-    case model::NodeKind::kCloudVpc:
-      return "cloud vpc";
-  }
-  return "node";
-}
+// The point grid drawn when a plan has no topology.
+constexpr size_t kGridColumns = 8;
+constexpr double kGridCellW = 150;
+constexpr double kGridCellH = 50;
 
 std::string SvgOpen(double w, double h, bool standalone, const std::string& title) {
   std::ostringstream o;
@@ -76,36 +32,6 @@ std::string SvgOpen(double w, double h, bool standalone, const std::string& titl
   o << "<title>" << XmlEscape(title) << "</title>\n";
   o << Fmt("<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", w, h);
   return o.str();
-}
-
-int ZoneOrder(model::ZoneKind k) {
-  switch (k) {
-    case model::ZoneKind::kInternet:
-      return 0;
-    case model::ZoneKind::kCloud:
-      return 1;
-    case model::ZoneKind::kEdge:
-      return 2;
-    case model::ZoneKind::kDmz:
-      return 3;
-    case model::ZoneKind::kCore:
-      return 4;
-    case model::ZoneKind::kDataCentre:
-      return 5;
-    case model::ZoneKind::kManagement:
-      return 6;
-    case model::ZoneKind::kDistribution:
-      return 7;
-    case model::ZoneKind::kAccess:
-      return 8;
-  }
-  return 9;
-}
-
-const char* ZoneFill(int order) {
-  static const char* kFills[] = {"#eef3fb", "#eef8fb", "#fbf3ee", "#fbeef1", "#f3eefb",
-                                 "#eefbf1", "#fbfaee", "#f1f1f1", "#eefbf8", "#f7f7f7"};
-  return kFills[std::clamp(order, 0, 9)];
 }
 
 void Legend(std::ostringstream& o, double x, double y) {
@@ -186,162 +112,35 @@ std::string ModelMapSvg(const ReportInput& in, bool standalone) {
   return svg;
 }
 
+// Without a topology: a grid of the points.
+std::string PointGridSvg(const ReportInput& in, bool standalone) {
+  const Problem& prob = *in.problem;
+  size_t n = prob.points.size();
+  size_t cols = std::max<size_t>(1, std::min<size_t>(n, kGridColumns));
+  double w = 40 + kGridCellW * static_cast<double>(cols);
+  double h = 120 + kGridCellH * std::ceil(static_cast<double>(n) / static_cast<double>(cols));
+  std::ostringstream o;
+  o << SvgOpen(w, h, standalone, "Capture plan map");
+  for (size_t i = 0; i < n; ++i) {
+    double x = 30 + kGridCellW * static_cast<double>(i % cols);
+    double y = 40 + kGridCellH * static_cast<double>(i / cols);
+    o << Fmt("<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"%s\" stroke=\"#333\"/>", x, y,
+             detail::ColourHex(PointColour(in, i)));
+    o << Fmt("<text x=\"%.0f\" y=\"%.0f\">", x + 14, y + 4) << XmlEscape(prob.points[i].name)
+      << "</text>\n";
+  }
+  Legend(o, 20, h - 50);
+  o << "</svg>\n";
+  return o.str();
+}
+
 }  // namespace
 
 std::string RenderMapSvg(const ReportInput& in, bool standalone) {
-  const Problem& prob = *in.problem;
-  if (in.topology != nullptr && !in.topology->nodes.empty()) {
-    try {
-      return ModelMapSvg(in, standalone);
-    } catch (const std::exception&) {
-      // Fall back to the planner's own drawing below.
-    }
-  }
-  std::ostringstream o;
-  if (in.topology == nullptr || in.topology->nodes.empty()) {
-    // No topology: a grid of points.
-    size_t n = prob.points.size();
-    size_t cols = std::max<size_t>(1, std::min<size_t>(n, 8));
-    double w = 40 + 150.0 * cols, h = 120 + 50.0 * std::ceil(static_cast<double>(n) / cols);
-    o << SvgOpen(w, h, standalone, "Capture plan map");
-    for (size_t i = 0; i < n; ++i) {
-      double x = 30 + 150.0 * (i % cols), y = 40 + 50.0 * (i / cols);
-      o << Fmt("<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"%s\" stroke=\"#333\"/>", x, y,
-               detail::ColourHex(PointColour(in, i)));
-      o << Fmt("<text x=\"%.0f\" y=\"%.0f\">", x + 14, y + 4) << XmlEscape(prob.points[i].name)
-        << "</text>\n";
-    }
-    Legend(o, 20, h - 50);
-    o << "</svg>\n";
-    return o.str();
-  }
-  const model::Topology& t = *in.topology;
-  // Columns: zones in network order (internet at the left, access at the right).
-  std::vector<const model::Zone*> zones;
-  for (const auto& z : t.zones) zones.push_back(&z);
-  std::stable_sort(zones.begin(), zones.end(), [](const model::Zone* a, const model::Zone* b) {
-    return ZoneOrder(a->kind) < ZoneOrder(b->kind);
-  });
-  std::map<std::string, size_t> column;
-  for (size_t i = 0; i < zones.size(); ++i) column[zones[i]->name] = i;
-  size_t otherColumn = zones.size();
-  std::vector<std::vector<const model::Node*>> byColumn(zones.size() + 1);
-  for (const auto& n : t.nodes) {
-    auto it = column.find(n.zone);
-    byColumn[it == column.end() ? otherColumn : it->second].push_back(&n);
-  }
-  if (byColumn.back().empty()) byColumn.pop_back();
-  const double colW = 190, rowH = 64, top = 60, left = 20, boxW = 150, boxH = 30;
-  size_t maxRows = 1;
-  for (const auto& c : byColumn) maxRows = std::max(maxRows, c.size());
-  double w = left * 2 + colW * static_cast<double>(byColumn.size());
-  w = std::max(w, 640.0);
-  size_t keyRows =
-      (prob.points.size() + std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260)) - 1) /
-      std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / 260));
-  double h = top + rowH * static_cast<double>(maxRows) + 110 + 16.0 * static_cast<double>(keyRows);
-  o << SvgOpen(w, h, standalone, "Capture plan map: " + t.name);
-  o << Fmt("<text x=\"%.0f\" y=\"22\" font-size=\"16\" font-weight=\"bold\">", left)
-    << XmlEscape("Capture plan: " + (t.name.empty() ? std::string("topology") : t.name))
-    << "</text>\n";
-  std::map<std::string, std::pair<double, double>> centre;
-  for (size_t c = 0; c < byColumn.size(); ++c) {
-    double x = left + colW * static_cast<double>(c);
-    std::string label = c < zones.size()
-                            ? zones[c]->name + " (" + ZoneKindText(zones[c]->kind) + ")"
-                            : std::string("other");
-    int order = c < zones.size() ? ZoneOrder(zones[c]->kind) : 9;
-    o << Fmt(
-        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"8\" fill=\"%s\" "
-        "stroke=\"#c8c8c8\"/>",
-        x + 4, top - 24, colW - 8, rowH * static_cast<double>(maxRows) + 20, ZoneFill(order));
-    o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"#555\">", x + 12, top - 8)
-      << XmlEscape(label) << "</text>\n";
-    for (size_t r = 0; r < byColumn[c].size(); ++r) {
-      double y = top + rowH * static_cast<double>(r) + 8;
-      centre[byColumn[c][r]->name] = {x + colW / 2, y + boxH / 2};
-    }
-  }
-  // Links under the nodes.
-  o << "<g stroke=\"#888\" stroke-width=\"1.5\">\n";
-  for (const auto& l : t.links) {
-    std::vector<std::pair<double, double>> ends;
-    for (const auto& e : l.endpoints) {
-      auto it = centre.find(e);
-      if (it != centre.end()) ends.push_back(it->second);
-    }
-    if (ends.size() == 2) {
-      o << Fmt("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", ends[0].first,
-               ends[0].second, ends[1].first, ends[1].second);
-    } else if (ends.size() > 2) {
-      double cx = 0, cy = 0;
-      for (auto& e : ends) {
-        cx += e.first;
-        cy += e.second;
-      }
-      cx /= static_cast<double>(ends.size());
-      cy /= static_cast<double>(ends.size());
-      for (auto& e : ends) {
-        o << Fmt("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", cx, cy, e.first,
-                 e.second);
-      }
-      o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#888\"/>\n", cx, cy);
-    }
-  }
-  o << "</g>\n";
-  // Nodes.
-  for (const auto& n : t.nodes) {
-    auto [cx, cy] = centre[n.name];
-    bool critical = false;
-    for (const auto& a : t.criticalAssets) critical = critical || a.node == n.name;
-    o << Fmt(
-        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" rx=\"5\" fill=\"#fff\" "
-        "stroke=\"%s\" stroke-width=\"%s\"/>",
-        cx - boxW / 2, cy - boxH / 2, boxW, boxH, critical ? "#7a1fa2" : "#555",
-        critical ? "2.5" : "1");
-    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx, cy + 4) << XmlEscape(n.name)
-      << "</text>";
-    o << Fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777\">",
-             cx, cy + boxH / 2 + 10)
-      << XmlEscape(NodeKindText(n.kind)) << (critical ? " - centre of gravity" : "") << "</text>\n";
-  }
-  // Candidate points as coloured dots on their node.
-  std::map<std::string, int> perNode;
-  for (size_t i = 0; i < prob.points.size(); ++i) {
-    const PointInfo& pt = prob.points[i];
-    auto it = centre.find(pt.node);
-    if (it == centre.end()) continue;
-    int k = perNode[pt.node]++;
-    double x = it->second.first - boxW / 2 + 10 + 16.0 * k;
-    double y = it->second.second - boxH / 2;
-    std::string mode = i < in.plan.best.modes.size() ? ModeName(in.plan.best.modes[i]) : "none";
-    o << Fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"%s\" stroke=\"#222\">", x, y,
-             detail::ColourHex(PointColour(in, i)))
-      << "<title>" << XmlEscape(pt.name + ": " + mode) << "</title></circle>";
-    o << Fmt(
-        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\" "
-        "font-weight=\"bold\" fill=\"#fff\">%zu</text>\n",
-        x, y + 3, i + 1);
-  }
-  // Key: number, point, mode.
-  double keyY = top + rowH * static_cast<double>(maxRows) + 6;
-  const double keyColW = 260;
-  size_t perRow = std::max<size_t>(1, static_cast<size_t>((w - 2 * left) / keyColW));
-  for (size_t i = 0; i < prob.points.size(); ++i) {
-    double kx = left + keyColW * static_cast<double>(i % perRow);
-    double ky = keyY + 16.0 * static_cast<double>(i / perRow);
-    std::string mode = i < in.plan.best.modes.size() ? ModeName(in.plan.best.modes[i]) : "none";
-    o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"%s\">", kx, ky,
-             PointColour(in, i) == "grey" ? "#777" : "#111")
-      << (i + 1) << " " << XmlEscape(prob.points[i].name) << " (" << XmlEscape(prob.points[i].node)
-      << "): " << XmlEscape(mode) << "</text>\n";
-  }
-  Legend(o, left, h - 60);
-  o << Fmt("<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#555\">", left, h - 14)
-    << "Dots are candidate points on their device; purple boxes are critical centres of gravity."
-    << "</text>\n";
-  o << "</svg>\n";
-  return o.str();
+  // The model's renderer draws every topology (it does not throw); the grid is for plans
+  // without one.
+  if (in.topology != nullptr && !in.topology->nodes.empty()) return ModelMapSvg(in, standalone);
+  return PointGridSvg(in, standalone);
 }
 
 namespace {

@@ -1,20 +1,26 @@
 // Builds the topology in ns-3 (see network-builder.h).
 #include "network-builder.h"
 
+#include <ns3/boolean.h>
 #include <ns3/bridge-helper.h>
 #include <ns3/csma-helper.h>
 #include <ns3/csma-net-device.h>
 #include <ns3/internet-stack-helper.h>
+#include <ns3/ipv4-address.h>
 #include <ns3/ipv4-global-routing-helper.h>
 #include <ns3/ipv4.h>
 #include <ns3/point-to-point-helper.h>
 #include <ns3/string.h>
+#include <ns3/uinteger.h>
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "firewall/firewall.h"
+#include "log-recorder.h"
 #include "nat/nat-gateway.h"
 #include "vantage/model/address-plan.h"
 
@@ -76,7 +82,106 @@ struct Dsu {
   }
 };
 
+/// UDP port of flow export to the collector, which filters and NATs always pass.
+constexpr uint16_t kExportPort = 4739;
+
+ns3::Ipv4Mask PrefixMask(unsigned length) {
+  return ns3::Ipv4Mask(length == 0 ? 0u : ~uint32_t{0} << (32 - length));
+}
+
+/// Checks that ns-3 cannot build the topology otherwise.
+core::Status CheckLinks(const model::Topology& topo, const std::function<std::string(int)>& where) {
+  for (const auto& l : topo.links) {
+    if (l.endpoints.size() < 2) {
+      return MakeError(ErrorCode::kInvalid,
+                       where(l.line) + "link '" + l.name + "' has fewer than two endpoints");
+    }
+    if (l.kind == model::LinkKind::kPointToPoint && l.endpoints.size() != 2) {
+      return MakeError(ErrorCode::kInvalid, where(l.line) + "point-to-point link '" + l.name +
+                                                "' has " + std::to_string(l.endpoints.size()) +
+                                                " endpoints, needs 2");
+    }
+    for (const auto& ep : l.endpoints) {
+      if (topo.FindNode(ep) == nullptr) {
+        return MakeError(ErrorCode::kNotFound, where(l.line) + "link '" + l.name +
+                                                   "' attaches to node '" + ep +
+                                                   "', which the topology lacks");
+      }
+    }
+  }
+  return {};
+}
+
+/// Broadcast domains: links joined through L2 switches form one IP subnet. Root link index to
+/// the domain's links, ordered by root.
+std::map<size_t, std::vector<size_t>> BroadcastDomains(const model::Topology& topo) {
+  const size_t nl = topo.links.size();
+  Dsu dsu(nl);
+  std::map<std::string, size_t> firstLinkOfSwitch;
+  for (size_t li = 0; li < nl; ++li) {
+    for (const auto& ep : topo.links[li].endpoints) {
+      if (topo.FindNode(ep)->kind != model::NodeKind::kSwitch) continue;
+      auto [it, fresh] = firstLinkOfSwitch.try_emplace(ep, li);
+      if (!fresh) dsu.Union(it->second, li);
+    }
+  }
+  std::map<size_t, std::vector<size_t>> domains;
+  for (size_t li = 0; li < nl; ++li) domains[dsu.Find(li)].push_back(li);
+  return domains;
+}
+
+/// Moves a zone's allocator past the plan's subnets, so later allocations (the collector's
+/// link) do not overlap them.
+void SkipPlannedSubnets(const model::AddressPlan& plan,
+                        std::map<std::string, ZoneAllocator>& alloc) {
+  for (const auto& ls : plan.links) {
+    auto it = alloc.find(ls.zone);
+    if (it == alloc.end() || !ls.subnet.network.IsV4()) continue;
+    ZoneAllocator& za = it->second;
+    const uint32_t net = ls.subnet.network.V4Value();
+    for (size_t r = 0; r < za.ranges.size(); ++r) {
+      const uint64_t off = uint64_t{net} - za.ranges[r].base;
+      if (net < za.ranges[r].base || off >= za.ranges[r].size) continue;
+      const uint64_t end = off + (uint64_t{1} << (32 - ls.subnet.length));
+      if (r > za.range || (r == za.range && end > za.offset)) {
+        za.range = r;
+        za.offset = end;
+      }
+    }
+  }
+}
+
+template <typename Helper>
+void SetLinkChannel(Helper& h, const model::Link& link) {
+  h.SetChannelAttribute("DataRate", ns3::StringValue(DataRateOf(link.bandwidthMbps)));
+  h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(link.delayMs)));
+}
+
 }  // namespace
+
+/// What DoBuild's steps share while building.
+struct SimNetwork::BuildState {
+  BuildState(const model::Topology& t, const BuildOptions& o)
+      : topo(t), opt(o), file(t.sourcePath.empty() ? t.name : t.sourcePath) {}
+  const model::Topology& topo;
+  const BuildOptions& opt;
+  std::string file;  ///< the topology's path (or name) for error messages
+  std::map<std::string, ZoneAllocator> alloc;
+  std::map<std::string, std::vector<size_t>> instances;  ///< topology node -> node indices
+  ns3::InternetStackHelper stack;
+  std::optional<model::AddressPlan> plan;
+  std::map<size_t, std::vector<std::pair<ns3::Ptr<ns3::NetDevice>, std::string>>> switchPorts;
+
+  std::string Where(int line) const {
+    return line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": ";
+  }
+};
+
+struct SimNetwork::Attach {
+  size_t node;
+  std::string link;
+  ns3::Ptr<ns3::NetDevice> dev;
+};
 
 core::Result<std::unique_ptr<SimNetwork>> SimNetwork::Build(const model::Topology& topology,
                                                             const BuildOptions& options) {
@@ -126,53 +231,109 @@ bool SimNetwork::Filters(const model::Node& node) {
   }
 }
 
-void SimNetwork::InstallFirewall(const model::Node& node, const BuildOptions& opt) {
+void SimNetwork::InstallFirewall(const model::Node& node) {
   const SimNode* sn = FindNode(node.name);
   ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
   ns3::Ptr<Firewall> fw = ns3::CreateObject<Firewall>();
-  fw->Configure(
-      node.name, node.rules, node.defaultAllow, [this](ns3::Ipv4Address a) { return ZoneOf(a); },
-      m_logs.get(), opt.startUnixNs);
+  fw->SetAttribute("NodeName", ns3::StringValue(node.name));
+  fw->SetAttribute("DefaultAllow", ns3::BooleanValue(node.defaultAllow));
+  fw->SetRules(node.rules);
+  fw->SetZoneResolver([this](ns3::Ipv4Address a) { return ZoneOf(a); });
   if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
-    fw->AllowExportTo(c->interfaces.front().address, 4739);
+    fw->SetAttribute("ExportAddress", ns3::Ipv4AddressValue(c->interfaces.front().address));
+    fw->SetAttribute("ExportPort", ns3::UintegerValue(kExportPort));
   }
+  m_recorder->Hook(fw);
   fw->SetInner(ipv4->GetRoutingProtocol());
   ipv4->SetRoutingProtocol(fw);
   if (node.kind == model::NodeKind::kCloudVpc) fw->FilterLocalDelivery();
   m_firewalls.push_back(fw);
 }
 
-core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions& opt) {
-  m_logs = std::make_unique<SimLogs>();
-  const std::string file = topo.sourcePath.empty() ? topo.name : topo.sourcePath;
-  auto where = [&](int line) {
-    return line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": ";
-  };
-
-  // --- Checks that ns-3 cannot build the topology otherwise.
-  for (const auto& l : topo.links) {
-    if (l.endpoints.size() < 2) {
-      return MakeError(ErrorCode::kInvalid,
-                       where(l.line) + "link '" + l.name + "' has fewer than two endpoints");
+core::Status SimNetwork::InstallNat(BuildState& st, const model::Nat& nat) {
+  const SimNode* sn = FindNode(nat.node);
+  if (sn == nullptr || st.topo.FindNode(nat.node) == nullptr) {
+    return MakeError(ErrorCode::kNotFound, st.Where(nat.line) + "NAT on node '" + nat.node +
+                                               "', which the topology lacks");
+  }
+  const SimInterface* out = sn->Interface(nat.outsideLink);
+  if (out == nullptr || out->ipInterface == 0) {
+    return MakeError(ErrorCode::kNotFound, st.Where(nat.line) + "NAT '" + nat.node +
+                                               "': outside link '" + nat.outsideLink +
+                                               "' is not an IP interface of the node");
+  }
+  std::vector<ns3::Ptr<ns3::NetDevice>> inside;
+  for (const auto& l : nat.insideLinks) {
+    const SimInterface* in = sn->Interface(l);
+    if (in == nullptr || in->ipInterface == 0) {
+      return MakeError(ErrorCode::kNotFound, st.Where(nat.line) + "NAT '" + nat.node +
+                                                 "': inside link '" + l +
+                                                 "' is not an IP interface of the node");
     }
-    if (l.kind == model::LinkKind::kPointToPoint && l.endpoints.size() != 2) {
-      return MakeError(ErrorCode::kInvalid, where(l.line) + "point-to-point link '" + l.name +
-                                                "' has " + std::to_string(l.endpoints.size()) +
-                                                " endpoints, needs 2");
-    }
-    for (const auto& ep : l.endpoints) {
-      if (topo.FindNode(ep) == nullptr) {
-        return MakeError(ErrorCode::kNotFound, where(l.line) + "link '" + l.name +
-                                                   "' attaches to node '" + ep +
-                                                   "', which the topology lacks");
-      }
+    inside.push_back(in->device);
+  }
+  if (inside.empty()) {
+    // No inside links named: every interface but the outside one is inside.
+    for (const auto& i : sn->interfaces) {
+      if (i.link != nat.outsideLink && i.ipInterface != 0) inside.push_back(i.device);
     }
   }
+  ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
+  ns3::Ptr<NatGateway> gw = ns3::CreateObject<NatGateway>();
+  gw->SetAttribute("NodeName", ns3::StringValue(nat.node));
+  gw->SetAttribute("PortMin", ns3::UintegerValue(nat.portMin));
+  gw->SetAttribute("PortMax", ns3::UintegerValue(nat.portMax));
+  gw->SetAttribute("TcpTimeout", ns3::TimeValue(ns3::Seconds(nat.tcpTimeoutS)));
+  gw->SetAttribute("UdpTimeout", ns3::TimeValue(ns3::Seconds(nat.udpTimeoutS)));
+  gw->SetAttribute("IcmpTimeout", ns3::TimeValue(ns3::Seconds(nat.icmpTimeoutS)));
+  gw->SetInterfaces(inside, out->device, out->address);
+  if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
+    gw->SetAttribute("ExportAddress", ns3::Ipv4AddressValue(c->interfaces.front().address));
+    gw->SetAttribute("ExportPort", ns3::UintegerValue(kExportPort));
+  }
+  m_recorder->Hook(gw, nat.logEvents);
+  gw->SetInner(ipv4->GetRoutingProtocol());
+  ipv4->SetRoutingProtocol(gw);
+  m_nats.push_back(gw);
+  return {};
+}
 
-  // --- Zone prefixes and allocators.
-  std::map<std::string, ZoneAllocator> alloc;
-  for (const auto& z : topo.zones) {
-    auto& za = alloc[z.name];
+void SimNetwork::AddIpInterface(SimNode& sn, const std::string& link, ns3::Ptr<ns3::NetDevice> dev,
+                                ns3::Ipv4Address address, ns3::Ipv4Mask mask) {
+  ns3::Ptr<ns3::Ipv4> ipv4 = sn.node->GetObject<ns3::Ipv4>();
+  const uint32_t ifi = ipv4->AddInterface(dev);
+  ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(address, mask));
+  ipv4->SetUp(ifi);
+  sn.interfaces.push_back(SimInterface{link, dev, ifi, ifi, address, mask});
+}
+
+core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions& opt) {
+  m_logs = std::make_unique<SimLogs>();
+  m_recorder = std::make_unique<LogRecorder>(m_logs.get(), opt.startUnixNs);
+  BuildState st(topo, opt);
+  VANTAGE_RETURN_IF_ERROR(CheckLinks(topo, [&](int line) { return st.Where(line); }));
+  AddZonePrefixes(st);
+  AddNodes(st);
+  const auto domains = BroadcastDomains(topo);
+  VANTAGE_RETURN_IF_ERROR(PlanAddresses(st, domains));
+  for (const auto& [root, links] : domains) VANTAGE_RETURN_IF_ERROR(ConnectDomain(st, links));
+  BridgeSwitches(st);
+  VANTAGE_RETURN_IF_ERROR(AddCollector(st));
+  // Filtering nodes and NAT gateways wrap the node's routing protocol. The NAT wraps the
+  // filter, as netfilter orders them: inbound packets are translated back before the rules see
+  // them, outbound packets are judged with their inside address and translated after.
+  for (const auto& mn : topo.nodes) {
+    if (Filters(mn)) InstallFirewall(mn);
+  }
+  for (const auto& nat : topo.nats) VANTAGE_RETURN_IF_ERROR(InstallNat(st, nat));
+  AssignStreams(st);
+  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+  return BuildMap(st);
+}
+
+void SimNetwork::AddZonePrefixes(BuildState& st) {
+  for (const auto& z : st.topo.zones) {
+    auto& za = st.alloc[z.name];
     for (const auto& c : z.cidrs) {
       if (!c.network.IsV4()) continue;
       const uint32_t mask = c.length == 0 ? 0 : ~uint32_t{0} << (32 - c.length);
@@ -180,9 +341,10 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
       za.ranges.push_back({c.network.V4Value() & mask, uint64_t{1} << (32 - c.length)});
     }
   }
+}
 
-  // --- Nodes (host groups expanded).
-  std::map<std::string, std::vector<size_t>> instances;
+// Host groups are expanded to `simulate` instances; switches get no IP stack.
+void SimNetwork::AddNodes(BuildState& st) {
   auto addNode = [&](const std::string& name, const model::Node& mn) {
     SimNode sn;
     sn.name = name;
@@ -191,363 +353,258 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
     sn.zone = mn.zone;
     sn.node = ns3::CreateObject<ns3::Node>();
     m_nodeIndex[name] = m_nodes.size();
-    instances[mn.name].push_back(m_nodes.size());
+    st.instances[mn.name].push_back(m_nodes.size());
     m_nodes.push_back(std::move(sn));
   };
-  for (const auto& n : topo.nodes) {
+  for (const auto& n : st.topo.nodes) {
     if (n.kind == model::NodeKind::kHostGroup) {
       for (uint32_t i = 1; i <= n.simulate; ++i) addNode(n.name + "-" + std::to_string(i), n);
     } else {
       addNode(n.name, n);
     }
   }
-  ns3::InternetStackHelper stack;
-  stack.SetIpv6StackInstall(false);
+  st.stack.SetIpv6StackInstall(false);
   for (auto& n : m_nodes) {
-    if (n.kind != model::NodeKind::kSwitch) stack.Install(n.node);
+    if (n.kind != model::NodeKind::kSwitch) st.stack.Install(n.node);
   }
+}
 
-  // --- Broadcast domains: links joined through L2 switches form one IP subnet.
-  const size_t nl = topo.links.size();
-  Dsu dsu(nl);
-  std::map<std::string, size_t> firstLinkOfSwitch;
-  for (size_t li = 0; li < nl; ++li) {
-    for (const auto& ep : topo.links[li].endpoints) {
-      if (topo.FindNode(ep)->kind != model::NodeKind::kSwitch) continue;
-      auto [it, fresh] = firstLinkOfSwitch.try_emplace(ep, li);
-      if (!fresh) dsu.Union(it->second, li);
-    }
-  }
-  std::map<size_t, std::vector<size_t>> domains;  // root -> links, ordered by root index
-  for (size_t li = 0; li < nl; ++li) domains[dsu.Find(li)].push_back(li);
-
-  // The model's address plan numbers each link; it is usable when no L2 domain joins several
-  // addressed links (else one IP subnet must span them and we number per domain ourselves).
-  auto plan = model::PlanAddresses(topo);
-  if (!plan) return MakeError(plan.GetError().code, file + ": " + plan.GetError().message);
+// The model's address plan numbers each link; it is usable when no L2 domain joins several
+// addressed links (else one IP subnet must span them and we number per domain ourselves).
+core::Status SimNetwork::PlanAddresses(BuildState& st,
+                                       const std::map<size_t, std::vector<size_t>>& domains) {
+  auto plan = model::PlanAddresses(st.topo);
+  if (!plan) return MakeError(plan.GetError().code, st.file + ": " + plan.GetError().message);
+  st.plan = std::move(*plan);
   m_usesModelPlan = true;
   for (const auto& [root, links] : domains) {
     size_t addressed = 0;
-    for (size_t li : links) addressed += model::InterfacesNeeded(topo, topo.links[li]) > 0 ? 1 : 0;
+    for (size_t li : links) {
+      addressed += model::InterfacesNeeded(st.topo, st.topo.links[li]) > 0 ? 1 : 0;
+    }
     if (addressed > 1) m_usesModelPlan = false;
   }
-  if (m_usesModelPlan) {
-    // Later allocations (the collector's link) start after the plan's subnets.
-    for (const auto& ls : plan->links) {
-      auto it = alloc.find(ls.zone);
-      if (it == alloc.end() || !ls.subnet.network.IsV4()) continue;
-      ZoneAllocator& za = it->second;
-      const uint32_t net = ls.subnet.network.V4Value();
-      for (size_t r = 0; r < za.ranges.size(); ++r) {
-        const uint64_t off = uint64_t{net} - za.ranges[r].base;
-        if (net < za.ranges[r].base || off >= za.ranges[r].size) continue;
-        const uint64_t end = off + (uint64_t{1} << (32 - ls.subnet.length));
-        if (r > za.range || (r == za.range && end > za.offset)) {
-          za.range = r;
-          za.offset = end;
-        }
-      }
-    }
-  }
+  if (m_usesModelPlan) SkipPlannedSubnets(*st.plan, st.alloc);
+  return {};
+}
 
-  std::map<size_t, std::vector<std::pair<ns3::Ptr<ns3::NetDevice>, std::string>>> switchPorts;
-  for (const auto& [root, links] : domains) {
-    struct Attach {
-      size_t node;
-      std::string link;
-      ns3::Ptr<ns3::NetDevice> dev;
-    };
-    std::vector<Attach> l3;
-    bool hasSwitch = false;
-    for (size_t li : links) {
-      for (const auto& ep : topo.links[li].endpoints) {
-        hasSwitch = hasSwitch || topo.FindNode(ep)->kind == model::NodeKind::kSwitch;
-      }
-    }
-    for (size_t li : links) {
-      const auto& L = topo.links[li];
-      auto expand = [&](const std::string& ep) { return instances[ep]; };
-      if (!hasSwitch) {
-        std::vector<size_t> members;
-        for (const auto& ep : L.endpoints) {
-          for (size_t idx : expand(ep)) members.push_back(idx);
-        }
-        if (members.size() < 2) continue;  // a host group simulated with 0 hosts
-        const bool p2p = L.kind == model::LinkKind::kPointToPoint && members.size() == 2;
-        ns3::NodeContainer nc;
-        for (size_t idx : members) nc.Add(m_nodes[idx].node);
-        ns3::NetDeviceContainer devs;
-        if (p2p) {
-          ns3::PointToPointHelper h;
-          h.SetDeviceAttribute("DataRate", ns3::StringValue(DataRateOf(L.bandwidthMbps)));
-          h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(L.delayMs)));
-          devs = h.Install(nc);
-        } else {
-          ns3::CsmaHelper h;
-          h.SetChannelAttribute("DataRate", ns3::StringValue(DataRateOf(L.bandwidthMbps)));
-          h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(L.delayMs)));
-          devs = h.Install(nc);
-        }
-        for (size_t k = 0; k < members.size(); ++k) l3.push_back({members[k], L.name, devs.Get(k)});
-        continue;
-      }
-      // Star around the link's first switch: one CSMA segment per attached device, so the
-      // switch's ports do not share a half-duplex bus.
-      std::string hub;
-      for (const auto& ep : L.endpoints) {
-        if (topo.FindNode(ep)->kind == model::NodeKind::kSwitch) {
-          hub = ep;
-          break;
-        }
-      }
-      const size_t hubIdx = instances[hub].front();
-      for (const auto& ep : L.endpoints) {
-        if (ep == hub) continue;
-        for (size_t idx : expand(ep)) {
-          ns3::CsmaHelper h;
-          h.SetChannelAttribute("DataRate", ns3::StringValue(DataRateOf(L.bandwidthMbps)));
-          h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(L.delayMs)));
-          ns3::NodeContainer nc(m_nodes[hubIdx].node, m_nodes[idx].node);
-          ns3::NetDeviceContainer devs = h.Install(nc);
-          switchPorts[hubIdx].emplace_back(devs.Get(0), L.name);
-          if (m_nodes[idx].kind == model::NodeKind::kSwitch) {
-            switchPorts[idx].emplace_back(devs.Get(1), L.name);
-          } else {
-            l3.push_back({idx, L.name, devs.Get(1)});
-          }
-        }
-      }
-    }
-    if (l3.empty()) continue;
-    if (m_usesModelPlan) {
-      for (const auto& a : l3) {
-        SimNode& sn = m_nodes[a.node];
-        const model::LinkSubnet* ls = plan->FindLink(a.link);
-        const core::IpAddress addr = plan->AddressOn(sn.name, a.link);
-        if (ls == nullptr || !addr.IsV4()) {
-          return MakeError(ErrorCode::kInvalid, file + ": address plan has no address for '" +
-                                                    sn.name + "' on link '" + a.link + "'");
-        }
-        ns3::Ptr<ns3::Ipv4> ipv4 = sn.node->GetObject<ns3::Ipv4>();
-        const uint32_t ifi = ipv4->AddInterface(a.dev);
-        const ns3::Ipv4Mask mask(ls->subnet.length == 0 ? 0u
-                                                        : ~uint32_t{0} << (32 - ls->subnet.length));
-        ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(ToNs3(addr), mask));
-        ipv4->SetUp(ifi);
-        SimInterface si;
-        si.link = a.link;
-        si.device = a.dev;
-        si.ipInterface = ifi;
-        si.number = ifi;
-        si.address = ToNs3(addr);
-        si.mask = mask;
-        sn.interfaces.push_back(std::move(si));
-      }
-      continue;
-    }
-    // Address the domain from its zone.
-    const auto& first = topo.links[links.front()];
-    std::string zone = first.zone;
-    if (zone.empty() || alloc.count(zone) == 0) zone = m_nodes[l3.front().node].zone;
-    if (alloc.count(zone) == 0) {
-      return MakeError(ErrorCode::kInvalid, where(first.line) + "link '" + first.name +
-                                                "': zone '" + zone + "' has no IPv4 CIDR");
-    }
-    uint64_t block = 4;
-    while (block < l3.size() + 2) block *= 2;
-    uint32_t network = 0;
-    if (!alloc[zone].Allocate(block, network)) {
-      unsigned len = 32;
-      for (uint64_t b = block; b > 1; b /= 2) --len;
-      return MakeError(ErrorCode::kLimit, where(first.line) + "address plan of zone '" + zone +
-                                              "' is exhausted: link '" + first.name +
-                                              "' needs a /" + std::to_string(len) + " for " +
-                                              std::to_string(l3.size()) + " interfaces");
-    }
-    const uint32_t maskBits = ~static_cast<uint32_t>(block - 1);
-    for (size_t k = 0; k < l3.size(); ++k) {
-      SimNode& sn = m_nodes[l3[k].node];
-      ns3::Ptr<ns3::Ipv4> ipv4 = sn.node->GetObject<ns3::Ipv4>();
-      const int32_t ifi = static_cast<int32_t>(ipv4->AddInterface(l3[k].dev));
-      const ns3::Ipv4Address addr(network + static_cast<uint32_t>(k) + 1);
-      const ns3::Ipv4Mask mask(maskBits);
-      ipv4->AddAddress(static_cast<uint32_t>(ifi), ns3::Ipv4InterfaceAddress(addr, mask));
-      ipv4->SetUp(static_cast<uint32_t>(ifi));
-      SimInterface si;
-      si.link = l3[k].link;
-      si.device = l3[k].dev;
-      si.ipInterface = static_cast<uint32_t>(ifi);
-      si.number = static_cast<uint32_t>(ifi);
-      si.address = addr;
-      si.mask = mask;
-      sn.interfaces.push_back(std::move(si));
+core::Status SimNetwork::ConnectDomain(BuildState& st, const std::vector<size_t>& links) {
+  bool hasSwitch = false;
+  for (size_t li : links) {
+    for (const auto& ep : st.topo.links[li].endpoints) {
+      hasSwitch = hasSwitch || st.topo.FindNode(ep)->kind == model::NodeKind::kSwitch;
     }
   }
-  for (auto& [idx, ports] : switchPorts) {
+  std::vector<Attach> l3;
+  for (size_t li : links) ConnectLink(st, st.topo.links[li], hasSwitch, l3);
+  if (l3.empty()) return {};
+  return AddressDomain(st, links, l3);
+}
+
+// Without a switch, the link's nodes share one channel (point-to-point for two, else CSMA).
+// With one, a star around the link's first switch: one CSMA segment per attached device, so
+// the switch's ports do not share a half-duplex bus.
+void SimNetwork::ConnectLink(BuildState& st, const model::Link& link, bool viaSwitch,
+                             std::vector<Attach>& l3) {
+  if (!viaSwitch) {
+    std::vector<size_t> members;
+    for (const auto& ep : link.endpoints) {
+      for (size_t idx : st.instances[ep]) members.push_back(idx);
+    }
+    if (members.size() < 2) return;  // a host group simulated with 0 hosts
+    ns3::NodeContainer nc;
+    for (size_t idx : members) nc.Add(m_nodes[idx].node);
+    ns3::NetDeviceContainer devs;
+    if (link.kind == model::LinkKind::kPointToPoint && members.size() == 2) {
+      ns3::PointToPointHelper h;
+      h.SetDeviceAttribute("DataRate", ns3::StringValue(DataRateOf(link.bandwidthMbps)));
+      h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MilliSeconds(link.delayMs)));
+      devs = h.Install(nc);
+    } else {
+      ns3::CsmaHelper h;
+      SetLinkChannel(h, link);
+      devs = h.Install(nc);
+    }
+    for (size_t k = 0; k < members.size(); ++k) l3.push_back({members[k], link.name, devs.Get(k)});
+    return;
+  }
+  std::string hub;
+  for (const auto& ep : link.endpoints) {
+    if (st.topo.FindNode(ep)->kind == model::NodeKind::kSwitch) {
+      hub = ep;
+      break;
+    }
+  }
+  const size_t hubIdx = st.instances[hub].front();
+  for (const auto& ep : link.endpoints) {
+    if (ep == hub) continue;
+    for (size_t idx : st.instances[ep]) {
+      ns3::CsmaHelper h;
+      SetLinkChannel(h, link);
+      ns3::NetDeviceContainer devs =
+          h.Install(ns3::NodeContainer(m_nodes[hubIdx].node, m_nodes[idx].node));
+      st.switchPorts[hubIdx].emplace_back(devs.Get(0), link.name);
+      if (m_nodes[idx].kind == model::NodeKind::kSwitch) {
+        st.switchPorts[idx].emplace_back(devs.Get(1), link.name);
+      } else {
+        l3.push_back({idx, link.name, devs.Get(1)});
+      }
+    }
+  }
+}
+
+// Addresses from the model's plan, else one subnet for the domain from its zone's CIDRs.
+core::Status SimNetwork::AddressDomain(BuildState& st, const std::vector<size_t>& links,
+                                       const std::vector<Attach>& l3) {
+  if (m_usesModelPlan) {
+    for (const auto& a : l3) {
+      SimNode& sn = m_nodes[a.node];
+      const model::LinkSubnet* ls = st.plan->FindLink(a.link);
+      const core::IpAddress addr = st.plan->AddressOn(sn.name, a.link);
+      if (ls == nullptr || !addr.IsV4()) {
+        return MakeError(ErrorCode::kInvalid, st.file + ": address plan has no address for '" +
+                                                  sn.name + "' on link '" + a.link + "'");
+      }
+      AddIpInterface(sn, a.link, a.dev, ToNs3(addr), PrefixMask(ls->subnet.length));
+    }
+    return {};
+  }
+  const auto& first = st.topo.links[links.front()];
+  std::string zone = first.zone;
+  if (zone.empty() || st.alloc.count(zone) == 0) zone = m_nodes[l3.front().node].zone;
+  if (st.alloc.count(zone) == 0) {
+    return MakeError(ErrorCode::kInvalid, st.Where(first.line) + "link '" + first.name +
+                                              "': zone '" + zone + "' has no IPv4 CIDR");
+  }
+  uint64_t block = 4;
+  while (block < l3.size() + 2) block *= 2;
+  uint32_t network = 0;
+  if (!st.alloc[zone].Allocate(block, network)) {
+    unsigned len = 32;
+    for (uint64_t b = block; b > 1; b /= 2) --len;
+    return MakeError(ErrorCode::kLimit, st.Where(first.line) + "address plan of zone '" + zone +
+                                            "' is exhausted: link '" + first.name + "' needs a /" +
+                                            std::to_string(len) + " for " +
+                                            std::to_string(l3.size()) + " interfaces");
+  }
+  const ns3::Ipv4Mask mask(~static_cast<uint32_t>(block - 1));
+  for (size_t k = 0; k < l3.size(); ++k) {
+    const ns3::Ipv4Address addr(network + static_cast<uint32_t>(k) + 1);
+    AddIpInterface(m_nodes[l3[k].node], l3[k].link, l3[k].dev, addr, mask);
+  }
+  return {};
+}
+
+void SimNetwork::BridgeSwitches(BuildState& st) {
+  for (auto& [idx, ports] : st.switchPorts) {
     ns3::NetDeviceContainer pc;
     SimNode& sn = m_nodes[idx];
     for (size_t k = 0; k < ports.size(); ++k) {
       pc.Add(ports[k].first);
-      SimInterface si;
-      si.link = ports[k].second;
-      si.device = ports[k].first;
-      si.number = static_cast<uint32_t>(k + 1);
-      sn.interfaces.push_back(std::move(si));
+      // A switch port has no IP interface; its number is its position on the bridge.
+      sn.interfaces.push_back(
+          SimInterface{ports[k].second, ports[k].first, 0, static_cast<uint32_t>(k + 1), {}, {}});
     }
     ns3::BridgeHelper bridge;
     bridge.Install(sn.node, pc);
   }
+}
 
-  // --- Collector node for live export: behind a management (else core) zone router.
-  // A topology node with role "collector" receives live export; otherwise one is added.
-  for (const auto& mn : topo.nodes) {
-    if (opt.addCollector && mn.role == "collector" && mn.kind != model::NodeKind::kHostGroup) {
+// A forwarding node in a management (else core, else data-centre) zone; else any forwarding
+// node with an interface.
+const SimNode* SimNetwork::CollectorAnchor(const model::Topology& topo) const {
+  for (model::ZoneKind want :
+       {model::ZoneKind::kManagement, model::ZoneKind::kCore, model::ZoneKind::kDataCentre}) {
+    for (const auto& n : m_nodes) {
+      const model::Zone* z = topo.FindZone(n.zone);
+      const model::Node* mn = topo.FindNode(n.modelNode);
+      if (z != nullptr && z->kind == want && mn != nullptr && mn->ForwardsPackets() &&
+          !n.interfaces.empty()) {
+        return &n;
+      }
+    }
+  }
+  for (const auto& n : m_nodes) {
+    const model::Node* mn = topo.FindNode(n.modelNode);
+    if (mn != nullptr && mn->ForwardsPackets() && !n.interfaces.empty()) return &n;
+  }
+  return nullptr;
+}
+
+// Collector node for live export: a topology node with role "collector" receives it;
+// otherwise one is added behind the anchor router on a /30 from the anchor's zone.
+core::Status SimNetwork::AddCollector(BuildState& st) {
+  if (!st.opt.addCollector) return {};
+  for (const auto& mn : st.topo.nodes) {
+    if (mn.role == "collector" && mn.kind != model::NodeKind::kHostGroup) {
       const SimNode* c = FindNode(mn.name);
       if (c != nullptr && !c->interfaces.empty() && c->interfaces.front().ipInterface != 0) {
         m_collectorIndex = static_cast<int>(m_nodeIndex[mn.name]);
-        break;
+        return {};
       }
     }
   }
-  if (opt.addCollector && m_collectorIndex < 0) {
-    const SimNode* anchor = nullptr;
-    for (model::ZoneKind want :
-         {model::ZoneKind::kManagement, model::ZoneKind::kCore, model::ZoneKind::kDataCentre}) {
-      for (const auto& n : m_nodes) {
-        const model::Zone* z = topo.FindZone(n.zone);
-        const model::Node* mn = topo.FindNode(n.modelNode);
-        if (z != nullptr && z->kind == want && mn != nullptr && mn->ForwardsPackets() &&
-            !n.interfaces.empty()) {
-          anchor = &n;
-          break;
-        }
-      }
-      if (anchor != nullptr) break;
-    }
-    if (anchor == nullptr) {
-      for (const auto& n : m_nodes) {
-        const model::Node* mn = topo.FindNode(n.modelNode);
-        if (mn != nullptr && mn->ForwardsPackets() && !n.interfaces.empty()) {
-          anchor = &n;
-          break;
-        }
-      }
-    }
-    if (anchor == nullptr) {
-      return MakeError(ErrorCode::kInvalid,
-                       file + ": live export needs a router to attach the collector to");
-    }
-    const size_t anchorIdx = m_nodeIndex[anchor->name];
-    const std::string zone = anchor->zone;
-    SimNode c;
-    c.name = opt.collectorName;
-    while (m_nodeIndex.count(c.name) != 0) c.name += "-sim";
-    c.modelNode = c.name;
-    c.kind = model::NodeKind::kServer;
-    c.zone = zone;
-    c.node = ns3::CreateObject<ns3::Node>();
-    stack.Install(c.node);
-    m_collectorIndex = static_cast<int>(m_nodes.size());
-    m_nodeIndex[c.name] = m_nodes.size();
-    m_nodes.push_back(std::move(c));
-    ns3::PointToPointHelper h;
-    h.SetDeviceAttribute("DataRate", ns3::StringValue("1Gbps"));
-    h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MicroSeconds(100)));
-    SimNode& cn = m_nodes.back();
-    SimNode& an = m_nodes[anchorIdx];
-    ns3::NetDeviceContainer devs = h.Install(an.node, cn.node);
-    uint32_t network = 0;
-    if (alloc.count(zone) == 0 || !alloc[zone].Allocate(4, network)) {
-      return MakeError(ErrorCode::kLimit, file + ": address plan of zone '" + zone +
-                                              "' is exhausted: no /30 left for the collector");
-    }
-    SimNode* ends[2] = {&an, &cn};
-    for (int k = 0; k < 2; ++k) {
-      ns3::Ptr<ns3::Ipv4> ipv4 = ends[k]->node->GetObject<ns3::Ipv4>();
-      const uint32_t ifi = ipv4->AddInterface(devs.Get(static_cast<uint32_t>(k)));
-      const ns3::Ipv4Address addr(network + static_cast<uint32_t>(k) + 1);
-      ipv4->AddAddress(ifi, ns3::Ipv4InterfaceAddress(addr, ns3::Ipv4Mask(0xfffffffcu)));
-      ipv4->SetUp(ifi);
-      SimInterface si;
-      si.link = cn.name + "-link";
-      si.device = devs.Get(static_cast<uint32_t>(k));
-      si.ipInterface = ifi;
-      si.number = ifi;
-      si.address = addr;
-      si.mask = ns3::Ipv4Mask(0xfffffffcu);
-      ends[k]->interfaces.push_back(std::move(si));
-    }
+  const SimNode* anchor = CollectorAnchor(st.topo);
+  if (anchor == nullptr) {
+    return MakeError(ErrorCode::kInvalid,
+                     st.file + ": live export needs a router to attach the collector to");
   }
+  const size_t anchorIdx = m_nodeIndex[anchor->name];
+  const std::string zone = anchor->zone;
+  SimNode c;
+  c.name = st.opt.collectorName;
+  while (m_nodeIndex.count(c.name) != 0) c.name += "-sim";
+  c.modelNode = c.name;
+  c.kind = model::NodeKind::kServer;
+  c.zone = zone;
+  c.node = ns3::CreateObject<ns3::Node>();
+  st.stack.Install(c.node);
+  m_collectorIndex = static_cast<int>(m_nodes.size());
+  m_nodeIndex[c.name] = m_nodes.size();
+  m_nodes.push_back(std::move(c));
+  ns3::PointToPointHelper h;
+  h.SetDeviceAttribute("DataRate", ns3::StringValue("1Gbps"));
+  h.SetChannelAttribute("Delay", ns3::TimeValue(ns3::MicroSeconds(100)));
+  SimNode& cn = m_nodes.back();
+  SimNode& an = m_nodes[anchorIdx];
+  ns3::NetDeviceContainer devs = h.Install(an.node, cn.node);
+  uint32_t network = 0;
+  if (st.alloc.count(zone) == 0 || !st.alloc[zone].Allocate(4, network)) {
+    return MakeError(ErrorCode::kLimit, st.file + ": address plan of zone '" + zone +
+                                            "' is exhausted: no /30 left for the collector");
+  }
+  AddIpInterface(an, cn.name + "-link", devs.Get(0), ns3::Ipv4Address(network + 1),
+                 ns3::Ipv4Mask(0xfffffffcu));
+  AddIpInterface(cn, cn.name + "-link", devs.Get(1), ns3::Ipv4Address(network + 2),
+                 ns3::Ipv4Mask(0xfffffffcu));
+  return {};
+}
 
-  // --- Filtering nodes and NAT gateways wrap the node's routing protocol. The NAT wraps the
-  // filter, as netfilter orders them: inbound packets are translated back before the rules see
-  // them, outbound packets are judged with their inside address and translated after.
-  for (const auto& mn : topo.nodes) {
-    if (Filters(mn)) InstallFirewall(mn, opt);
+// Fixed random streams (ARP jitter, CSMA backoff, ...): ns-3 otherwise numbers streams from
+// a process-wide counter, and a second run in the same process would differ.
+void SimNetwork::AssignStreams(BuildState& st) {
+  ns3::NodeContainer ipNodes;
+  for (const auto& n : m_nodes) {
+    if (n.node->GetObject<ns3::Ipv4>() != nullptr) ipNodes.Add(n.node);
   }
-  for (const auto& nat : topo.nats) {
-    const SimNode* sn = FindNode(nat.node);
-    if (sn == nullptr || topo.FindNode(nat.node) == nullptr) {
-      return MakeError(ErrorCode::kNotFound, where(nat.line) + "NAT on node '" + nat.node +
-                                                 "', which the topology lacks");
+  int64_t stream = 0;
+  stream += st.stack.AssignStreams(ipNodes, stream);
+  ns3::NetDeviceContainer csmaDevs;
+  for (const auto& n : m_nodes) {
+    for (const auto& i : n.interfaces) {
+      if (ns3::DynamicCast<ns3::CsmaNetDevice>(i.device) != nullptr) csmaDevs.Add(i.device);
     }
-    const SimInterface* out = sn->Interface(nat.outsideLink);
-    if (out == nullptr || out->ipInterface == 0) {
-      return MakeError(ErrorCode::kNotFound, where(nat.line) + "NAT '" + nat.node +
-                                                 "': outside link '" + nat.outsideLink +
-                                                 "' is not an IP interface of the node");
-    }
-    std::vector<ns3::Ptr<ns3::NetDevice>> inside;
-    for (const auto& l : nat.insideLinks) {
-      const SimInterface* in = sn->Interface(l);
-      if (in == nullptr || in->ipInterface == 0) {
-        return MakeError(ErrorCode::kNotFound, where(nat.line) + "NAT '" + nat.node +
-                                                   "': inside link '" + l +
-                                                   "' is not an IP interface of the node");
-      }
-      inside.push_back(in->device);
-    }
-    if (inside.empty()) {
-      // No inside links named: every interface but the outside one is inside.
-      for (const auto& i : sn->interfaces) {
-        if (i.link != nat.outsideLink && i.ipInterface != 0) inside.push_back(i.device);
-      }
-    }
-    ns3::Ptr<ns3::Ipv4> ipv4 = sn->node->GetObject<ns3::Ipv4>();
-    ns3::Ptr<NatGateway> gw = ns3::CreateObject<NatGateway>();
-    gw->Configure(nat, nat.node, inside, out->device, out->address, m_logs.get(), opt.startUnixNs);
-    if (const SimNode* c = Collector(); c != nullptr && !c->interfaces.empty()) {
-      gw->AllowExportTo(c->interfaces.front().address, 4739);
-    }
-    gw->SetInner(ipv4->GetRoutingProtocol());
-    ipv4->SetRoutingProtocol(gw);
-    m_nats.push_back(gw);
   }
+  ns3::CsmaHelper csma;
+  csma.AssignStreams(csmaDevs, stream);
+}
 
-  // Fixed random streams (ARP jitter, CSMA backoff, ...): ns-3 otherwise numbers streams from
-  // a process-wide counter, and a second run in the same process would differ.
-  {
-    ns3::NodeContainer ipNodes;
-    for (const auto& n : m_nodes) {
-      if (n.node->GetObject<ns3::Ipv4>() != nullptr) ipNodes.Add(n.node);
-    }
-    int64_t stream = 0;
-    stream += stack.AssignStreams(ipNodes, stream);
-    ns3::NetDeviceContainer csmaDevs;
-    for (const auto& n : m_nodes) {
-      for (const auto& i : n.interfaces) {
-        if (ns3::DynamicCast<ns3::CsmaNetDevice>(i.device) != nullptr) csmaDevs.Add(i.device);
-      }
-    }
-    ns3::CsmaHelper csma;
-    csma.AssignStreams(csmaDevs, stream);
-  }
-  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-
-  // --- The network map for the traffic side.
+// The network map for the traffic side: end hosts with their first address, and the NAT
+// lookup.
+core::Status SimNetwork::BuildMap(BuildState& st) {
   for (const auto& n : m_nodes) {
     if (static_cast<int>(&n - m_nodes.data()) == m_collectorIndex &&
-        topo.FindNode(n.name) == nullptr) {
+        st.topo.FindNode(n.name) == nullptr) {
       continue;  // the collector node added for live export
     }
     const bool endHost =
@@ -566,12 +623,12 @@ core::Status SimNetwork::DoBuild(const model::Topology& topo, const BuildOptions
       }
     }
     if (h.address == ns3::Ipv4Address()) {
-      const model::Node* mn = topo.FindNode(n.modelNode);
-      return MakeError(ErrorCode::kInvalid, where(mn != nullptr ? mn->line : 0) + "node '" +
+      const model::Node* mn = st.topo.FindNode(n.modelNode);
+      return MakeError(ErrorCode::kInvalid, st.Where(mn != nullptr ? mn->line : 0) + "node '" +
                                                 n.modelNode + "' has no link, so its host '" +
                                                 n.name + "' has no address");
     }
-    if (const model::CriticalAsset* a = topo.AssetOn(n.modelNode); a != nullptr) {
+    if (const model::CriticalAsset* a = st.topo.AssetOn(n.modelNode); a != nullptr) {
       h.criticalAsset = a->name;
     }
     m_map.hosts.push_back(std::move(h));

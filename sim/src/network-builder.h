@@ -28,6 +28,7 @@ namespace vantage::sim {
 
 class NatGateway;
 class Firewall;
+class LogRecorder;
 struct SimLogs;
 
 /// @brief One interface of a simulated node, named by the topology link it attaches to.
@@ -112,6 +113,7 @@ class SimNetwork {
   const std::vector<SimNode>& Nodes() const { return m_nodes; }
   const SimNode* Collector() const;
   SimLogs& Logs() { return *m_logs; }
+  const SimLogs& Logs() const { return *m_logs; }
   const std::vector<ns3::Ptr<NatGateway>>& Nats() const { return m_nats; }
   /// @brief Every node that enforces rules: firewalls, and routers, L3 switches and NAT
   /// gateways with rules or a deny default.
@@ -122,14 +124,35 @@ class SimNetwork {
   std::string ZoneOf(ns3::Ipv4Address a) const;
 
  private:
+  struct BuildState;  // the allocators, instances and stack while building (network-builder.cc)
+  struct Attach;      // a device on a node, attached to a topology link
   SimNetwork() = default;
   core::Status DoBuild(const model::Topology& topology, const BuildOptions& options);
-  void InstallFirewall(const model::Node& node, const BuildOptions& options);
+  // The steps of DoBuild, in order.
+  void AddZonePrefixes(BuildState& st);
+  void AddNodes(BuildState& st);
+  core::Status PlanAddresses(BuildState& st, const std::map<size_t, std::vector<size_t>>& domains);
+  core::Status ConnectDomain(BuildState& st, const std::vector<size_t>& links);
+  void ConnectLink(BuildState& st, const model::Link& link, bool viaSwitch,
+                   std::vector<Attach>& l3);
+  core::Status AddressDomain(BuildState& st, const std::vector<size_t>& links,
+                             const std::vector<Attach>& l3);
+  void BridgeSwitches(BuildState& st);
+  core::Status AddCollector(BuildState& st);
+  const SimNode* CollectorAnchor(const model::Topology& topology) const;
+  void InstallFirewall(const model::Node& node);
+  core::Status InstallNat(BuildState& st, const model::Nat& nat);
+  void AssignStreams(BuildState& st);
+  core::Status BuildMap(BuildState& st);
+  /// @brief Adds `dev` as an IPv4 interface of `sn` (address, mask, up) and records it.
+  void AddIpInterface(SimNode& sn, const std::string& link, ns3::Ptr<ns3::NetDevice> dev,
+                      ns3::Ipv4Address address, ns3::Ipv4Mask mask);
 
   std::vector<SimNode> m_nodes;
   std::map<std::string, size_t> m_nodeIndex;
   NetworkMap m_map;
   std::unique_ptr<SimLogs> m_logs;
+  std::unique_ptr<LogRecorder> m_recorder;  ///< fills m_logs from the trace sources
   std::vector<ns3::Ptr<NatGateway>> m_nats;
   std::vector<ns3::Ptr<Firewall>> m_firewalls;
   struct ZonePrefix {

@@ -1,14 +1,11 @@
 // Run directory files (see run-directory.h and docs/run-directory.md).
 #include "run-directory.h"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
-#include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "vantage/model/run-tables.h"
 
 namespace vantage::sim {
 
@@ -30,35 +27,32 @@ core::Status WriteText(const std::string& path, const std::string& text) {
   return {};
 }
 // docs/run-directory.md, "Flow-log points".
-nlohmann::ordered_json FlowLogJson(const FlowLogSummary& f) {
+model::PointFlowLog ToPointFlowLog(const FlowLogSummary& f) {
   namespace wfl = wire::flowlog;
   const wfl::Settings& st = f.settings;
   const bool aws = st.provider == wfl::Provider::kAws;
-  std::vector<std::string> fields;
-  if (aws) fields = st.awsFields.empty() ? wfl::AwsDefaultFields(st.awsVersion) : st.awsFields;
-  const char* trafficType = st.trafficType == wfl::TrafficType::kAccept   ? "ACCEPT"
-                            : st.trafficType == wfl::TrafficType::kReject ? "REJECT"
-                                                                          : "ALL";
-  int version = 1;  // Google Cloud has one record format
-  if (aws) version = st.awsVersion;
-  if (st.provider == wfl::Provider::kAzure) version = st.azureVersion;
-  nlohmann::ordered_json j;
-  j["provider"] = wfl::ProviderName(st.provider);
-  j["format"] = wfl::FileFormatName(wfl::FileFormatOf(st.provider));
-  j["path"] = f.path;
-  j["aggregation_interval_s"] = st.aggregationIntervalS;
-  j["version"] = version;
-  j["fields"] = fields;
-  j["traffic_type"] = aws ? trafficType : "ALL";
-  j["sample_rate"] = st.provider == wfl::Provider::kGcp ? st.sampleRate : 1.0;
-  j["include_metadata"] = st.includeMetadata;
-  j["delivery_delay_s"] = st.deliveryDelayS;
-  j["records"] = f.records;
-  j["bytes"] = f.bytes;
-  j["no_data_records"] = f.noDataRecords;
-  j["excluded_packets"] = f.excludedPackets;
-  j["filtered_packets"] = f.filteredPackets;
-  j["sampled_out_records"] = f.sampledOutRecords;
+  model::PointFlowLog j;
+  j.provider = wfl::ProviderName(st.provider);
+  j.format = wfl::FileFormatName(wfl::FileFormatOf(st.provider));
+  j.path = f.path;
+  j.aggregationIntervalS = st.aggregationIntervalS;
+  j.version = 1;  // Google Cloud has one record format
+  if (aws) j.version = st.awsVersion;
+  if (st.provider == wfl::Provider::kAzure) j.version = st.azureVersion;
+  if (aws) j.fields = st.awsFields.empty() ? wfl::AwsDefaultFields(st.awsVersion) : st.awsFields;
+  j.trafficType = !aws                                          ? "ALL"
+                  : st.trafficType == wfl::TrafficType::kAccept ? "ACCEPT"
+                  : st.trafficType == wfl::TrafficType::kReject ? "REJECT"
+                                                                : "ALL";
+  j.sampleRate = st.provider == wfl::Provider::kGcp ? st.sampleRate : 1.0;
+  j.includeMetadata = st.includeMetadata;
+  j.deliveryDelayS = st.deliveryDelayS;
+  j.records = f.records;
+  j.bytes = f.bytes;
+  j.noDataRecords = f.noDataRecords;
+  j.excludedPackets = f.excludedPackets;
+  j.filteredPackets = f.filteredPackets;
+  j.sampledOutRecords = f.sampledOutRecords;
   return j;
 }
 }  // namespace
@@ -81,84 +75,59 @@ core::Status PrepareRunDirectory(const std::string& dir) {
   return {};
 }
 
-core::Result<std::string> Sha256File(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIo, "cannot read " + path);
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return MakeError(ErrorCode::kIo, "SHA-256 unavailable");
+model::RunManifest ToRunManifest(const Manifest& m) {
+  model::RunManifest r;
+  r.vantageVersion = VANTAGE_VERSION;
+  r.ns3Version = "3.37";
+  r.status = m.complete ? "complete" : "incomplete";
+  r.error = m.error;
+  r.topologyPath = m.topologyPath;
+  r.topologySha256 = m.topologySha256;
+  r.scenarioPath = m.scenarioPath;
+  r.scenarioSha256 = m.scenarioSha256;
+  r.seed = m.seed;
+  r.startUnixNs = m.startUnixNs;
+  r.durationS = m.durationS;
+  r.representsS = m.representsS;
+  r.scale = m.scale;
+  r.addressPlan = m.addressPlan;
+  for (const auto& p : m.points) {
+    const auto& s = p.summary;
+    model::ManifestPoint& mp = r.points.emplace_back();
+    mp.name = s.name;
+    mp.node = s.node;
+    mp.interfaces = p.interfaces;
+    mp.interfaceNumbers = p.interfaceNumbers;
+    mp.ipfix = "points/" + s.name + ".ipfix";
+    if (p.pcap) mp.pcap = "points/" + s.name + ".pcap";
+    mp.samplingRate = p.samplingRate;
+    mp.flows = s.flows;
+    mp.packets = s.packets;
+    mp.octets = s.octets;
+    mp.ipfixBytes = s.ipfixBytes;
+    mp.pcapBytes = s.pcapBytes;
+    mp.exportStats = {true,
+                      p.live ? "udp" : "file",
+                      s.exportMessages,
+                      s.exportBytes,
+                      p.live ? s.exportReceived : s.exportMessages,
+                      s.exportLost};
+    if (s.flowLog) mp.flowLog = ToPointFlowLog(*s.flowLog);
   }
-  char buf[65536];
-  while (in) {
-    in.read(buf, sizeof(buf));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(in.gcount()));
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  r.events = m.events;
+  r.wallS = m.wallS;
+  r.groundTruthFlows = m.groundTruthFlows;
+  r.sessions = m.sessions;
+  r.firewallDrops = m.firewallDrops;
+  r.firewallDropsByNode = m.firewallDropsByNode;
+  r.natBindings = m.natBindings;
+  r.natUnsolicitedDrops = m.natUnsolicitedDrops;
+  return r;
 }
 
 core::Status WriteManifest(const std::string& dir, const Manifest& m) {
-  using nlohmann::ordered_json;
-  ordered_json j;
-  j["vantage_version"] = VANTAGE_VERSION;
-  j["ns3_version"] = "3.37";
-  j["status"] = m.complete ? "complete" : "incomplete";
-  if (!m.error.empty()) j["error"] = m.error;
-  j["topology"] = {{"path", m.topologyPath}, {"sha256", m.topologySha256}};
-  j["scenario"] = {{"path", m.scenarioPath}, {"sha256", m.scenarioSha256}};
-  j["seed"] = m.seed;
-  j["window"] = {{"start_unix_ns", m.startUnixNs},
-                 {"duration_s", m.durationS},
-                 {"represents_s", m.representsS}};
-  ordered_json scale = ordered_json::object();
-  for (const auto& [g, f] : m.scale) scale[g] = f;
-  j["scale"] = scale;
-  j["address_plan"] = m.addressPlan;
-  ordered_json pts = ordered_json::array();
-  for (const auto& p : m.points) {
-    const auto& s = p.summary;
-    ordered_json jp;
-    jp["name"] = s.name;
-    jp["node"] = s.node;
-    jp["interfaces"] = p.interfaces;
-    ordered_json numbers = ordered_json::object();
-    for (const auto& [link, n] : p.interfaceNumbers) numbers[link] = n;
-    jp["interface_numbers"] = numbers;
-    jp["ipfix"] = "points/" + s.name + ".ipfix";
-    if (p.pcap) jp["pcap"] = "points/" + s.name + ".pcap";
-    jp["sampling_rate"] = p.samplingRate;
-    jp["flows"] = s.flows;
-    jp["packets"] = s.packets;
-    jp["octets"] = s.octets;
-    jp["ipfix_bytes"] = s.ipfixBytes;
-    jp["pcap_bytes"] = s.pcapBytes;
-    jp["export"] = {{"mode", p.live ? "udp" : "file"},
-                    {"messages", s.exportMessages},
-                    {"bytes", s.exportBytes},
-                    {"received", p.live ? s.exportReceived : s.exportMessages},
-                    {"lost", s.exportLost}};
-    if (s.flowLog) jp["flow_log"] = FlowLogJson(*s.flowLog);
-    pts.push_back(jp);
-  }
-  j["points"] = pts;
-  j["counters"] = {{"events", m.events},
-                   {"wall_s", m.wallS},
-                   {"ground_truth_flows", m.groundTruthFlows},
-                   {"sessions", m.sessions},
-                   {"firewall_drops", m.firewallDrops},
-                   {"firewall_drops_by_node", m.firewallDropsByNode},
-                   {"nat_bindings", m.natBindings},
-                   {"nat_unsolicited_drops", m.natUnsolicitedDrops}};
   const std::string tmp = dir + "/manifest.json.tmp";
-  VANTAGE_RETURN_IF_ERROR(WriteText(tmp, j.dump(2) + "\n"));
+  VANTAGE_RETURN_IF_ERROR(WriteText(tmp, model::FormatRunManifest(ToRunManifest(m))));
   std::error_code ec;
   fs::rename(tmp, dir + "/manifest.json", ec);
   if (ec)
@@ -167,22 +136,23 @@ core::Status WriteManifest(const std::string& dir, const Manifest& m) {
 }
 
 core::Status WriteNatEvents(const std::string& path, const std::vector<NatEvent>& events) {
-  std::ostringstream o;
-  o << "time_ns,node,event,protocol,inside_ip,inside_port,outside_ip,outside_port\n";
+  std::vector<model::NatEventRow> rows;
+  rows.reserve(events.size());
   for (const auto& e : events) {
-    o << e.timeNs << ',' << e.node << ',' << e.event << ',' << unsigned{e.protocol} << ','
-      << e.insideIp << ',' << e.insidePort << ',' << e.outsideIp << ',' << e.outsidePort << '\n';
+    rows.push_back({e.timeNs, e.node, e.event, e.protocol, core::IpAddress::V4(e.insideIp.Get()),
+                    core::IpAddress::V4(e.outsideIp.Get()), e.insidePort, e.outsidePort});
   }
-  return WriteText(path, o.str());
+  return WriteText(path, model::FormatNatEvents(rows));
 }
 
 core::Status WriteFirewallLog(const std::string& path, const std::vector<FirewallDrop>& drops) {
-  std::ostringstream o;  // no header line: one line per dropped packet
+  std::vector<model::FirewallDropRow> rows;
+  rows.reserve(drops.size());
   for (const auto& d : drops) {
-    o << d.timeNs << ',' << d.node << ",deny," << d.rule << ',' << unsigned{d.protocol} << ','
-      << d.srcIp << ',' << d.srcPort << ',' << d.dstIp << ',' << d.dstPort << '\n';
+    rows.push_back({d.timeNs, d.node, d.rule, d.protocol, core::IpAddress::V4(d.srcIp.Get()),
+                    core::IpAddress::V4(d.dstIp.Get()), d.srcPort, d.dstPort});
   }
-  return WriteText(path, o.str());
+  return WriteText(path, model::FormatFirewallLog(rows));
 }
 
 core::Status MarkComplete(const std::string& dir) {

@@ -10,11 +10,14 @@
 
 #include "network-builder.h"
 #include "vantage/core/result.h"
+#include "vantage/model/run-manifest.h"
+#include "vantage/model/sha256.h"
 #include "vantage/sim/simulation.h"
 
 namespace vantage::sim {
 
-/// @brief What manifest.json records.
+/// @brief What the simulation collects for manifest.json; WriteManifest turns it into the one
+/// model::RunManifest that every reader uses.
 struct Manifest {
   bool complete = false;
   std::string topologyPath, topologySha256;
@@ -47,8 +50,9 @@ struct Manifest {
 
 /// @brief Creates DIR and DIR/points, writes DIR/INCOMPLETE, removes a previous run's files.
 core::Status PrepareRunDirectory(const std::string& dir);
-/// @brief Hex SHA-256 of a file's bytes.
-core::Result<std::string> Sha256File(const std::string& path);
+using model::Sha256File;
+/// @brief The manifest as every reader sees it (vantage and ns-3 versions filled in).
+model::RunManifest ToRunManifest(const Manifest& m);
 /// @brief Writes manifest.json (via a temporary file and rename).
 core::Status WriteManifest(const std::string& dir, const Manifest& m);
 core::Status WriteNatEvents(const std::string& path, const std::vector<NatEvent>& events);

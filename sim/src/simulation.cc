@@ -73,16 +73,9 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-}  // namespace
-
-core::Result<RunSummary> RunSimulation(const model::Topology& topology,
-                                       const model::Scenario& scenario, const RunOptions& options) {
-  if (options.outDir.empty()) return MakeError(ErrorCode::kInvalid, "no output directory given");
-  const uint64_t seed = options.seed.value_or(scenario.seed);
-  const int64_t startUnixNs = scenario.startUnixS * 1000000000LL;
-
-  // --- Which points observe, and how.
-  std::vector<PointSetup> points;
+/// Which points observe, and how (`seed` fixes flow-log sampling).
+core::Result<std::vector<PointSetup>> SelectPoints(const model::Topology& topology,
+                                                   const RunOptions& options, uint64_t seed) {
   for (const auto& name : options.points) {
     bool known = false;
     for (const auto& c : topology.candidates) known = known || c.name == name;
@@ -95,25 +88,27 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
       return MakeError(ErrorCode::kNotFound, "unknown live-export point '" + name + "'");
     }
   }
-  if (options.taps) {
-    for (const auto& c : topology.candidates) {
-      const bool live = Contains(options.liveExportPoints, c.name);
-      if (!options.points.empty() && !Contains(options.points, c.name) && !live) continue;
-      PointSetup ps;
-      ps.name = c.name;
-      ps.node = c.node;
-      ps.interfaces = c.interfaces;
-      ps.capture = options.fullCapture && c.canFullCapture;
-      ps.live = live;
-      ps.samplingRate = c.sampledOnly ? std::max<uint32_t>(1, c.samplingRate) : 1;
-      if (c.flowLog) ps.flowLog = MakeFlowLogSetup(topology, c, seed);
-      points.push_back(std::move(ps));
-    }
+  std::vector<PointSetup> points;
+  if (!options.taps) return points;
+  for (const auto& c : topology.candidates) {
+    const bool live = Contains(options.liveExportPoints, c.name);
+    if (!options.points.empty() && !Contains(options.points, c.name) && !live) continue;
+    PointSetup ps;
+    ps.name = c.name;
+    ps.node = c.node;
+    ps.interfaces = c.interfaces;
+    ps.capture = options.fullCapture && c.canFullCapture;
+    ps.live = live;
+    ps.samplingRate = c.sampledOnly ? std::max<uint32_t>(1, c.samplingRate) : 1;
+    if (c.flowLog) ps.flowLog = MakeFlowLogSetup(topology, c, seed);
+    points.push_back(std::move(ps));
   }
-  const bool anyLive = std::any_of(points.begin(), points.end(), [](auto& p) { return p.live; });
+  return points;
+}
 
-  // --- The run directory, marked incomplete from the start.
-  VANTAGE_RETURN_IF_ERROR(PrepareRunDirectory(options.outDir));
+/// The manifest as far as it is known before the run.
+Manifest StartManifest(const model::Topology& topology, const model::Scenario& scenario,
+                       const RunOptions& options, uint64_t seed, int64_t startUnixNs) {
   Manifest manifest;
   manifest.topologyPath = options.topologyPath;
   manifest.scenarioPath = options.scenarioPath;
@@ -132,72 +127,21 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   for (const auto& n : topology.nodes) {
     if (n.kind == model::NodeKind::kHostGroup) manifest.scale[n.name] = n.ScaleFactor();
   }
-  auto fail = [&](const core::Error& e) -> core::Error {
-    manifest.complete = false;
-    manifest.error = e.message;
-    (void)WriteManifest(options.outDir, manifest);
-    ns3::Simulator::Destroy();
-    return e;
-  };
-  VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
+  return manifest;
+}
 
-  // --- ns-3 global state: seed; no checksums. Pcaps must read cleanly in Wireshark, but the
-  // taps fill in the checksums of the packets they capture (observation/ip-checksums.h):
-  // ns-3's ChecksumEnabled computes them, and an Ethernet CRC, for every packet on every hop.
+/// ns-3 global state: seed; no checksums. Pcaps must read cleanly in Wireshark, but the
+/// taps fill in the checksums of the packets they capture (observation/ip-checksums.h):
+/// ns-3's ChecksumEnabled computes them, and an Ethernet CRC, for every packet on every hop.
+void SetUpNs3(uint64_t seed) {
   ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(1 + seed % 2147483646ULL));
   ns3::RngSeedManager::SetRun(seed);
   ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false));
+}
 
-  BuildOptions bo;
-  bo.addCollector = anyLive;
-  bo.startUnixNs = startUnixNs;
-  auto net = SimNetwork::Build(topology, bo);
-  if (!net) return fail(net.GetError());
-  SimNetwork& network = **net;
-  manifest.addressPlan = network.UsesModelPlan() ? "model" : "per-l2-domain";
-
-  Observation obs;
-  if (auto st = obs.Setup(network, points, options.outDir, options.snapLength, startUnixNs); !st) {
-    obs.Close();
-    return fail(st.GetError());
-  }
-
-  GroundTruthLog truth;
-  TrafficContext ctx;
-  ctx.topology = &topology;
-  ctx.scenario = &scenario;
-  ctx.network = &network.Map();
-  ctx.truth = &truth;
-  ctx.startUnixNs = startUnixNs;
-  ctx.seed = seed;
-  TrafficManager traffic(ctx);
-  if (auto st = traffic.Install(); !st) {
-    obs.Close();
-    return fail(st.GetError());
-  }
-
-  // --- Run.
-  const double total = scenario.durationS + kGraceS;
-  RunLoop loop(options, total, points.empty() ? nullptr : &obs);
-  loop.Schedule();
-  if (anyLive) {
-    ns3::Simulator::Schedule(ns3::Seconds(scenario.durationS + kFinishLiveAfterS),
-                             &Observation::FinishLive, &obs);
-  }
-  ns3::Simulator::Stop(ns3::Seconds(total));
-  ns3::Simulator::Run();
-  traffic.Finish();
-  obs.Close();
-
-  RunSummary summary;
-  summary.outDir = options.outDir;
-  summary.wallSeconds = loop.Wall();
-  summary.events = ns3::Simulator::GetEventCount();
-  summary.groundTruthFlows = truth.Flows().size();
-  summary.firewallDrops = network.Logs().firewallDrops.size();
-  summary.natBindings = network.Logs().natBindings;
-  summary.points = obs.Summaries();
-
+/// What the run produced, into the manifest.
+void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwork& network,
+                  const TrafficManager& traffic, const std::vector<PointSetup>& points) {
   manifest.events = summary.events;
   manifest.wallS = summary.wallSeconds;
   manifest.groundTruthFlows = summary.groundTruthFlows;
@@ -219,26 +163,100 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
     mp.samplingRate = points[i].samplingRate;
     manifest.points.push_back(std::move(mp));
   }
+}
 
-  auto finish = [&]() -> core::Status {
-    if (!truth.WriteCsv(options.outDir + "/ground_truth.csv")) {
-      return MakeError(ErrorCode::kIo, "cannot write " + options.outDir + "/ground_truth.csv");
-    }
-    VANTAGE_RETURN_IF_ERROR(
-        WriteNatEvents(options.outDir + "/nat_events.csv", network.Logs().natEvents));
-    VANTAGE_RETURN_IF_ERROR(
-        WriteFirewallLog(options.outDir + "/firewall.log", network.Logs().firewallDrops));
-    VANTAGE_RETURN_IF_ERROR(obs.FlowLogStatus());
-    if (loop.Interrupted()) {
-      return MakeError(ErrorCode::kIo, "run interrupted at simulated time " +
-                                           std::to_string(ns3::Simulator::Now().GetSeconds()) +
-                                           " s; " + options.outDir + " is marked incomplete");
-    }
-    manifest.complete = true;
-    VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
-    return MarkComplete(options.outDir);
+/// Ground truth, NAT events and the firewall log; then the manifest, complete unless the run
+/// was interrupted.
+core::Status WriteOutputs(const RunOptions& options, const GroundTruthLog& truth,
+                          const SimNetwork& network, bool interrupted, Manifest& manifest) {
+  if (!truth.WriteCsv(options.outDir + "/ground_truth.csv")) {
+    return MakeError(ErrorCode::kIo, "cannot write " + options.outDir + "/ground_truth.csv");
+  }
+  VANTAGE_RETURN_IF_ERROR(
+      WriteNatEvents(options.outDir + "/nat_events.csv", network.Logs().natEvents));
+  VANTAGE_RETURN_IF_ERROR(
+      WriteFirewallLog(options.outDir + "/firewall.log", network.Logs().firewallDrops));
+  if (interrupted) {
+    return MakeError(ErrorCode::kIo, "run interrupted at simulated time " +
+                                         std::to_string(ns3::Simulator::Now().GetSeconds()) +
+                                         " s; " + options.outDir + " is marked incomplete");
+  }
+  manifest.complete = true;
+  VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
+  return MarkComplete(options.outDir);
+}
+
+}  // namespace
+
+core::Result<RunSummary> RunSimulation(const model::Topology& topology,
+                                       const model::Scenario& scenario, const RunOptions& options) {
+  if (options.outDir.empty()) return MakeError(ErrorCode::kInvalid, "no output directory given");
+  const uint64_t seed = options.seed.value_or(scenario.seed);
+  const int64_t startUnixNs = scenario.startUnixS * 1000000000LL;
+  auto selected = SelectPoints(topology, options, seed);
+  if (!selected) return selected.GetError();
+  const std::vector<PointSetup>& points = *selected;
+  const bool anyLive = std::any_of(points.begin(), points.end(), [](auto& p) { return p.live; });
+
+  // The run directory, marked incomplete from the start.
+  VANTAGE_RETURN_IF_ERROR(PrepareRunDirectory(options.outDir));
+  Manifest manifest = StartManifest(topology, scenario, options, seed, startUnixNs);
+  auto fail = [&](const core::Error& e) -> core::Error {
+    manifest.complete = false;
+    manifest.error = e.message;
+    (void)WriteManifest(options.outDir, manifest);
+    ns3::Simulator::Destroy();
+    return e;
   };
-  if (auto st = finish(); !st) return fail(st.GetError());
+  VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
+  SetUpNs3(seed);
+
+  BuildOptions bo;
+  bo.addCollector = anyLive;
+  bo.startUnixNs = startUnixNs;
+  auto net = SimNetwork::Build(topology, bo);
+  if (!net) return fail(net.GetError());
+  SimNetwork& network = **net;
+  manifest.addressPlan = network.UsesModelPlan() ? "model" : "per-l2-domain";
+
+  Observation obs;
+  if (auto st = obs.Setup(network, points, options.outDir, options.snapLength, startUnixNs); !st) {
+    obs.Close();
+    return fail(st.GetError());
+  }
+  GroundTruthLog truth;
+  TrafficManager traffic(TrafficContext{&topology, &scenario, &network.Map(), &truth, startUnixNs,
+                                        seed, options.warning});
+  if (auto st = traffic.Install(); !st) {
+    obs.Close();
+    return fail(st.GetError());
+  }
+
+  const double total = scenario.durationS + kGraceS;
+  RunLoop loop(options, total, points.empty() ? nullptr : &obs);
+  loop.Schedule();
+  if (anyLive) {
+    ns3::Simulator::Schedule(ns3::Seconds(scenario.durationS + kFinishLiveAfterS),
+                             &Observation::FinishLive, &obs);
+  }
+  ns3::Simulator::Stop(ns3::Seconds(total));
+  ns3::Simulator::Run();
+  traffic.Finish();
+  obs.Close();
+
+  RunSummary summary;
+  summary.outDir = options.outDir;
+  summary.wallSeconds = loop.Wall();
+  summary.events = ns3::Simulator::GetEventCount();
+  summary.groundTruthFlows = truth.Flows().size();
+  summary.firewallDrops = network.Logs().firewallDrops.size();
+  summary.natBindings = network.Logs().natBindings;
+  summary.points = obs.Summaries();
+  FillManifest(manifest, summary, network, traffic, points);
+  if (auto st = obs.FlowLogStatus(); !st) return fail(st.GetError());
+  if (auto st = WriteOutputs(options, truth, network, loop.Interrupted(), manifest); !st) {
+    return fail(st.GetError());
+  }
   ns3::Simulator::Destroy();
   return summary;
 }

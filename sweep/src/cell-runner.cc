@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "vantage/model/sha256.h"
 #include "vantage/planner/run-directory.h"
 #include "vantage/sweep/runner.h"
 
@@ -108,7 +109,7 @@ CellResult StartFailure(const Cell& cell, unsigned attempt, const std::string& e
 core::Status CheckInputsUnchanged(const Cell& cell) {
   for (const auto& [path, sha] : {std::pair{cell.topologyPath, cell.topologySha256},
                                   std::pair{cell.scenarioPath, cell.scenarioSha256}}) {
-    auto now = planner::Sha256File(path);
+    auto now = model::Sha256File(path);
     if (!now) return now.GetError();
     if (*now != sha) {
       return MakeError(ErrorCode::kInvalid,

@@ -1,31 +1,17 @@
 // Cells: expansion of the matrix and content hashing.
 #include "vantage/sweep/cell.h"
 
-#include <openssl/evp.h>
-
 #include <map>
 #include <set>
 
+#include "vantage/model/sha256.h"
 #include "vantage/planner/run-directory.h"
 
 namespace vantage::sweep {
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
-
 std::string CellId(const nlohmann::json& inputs) {
   // nlohmann::json objects keep keys sorted, so dump() is canonical.
-  return Sha256Hex(inputs.dump()).substr(0, 16);
+  return model::Sha256Hex(inputs.dump()).substr(0, 16);
 }
 
 nlohmann::json Cell::Inputs() const {
@@ -115,7 +101,7 @@ core::Result<std::vector<Cell>> ExpandCells(const SweepSpec& spec, const std::st
   auto sha = [&shaOf](const std::string& path) -> core::Result<std::string> {
     auto it = shaOf.find(path);
     if (it != shaOf.end()) return it->second;
-    auto s = planner::Sha256File(path);
+    auto s = model::Sha256File(path);
     if (s) shaOf[path] = *s;
     return s;
   };

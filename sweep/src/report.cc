@@ -1,11 +1,13 @@
 // The sweep report: one small document model rendered to Markdown and to self-contained HTML,
 // and the coverage-against-budget SVG with 95% confidence bands.
+#include <fmt/printf.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 #include <tuple>
 
+#include "vantage/core/svg-writer.h"
 #include "vantage/sweep/merge.h"
 
 namespace vantage::sweep {
@@ -13,30 +15,13 @@ namespace {
 
 using nlohmann::json;
 
+/// printf-style formatting of any length (fmt checks the arguments; nothing is cut).
 template <typename... Args>
-std::string Fmt(const char* fmt, Args... args) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, fmt, args...);
-  return buf;
+std::string Fmt(const char* format, const Args&... args) {
+  return fmt::sprintf(format, args...);
 }
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') {
-      out += "&amp;";
-    } else if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '"') {
-      out += "&quot;";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using core::XmlEscape;
 
 struct Block {
   enum Kind { kHeading, kText, kTable, kSvg } kind;
@@ -78,21 +63,22 @@ struct Doc {
   }
 
   std::string Html(const std::string& title) const {
-    std::string o = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + Escape(title) +
+    std::string o = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
+                    XmlEscape(title) +
                     "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
                     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
                     "text-align:right}</style></head><body>\n<h1>" +
-                    Escape(title) + "</h1>\n";
+                    XmlEscape(title) + "</h1>\n";
     for (const auto& b : blocks) {
-      if (b.kind == Block::kHeading) o += "<h2>" + Escape(b.text) + "</h2>\n";
-      if (b.kind == Block::kText) o += "<p>" + Escape(b.text) + "</p>\n";
+      if (b.kind == Block::kHeading) o += "<h2>" + XmlEscape(b.text) + "</h2>\n";
+      if (b.kind == Block::kText) o += "<p>" + XmlEscape(b.text) + "</p>\n";
       if (b.kind == Block::kSvg) o += b.rows[0][0] + "\n";
       if (b.kind != Block::kTable) continue;
       o += "<table>\n";
       for (size_t r = 0; r < b.rows.size(); ++r) {
         o += "<tr>";
         for (const auto& c : b.rows[r])
-          o += (r ? "<td>" : "<th>") + Escape(c) + (r ? "</td>" : "</th>");
+          o += (r ? "<td>" : "<th>") + XmlEscape(c) + (r ? "</td>" : "</th>");
         o += "</tr>\n";
       }
       o += "</table>\n";
@@ -188,7 +174,7 @@ std::string CoverageSvg(const json& curves) {
     Curve(o, p, c, col);
     // Legend at the bottom right, below the curves' usual path (they rise to the top left).
     o << "<text x=\"" << p.W - p.R - 8 << "\" y=\"" << p.H - p.B - 8 - 14 * (gi - 1)
-      << "\" text-anchor=\"end\" fill=\"" << col << "\">" << Escape(GroupName(c)) << "</text>";
+      << "\" text-anchor=\"end\" fill=\"" << col << "\">" << XmlEscape(GroupName(c)) << "</text>";
   }
   o << "</svg>\n";
   return o.str();

@@ -2,6 +2,8 @@
 // statistics across seeds and the out-of-sample check.
 #include "vantage/sweep/robust-plan.h"
 
+#include <fmt/printf.h>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -155,25 +157,22 @@ nlohmann::json SeedsJson(const RobustPlanResult& r, const std::vector<uint64_t>&
 }
 
 std::string SeedsMarkdown(const RobustPlanResult& r, const std::vector<uint64_t>& seeds) {
-  char buf[256];
   std::string md = "# Plan across seeds " + SeedsText(seeds) + "\n\n";
   md += "The plan maximises the sum of the seeds' objectives (the expected objective).\n\n";
   md += "| metric | mean | 95% CI | min | max |\n|---|---|---|---|---|\n";
   for (const auto& name : r.metricNames) {
     const Summary& s = r.perMetric.at(name);
-    std::snprintf(buf, sizeof buf, "| %s | %.4g | [%.4g, %.4g] | %.4g | %.4g |\n", name.c_str(),
-                  s.mean, s.ciLow, s.ciHigh, s.min, s.max);
-    md += buf;
+    md += fmt::sprintf("| %s | %.4g | [%.4g, %.4g] | %.4g | %.4g |\n", name, s.mean, s.ciLow,
+                       s.ciHigh, s.min, s.max);
   }
   if (r.outOfSample) {
     const auto& o = *r.outOfSample;
-    std::snprintf(buf, sizeof buf,
-                  "\nOut of sample: chosen on seeds %s, weighted coverage %.2f%% there; on seeds "
-                  "%s %.2f%% (difference %+.2f points; a plan chosen on those seeds reaches "
-                  "%.2f%%).\n",
-                  SeedsText(o.chosenOn).c_str(), 100 * o.inSample, SeedsText(o.evaluatedOn).c_str(),
-                  100 * o.outOfSample, 100 * o.Difference(), 100 * o.secondHalfBest);
-    md += buf;
+    md += fmt::sprintf(
+        "\nOut of sample: chosen on seeds %s, weighted coverage %.2f%% there; on seeds "
+        "%s %.2f%% (difference %+.2f points; a plan chosen on those seeds reaches "
+        "%.2f%%).\n",
+        SeedsText(o.chosenOn), 100 * o.inSample, SeedsText(o.evaluatedOn), 100 * o.outOfSample,
+        100 * o.Difference(), 100 * o.secondHalfBest);
   }
   return md;
 }

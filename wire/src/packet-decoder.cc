@@ -292,6 +292,80 @@ DecodeResult PacketDecoder::DecodeIpv4(const uint8_t* p, size_t len, size_t wire
   return DecodeResult::kOk;
 }
 
+// Walks IPv6 extension headers from `pos`, leaving `next` at the upper-layer protocol and
+// `pos` at its header. False when no transport header follows (too many or truncated extension
+// headers, a non-first fragment); out.protocol is then already set.
+bool PacketDecoder::WalkIpv6Extensions(const uint8_t* p, size_t end, size_t& pos, uint8_t& next,
+                                       DecodedPacket& out) {
+  for (int i = 0;; ++i) {
+    if (i > kMaxIpv6ExtHeaders) {
+      m_anomalies.Count("decode.too_many_ipv6_ext_headers");
+      out.protocol = next;
+      return false;
+    }
+    switch (next) {
+      case 0:      // hop-by-hop options
+      case 43:     // routing
+      case 60:     // destination options
+      case 135:    // mobility
+      case 139:    // HIP
+      case 140: {  // shim6
+        if (end < pos + 2) {
+          m_anomalies.Count("decode.truncated_ipv6_ext_header");
+          out.protocol = next;
+          return false;
+        }
+        uint8_t nh = p[pos];
+        size_t extLen = (static_cast<size_t>(p[pos + 1]) + 1) * 8;
+        next = nh;
+        pos += extLen;
+        continue;
+      }
+      case 51: {  // authentication header: length in 4-octet units minus 2
+        if (end < pos + 2) {
+          m_anomalies.Count("decode.truncated_ipv6_ext_header");
+          out.protocol = next;
+          return false;
+        }
+        uint8_t nh = p[pos];
+        size_t extLen = (static_cast<size_t>(p[pos + 1]) + 2) * 4;
+        next = nh;
+        pos += extLen;
+        continue;
+      }
+      case 44: {  // fragment
+        if (end < pos + 8) {
+          m_anomalies.Count("decode.truncated_ipv6_ext_header");
+          out.protocol = next;
+          return false;
+        }
+        uint8_t nh = p[pos];
+        uint16_t offField = Load16(p + pos + 2);
+        uint16_t fragOffset = offField >> 3;
+        bool more = (offField & 1) != 0;
+        out.fragment = more || fragOffset != 0;
+        out.firstFragment = out.fragment && fragOffset == 0;
+        out.moreFragments = more;
+        out.fragmentId = Load32(p + pos + 4);
+        next = nh;
+        pos += 8;
+        if (out.fragment) {
+          NoteFragment(fragOffset, static_cast<uint32_t>(Remaining(out.ipOctets, pos)), out);
+        }
+        if (fragOffset != 0) {
+          out.protocol = next;  // the upper-layer protocol, ports stay 0
+          return false;
+        }
+        continue;
+      }
+      default:
+        break;
+    }
+    break;
+  }
+  return true;
+}
+
 DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t len, size_t wireIpLen,
                                        DecodedPacket& out) {
   if (len < 40) {
@@ -314,72 +388,7 @@ DecodeResult PacketDecoder::DecodeIpv6(const uint8_t* p, size_t len, size_t wire
   size_t pos = 40;
   size_t end = len;
   if (payloadLength != 0 && 40u + payloadLength < end) end = 40u + payloadLength;
-  for (int i = 0;; ++i) {
-    if (i > kMaxIpv6ExtHeaders) {
-      m_anomalies.Count("decode.too_many_ipv6_ext_headers");
-      out.protocol = next;
-      return DecodeResult::kOk;
-    }
-    switch (next) {
-      case 0:      // hop-by-hop options
-      case 43:     // routing
-      case 60:     // destination options
-      case 135:    // mobility
-      case 139:    // HIP
-      case 140: {  // shim6
-        if (end < pos + 2) {
-          m_anomalies.Count("decode.truncated_ipv6_ext_header");
-          out.protocol = next;
-          return DecodeResult::kOk;
-        }
-        uint8_t nh = p[pos];
-        size_t extLen = (static_cast<size_t>(p[pos + 1]) + 1) * 8;
-        next = nh;
-        pos += extLen;
-        continue;
-      }
-      case 51: {  // authentication header: length in 4-octet units minus 2
-        if (end < pos + 2) {
-          m_anomalies.Count("decode.truncated_ipv6_ext_header");
-          out.protocol = next;
-          return DecodeResult::kOk;
-        }
-        uint8_t nh = p[pos];
-        size_t extLen = (static_cast<size_t>(p[pos + 1]) + 2) * 4;
-        next = nh;
-        pos += extLen;
-        continue;
-      }
-      case 44: {  // fragment
-        if (end < pos + 8) {
-          m_anomalies.Count("decode.truncated_ipv6_ext_header");
-          out.protocol = next;
-          return DecodeResult::kOk;
-        }
-        uint8_t nh = p[pos];
-        uint16_t offField = Load16(p + pos + 2);
-        uint16_t fragOffset = offField >> 3;
-        bool more = (offField & 1) != 0;
-        out.fragment = more || fragOffset != 0;
-        out.firstFragment = out.fragment && fragOffset == 0;
-        out.moreFragments = more;
-        out.fragmentId = Load32(p + pos + 4);
-        next = nh;
-        pos += 8;
-        if (out.fragment) {
-          NoteFragment(fragOffset, static_cast<uint32_t>(Remaining(out.ipOctets, pos)), out);
-        }
-        if (fragOffset != 0) {
-          out.protocol = next;  // the upper-layer protocol, ports stay 0
-          return DecodeResult::kOk;
-        }
-        continue;
-      }
-      default:
-        break;
-    }
-    break;
-  }
+  if (!WalkIpv6Extensions(p, end, pos, next, out)) return DecodeResult::kOk;
   out.protocol = next;
   if (next == 59) return DecodeResult::kOk;  // no next header
   if (pos >= end) {

@@ -1,9 +1,21 @@
 // A stateful firewall on a simulated node: the topology's rules (zone to zone, protocol,
 // destination port; first match wins; then the default) decide new connections; replies of
-// allowed connections pass. Denied packets are dropped and logged (firewall.log).
+// allowed connections pass. Denied packets are dropped and reported on the "Drop" trace source
+// (the run directory's firewall.log hooks it).
+//
+//   Ptr<Firewall> fw = CreateObject<Firewall>();
+//   fw->SetAttribute("DefaultAllow", BooleanValue(false));
+//   fw->SetRules(rules);
+//   fw->SetZoneResolver([&](Ipv4Address a) { return ZoneOf(a); });
+//   fw->TraceConnectWithoutContext("Drop", MakeCallback(&OnDrop));
+//   fw->SetInner(ipv4->GetRoutingProtocol());
+//   ipv4->SetRoutingProtocol(fw);
 #pragma once
 
+#include <ns3/ipv4-address.h>
 #include <ns3/nstime.h>
+#include <ns3/traced-callback.h>
+#include <ns3/traced-value.h>
 
 #include <cstdint>
 #include <functional>
@@ -12,27 +24,31 @@
 #include <tuple>
 #include <vector>
 
-#include "network-builder.h"
 #include "routing-wrapper.h"
+#include "vantage/model/topology.h"
 
 namespace vantage::sim {
 
 class Firewall : public RoutingWrapper {
  public:
+  /// @brief Attributes: NodeName, DefaultAllow, ConnectionIdleTimeout, ExportAddress,
+  /// ExportPort. Trace sources: Drop (header, packet, rule name), Drops and Allowed (counters).
   static ns3::TypeId GetTypeId();
   Firewall() = default;
 
+  /// @brief Signature of the "Drop" trace source: the packet starts at its L4 header.
+  using DropCallback = void (*)(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> packet,
+                                const std::string& rule);
+
+  /// @brief The topology's rules, first match wins.
+  void SetRules(std::vector<model::FirewallRule> rules) { m_rules = std::move(rules); }
   /// @param zoneOf zone name of an address ("" if unknown)
-  void Configure(std::string nodeName, std::vector<model::FirewallRule> rules, bool defaultAllow,
-                 std::function<std::string(ns3::Ipv4Address)> zoneOf, SimLogs* logs,
-                 int64_t startUnixNs);
-  /// @brief Traffic to this address and UDP port always passes (flow export to the collector).
-  void AllowExportTo(ns3::Ipv4Address collector, uint16_t port);
+  void SetZoneResolver(std::function<std::string(ns3::Ipv4Address)> zoneOf) {
+    m_zoneOf = std::move(zoneOf);
+  }
   /// @brief Security-group mode (a cloud_vpc's rules): packets for the node itself are judged
   /// too, and replies to connections the node opened pass. Call after SetRoutingProtocol.
   void FilterLocalDelivery();
-  /// @brief Called with the packet's uid for every packet the rules drop (flow-log REJECT).
-  void AddDropListener(std::function<void(uint64_t packetUid)> listener);
 
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
@@ -45,19 +61,26 @@ class Firewall : public RoutingWrapper {
 
  private:
   using ConnKey = std::tuple<uint8_t, uint32_t, uint16_t, uint32_t, uint16_t>;
+  bool Known(const ConnKey& key, ns3::Time now) const;
+  /// ICMP errors about a known connection are related traffic (RFC 5382 REQ-9).
+  bool RelatedIcmpError(const ns3::Packet& p, ns3::Time now) const;
+  /// First matching rule: (allow, rule name); the default when none matches.
+  std::pair<bool, std::string> Judge(const ns3::Ipv4Header& header, uint8_t protocol, bool l4ok,
+                                     uint16_t dstPort) const;
+
   std::string m_node;
   std::vector<model::FirewallRule> m_rules;
   bool m_defaultAllow = false;
+  ns3::Time m_connIdle;
   std::function<std::string(ns3::Ipv4Address)> m_zoneOf;
-  SimLogs* m_logs = nullptr;
-  int64_t m_startUnixNs = 0;
   ns3::Ipv4Address m_exportAddr;
   uint16_t m_exportPort = 0;
   std::map<ConnKey, ns3::Time> m_conns;  ///< allowed connections, by initiator tuple
-  uint64_t m_drops = 0;
-  uint64_t m_allowed = 0;
+  ns3::TracedCallback<const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>, const std::string&>
+      m_dropTrace;
+  ns3::TracedValue<uint64_t> m_drops = 0;
+  ns3::TracedValue<uint64_t> m_allowed = 0;
   bool m_filterLocal = false;
-  std::vector<std::function<void(uint64_t)>> m_dropListeners;
   void OnLocalTx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4> ipv4, uint32_t ifi);
 };
 

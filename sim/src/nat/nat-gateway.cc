@@ -2,11 +2,15 @@
 #include "nat/nat-gateway.h"
 
 #include <ns3/icmpv4.h>
+#include <ns3/ipv4-address.h>
 #include <ns3/ipv4-route.h>
 #include <ns3/node.h>
 #include <ns3/simulator.h>
+#include <ns3/string.h>
 #include <ns3/tcp-header.h>
+#include <ns3/trace-source-accessor.h>
 #include <ns3/udp-header.h>
+#include <ns3/uinteger.h>
 
 #include <algorithm>
 #include <cstring>
@@ -24,29 +28,88 @@ bool Translatable(const L4Info& l4) {
   if (!l4.ok) return false;
   return l4.protocol == 6 || l4.protocol == 17 || (l4.protocol == 1 && l4.isEcho);
 }
+
+/// RFC 768 checksum over the pseudo header and the UDP segment `q`, as the value to force:
+/// UdpHeader writes a forced checksum in host byte order (Buffer::WriteU16).
+uint16_t UdpChecksumHostOrder(const ns3::Packet& q, const ns3::Ipv4Header& h) {
+  std::vector<uint8_t> seg(q.GetSize());
+  q.CopyData(seg.data(), static_cast<uint32_t>(seg.size()));
+  uint32_t sum = 0;
+  auto add32 = [&sum](uint32_t v) { sum += (v >> 16) + (v & 0xffff); };
+  add32(h.GetSource().Get());
+  add32(h.GetDestination().Get());
+  sum += 17;
+  sum += static_cast<uint32_t>(seg.size());
+  for (size_t i = 0; i + 1 < seg.size(); i += 2) sum += (uint32_t{seg[i]} << 8) | seg[i + 1];
+  if (seg.size() % 2 == 1) sum += uint32_t{seg.back()} << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  uint16_t ck = static_cast<uint16_t>(~sum & 0xffff);
+  if (ck == 0) ck = 0xffff;
+  const uint8_t wire[2] = {static_cast<uint8_t>(ck >> 8), static_cast<uint8_t>(ck & 0xff)};
+  uint16_t hostValue = 0;
+  std::memcpy(&hostValue, wire, 2);
+  return hostValue;
+}
 }  // namespace
 
 ns3::TypeId NatGateway::GetTypeId() {
-  static ns3::TypeId tid = ns3::TypeId("vantage::sim::NatGateway")
-                               .SetParent<ns3::Ipv4RoutingProtocol>()
-                               .SetGroupName("Vantage")
-                               .AddConstructor<NatGateway>();
+  using ns3::MakeTimeAccessor;
+  using ns3::MakeTraceSourceAccessor;
+  using ns3::MakeUintegerAccessor;
+  static ns3::TypeId tid =
+      ns3::TypeId("vantage::sim::NatGateway")
+          .SetParent<ns3::Ipv4RoutingProtocol>()
+          .SetGroupName("Vantage")
+          .AddConstructor<NatGateway>()
+          .AddAttribute("NodeName", "Topology node the gateway runs on.", ns3::StringValue(""),
+                        ns3::MakeStringAccessor(&NatGateway::m_node), ns3::MakeStringChecker())
+          .AddAttribute("PortMin", "Lowest public port handed out (0 counts as 1).",
+                        ns3::UintegerValue(1024), MakeUintegerAccessor(&NatGateway::m_portMin),
+                        ns3::MakeUintegerChecker<uint16_t>())
+          .AddAttribute("PortMax", "Highest public port handed out.", ns3::UintegerValue(65535),
+                        MakeUintegerAccessor(&NatGateway::m_portMax),
+                        ns3::MakeUintegerChecker<uint16_t>())
+          .AddAttribute("TcpTimeout", "Idle timeout of an established TCP binding (RFC 5382).",
+                        ns3::TimeValue(ns3::Seconds(7440)),
+                        MakeTimeAccessor(&NatGateway::m_tcpTimeout), ns3::MakeTimeChecker())
+          .AddAttribute("UdpTimeout", "Idle timeout of a UDP binding (RFC 4787).",
+                        ns3::TimeValue(ns3::Seconds(300)),
+                        MakeTimeAccessor(&NatGateway::m_udpTimeout), ns3::MakeTimeChecker())
+          .AddAttribute("IcmpTimeout", "Idle timeout of an ICMP echo binding.",
+                        ns3::TimeValue(ns3::Seconds(60)),
+                        MakeTimeAccessor(&NatGateway::m_icmpTimeout), ns3::MakeTimeChecker())
+          .AddAttribute("ExportAddress", "Flow export to this address passes from outside.",
+                        ns3::Ipv4AddressValue(ns3::Ipv4Address()),
+                        ns3::MakeIpv4AddressAccessor(&NatGateway::m_exportAddr),
+                        ns3::MakeIpv4AddressChecker())
+          .AddAttribute("ExportPort", "UDP port of that export (0: none).", ns3::UintegerValue(0),
+                        MakeUintegerAccessor(&NatGateway::m_exportPort),
+                        ns3::MakeUintegerChecker<uint16_t>())
+          .AddTraceSource("Binding", "A binding was created (natEvent 10) or deleted (11).",
+                          MakeTraceSourceAccessor(&NatGateway::m_bindingTrace),
+                          "vantage::sim::NatGateway::BindingCallback")
+          .AddTraceSource("UnsolicitedDrop", "An inbound packet without a binding was dropped.",
+                          MakeTraceSourceAccessor(&NatGateway::m_unsolicitedTrace),
+                          "vantage::sim::NatGateway::DropCallback")
+          .AddTraceSource("BindingsCreated", "Bindings created so far.",
+                          MakeTraceSourceAccessor(&NatGateway::m_created),
+                          "ns3::TracedValueCallback::Uint64")
+          .AddTraceSource("UnsolicitedDrops", "Unsolicited inbound packets dropped so far.",
+                          MakeTraceSourceAccessor(&NatGateway::m_unsolicited),
+                          "ns3::TracedValueCallback::Uint64")
+          .AddTraceSource("PortExhaustedDrops",
+                          "Outbound packets dropped: no free public port, or not translatable.",
+                          MakeTraceSourceAccessor(&NatGateway::m_exhausted),
+                          "ns3::TracedValueCallback::Uint64");
   return tid;
 }
 
-void NatGateway::Configure(const model::Nat& config, std::string nodeName,
-                           std::vector<ns3::Ptr<ns3::NetDevice>> insideDevices,
-                           ns3::Ptr<ns3::NetDevice> outsideDevice, ns3::Ipv4Address publicAddress,
-                           SimLogs* logs, int64_t startUnixNs) {
-  m_config = config;
-  if (m_config.portMin == 0) m_config.portMin = 1;
-  if (m_config.portMax < m_config.portMin) m_config.portMax = m_config.portMin;
-  m_node = std::move(nodeName);
+void NatGateway::SetInterfaces(std::vector<ns3::Ptr<ns3::NetDevice>> insideDevices,
+                               ns3::Ptr<ns3::NetDevice> outsideDevice,
+                               ns3::Ipv4Address publicAddress) {
   m_inside = std::move(insideDevices);
   m_outside = outsideDevice;
   m_public = publicAddress;
-  m_logs = logs;
-  m_startUnixNs = startUnixNs;
 }
 
 bool NatGateway::IsInside(ns3::Ptr<const ns3::NetDevice> dev) const {
@@ -57,28 +120,23 @@ bool NatGateway::IsInside(ns3::Ptr<const ns3::NetDevice> dev) const {
 ns3::Time NatGateway::TimeoutOf(const Binding& b) const {
   switch (std::get<0>(b.inside)) {
     case 6: {
-      ns3::Time t = ns3::Seconds(m_config.tcpTimeoutS);
-      return b.closing ? std::min(t, kTcpTransitory) : t;
+      return b.closing ? std::min(m_tcpTimeout, kTcpTransitory) : m_tcpTimeout;
     }
     case 17:
-      return ns3::Seconds(m_config.udpTimeoutS);
+      return m_udpTimeout;
     default:
-      return ns3::Seconds(m_config.icmpTimeoutS);
+      return m_icmpTimeout;
   }
 }
 
 void NatGateway::Log(int event, const Binding& b) {
-  if (m_logs == nullptr || !m_config.logEvents) return;
-  NatEvent e;
-  e.timeNs = m_startUnixNs + ns3::Simulator::Now().GetNanoSeconds();
-  e.node = m_node;
-  e.event = event;
-  e.protocol = std::get<0>(b.inside);
-  e.insideIp = ns3::Ipv4Address(std::get<1>(b.inside));
-  e.insidePort = std::get<2>(b.inside);
-  e.outsideIp = m_public;
-  e.outsidePort = b.publicPort;
-  m_logs->natEvents.push_back(std::move(e));
+  m_bindingTrace(event, std::get<0>(b.inside), ns3::Ipv4Address(std::get<1>(b.inside)),
+                 std::get<2>(b.inside), m_public, b.publicPort);
+}
+
+void NatGateway::DropUnsolicited(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p) {
+  ++m_unsolicited;
+  m_unsolicitedTrace(header, p);
 }
 
 NatGateway::Binding* NatGateway::FindOrCreate(uint8_t proto, ns3::Ipv4Address inside,
@@ -87,8 +145,8 @@ NatGateway::Binding* NatGateway::FindOrCreate(uint8_t proto, ns3::Ipv4Address in
   auto it = m_byInside.find(ik);
   if (it != m_byInside.end()) return &m_byOutside[it->second];
   // Endpoint-independent mapping (RFC 4787 REQ-1): one public port per inside endpoint.
-  const uint32_t lo = m_config.portMin;
-  const uint32_t hi = m_config.portMax;
+  const uint32_t lo = std::max<uint32_t>(m_portMin, 1);
+  const uint32_t hi = std::max<uint32_t>(m_portMax, lo);
   const uint32_t span = hi - lo + 1;
   uint32_t& next = m_nextPort.try_emplace(proto, lo).first->second;
   for (uint32_t i = 0; i < span; ++i) {
@@ -102,7 +160,6 @@ NatGateway::Binding* NatGateway::FindOrCreate(uint8_t proto, ns3::Ipv4Address in
     b.lastUsed = ns3::Simulator::Now();
     m_byInside[ik] = ok;
     ++m_created;
-    if (m_logs != nullptr) ++m_logs->natBindings;
     Log(10, b);
     ns3::Simulator::Schedule(TimeoutOf(b), &NatGateway::Expire, this, ok);
     return &b;
@@ -168,24 +225,7 @@ ns3::Ptr<ns3::Packet> NatGateway::Rewrite(ns3::Ptr<const ns3::Packet> p,
       u.ForcePayloadSize(0);
       q->AddHeader(u);
       if (checksums) {
-        // RFC 768 checksum over the pseudo header and the segment.
-        std::vector<uint8_t> seg(q->GetSize());
-        q->CopyData(seg.data(), static_cast<uint32_t>(seg.size()));
-        uint32_t sum = 0;
-        auto add32 = [&sum](uint32_t v) { sum += (v >> 16) + (v & 0xffff); };
-        add32(newHeader.GetSource().Get());
-        add32(newHeader.GetDestination().Get());
-        sum += 17;
-        sum += static_cast<uint32_t>(seg.size());
-        for (size_t i = 0; i + 1 < seg.size(); i += 2) sum += (uint32_t{seg[i]} << 8) | seg[i + 1];
-        if (seg.size() % 2 == 1) sum += uint32_t{seg.back()} << 8;
-        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-        uint16_t ck = static_cast<uint16_t>(~sum & 0xffff);
-        if (ck == 0) ck = 0xffff;
-        // UdpHeader writes the forced value in host byte order (Buffer::WriteU16).
-        const uint8_t wire[2] = {static_cast<uint8_t>(ck >> 8), static_cast<uint8_t>(ck & 0xff)};
-        uint16_t hostValue = 0;
-        std::memcpy(&hostValue, wire, 2);
+        const uint16_t hostValue = UdpChecksumHostOrder(*q, newHeader);
         q->RemoveHeader(u);
         u.ForcePayloadSize(0);
         u.ForceChecksum(hostValue);
@@ -225,8 +265,7 @@ bool NatGateway::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
       if (!Translatable(l4)) return m_inner->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
       auto it = m_byOutside.find({l4.protocol, l4.dstPort});
       if (it == m_byOutside.end()) {
-        ++m_unsolicited;
-        if (m_logs != nullptr) ++m_logs->natUnsolicitedDrops;
+        DropUnsolicited(header, p);
         return true;  // dropped: no binding
       }
       Binding& b = it->second;
@@ -246,8 +285,7 @@ bool NatGateway::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
                                                ns3::Ptr<const ns3::Packet> pkt,
                                                const ns3::Ipv4Header& h) {
       if (IsInside(route->GetOutputDevice())) {
-        ++m_unsolicited;
-        if (m_logs != nullptr) ++m_logs->natUnsolicitedDrops;
+        DropUnsolicited(h, pkt);
         return;
       }
       ucb(route, pkt, h);

@@ -2,12 +2,23 @@
 // inside interface that leave through the outside interface get the public address and a
 // public port (ICMP echo: identifier) from the binding table; replies to the public address
 // are translated back; unsolicited inbound packets are dropped. Bindings expire after the
-// configured idle timeouts; every binding created or deleted is logged (RFC 8158 natEvent 10
-// and 11).
+// configured idle timeouts; every binding created or deleted is reported on the "Binding"
+// trace source (RFC 8158 natEvent 10 and 11; the run directory's nat_events.csv hooks it).
+//
+//   Ptr<NatGateway> gw = CreateObject<NatGateway>();
+//   gw->SetAttribute("UdpTimeout", TimeValue(Seconds(300)));
+//   gw->SetInterfaces(insideDevices, outsideDevice, publicAddress);
+//   gw->TraceConnectWithoutContext("UnsolicitedDrop", MakeCallback(&OnDrop));
+//   gw->SetInner(ipv4->GetRoutingProtocol());
+//   ipv4->SetRoutingProtocol(gw);
 #pragma once
 
 #include <ns3/event-id.h>
+#include <ns3/ipv4-address.h>
+#include <ns3/net-device.h>
 #include <ns3/nstime.h>
+#include <ns3/traced-callback.h>
+#include <ns3/traced-value.h>
 
 #include <cstdint>
 #include <map>
@@ -18,27 +29,30 @@
 #include <utility>
 #include <vector>
 
-#include "network-builder.h"
 #include "routing-wrapper.h"
 
 namespace vantage::sim {
 
 class NatGateway : public RoutingWrapper {
  public:
+  /// @brief Attributes: NodeName, PortMin, PortMax, TcpTimeout, UdpTimeout, IcmpTimeout,
+  /// ExportAddress and ExportPort (export to the collector passes from outside untranslated, a
+  /// management path). Trace sources: Binding (natEvent and the binding), UnsolicitedDrop
+  /// (header, packet), and the counters BindingsCreated, UnsolicitedDrops, PortExhaustedDrops.
   static ns3::TypeId GetTypeId();
   NatGateway() = default;
 
-  void Configure(const model::Nat& config, std::string nodeName,
-                 std::vector<ns3::Ptr<ns3::NetDevice>> insideDevices,
-                 ns3::Ptr<ns3::NetDevice> outsideDevice, ns3::Ipv4Address publicAddress,
-                 SimLogs* logs, int64_t startUnixNs);
+  /// @brief Signature of the "Binding" trace source: RFC 8158 natEvent (10 create, 11 delete),
+  /// protocol, inside address and port, outside address and port.
+  using BindingCallback = void (*)(int natEvent, uint8_t protocol, ns3::Ipv4Address insideIp,
+                                   uint16_t insidePort, ns3::Ipv4Address outsideIp,
+                                   uint16_t outsidePort);
+  /// @brief Signature of the "UnsolicitedDrop" trace source.
+  using DropCallback = void (*)(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> packet);
 
-  /// @brief Export to the collector (address, UDP port) passes from outside untranslated
-  /// (a management path).
-  void AllowExportTo(ns3::Ipv4Address collector, uint16_t port) {
-    m_exportAddr = collector;
-    m_exportPort = port;
-  }
+  /// @brief Which devices are inside and outside, and the public address of the outside one.
+  void SetInterfaces(std::vector<ns3::Ptr<ns3::NetDevice>> insideDevices,
+                     ns3::Ptr<ns3::NetDevice> outsideDevice, ns3::Ipv4Address publicAddress);
 
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
@@ -77,23 +91,29 @@ class NatGateway : public RoutingWrapper {
   void Expire(OutsideKey key);
   void Log(int event, const Binding& b);
   bool IsInside(ns3::Ptr<const ns3::NetDevice> dev) const;
+  void DropUnsolicited(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p);
 
   std::string m_node;
-  model::Nat m_config;
+  uint16_t m_portMin = 1024;
+  uint16_t m_portMax = 65535;
+  ns3::Time m_tcpTimeout;
+  ns3::Time m_udpTimeout;
+  ns3::Time m_icmpTimeout;
   std::vector<ns3::Ptr<ns3::NetDevice>> m_inside;
   ns3::Ptr<ns3::NetDevice> m_outside;
   ns3::Ipv4Address m_public;
-  SimLogs* m_logs = nullptr;
-  int64_t m_startUnixNs = 0;
   std::map<InsideKey, OutsideKey> m_byInside;
   std::map<OutsideKey, Binding> m_byOutside;
   std::map<uint8_t, uint32_t> m_nextPort;  ///< next port to try, per protocol
   std::map<HistoryKey, uint16_t> m_history;
   ns3::Ipv4Address m_exportAddr;
   uint16_t m_exportPort = 0;
-  uint64_t m_created = 0;
-  uint64_t m_unsolicited = 0;
-  uint64_t m_exhausted = 0;
+  ns3::TracedCallback<int, uint8_t, ns3::Ipv4Address, uint16_t, ns3::Ipv4Address, uint16_t>
+      m_bindingTrace;
+  ns3::TracedCallback<const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>> m_unsolicitedTrace;
+  ns3::TracedValue<uint64_t> m_created = 0;
+  ns3::TracedValue<uint64_t> m_unsolicited = 0;
+  ns3::TracedValue<uint64_t> m_exhausted = 0;
 };
 
 }  // namespace vantage::sim

@@ -241,6 +241,11 @@ void FlowLogTap::OnDrop(uint64_t uid) {
   Flush();
 }
 
+void FlowLogTap::OnFirewallDrop(const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet> p,
+                                const std::string&) {
+  OnDrop(p->GetUid());
+}
+
 void FlowLogTap::Advance(core::Timestamp now) {
   if (m_finished) return;
   Flush();

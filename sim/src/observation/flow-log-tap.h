@@ -10,6 +10,7 @@
 //   (*tap)->OnRx(packet, ifi);  ...  (*tap)->Finish(end, outDir);
 #pragma once
 
+#include <ns3/ipv4-header.h>
 #include <ns3/ipv4.h>
 #include <ns3/packet.h>
 
@@ -58,6 +59,9 @@ class FlowLogTap {
   void OnTx(const ns3::Ptr<const ns3::Packet>& p, uint32_t ifi);
   /// @brief The node's rules dropped the packet with this uid.
   void OnDrop(uint64_t uid);
+  /// @brief The node's Firewall "Drop" trace source.
+  void OnFirewallDrop(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p,
+                      const std::string& rule);
   void Advance(core::Timestamp now);
   /// @brief Closes every window and writes DIR/points/NAME.flowlog.
   core::Status Finish(core::Timestamp end, const std::string& outDir);

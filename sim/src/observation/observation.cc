@@ -257,7 +257,8 @@ core::Status SetupFlowLog(const SimNetwork& net, const SimNode& sn, ObservationP
   pt.flowLog = std::move(fl.Value());
   FlowLogTap* raw = pt.flowLog.get();
   for (const auto& fw : net.Firewalls()) {
-    if (fw->NodeName() == sn.name) fw->AddDropListener([raw](uint64_t uid) { raw->OnDrop(uid); });
+    if (fw->NodeName() != sn.name) continue;
+    fw->TraceConnectWithoutContext("Drop", ns3::MakeCallback(&FlowLogTap::OnFirewallDrop, raw));
   }
   return {};
 }
@@ -265,6 +266,111 @@ core::Status SetupFlowLog(const SimNetwork& net, const SimNode& sn, ObservationP
 
 Observation::Observation() = default;
 Observation::~Observation() = default;
+
+namespace {
+
+bool Forwards(model::NodeKind kind) {
+  return kind == model::NodeKind::kRouter || kind == model::NodeKind::kL3Switch ||
+         kind == model::NodeKind::kFirewall || kind == model::NodeKind::kNatGateway;
+}
+
+/// The interface numbers a point observes, from its links.
+core::Status MatchInterfaces(const SimNode& sn, const PointSetup& ps, ObservationPoint& pt) {
+  for (const auto& l : ps.interfaces) {
+    bool found = false;
+    for (const auto& i : sn.interfaces) {
+      if (i.link == l) {
+        pt.numbers.insert(i.number);
+        found = true;
+      }
+    }
+    if (!found) {
+      return MakeError(ErrorCode::kNotFound, "candidate point '" + ps.name + "': node '" + ps.node +
+                                                 "' has no interface on link '" + l + "'");
+    }
+  }
+  return {};
+}
+
+/// The node whose stack sends a point's live export. A layer-2 switch has no IP stack: its
+/// probe exports through an IP node on one of the switch's links (a forwarding node if there
+/// is one).
+core::Result<ns3::Ptr<ns3::Node>> ExportSender(const SimNetwork& net, const SimNode& sn,
+                                               const PointSetup& ps) {
+  if (sn.node->GetObject<ns3::Ipv4>() != nullptr) return sn.node;
+  ns3::Ptr<ns3::Node> sender;
+  for (const auto& cand : net.Nodes()) {
+    if (cand.node->GetObject<ns3::Ipv4>() == nullptr) continue;
+    bool adjacent = false;
+    for (const auto& ci : cand.interfaces) {
+      for (const auto& si : sn.interfaces) adjacent = adjacent || ci.link == si.link;
+    }
+    if (!adjacent) continue;
+    const bool fwd = Forwards(cand.kind);
+    if (sender == nullptr || fwd) sender = cand.node;
+    if (fwd) break;
+  }
+  if (sender == nullptr) {
+    return MakeError(ErrorCode::kInvalid, "point '" + ps.name + "': switch '" + ps.node +
+                                              "' has no IP neighbour to export through");
+  }
+  return sender;
+}
+
+/// Live export: a UDP socket on the sender and a callback destination that sends through it.
+core::Status AddLiveExport(const SimNetwork& net, const SimNode& sn, const CollectorSink& sink,
+                           uint32_t domain, ObservationPoint& pt, exporter::ExporterConfig& cfg) {
+  const PointSetup& ps = pt.setup;
+  pt.collector = sink.Address();
+  pt.collectorPort = sink.Port();
+  pt.sourcePort = static_cast<uint16_t>(kExportSourcePortBase + domain);
+  auto sender = ExportSender(net, sn, ps);
+  if (!sender) return sender.GetError();
+  pt.socket = ns3::Socket::CreateSocket(*sender, ns3::UdpSocketFactory::GetTypeId());
+  if (pt.socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), pt.sourcePort)) != 0) {
+    return MakeError(ErrorCode::kIo, "point '" + ps.name + "': cannot bind export socket");
+  }
+  exporter::Destination cb;
+  cb.kind = exporter::Destination::Kind::kCallback;
+  ObservationPoint* raw = &pt;
+  cb.callback = [raw](const std::vector<uint8_t>& msg) { raw->SendExport(msg); };
+  cfg.destinations.push_back(cb);
+  cfg.udpRateLimitPps = 0;
+  return {};
+}
+
+core::Status OpenCapture(ObservationPoint& pt, const std::string& outDir, uint32_t snapLength) {
+  pt.pcapPath = outDir + "/points/" + pt.setup.name + ".pcap";
+  pt.pcapDead = pcap_open_dead(DLT_RAW, static_cast<int>(snapLength));
+  pt.dumper = pt.pcapDead == nullptr ? nullptr : pcap_dump_open(pt.pcapDead, pt.pcapPath.c_str());
+  if (pt.dumper == nullptr) {
+    return MakeError(ErrorCode::kIo, "point '" + pt.setup.name + "': cannot write " + pt.pcapPath);
+  }
+  return {};
+}
+
+/// Connects a new tap to a node: switch ports through protocol handlers, IP nodes through the
+/// Ipv4L3Protocol Rx and Tx trace sources.
+void ConnectTap(const SimNetwork& net, const SimNode& sn, NodeTap* tap) {
+  tap->copyLen = kMinCopy;
+  if (sn.kind == model::NodeKind::kSwitch) {
+    for (const auto& i : sn.interfaces) {
+      tap->portNumbers[ns3::PeekPointer(i.device)] = i.number;
+      sn.node->RegisterProtocolHandler(ns3::MakeCallback(&NodeTap::SwitchRx, tap), 0, i.device,
+                                       true);
+    }
+    return;
+  }
+  tap->forwarder = Forwards(sn.kind);
+  for (const auto& g : net.Nats()) {
+    if (g->NodeName() == sn.name) tap->rewrites = true;
+  }
+  ns3::Ptr<ns3::Ipv4L3Protocol> l3 = sn.node->GetObject<ns3::Ipv4L3Protocol>();
+  l3->TraceConnectWithoutContext("Rx", ns3::MakeCallback(&NodeTap::Rx, tap));
+  l3->TraceConnectWithoutContext("Tx", ns3::MakeCallback(&NodeTap::Tx, tap));
+}
+
+}  // namespace
 
 core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& points,
                                 const std::string& outDir, uint32_t snapLength,
@@ -292,20 +398,7 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
     pt->setup = ps;
     pt->nodeName = sn->name;
     pt->start = startUnixNs;
-    for (const auto& l : ps.interfaces) {
-      bool found = false;
-      for (const auto& i : sn->interfaces) {
-        if (i.link == l) {
-          pt->numbers.insert(i.number);
-          found = true;
-        }
-      }
-      if (!found) {
-        return MakeError(ErrorCode::kNotFound, "candidate point '" + ps.name + "': node '" +
-                                                   ps.node + "' has no interface on link '" + l +
-                                                   "'");
-      }
-    }
+    VANTAGE_RETURN_IF_ERROR(MatchInterfaces(*sn, ps, *pt));
     exporter::ExporterConfig cfg;
     cfg.observationDomain = domain;
     if (ps.samplingRate > 1) {
@@ -317,83 +410,19 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
     file.kind = exporter::Destination::Kind::kFile;
     file.path = pt->ipfixPath;
     cfg.destinations.push_back(file);
-    if (ps.live) {
-      pt->collector = m_collector->Address();
-      pt->collectorPort = m_collector->Port();
-      pt->sourcePort = static_cast<uint16_t>(kExportSourcePortBase + domain);
-      // A layer-2 switch has no IP stack: its probe exports through an IP node on one of the
-      // switch's links (a forwarding node if there is one).
-      ns3::Ptr<ns3::Node> sender = sn->node;
-      if (sn->node->GetObject<ns3::Ipv4>() == nullptr) {
-        sender = nullptr;
-        for (const auto& cand : net.Nodes()) {
-          if (cand.node->GetObject<ns3::Ipv4>() == nullptr) continue;
-          bool adjacent = false;
-          for (const auto& ci : cand.interfaces) {
-            for (const auto& si : sn->interfaces) adjacent = adjacent || ci.link == si.link;
-          }
-          if (!adjacent) continue;
-          const bool fwd =
-              cand.kind == model::NodeKind::kRouter || cand.kind == model::NodeKind::kL3Switch ||
-              cand.kind == model::NodeKind::kFirewall || cand.kind == model::NodeKind::kNatGateway;
-          if (sender == nullptr || fwd) sender = cand.node;
-          if (fwd) break;
-        }
-        if (sender == nullptr) {
-          return MakeError(ErrorCode::kInvalid, "point '" + ps.name + "': switch '" + ps.node +
-                                                    "' has no IP neighbour to export through");
-        }
-      }
-      pt->socket = ns3::Socket::CreateSocket(sender, ns3::UdpSocketFactory::GetTypeId());
-      if (pt->socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), pt->sourcePort)) !=
-          0) {
-        return MakeError(ErrorCode::kIo, "point '" + ps.name + "': cannot bind export socket");
-      }
-      exporter::Destination cb;
-      cb.kind = exporter::Destination::Kind::kCallback;
-      ObservationPoint* raw = pt.get();
-      cb.callback = [raw](const std::vector<uint8_t>& msg) { raw->SendExport(msg); };
-      cfg.destinations.push_back(cb);
-      cfg.udpRateLimitPps = 0;
-    }
+    if (ps.live) VANTAGE_RETURN_IF_ERROR(AddLiveExport(net, *sn, *m_collector, domain, *pt, cfg));
     pt->exp = std::make_unique<exporter::Exporter>(cfg);
     if (auto st = pt->exp->Start(); !st) {
       return MakeError(ErrorCode::kIo,
                        "point '" + ps.name + "': exporter: " + st.GetError().message);
     }
-    if (ps.capture) {
-      pt->pcapPath = outDir + "/points/" + ps.name + ".pcap";
-      pt->pcapDead = pcap_open_dead(DLT_RAW, static_cast<int>(snapLength));
-      pt->dumper =
-          pt->pcapDead == nullptr ? nullptr : pcap_dump_open(pt->pcapDead, pt->pcapPath.c_str());
-      if (pt->dumper == nullptr) {
-        return MakeError(ErrorCode::kIo, "point '" + ps.name + "': cannot write " + pt->pcapPath);
-      }
-    }
+    if (ps.capture) VANTAGE_RETURN_IF_ERROR(OpenCapture(*pt, outDir, snapLength));
     // One tap per node, shared by the node's points.
     NodeTap*& tap = tapOf[sn->name];
     if (tap == nullptr) {
       m_taps.push_back(std::make_unique<NodeTap>());
       tap = m_taps.back().get();
-      tap->copyLen = kMinCopy;
-      if (sn->kind == model::NodeKind::kSwitch) {
-        for (const auto& i : sn->interfaces) {
-          tap->portNumbers[ns3::PeekPointer(i.device)] = i.number;
-          sn->node->RegisterProtocolHandler(ns3::MakeCallback(&NodeTap::SwitchRx, tap), 0, i.device,
-                                            true);
-        }
-      } else {
-        const bool fwd =
-            sn->kind == model::NodeKind::kRouter || sn->kind == model::NodeKind::kL3Switch ||
-            sn->kind == model::NodeKind::kFirewall || sn->kind == model::NodeKind::kNatGateway;
-        tap->forwarder = fwd;
-        for (const auto& g : net.Nats()) {
-          if (g->NodeName() == sn->name) tap->rewrites = true;
-        }
-        ns3::Ptr<ns3::Ipv4L3Protocol> l3 = sn->node->GetObject<ns3::Ipv4L3Protocol>();
-        l3->TraceConnectWithoutContext("Rx", ns3::MakeCallback(&NodeTap::Rx, tap));
-        l3->TraceConnectWithoutContext("Tx", ns3::MakeCallback(&NodeTap::Tx, tap));
-      }
+      ConnectTap(net, *sn, tap);
     }
     if (ps.flowLog) VANTAGE_RETURN_IF_ERROR(SetupFlowLog(net, *sn, *pt, startUnixNs));
     if (ps.capture) {

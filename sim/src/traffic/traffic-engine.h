@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -39,8 +40,24 @@ class TrafficEngine {
 
   core::Status InstallMix(const model::TrafficMix& mix);
   core::Status InstallBehaviour(const model::Behaviour& b, size_t index);
-  void InstallIntrusion(const model::Behaviour& b, size_t index,
-                        std::vector<const SimHost*> sources, std::vector<const SimHost*> targets);
+  // One installer per behaviour kind (BehaviourKinds() maps kind names to them).
+  struct BehaviourRun;
+  using BehaviourInstaller = void (TrafficEngine::*)(BehaviourRun&);
+  static const std::map<std::string, BehaviourInstaller>& BehaviourKinds();
+  void InstallC2Beacon(BehaviourRun& r);
+  void InstallExfiltration(BehaviourRun& r);
+  void InstallPortScan(BehaviourRun& r);
+  void InstallIcmpSweep(BehaviourRun& r);
+  void InstallBruteForce(BehaviourRun& r);
+  void InstallLongSession(BehaviourRun& r);
+  void InstallDmzOddPort(BehaviourRun& r);
+  void InstallSpike(BehaviourRun& r);
+  void InstallDnsTunnel(BehaviourRun& r);
+  void InstallLateralMovement(BehaviourRun& r);
+  void EnsureServers(const BehaviourRun& r, uint16_t port);
+  void PlanBehaviour(const BehaviourRun& r, const SimHost* src, const SimHost* dst, uint16_t port,
+                     detail::SessionPlan p, double at);
+  void Warn(const std::string& message) const;
   std::vector<const SimHost*> Resolve(const std::string& name) const;
   double Diurnal(double simSeconds) const;
   void ScheduleArrival(size_t stream);

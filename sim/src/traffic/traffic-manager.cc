@@ -4,10 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <initializer_list>
-#include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "traffic/traffic-engine.h"
 #include "traffic/traffic.h"
@@ -38,25 +39,22 @@ double SampleSeconds(const model::Distribution& d, std::mt19937_64& rng) {
   return std::min(v, 86400.0);
 }
 
-double Param(const model::Behaviour& b, const std::string& key, double def) {
+double Param(const model::Behaviour& b, const std::string& key, double def,
+             const std::function<void(const std::string&)>& warn) {
   auto it = b.params.find(key);
   if (it == b.params.end()) return def;
   char* end = nullptr;
   double v = std::strtod(it->second.c_str(), &end);
   if (end == it->second.c_str() || !std::isfinite(v)) {
-    std::cerr << "warning: behaviour '" << b.kind << "' (line " << b.line << "): parameter " << key
-              << " = '" << it->second << "' is not a number, using " << def << "\n";
+    if (warn) {
+      std::ostringstream m;
+      m << "behaviour '" << b.kind << "' (line " << b.line << "): parameter " << key << " = '"
+        << it->second << "' is not a number, using " << def;
+      warn(m.str());
+    }
     return def;
   }
   return v;
-}
-
-/// The first of `keys` present (aliases), else `def`.
-double ParamAny(const model::Behaviour& b, std::initializer_list<const char*> keys, double def) {
-  for (const char* k : keys) {
-    if (b.params.count(k)) return Param(b, k, def);
-  }
-  return def;
 }
 
 /// "1-1024", "22,80,443", "20-25,8080".
@@ -85,13 +83,6 @@ SessionPlan Exchanges(uint32_t count, uint32_t request, uint32_t response, doubl
   plan.responses.assign(count, response);
   plan.thinkS.assign(count - 1, thinkS);
   return plan;
-}
-
-const std::set<std::string>& KnownKinds() {
-  static const std::set<std::string> kinds = {
-      "c2_beacon", "exfiltration", "port_scan", "brute_force", "long_ssh",
-      "long_http", "dmz_odd_port", "spike",     "dns_tunnel",  "lateral_movement"};
-  return kinds;
 }
 
 }  // namespace
@@ -241,221 +232,288 @@ void TrafficEngine::StartPlanned(size_t index) {
   m_planned[index] = SessionPlan{};
 }
 
-core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t index) {
-  std::string where = "scenario behaviour '" + b.kind + "' (line " + std::to_string(b.line) + ")";
-  if (!KnownKinds().count(b.kind)) {
-    std::cerr << "warning: " << where << ": unknown kind, skipped\n";
-    ++m_skipped;
-    return {};
+/// One behaviour being installed: what every kind's installer shares. The random stream is the
+/// behaviour's own (by index), so adding one behaviour does not change the others.
+struct TrafficEngine::BehaviourRun {
+  const model::Behaviour& b;
+  const std::function<void(const std::string&)>& warn;
+  std::vector<const SimHost*> sources;
+  std::vector<const SimHost*> targets;
+  std::mt19937_64 rng;
+  std::string label;
+  double start = 0;
+  double end = 0;
+  double span = 0;
+  uint8_t proto = 6;  ///< the behaviour's protocol, TCP unless given
+
+  double Param(const std::string& key, double def) const { return sim::Param(b, key, def, warn); }
+  /// The first of `keys` present (aliases), else `def`.
+  double ParamAny(std::initializer_list<const char*> keys, double def) const {
+    for (const char* k : keys) {
+      if (b.params.count(k)) return Param(k, def);
+    }
+    return def;
   }
-  auto sources = Resolve(b.source);
-  if (sources.empty()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           where + ": source '" + b.source + "' is not a simulated host or group");
-  }
-  auto targets = Resolve(b.target);
-  if (targets.empty()) {
-    return core::MakeError(core::ErrorCode::kNotFound,
-                           where + ": target '" + b.target + "' is not a simulated host or group");
-  }
-  if (b.kind == "dns_tunnel" || b.kind == "lateral_movement") {
-    InstallIntrusion(b, index, sources, targets);
-    return {};
-  }
-  const std::string label = b.label.empty() ? b.kind : b.label;
-  std::mt19937_64 rng = StreamRng(0x8000000000000000ULL + index);
-  std::shuffle(sources.begin(), sources.end(), rng);
-  const double start = b.startS;
-  const double end = std::min(b.startS + b.durationS, m_ctx.scenario->durationS);
-  const double span = std::max(0.0, end - start);
-  uint8_t proto = b.protocol == 0 ? 6 : b.protocol;
-  auto portOr = [&](uint16_t def) { return b.port != 0 ? b.port : def; };
-  auto pickTarget = [&]() {
+  uint16_t PortOr(uint16_t def) const { return b.port != 0 ? b.port : def; }
+  const SimHost* PickTarget() {
     if (targets.size() == 1) return targets[0];
     std::uniform_int_distribution<size_t> pick(0, targets.size() - 1);
     return targets[pick(rng)];
-  };
-  auto hostsParam = [&](double def) {
-    auto n = static_cast<size_t>(std::max(1.0, Param(b, "hosts", def)));
-    return std::min(n, sources.size());
-  };
-  auto u32 = [](double v) { return static_cast<uint32_t>(std::clamp(v, 0.0, 2.0e9)); };
-  auto ensure = [&](uint16_t port) {
-    for (const SimHost* t : targets) m_apps.EnsureServer(t->node, proto, port);
-  };
-  auto plan = [&](const SimHost* src, const SimHost* dst, uint16_t port, SessionPlan p, double at) {
-    if (src == dst) return;
-    p.flow = MakeFlow(src, dst, proto, port, label, b.kind);
-    Plan(at, std::move(p));
-  };
-
-  if (b.kind == "c2_beacon") {
-    uint16_t port = portOr(443);
-    ensure(port);
-    double interval = std::max(1.0, Param(b, "interval_s", 60));
-    double jitter = std::clamp(Param(b, "jitter", 0.1), 0.0, 0.99);
-    uint32_t req = u32(Param(b, "request_bytes", 300));
-    uint32_t resp = u32(Param(b, "response_bytes", 900));
-    std::uniform_real_distribution<double> j(-jitter, jitter);
-    for (size_t h = 0; h < hostsParam(1); ++h) {
-      const SimHost* dst = pickTarget();
-      std::uniform_real_distribution<double> phase(0, interval);
-      for (double t = start + phase(rng); t < end; t += interval * (1 + j(rng))) {
-        plan(sources[h], dst, port, Exchanges(1, req, resp, 0), t);
-      }
-    }
-  } else if (b.kind == "exfiltration") {
-    uint16_t port = portOr(443);
-    ensure(port);
-    auto sessions = static_cast<uint32_t>(std::max(1.0, Param(b, "sessions", 1)));
-    double bytes = std::max(8.0, Param(b, "bytes", 5e6));
-    uint32_t per = u32(bytes / sessions);
-    for (uint32_t i = 0; i < sessions; ++i) {
-      plan(sources[0], pickTarget(), port,
-           Exchanges(1, per, u32(Param(b, "response_bytes", 300)), 0), start + span * i / sessions);
-    }
-  } else if (b.kind == "port_scan") {
-    const SimHost* src = sources[0];
-    if (proto == 1) {
-      // ICMP sweep: every host of the target group, or `count` addresses from the target's.
-      std::vector<std::pair<ns3::Ipv4Address, const SimHost*>> sweep;
-      auto count = static_cast<uint32_t>(Param(b, "count", 0));
-      if (count == 0 || targets.size() > 1) {
-        for (const SimHost* t : targets) sweep.emplace_back(t->address, t);
-      } else {
-        std::map<uint32_t, const SimHost*> byAddr;
-        for (const auto& h : m_ctx.network->hosts) byAddr.emplace(h.address.Get(), &h);
-        for (uint32_t i = 0; i < std::min(count, 65536u); ++i) {
-          ns3::Ipv4Address a(targets[0]->address.Get() + i);
-          auto it = byAddr.find(a.Get());
-          sweep.emplace_back(a, it == byAddr.end() ? nullptr : it->second);
-        }
-      }
-      double rate = ParamAny(b, {"rate_per_s", "rate"}, 0);
-      double interval = rate > 0 ? 1.0 / rate : span / std::max<size_t>(1, sweep.size());
-      for (size_t i = 0; i < sweep.size(); ++i) {
-        if (sweep[i].second == src) continue;
-        SessionPlan p = Exchanges(1, 56, 0, 0);
-        p.flow = MakeFlow(src, targets[0], 1, 0, label, b.kind);
-        p.flow.dst = sweep[i].second;
-        p.flow.dstIp = sweep[i].first;
-        p.flow.dstGroup = sweep[i].second ? sweep[i].second->group : b.target;
-        Plan(start + interval * static_cast<double>(i), std::move(p));
-      }
-    } else {
-      auto it = b.params.find("ports");
-      std::vector<uint16_t> ports = ParsePorts(it == b.params.end() ? "1-1024" : it->second);
-      const SimHost* dst = targets[0];
-      double rate = ParamAny(b, {"rate_per_s", "rate"}, 0);
-      double interval = rate > 0 ? 1.0 / rate : span / std::max<size_t>(1, ports.size());
-      for (size_t i = 0; i < ports.size(); ++i) {
-        SessionPlan p = Exchanges(1, 8, 0, 0);
-        p.closeOnConnect = true;
-        p.probeTimeoutS = 1.0;
-        plan(src, dst, ports[i], std::move(p), start + interval * static_cast<double>(i));
-      }
-    }
-  } else if (b.kind == "brute_force") {
-    uint16_t port = portOr(22);
-    ensure(port);
-    auto attempts = static_cast<uint32_t>(std::max(1.0, Param(b, "attempts", 100)));
-    auto exchanges = static_cast<uint32_t>(std::max(1.0, Param(b, "exchanges", 4)));
-    uint32_t req = u32(Param(b, "request_bytes", 120));
-    uint32_t resp = u32(Param(b, "response_bytes", 200));
-    const SimHost* dst = pickTarget();
-    double rate = ParamAny(b, {"rate_per_s", "rate"}, 0);
-    double interval = rate > 0 ? 1.0 / rate : span / attempts;
-    for (uint32_t i = 0; i < attempts; ++i) {
-      plan(sources[0], dst, port, Exchanges(exchanges, req, resp, 0.05), start + interval * i);
-    }
-  } else if (b.kind == "long_ssh" || b.kind == "long_http") {
-    bool ssh = b.kind == "long_ssh";
-    uint16_t port = portOr(ssh ? 22 : 443);
-    ensure(port);
-    double interval = std::max(0.01, Param(b, "interval_s", ssh ? 2 : 15));
-    // bytes_per_interval: request and response together per exchange.
-    double perInterval = Param(b, "bytes_per_interval", 0);
-    double reqDef = perInterval > 0 ? std::max(8.0, perInterval / 4) : (ssh ? 64 : 400);
-    double respDef = perInterval > 0 ? std::max(0.0, perInterval - reqDef) : (ssh ? 160 : 5000);
-    uint32_t req = u32(Param(b, "request_bytes", reqDef));
-    uint32_t resp = u32(Param(b, "response_bytes", respDef));
-    auto count = static_cast<uint32_t>(std::max(1.0, std::floor(span / interval)));
-    for (size_t h = 0; h < hostsParam(1); ++h) {
-      plan(sources[h], pickTarget(), port, Exchanges(count, req, resp, interval), start);
-    }
-  } else if (b.kind == "dmz_odd_port") {
-    uint16_t port = portOr(1234);
-    ensure(port);
-    double interval = Param(b, "interval_s", 0);
-    double sessionsDef = interval > 0 ? std::floor(span / interval) : 3;
-    auto sessions = static_cast<uint32_t>(std::max(1.0, Param(b, "sessions", sessionsDef)));
-    uint32_t req = u32(ParamAny(b, {"request_bytes", "bytes"}, 500));
-    uint32_t resp = u32(Param(b, "response_bytes", 2000));
-    for (uint32_t i = 0; i < sessions; ++i) {
-      plan(sources[0], pickTarget(), port, Exchanges(1, req, resp, 0), start + span * i / sessions);
-    }
-  } else if (b.kind == "spike") {
-    uint16_t port = portOr(443);
-    ensure(port);
-    auto sessions = static_cast<uint32_t>(std::max(1.0, Param(b, "sessions", 200)));
-    uint32_t req = u32(Param(b, "request_bytes", 400));
-    uint32_t resp = u32(Param(b, "response_bytes", 8000));
-    std::uniform_real_distribution<double> when(start, std::max(start, end));
-    std::uniform_int_distribution<size_t> who(0, sources.size() - 1);
-    for (uint32_t i = 0; i < sessions; ++i) {
-      const SimHost* src = sources[who(rng)];
-      plan(src, pickTarget(), port, Exchanges(1, req, resp, 0), when(rng));
-    }
   }
+  /// The `hosts` parameter: how many of the (shuffled) sources take part.
+  size_t Hosts(double def) const {
+    auto n = static_cast<size_t>(std::max(1.0, Param("hosts", def)));
+    return std::min(n, sources.size());
+  }
+  std::string Ports(const char* def) const {
+    auto it = b.params.find("ports");
+    return it == b.params.end() ? def : it->second;
+  }
+};
+
+namespace {
+uint32_t U32(double v) {
+  return static_cast<uint32_t>(std::clamp(v, 0.0, 2.0e9));
+}
+}  // namespace
+
+const std::map<std::string, TrafficEngine::BehaviourInstaller>& TrafficEngine::BehaviourKinds() {
+  static const std::map<std::string, BehaviourInstaller> kinds = {
+      {"c2_beacon", &TrafficEngine::InstallC2Beacon},
+      {"exfiltration", &TrafficEngine::InstallExfiltration},
+      {"port_scan", &TrafficEngine::InstallPortScan},
+      {"brute_force", &TrafficEngine::InstallBruteForce},
+      {"long_ssh", &TrafficEngine::InstallLongSession},
+      {"long_http", &TrafficEngine::InstallLongSession},
+      {"dmz_odd_port", &TrafficEngine::InstallDmzOddPort},
+      {"spike", &TrafficEngine::InstallSpike},
+      {"dns_tunnel", &TrafficEngine::InstallDnsTunnel},
+      {"lateral_movement", &TrafficEngine::InstallLateralMovement}};
+  return kinds;
+}
+
+void TrafficEngine::Warn(const std::string& message) const {
+  if (m_ctx.warning) m_ctx.warning(message);
+}
+
+core::Status TrafficEngine::InstallBehaviour(const model::Behaviour& b, size_t index) {
+  std::string where = "scenario behaviour '" + b.kind + "' (line " + std::to_string(b.line) + ")";
+  auto kind = BehaviourKinds().find(b.kind);
+  if (kind == BehaviourKinds().end()) {
+    Warn(where + ": unknown kind, skipped");
+    ++m_skipped;
+    return {};
+  }
+  BehaviourRun r{b, m_ctx.warning, Resolve(b.source), Resolve(b.target), {}, {}};
+  if (r.sources.empty()) {
+    return core::MakeError(core::ErrorCode::kNotFound,
+                           where + ": source '" + b.source + "' is not a simulated host or group");
+  }
+  if (r.targets.empty()) {
+    return core::MakeError(core::ErrorCode::kNotFound,
+                           where + ": target '" + b.target + "' is not a simulated host or group");
+  }
+  r.label = b.label.empty() ? b.kind : b.label;
+  r.rng = StreamRng(0x8000000000000000ULL + index);
+  std::shuffle(r.sources.begin(), r.sources.end(), r.rng);
+  r.start = b.startS;
+  r.end = std::min(b.startS + b.durationS, m_ctx.scenario->durationS);
+  r.span = std::max(0.0, r.end - r.start);
+  r.proto = b.protocol == 0 ? 6 : b.protocol;
+  (this->*(kind->second))(r);
   return {};
 }
 
-// dns_tunnel: many small-to-medium UDP/53 exchanges with oversized requests from one host to
-// one resolver. lateral_movement: one internal host opens SMB/RDP/SSH sessions to many hosts
-// of the target group, one after another.
-void TrafficEngine::InstallIntrusion(const model::Behaviour& b, size_t index,
-                                     std::vector<const SimHost*> sources,
-                                     std::vector<const SimHost*> targets) {
-  const std::string label = b.label.empty() ? b.kind : b.label;
-  std::mt19937_64 rng = StreamRng(0x8000000000000000ULL + index);
-  std::shuffle(sources.begin(), sources.end(), rng);
-  const double start = b.startS;
-  const double span =
-      std::max(0.0, std::min(b.startS + b.durationS, m_ctx.scenario->durationS) - start);
-  auto u32 = [](double v) { return static_cast<uint32_t>(std::clamp(v, 0.0, 2.0e9)); };
-  const SimHost* src = sources[0];
-  if (b.kind == "dns_tunnel") {
-    uint16_t port = b.port != 0 ? b.port : 53;
-    const SimHost* dst = targets[0];
-    m_apps.EnsureServer(dst->node, 17, port);
-    double rate = std::max(0.01, ParamAny(b, {"rate_per_s", "rate"}, 2));
-    auto queries = static_cast<uint32_t>(std::max(1.0, Param(b, "queries", span * rate)));
-    uint32_t req = u32(Param(b, "request_bytes", 180));
-    uint32_t resp = u32(Param(b, "response_bytes", 300));
-    for (uint32_t i = 0; i < queries; ++i) {
-      detail::SessionPlan p = Exchanges(1, req, resp, 0);
-      p.flow = MakeFlow(src, dst, 17, port, label, b.kind);
-      Plan(start + span * i / queries, std::move(p));
+void TrafficEngine::EnsureServers(const BehaviourRun& r, uint16_t port) {
+  for (const SimHost* t : r.targets) m_apps.EnsureServer(t->node, r.proto, port);
+}
+
+void TrafficEngine::PlanBehaviour(const BehaviourRun& r, const SimHost* src, const SimHost* dst,
+                                  uint16_t port, SessionPlan p, double at) {
+  if (src == dst) return;
+  p.flow = MakeFlow(src, dst, r.proto, port, r.label, r.b.kind);
+  Plan(at, std::move(p));
+}
+
+void TrafficEngine::InstallC2Beacon(BehaviourRun& r) {
+  uint16_t port = r.PortOr(443);
+  EnsureServers(r, port);
+  double interval = std::max(1.0, r.Param("interval_s", 60));
+  double jitter = std::clamp(r.Param("jitter", 0.1), 0.0, 0.99);
+  uint32_t req = U32(r.Param("request_bytes", 300));
+  uint32_t resp = U32(r.Param("response_bytes", 900));
+  std::uniform_real_distribution<double> j(-jitter, jitter);
+  for (size_t h = 0; h < r.Hosts(1); ++h) {
+    const SimHost* dst = r.PickTarget();
+    std::uniform_real_distribution<double> phase(0, interval);
+    for (double t = r.start + phase(r.rng); t < r.end; t += interval * (1 + j(r.rng))) {
+      PlanBehaviour(r, r.sources[h], dst, port, Exchanges(1, req, resp, 0), t);
     }
+  }
+}
+
+void TrafficEngine::InstallExfiltration(BehaviourRun& r) {
+  uint16_t port = r.PortOr(443);
+  EnsureServers(r, port);
+  auto sessions = static_cast<uint32_t>(std::max(1.0, r.Param("sessions", 1)));
+  double bytes = std::max(8.0, r.Param("bytes", 5e6));
+  uint32_t per = U32(bytes / sessions);
+  for (uint32_t i = 0; i < sessions; ++i) {
+    PlanBehaviour(r, r.sources[0], r.PickTarget(), port,
+                  Exchanges(1, per, U32(r.Param("response_bytes", 300)), 0),
+                  r.start + r.span * i / sessions);
+  }
+}
+
+void TrafficEngine::InstallPortScan(BehaviourRun& r) {
+  if (r.proto == 1) {
+    InstallIcmpSweep(r);
     return;
   }
-  std::shuffle(targets.begin(), targets.end(), rng);
+  std::vector<uint16_t> ports = ParsePorts(r.Ports("1-1024"));
+  const SimHost* dst = r.targets[0];
+  double rate = r.ParamAny({"rate_per_s", "rate"}, 0);
+  double interval = rate > 0 ? 1.0 / rate : r.span / std::max<size_t>(1, ports.size());
+  for (size_t i = 0; i < ports.size(); ++i) {
+    SessionPlan p = Exchanges(1, 8, 0, 0);
+    p.closeOnConnect = true;
+    p.probeTimeoutS = 1.0;
+    PlanBehaviour(r, r.sources[0], dst, ports[i], std::move(p),
+                  r.start + interval * static_cast<double>(i));
+  }
+}
+
+// ICMP sweep: every host of the target group, or `count` addresses from the target's.
+void TrafficEngine::InstallIcmpSweep(BehaviourRun& r) {
+  const SimHost* src = r.sources[0];
+  std::vector<std::pair<ns3::Ipv4Address, const SimHost*>> sweep;
+  auto count = static_cast<uint32_t>(r.Param("count", 0));
+  if (count == 0 || r.targets.size() > 1) {
+    for (const SimHost* t : r.targets) sweep.emplace_back(t->address, t);
+  } else {
+    std::map<uint32_t, const SimHost*> byAddr;
+    for (const auto& h : m_ctx.network->hosts) byAddr.emplace(h.address.Get(), &h);
+    for (uint32_t i = 0; i < std::min(count, 65536u); ++i) {
+      ns3::Ipv4Address a(r.targets[0]->address.Get() + i);
+      auto it = byAddr.find(a.Get());
+      sweep.emplace_back(a, it == byAddr.end() ? nullptr : it->second);
+    }
+  }
+  double rate = r.ParamAny({"rate_per_s", "rate"}, 0);
+  double interval = rate > 0 ? 1.0 / rate : r.span / std::max<size_t>(1, sweep.size());
+  for (size_t i = 0; i < sweep.size(); ++i) {
+    if (sweep[i].second == src) continue;
+    SessionPlan p = Exchanges(1, 56, 0, 0);
+    p.flow = MakeFlow(src, r.targets[0], 1, 0, r.label, r.b.kind);
+    p.flow.dst = sweep[i].second;
+    p.flow.dstIp = sweep[i].first;
+    p.flow.dstGroup = sweep[i].second ? sweep[i].second->group : r.b.target;
+    Plan(r.start + interval * static_cast<double>(i), std::move(p));
+  }
+}
+
+void TrafficEngine::InstallBruteForce(BehaviourRun& r) {
+  uint16_t port = r.PortOr(22);
+  EnsureServers(r, port);
+  auto attempts = static_cast<uint32_t>(std::max(1.0, r.Param("attempts", 100)));
+  auto exchanges = static_cast<uint32_t>(std::max(1.0, r.Param("exchanges", 4)));
+  uint32_t req = U32(r.Param("request_bytes", 120));
+  uint32_t resp = U32(r.Param("response_bytes", 200));
+  const SimHost* dst = r.PickTarget();
+  double rate = r.ParamAny({"rate_per_s", "rate"}, 0);
+  double interval = rate > 0 ? 1.0 / rate : r.span / attempts;
+  for (uint32_t i = 0; i < attempts; ++i) {
+    PlanBehaviour(r, r.sources[0], dst, port, Exchanges(exchanges, req, resp, 0.05),
+                  r.start + interval * i);
+  }
+}
+
+// long_ssh and long_http: one long session per host with regular small exchanges.
+void TrafficEngine::InstallLongSession(BehaviourRun& r) {
+  bool ssh = r.b.kind == "long_ssh";
+  uint16_t port = r.PortOr(ssh ? 22 : 443);
+  EnsureServers(r, port);
+  double interval = std::max(0.01, r.Param("interval_s", ssh ? 2 : 15));
+  // bytes_per_interval: request and response together per exchange.
+  double perInterval = r.Param("bytes_per_interval", 0);
+  double reqDef = perInterval > 0 ? std::max(8.0, perInterval / 4) : (ssh ? 64 : 400);
+  double respDef = perInterval > 0 ? std::max(0.0, perInterval - reqDef) : (ssh ? 160 : 5000);
+  uint32_t req = U32(r.Param("request_bytes", reqDef));
+  uint32_t resp = U32(r.Param("response_bytes", respDef));
+  auto count = static_cast<uint32_t>(std::max(1.0, std::floor(r.span / interval)));
+  for (size_t h = 0; h < r.Hosts(1); ++h) {
+    PlanBehaviour(r, r.sources[h], r.PickTarget(), port, Exchanges(count, req, resp, interval),
+                  r.start);
+  }
+}
+
+void TrafficEngine::InstallDmzOddPort(BehaviourRun& r) {
+  uint16_t port = r.PortOr(1234);
+  EnsureServers(r, port);
+  double interval = r.Param("interval_s", 0);
+  double sessionsDef = interval > 0 ? std::floor(r.span / interval) : 3;
+  auto sessions = static_cast<uint32_t>(std::max(1.0, r.Param("sessions", sessionsDef)));
+  uint32_t req = U32(r.ParamAny({"request_bytes", "bytes"}, 500));
+  uint32_t resp = U32(r.Param("response_bytes", 2000));
+  for (uint32_t i = 0; i < sessions; ++i) {
+    PlanBehaviour(r, r.sources[0], r.PickTarget(), port, Exchanges(1, req, resp, 0),
+                  r.start + r.span * i / sessions);
+  }
+}
+
+void TrafficEngine::InstallSpike(BehaviourRun& r) {
+  uint16_t port = r.PortOr(443);
+  EnsureServers(r, port);
+  auto sessions = static_cast<uint32_t>(std::max(1.0, r.Param("sessions", 200)));
+  uint32_t req = U32(r.Param("request_bytes", 400));
+  uint32_t resp = U32(r.Param("response_bytes", 8000));
+  std::uniform_real_distribution<double> when(r.start, std::max(r.start, r.end));
+  std::uniform_int_distribution<size_t> who(0, r.sources.size() - 1);
+  for (uint32_t i = 0; i < sessions; ++i) {
+    const SimHost* src = r.sources[who(r.rng)];
+    PlanBehaviour(r, src, r.PickTarget(), port, Exchanges(1, req, resp, 0), when(r.rng));
+  }
+}
+
+// dns_tunnel: many small-to-medium UDP/53 exchanges with oversized requests from one host to
+// one resolver.
+void TrafficEngine::InstallDnsTunnel(BehaviourRun& r) {
+  const SimHost* src = r.sources[0];
+  uint16_t port = r.PortOr(53);
+  const SimHost* dst = r.targets[0];
+  m_apps.EnsureServer(dst->node, 17, port);
+  double rate = std::max(0.01, r.ParamAny({"rate_per_s", "rate"}, 2));
+  auto queries = static_cast<uint32_t>(std::max(1.0, r.Param("queries", r.span * rate)));
+  uint32_t req = U32(r.Param("request_bytes", 180));
+  uint32_t resp = U32(r.Param("response_bytes", 300));
+  for (uint32_t i = 0; i < queries; ++i) {
+    SessionPlan p = Exchanges(1, req, resp, 0);
+    p.flow = MakeFlow(src, dst, 17, port, r.label, r.b.kind);
+    Plan(r.start + r.span * i / queries, std::move(p));
+  }
+}
+
+// lateral_movement: one internal host opens SMB/RDP/SSH sessions to many hosts of the target
+// group, one after another.
+void TrafficEngine::InstallLateralMovement(BehaviourRun& r) {
+  const SimHost* src = r.sources[0];
+  std::vector<const SimHost*>& targets = r.targets;
+  std::shuffle(targets.begin(), targets.end(), r.rng);
   targets.erase(std::remove(targets.begin(), targets.end(), src), targets.end());
   auto count =
-      std::min<size_t>(targets.size(), static_cast<size_t>(std::max(1.0, Param(b, "targets", 10))));
-  auto it = b.params.find("ports");
-  std::vector<uint16_t> ports = ParsePorts(it == b.params.end() ? "445,3389,22" : it->second);
-  if (b.port != 0) ports = {b.port};
+      std::min<size_t>(targets.size(), static_cast<size_t>(std::max(1.0, r.Param("targets", 10))));
+  std::vector<uint16_t> ports = ParsePorts(r.Ports("445,3389,22"));
+  if (r.b.port != 0) ports = {r.b.port};
   if (ports.empty()) ports = {445};
-  auto exchanges = static_cast<uint32_t>(std::max(1.0, Param(b, "exchanges", 3)));
-  uint32_t req = u32(Param(b, "request_bytes", 400));
-  uint32_t resp = u32(Param(b, "response_bytes", 1200));
+  auto exchanges = static_cast<uint32_t>(std::max(1.0, r.Param("exchanges", 3)));
+  uint32_t req = U32(r.Param("request_bytes", 400));
+  uint32_t resp = U32(r.Param("response_bytes", 1200));
   for (size_t i = 0; i < count; ++i) {
     uint16_t port = ports[i % ports.size()];
     m_apps.EnsureServer(targets[i]->node, 6, port);
-    detail::SessionPlan p = Exchanges(exchanges, req, resp, 0.1);
-    p.flow = MakeFlow(src, targets[i], 6, port, label, b.kind);
-    Plan(start + span * static_cast<double>(i) / static_cast<double>(count), std::move(p));
+    SessionPlan p = Exchanges(exchanges, req, resp, 0.1);
+    p.flow = MakeFlow(src, targets[i], 6, port, r.label, r.b.kind);
+    Plan(r.start + r.span * static_cast<double>(i) / static_cast<double>(count), std::move(p));
   }
 }
 

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "network-map.h"
 #include "vantage/core/result.h"
@@ -28,6 +30,8 @@ struct TrafficContext {
   GroundTruthLog* truth = nullptr;
   int64_t startUnixNs = 0;  ///< simulated time 0 as UNIX ns
   uint64_t seed = 1;        ///< effective seed
+  /// Warnings (unknown behaviour kinds, parameters that are not numbers); none if unset.
+  std::function<void(const std::string&)> warning = nullptr;
 };
 
 class TrafficEngine;  // traffic-engine.h (internal)

@@ -1,16 +1,22 @@
 // Golden tests: small pcaps written by the test (libpcap), read back with PcapSource, metered
 // by the Exporter; the expired records' canonical text must equal tests/golden/exporter/*.txt.
-// VANTAGE_UPDATE_GOLDENS=1 rewrites the golden files (review the diff).
+// The encoded export file must equal *.export.hex byte for byte, and an IPFIX file must hold
+// one record per expired flow. VANTAGE_UPDATE_GOLDENS=1 rewrites the golden files (review the
+// diff).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "packet-builder.h"
 #include "vantage/exporter/exporter.h"
 #include "vantage/exporter/pcap-io.h"
+#include "vantage/test/temp-dir.h"
 #include "vantage/wire/ipfix/file.h"
 #include "vantage/wire/ipfix/message-reader.h"
 
@@ -39,12 +45,45 @@ fs::path GoldenDir() {
   return fs::path(VANTAGE_GOLDEN_DIR);
 }
 
+/// 32 bytes a line, after the offset: a diff names the byte that changed.
+std::string HexDump(const std::string& bytes) {
+  std::ostringstream o;
+  static const char* kHex = "0123456789abcdef";
+  for (size_t i = 0; i < bytes.size(); i += 32) {
+    char off[24];
+    std::snprintf(off, sizeof off, "%06zx ", i);
+    o << off;
+    for (size_t k = i; k < std::min(bytes.size(), i + 32); ++k) {
+      const auto b = static_cast<unsigned char>(bytes[k]);
+      o << kHex[b >> 4] << kHex[b & 15];
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
+/// Compares `text` with the golden file; VANTAGE_UPDATE_GOLDENS=1 rewrites it instead.
+void CompareGolden(const std::string& file, const std::string& text) {
+  fs::path golden = GoldenDir() / file;
+  const char* update = std::getenv("VANTAGE_UPDATE_GOLDENS");
+  if (update && std::string(update) == "1") {
+    std::ofstream out(golden);
+    out << text;
+    std::cout << "rewrote " << golden.string() << "\n";
+    return;
+  }
+  std::ifstream in(golden);
+  ASSERT_TRUE(in.good()) << "missing " << golden << " (run with VANTAGE_UPDATE_GOLDENS=1)";
+  std::stringstream want;
+  want << in.rdbuf();
+  EXPECT_EQ(text, want.str()) << "golden " << golden;
+}
+
 void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPacket>& packets,
                ExporterConfig cfg, int snaplen = 262144) {
-  fs::path tmp = fs::temp_directory_path() / ("vantage-golden-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string pcapPath = (tmp / (name + ".pcap")).string();
-  std::string ipfixPath = (tmp / (name + ".ipfix")).string();
+  const test::TempDir tmp("golden");
+  std::string pcapPath = tmp.File(name + ".pcap");
+  std::string ipfixPath = tmp.File(name + ".ipfix");
   {
     PcapFileWriter w(pcapPath, link, snaplen);
     ASSERT_TRUE(w.Ok());
@@ -90,20 +129,11 @@ void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPa
     }
     EXPECT_EQ(h.flows, records);
   }
-  fs::remove_all(tmp);
-
-  fs::path golden = GoldenDir() / (name + ".txt");
-  const char* update = std::getenv("VANTAGE_UPDATE_GOLDENS");
-  if (update && std::string(update) == "1") {
-    std::ofstream out(golden);
-    out << text.str();
-    GTEST_SKIP() << "rewrote " << golden;
-  }
-  std::ifstream in(golden);
-  ASSERT_TRUE(in.good()) << "missing " << golden << " (run with VANTAGE_UPDATE_GOLDENS=1)";
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(text.str(), want.str()) << "golden " << golden;
+  // The encoded export, byte for byte: templates, field order, lengths and headers.
+  const std::string encoded = HexDump(tmp.Read(name + ".ipfix"));
+  ASSERT_FALSE(encoded.empty()) << "no export written";
+  CompareGolden(name + ".txt", text.str());
+  CompareGolden(name + ".export.hex", encoded);
 }
 
 PacketSpec Tcp(const std::string& src, uint16_t sport, const std::string& dst, uint16_t dport,

@@ -26,95 +26,23 @@
 #include "vantage/collector/collecting-process.h"
 #include "vantage/collector/query.h"
 #include "vantage/collector/store.h"
+#include "vantage/test/child-process.h"
+#include "vantage/test/net.h"
 
 namespace vantage::collector {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ChildProcess;
+using test::FreeUdpPort;
+using test::HaveTool;
+using test::InternetChecksum;
 
 struct Totals {
   uint64_t flows = 0;
   uint64_t packets = 0;
   uint64_t bytes = 0;
 };
-
-bool HaveTool(const std::string& name) {
-  for (const char* dir : {"/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"}) {
-    if (access((std::string(dir) + name).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-// A child process killed (SIGTERM, then SIGKILL) when the guard goes away.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& argv, const std::string& log = "/dev/null") {
-    m_pid = fork();
-    if (m_pid == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-      }
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execvp(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Child() { Stop(); }
-  /// True if the process ended within `seconds`.
-  bool Wait(double seconds) {
-    auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (m_pid > 0) {
-      int status = 0;
-      pid_t r = waitpid(m_pid, &status, WNOHANG);
-      if (r == m_pid) {
-        m_pid = -1;
-        m_status = status;
-        return true;
-      }
-      if (std::chrono::steady_clock::now() > until) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return true;
-  }
-  void Stop() {
-    if (m_pid <= 0) return;
-    kill(m_pid, SIGTERM);
-    if (!Wait(10)) {
-      kill(m_pid, SIGKILL);
-      Wait(5);
-    }
-  }
-  bool Running() const { return m_pid > 0; }
-  int Status() const { return m_status; }
-
- private:
-  pid_t m_pid = -1;
-  int m_status = 0;
-};
-
-uint16_t FreeUdpPort() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-uint16_t Checksum(const uint8_t* p, size_t n) {
-  uint32_t s = 0;
-  for (size_t i = 0; i + 1 < n; i += 2) s += static_cast<uint32_t>((p[i] << 8) | p[i + 1]);
-  if (n & 1) s += static_cast<uint32_t>(p[n - 1] << 8);
-  while (s >> 16) s = (s & 0xffff) + (s >> 16);
-  return static_cast<uint16_t>(~s);
-}
 
 // Writes a pcap of `flows` TCP/UDP flows over IPv4 (and some IPv6); returns the IP-layer
 // totals. Frames are at least 60 bytes without Ethernet padding (softflowd counts padding).
@@ -174,7 +102,7 @@ Totals WritePcap(const std::string& path, int flows, int tailSeconds = 0) {
         ip[17] = 168;
         ip[18] = 0;
         ip[19] = static_cast<uint8_t>(1 + f % 5);
-        uint16_t c = Checksum(ip.data(), 20);
+        uint16_t c = InternetChecksum(ip.data(), 20);
         ip[10] = static_cast<uint8_t>(c >> 8);
         ip[11] = static_cast<uint8_t>(c);
         pkt.insert(pkt.end(), ip.begin(), ip.end());
@@ -212,7 +140,7 @@ Totals WritePcap(const std::string& path, int flows, int tailSeconds = 0) {
                                 0x45, 0, 0,  48, 0, 0,  0,    0,    64,   17,   0, 0,  10,   9,
                                 9,    9, 10, 9,  9, 10, 0x27, 0x0f, 0x27, 0x0f, 0, 28, 0,    0};
     pkt.resize(62, 0);
-    uint16_t c = Checksum(pkt.data() + 14, 20);
+    uint16_t c = InternetChecksum(pkt.data() + 14, 20);
     pkt[24] = static_cast<uint8_t>(c >> 8);
     pkt[25] = static_cast<uint8_t>(c);
     pcap_pkthdr h{};
@@ -358,18 +286,18 @@ class CollectorInterop : public ::testing::Test {
       std::string nfcmd = "ulimit -f 200000; exec nfcapd -b 127.0.0.1 -p " +
                           std::to_string(nfPort) + " -w '" + (m_dir / "nfcapd").string() +
                           "' -t 3600 -B 4194304";
-      Child nfcapd({"sh", "-c", nfcmd}, (m_dir / "nfcapd.log").string());
+      ChildProcess nfcapd({"sh", "-c", nfcmd}, (m_dir / "nfcapd.log").string());
       std::this_thread::sleep_for(std::chrono::milliseconds(700));
       for (auto& a : argv) {
         auto pos = a.find("PORT");
         if (pos != std::string::npos) a.replace(pos, 4, std::to_string(tee.Port()));
       }
       std::string exporterLog = (m_dir / "exporter.log").string();
-      Child exporter(argv, exporterLog);
+      ChildProcess exporter(argv, exporterLog);
       auto markerSeen = std::chrono::steady_clock::time_point{};
       tee.Serve(
           [&] {
-            if (exporter.Wait(0)) return true;
+            if (exporter.WaitFor(0)) return true;
             if (stopMarker.empty()) return false;
             if (markerSeen == std::chrono::steady_clock::time_point{}) {
               std::ifstream in(exporterLog);

@@ -10,13 +10,12 @@
 
 #include "vantage/conformance/conformance.h"
 #include "vantage/conformance/profile.h"
+#include "vantage/test/net.h"
 
 namespace vantage::conformance {
 namespace {
 
-bool HaveTool(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
+using test::HaveTool;
 
 class Adapters : public ::testing::Test {
  protected:

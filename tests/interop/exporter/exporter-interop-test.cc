@@ -27,6 +27,9 @@
 #include "packet-builder.h"
 #include "vantage/exporter/exporter.h"
 #include "vantage/exporter/pcap-io.h"
+#include "vantage/test/child-process.h"
+#include "vantage/test/net.h"
+#include "vantage/test/temp-dir.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/ipfix/file.h"
 #include "vantage/wire/ipfix/message-reader.h"
@@ -35,100 +38,13 @@ namespace vantage::exporter {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ChildProcess;
+using test::FreeUdpPort;
+using test::HaveTool;
+using test::RunCapture;
 using testing::BuildFrame;
 using testing::PacketSpec;
 using testing::PcapFileWriter;
-
-bool HaveTool(const std::string& name) {
-  for (const char* dir : {"/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"}) {
-    if (::access((std::string(dir) + name).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-/// A child process stopped with SIGTERM (then SIGKILL) when the object goes away.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& logPath, long fileSizeLimit = 0) {
-    m_pid = ::fork();
-    if (m_pid == 0) {
-      ::setpgid(0, 0);
-      int fd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-      }
-      if (fileSizeLimit > 0) {
-        rlimit rl{static_cast<rlim_t>(fileSizeLimit), static_cast<rlim_t>(fileSizeLimit)};
-        ::setrlimit(RLIMIT_FSIZE, &rl);
-      }
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
-    }
-  }
-  ~Child() { Stop(); }
-  /// @brief SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit status.
-  int Stop() {
-    if (m_pid <= 0) return m_status;
-    ::kill(m_pid, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      if (::waitpid(m_pid, &m_status, WNOHANG) == m_pid) {
-        m_pid = -1;
-        return m_status;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(m_pid, SIGKILL);
-    ::waitpid(m_pid, &m_status, 0);
-    m_pid = -1;
-    return m_status;
-  }
-  /// @brief Waits for a process that ends by itself (up to timeout), else stops it.
-  int Wait(std::chrono::seconds timeout) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (m_pid > 0 && std::chrono::steady_clock::now() < end) {
-      if (::waitpid(m_pid, &m_status, WNOHANG) == m_pid) {
-        m_pid = -1;
-        return m_status;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return Stop();
-  }
-  bool Running() { return m_pid > 0 && ::waitpid(m_pid, &m_status, WNOHANG) == 0; }
-
- private:
-  pid_t m_pid = -1;
-  int m_status = -1;
-};
-
-std::string RunCapture(const std::string& cmd, int* rc = nullptr) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int st = ::pclose(p);
-  if (rc) *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
-
-/// A UDP port free right now on 127.0.0.1.
-uint16_t FreeUdpPort() {
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 bool UdpPortBound(uint16_t port) {
   // /proc/net/udp lists local addresses as hex "0100007F:PORT".
@@ -141,17 +57,6 @@ bool UdpPortBound(uint16_t port) {
   }
   return false;
 }
-
-struct TempDir {
-  fs::path dir;
-  explicit TempDir(const std::string& tag) {
-    dir = fs::temp_directory_path() / ("vantage-interop-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  std::string Path(const std::string& n) const { return (dir / n).string(); }
-};
 
 /// The shared test traffic: TCP connections with handshake/data/FIN or RST, UDP request and
 /// response, ICMP echo, IPv6; `gapped` UDP flows pause 40 s (longer than the 15 s inactive
@@ -272,13 +177,13 @@ OurRun RunExporter(const std::string& pcap, ExporterConfig cfg) {
 
 void NfcapdRoundTrip(ExportFormat format) {
   if (!HaveTool("nfcapd") || !HaveTool("nfdump")) GTEST_SKIP() << "nfcapd/nfdump not installed";
-  TempDir tmp(format == ExportFormat::kIpfix ? "nfcapd-ipfix" : "nfcapd-v9");
-  fs::create_directories(tmp.dir / "flows");
-  TestTraffic traffic = WriteTestPcap(tmp.Path("test.pcap"));
+  test::TempDir tmp(format == ExportFormat::kIpfix ? "nfcapd-ipfix" : "nfcapd-v9");
+  fs::create_directories(tmp.File("flows"));
+  TestTraffic traffic = WriteTestPcap(tmp.File("test.pcap"));
   uint16_t port = FreeUdpPort();
-  Child nfcapd({"nfcapd", "-b", "127.0.0.1", "-p", std::to_string(port), "-w", tmp.Path("flows"),
-                "-t", "3600", "-B", "4194304"},
-               tmp.Path("nfcapd.log"), 200L * 1024 * 1024);
+  ChildProcess nfcapd({"nfcapd", "-b", "127.0.0.1", "-p", std::to_string(port), "-w",
+                       tmp.File("flows"), "-t", "3600", "-B", "4194304"},
+                      tmp.File("nfcapd.log"), 200L * 1024 * 1024);
   for (int i = 0; i < 100 && !UdpPortBound(port); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -291,12 +196,12 @@ void NfcapdRoundTrip(ExportFormat format) {
   udp.host = "127.0.0.1";
   udp.port = port;
   cfg.destinations.push_back(udp);
-  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  OurRun ours = RunExporter(tmp.File("test.pcap"), cfg);
   ASSERT_EQ(ours.stats.packets, traffic.packets);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   nfcapd.Stop();
 
-  std::string out = RunCapture("nfdump -R " + tmp.Path("flows") + " -q -N -o 'fmt:%pkt %byt' 2>&1");
+  std::string out = RunCapture("nfdump -R " + tmp.File("flows") + " -q -N -o 'fmt:%pkt %byt' 2>&1");
   std::istringstream lines(out);
   uint64_t flows = 0, pk = 0, by = 0, a, b;
   while (lines >> a >> b) {
@@ -370,25 +275,25 @@ void WriteExportPcap(const std::string& path, const std::vector<std::vector<uint
 
 void TsharkDecodes(ExportFormat format, uint16_t port) {
   if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
-  TempDir tmp("tshark");
-  WriteTestPcap(tmp.Path("test.pcap"));
+  test::TempDir tmp("tshark");
+  WriteTestPcap(tmp.File("test.pcap"));
   ExporterConfig cfg;
   cfg.format = format;
   cfg.sampling.mode = SamplingConfig::Mode::kCount;  // options template and record too
   cfg.sampling.interval = 1;
-  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  OurRun ours = RunExporter(tmp.File("test.pcap"), cfg);
   ASSERT_FALSE(ours.messages.empty());
-  WriteExportPcap(tmp.Path("export.pcap"), ours.messages, port);
+  WriteExportPcap(tmp.File("export.pcap"), ours.messages, port);
   std::string decode = " -d udp.port==" + std::to_string(port) + ",cflow";
   int rc = 0;
   std::string bad =
-      RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+      RunCapture("tshark -n -r " + tmp.File("export.pcap") + decode +
                      " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
                  &rc);
   EXPECT_EQ(rc, 0) << bad;
   EXPECT_EQ(bad, "") << "tshark reports malformed/erroneous frames:\n" << bad;
   std::string fields =
-      RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+      RunCapture("tshark -n -r " + tmp.File("export.pcap") + decode +
                  " -T fields -e cflow.packets -E occurrence=a -E separator=, 2>/dev/null");
   uint64_t pk = 0;
   for (char& c : fields) {
@@ -424,23 +329,23 @@ TEST(ExporterInterop, TsharkDecodesV5WithoutMalformed) {
 
 TEST(ExporterInterop, TsharkReadsIpfixFile) {
   if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
-  TempDir tmp("tshark-file");
-  WriteTestPcap(tmp.Path("test.pcap"));
+  test::TempDir tmp("tshark-file");
+  WriteTestPcap(tmp.File("test.pcap"));
   ExporterConfig cfg;
   Destination file;
   file.kind = Destination::Kind::kFile;
-  file.path = tmp.Path("flows.ipfix");
+  file.path = tmp.File("flows.ipfix");
   cfg.destinations.push_back(file);
-  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  OurRun ours = RunExporter(tmp.File("test.pcap"), cfg);
   int rc = 0;
   std::string bad =
-      RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") +
+      RunCapture("tshark -n -r " + tmp.File("flows.ipfix") +
                      " -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null",
                  &rc);
   EXPECT_EQ(rc, 0) << bad;
   EXPECT_EQ(bad, "");
   std::string frames =
-      RunCapture("tshark -n -r " + tmp.Path("flows.ipfix") + " 2>/dev/null | wc -l");
+      RunCapture("tshark -n -r " + tmp.File("flows.ipfix") + " 2>/dev/null | wc -l");
   EXPECT_EQ(std::stoul(frames), ours.messages.size());
 }
 
@@ -504,40 +409,40 @@ struct KeyTotals : wire::MessageHandler {
 
 TEST(ExporterInterop, SoftflowdAgreesUpToIdleTimeouts) {
   if (!HaveTool("softflowd")) GTEST_SKIP() << "softflowd not installed";
-  TempDir tmp("softflowd");
-  TestTraffic traffic = WriteTestPcap(tmp.Path("test.pcap"));
+  test::TempDir tmp("softflowd");
+  TestTraffic traffic = WriteTestPcap(tmp.File("test.pcap"));
   UdpSink sink;
   // Same timeouts: active 1800 s (maxlife), inactive 15 s (softflowd ignores it with -r).
-  Child sf({"softflowd",
-            "-r",
-            tmp.Path("test.pcap"),
-            "-d",
-            "-c",
-            "none",
-            "-a",
-            "-A",
-            "milli",
-            "-v",
-            "10",
-            "-6",
-            "-m",
-            "65536",
-            "-t",
-            "maxlife=1800",
-            "-t",
-            "general=15",
-            "-t",
-            "udp=15",
-            "-t",
-            "tcp=15",
-            "-t",
-            "icmp=15",
-            "-p",
-            tmp.Path("softflowd.pid"),
-            "-n",
-            "127.0.0.1:" + std::to_string(sink.Port())},
-           tmp.Path("softflowd.log"));
-  sf.Wait(std::chrono::seconds(30));
+  ChildProcess sf({"softflowd",
+                   "-r",
+                   tmp.File("test.pcap"),
+                   "-d",
+                   "-c",
+                   "none",
+                   "-a",
+                   "-A",
+                   "milli",
+                   "-v",
+                   "10",
+                   "-6",
+                   "-m",
+                   "65536",
+                   "-t",
+                   "maxlife=1800",
+                   "-t",
+                   "general=15",
+                   "-t",
+                   "udp=15",
+                   "-t",
+                   "tcp=15",
+                   "-t",
+                   "icmp=15",
+                   "-p",
+                   tmp.File("softflowd.pid"),
+                   "-n",
+                   "127.0.0.1:" + std::to_string(sink.Port())},
+                  tmp.File("softflowd.log"));
+  if (!sf.WaitFor(30)) sf.Stop();
   auto msgs = sink.Drain(std::chrono::milliseconds(1000));
   ASSERT_FALSE(msgs.empty()) << "no export from softflowd";
   KeyTotals theirs;
@@ -548,7 +453,7 @@ TEST(ExporterInterop, SoftflowdAgreesUpToIdleTimeouts) {
   }
 
   ExporterConfig cfg;  // defaults: active 1800 s, inactive 15 s
-  OurRun ours = RunExporter(tmp.Path("test.pcap"), cfg);
+  OurRun ours = RunExporter(tmp.File("test.pcap"), cfg);
   KeyTotals mine;
   for (auto& r : ours.records) mine.Add(r);
 
@@ -567,20 +472,20 @@ TEST(ExporterInterop, SoftflowdAgreesUpToIdleTimeouts) {
 
 #ifdef VANTAGE_CLI
 TEST(ExporterCli, BadInputNamesFileAndOffsetAndStillExports) {
-  TempDir tmp("cli");
-  std::string pcap = tmp.Path("cut.pcap");
+  test::TempDir tmp("cli");
+  std::string pcap = tmp.File("cut.pcap");
   TestTraffic traffic = WriteTestPcap(pcap, 30, 0);
   fs::resize_file(pcap, fs::file_size(pcap) - 10);
   int rc = 0;
   std::string out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + pcap + " --file " +
-                                   tmp.Path("out.ipfix") + " 2>&1",
+                                   tmp.File("out.ipfix") + " 2>&1",
                                &rc);
   EXPECT_NE(rc, 0) << out;
   EXPECT_NE(out.find("cut.pcap"), std::string::npos) << out;
   EXPECT_NE(out.find("offset "), std::string::npos) << out;
   // Every flow seen before the error is in the file.
   wire::ipfix::FileReader in;
-  ASSERT_TRUE(in.Open(tmp.Path("out.ipfix")).Ok());
+  ASSERT_TRUE(in.Open(tmp.File("out.ipfix")).Ok());
   wire::ipfix::Session s;
   KeyTotals got;
   while (auto m = in.Next()) {
@@ -591,38 +496,38 @@ TEST(ExporterCli, BadInputNamesFileAndOffsetAndStillExports) {
   for (auto& [k, v] : got.byKey) pk += v.first;
   EXPECT_EQ(pk, traffic.packets - 1);
 
-  std::ofstream(tmp.Path("text.pcap")) << "hello, this is not a capture";
-  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.Path("text.pcap") + " --file " +
-                       tmp.Path("x.ipfix") + " 2>&1",
+  std::ofstream(tmp.File("text.pcap")) << "hello, this is not a capture";
+  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.File("text.pcap") + " --file " +
+                       tmp.File("x.ipfix") + " 2>&1",
                    &rc);
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("text.pcap"), std::string::npos) << out;
   EXPECT_NE(out.find("magic"), std::string::npos) << out;
 
   out = RunCapture(
-      std::string(VANTAGE_CLI) + " export -i no-such-if0 --file " + tmp.Path("y.ipfix") + " 2>&1",
+      std::string(VANTAGE_CLI) + " export -i no-such-if0 --file " + tmp.File("y.ipfix") + " 2>&1",
       &rc);
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("no-such-if0"), std::string::npos) << out;
 }
 
 TEST(ExporterCli, FileExportIsByteIdenticalAcrossRuns) {
-  TempDir tmp("cli-det");
-  WriteTestPcap(tmp.Path("t.pcap"));
-  std::string base = std::string(VANTAGE_CLI) + " export -q -r " + tmp.Path("t.pcap") +
-                     " --sample 2 --sample-mode random --seed 7 --capture " + tmp.Path("c.pcap") +
+  test::TempDir tmp("cli-det");
+  WriteTestPcap(tmp.File("t.pcap"));
+  std::string base = std::string(VANTAGE_CLI) + " export -q -r " + tmp.File("t.pcap") +
+                     " --sample 2 --sample-mode random --seed 7 --capture " + tmp.File("c.pcap") +
                      " --capture-filter tcp --file ";
   int rc1 = 0, rc2 = 0;
-  RunCapture(base + tmp.Path("a.ipfix") + " 2>&1", &rc1);
-  RunCapture(base + tmp.Path("b.ipfix") + " 2>&1", &rc2);
+  RunCapture(base + tmp.File("a.ipfix") + " 2>&1", &rc1);
+  RunCapture(base + tmp.File("b.ipfix") + " 2>&1", &rc2);
   ASSERT_EQ(rc1, 0);
   ASSERT_EQ(rc2, 0);
-  std::ifstream a(tmp.Path("a.ipfix"), std::ios::binary), b(tmp.Path("b.ipfix"), std::ios::binary);
+  std::ifstream a(tmp.File("a.ipfix"), std::ios::binary), b(tmp.File("b.ipfix"), std::ios::binary);
   std::string sa((std::istreambuf_iterator<char>(a)), {}),
       sb((std::istreambuf_iterator<char>(b)), {});
   EXPECT_FALSE(sa.empty());
   EXPECT_EQ(sa, sb);
-  EXPECT_GT(fs::file_size(tmp.Path("c.pcap")), 24u);
+  EXPECT_GT(fs::file_size(tmp.File("c.pcap")), 24u);
 }
 #endif
 
@@ -685,8 +590,8 @@ void WriteEncapPcap(const std::string& path) {
 
 TEST(ExporterInterop, TsharkDecodesEncapsulationElements) {
   if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
-  TempDir tmp("tshark-encap");
-  WriteEncapPcap(tmp.Path("encap.pcap"));
+  test::TempDir tmp("tshark-encap");
+  WriteEncapPcap(tmp.File("encap.pcap"));
   for (auto mode : {wire::TunnelMode::kOuter, wire::TunnelMode::kInner}) {
     for (ExportFormat format : {ExportFormat::kIpfix, ExportFormat::kNetflowV9}) {
       SCOPED_TRACE(std::string(ExportFormatName(format)) +
@@ -694,21 +599,21 @@ TEST(ExporterInterop, TsharkDecodesEncapsulationElements) {
       ExporterConfig cfg;
       cfg.format = format;
       cfg.tunnels = mode;
-      OurRun ours = RunExporter(tmp.Path("encap.pcap"), cfg);
+      OurRun ours = RunExporter(tmp.File("encap.pcap"), cfg);
       // outer: 2 MPLS + 7 tunnel flows + 1 datagram; inner: the same count of inner flows.
       ASSERT_EQ(ours.stats.flowsExported, 10u);
       const uint16_t port = format == ExportFormat::kIpfix ? 4739 : 2055;
-      WriteExportPcap(tmp.Path("export.pcap"), ours.messages, port);
+      WriteExportPcap(tmp.File("export.pcap"), ours.messages, port);
       const std::string decode = " -d udp.port==" + std::to_string(port) + ",cflow";
       int rc = 0;
-      std::string bad = RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+      std::string bad = RunCapture("tshark -n -r " + tmp.File("export.pcap") + decode +
                                        " -Y '_ws.malformed || _ws.expert.severity >= error' "
                                        "2>/dev/null",
                                    &rc);
       EXPECT_EQ(rc, 0) << bad;
       EXPECT_EQ(bad, "") << "tshark reports malformed/erroneous frames:\n" << bad;
       std::string fields =
-          RunCapture("tshark -n -r " + tmp.Path("export.pcap") + decode +
+          RunCapture("tshark -n -r " + tmp.File("export.pcap") + decode +
                      " -T fields -e cflow.packets -e cflow.octets -e cflow.mpls_label -e "
                      "cflow.layer2_segment_id -e cflow.mpls_label.bad_length -E occurrence=a "
                      "-E separator=/t -E aggregator=, 2>/dev/null");
@@ -763,16 +668,16 @@ TEST(ExporterInterop, TsharkDecodesEncapsulationElements) {
 
 #ifdef VANTAGE_CLI
 TEST(ExporterCli, TunnelsInnerFromTheCommandLine) {
-  TempDir tmp("cli-tunnels");
-  WriteEncapPcap(tmp.Path("encap.pcap"));
+  test::TempDir tmp("cli-tunnels");
+  WriteEncapPcap(tmp.File("encap.pcap"));
   int rc = 0;
   std::string out =
-      RunCapture(std::string(VANTAGE_CLI) + " export -q -r " + tmp.Path("encap.pcap") +
-                     " --tunnels inner --file " + tmp.Path("inner.ipfix") + " 2>&1",
+      RunCapture(std::string(VANTAGE_CLI) + " export -q -r " + tmp.File("encap.pcap") +
+                     " --tunnels inner --file " + tmp.File("inner.ipfix") + " 2>&1",
                  &rc);
   ASSERT_EQ(rc, 0) << out;
   wire::ipfix::FileReader in;
-  ASSERT_TRUE(in.Open(tmp.Path("inner.ipfix")).Ok());
+  ASSERT_TRUE(in.Open(tmp.File("inner.ipfix")).Ok());
   wire::ipfix::Session s;
   KeyTotals got;
   while (auto m = in.Next()) {
@@ -785,8 +690,8 @@ TEST(ExporterCli, TunnelsInnerFromTheCommandLine) {
     EXPECT_EQ(got.byKey[key], (std::pair<uint64_t, uint64_t>{3, 420})) << key;
   }
   EXPECT_EQ(got.byKey["17 10.0.0.9:9000 10.0.0.2:9001"], (std::pair<uint64_t, uint64_t>{2, 1620}));
-  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.Path("encap.pcap") +
-                       " --tunnels sideways --file " + tmp.Path("x.ipfix") + " 2>&1",
+  out = RunCapture(std::string(VANTAGE_CLI) + " export -r " + tmp.File("encap.pcap") +
+                       " --tunnels sideways --file " + tmp.File("x.ipfix") + " 2>&1",
                    &rc);
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("--tunnels"), std::string::npos) << out;

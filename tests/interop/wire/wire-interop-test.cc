@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "vantage/test/child-process.h"
+#include "vantage/test/net.h"
+#include "vantage/test/temp-dir.h"
 #include "vantage/wire/ipfix/file.h"
 #include "vantage/wire/ipfix/message-writer.h"
 #include "vantage/wire/v9/message-writer.h"
@@ -22,38 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    m_path = fs::temp_directory_path() / ("vantage-wire-interop-" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  std::string File(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
-
-bool HaveTool(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
-
 // Runs a shell command, returns its stdout (stderr to /dev/null) and exit status.
 std::string RunCommand(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (p == nullptr) return out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int st = pclose(p);
-  if (status != nullptr) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+  return test::RunCapture(cmd + " 2>/dev/null", status);
 }
 
 std::vector<std::string> Split(const std::string& s, char sep) {
@@ -62,14 +36,6 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   std::istringstream in(s);
   while (std::getline(in, cur, sep)) out.push_back(cur);
   return out;
-}
-
-uint16_t Checksum(const uint8_t* p, size_t n) {
-  uint32_t sum = 0;
-  for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
-  if (n % 2) sum += static_cast<uint32_t>(p[n - 1] << 8);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<uint16_t>(~sum);
 }
 
 // Writes each payload as Ethernet / IPv4 / UDP 127.0.0.1:50000 -> 127.0.0.1:dstPort.
@@ -98,7 +64,7 @@ void WritePcap(const std::string& path, const std::vector<std::vector<uint8_t>>&
     w.WriteU16(0);
     w.WriteU32(0x7f000001);
     w.WriteU32(0x7f000001);
-    w.PatchU16(ip + 10, Checksum(f.data() + ip, 20));
+    w.PatchU16(ip + 10, test::InternetChecksum(f.data() + ip, 20));
     w.WriteU16(50000);
     w.WriteU16(dstPort);
     w.WriteU16(static_cast<uint16_t>(8 + pl.size()));
@@ -176,9 +142,9 @@ std::string Problems(const std::string& file, const std::string& extra = "") {
 class WireInteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
+    if (!test::HaveTool("tshark")) GTEST_SKIP() << "tshark not installed";
   }
-  TempDir m_dir;
+  test::TempDir m_dir{"wire-interop"};
 };
 
 TEST_F(WireInteropTest, IpfixOverUdpDecodesInTshark) {
@@ -285,7 +251,7 @@ TEST_F(WireInteropTest, IpfixFileReadByTsharkAndIpfixDump) {
   EXPECT_EQ(Problems(path), "");
   EXPECT_EQ(TsharkRecords(path, "").size(), flows.size());
   EXPECT_EQ(TsharkRecords(path, ""), Expected(flows));
-  if (!HaveTool("ipfixDump")) {
+  if (!test::HaveTool("ipfixDump")) {
     std::printf("ipfixDump not installed: skipped that check\n");
     return;
   }

@@ -8,12 +8,15 @@
 #include <ns3/packet-sink-helper.h>
 #include <ns3/packet-sink.h>
 #include <ns3/simulator.h>
+#include <ns3/string.h>
 #include <ns3/udp-socket-factory.h>
 #include <ns3/uinteger.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "firewall/firewall.h"
 #include "nat/nat-gateway.h"
@@ -50,6 +53,20 @@ ns3::Ptr<ns3::Socket> UdpSocket(const SimNode* n, uint16_t port) {
   auto s = ns3::Socket::CreateSocket(n->node, ns3::UdpSocketFactory::GetTypeId());
   EXPECT_EQ(s->Bind(ns3::InetSocketAddress(Ipv4Address::GetAny(), port)), 0);
   return s;
+}
+
+/// From ha:4444, one UDP packet to hb:9999 (the deny rule's port) and one to hb:7000 at 1, 2
+/// and 3 s.
+ns3::Ptr<ns3::Socket> SendDeniedAndAllowed(const SimNetwork& net) {
+  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
+  auto tx = UdpSocket(net.FindNode("ha"), 4444);
+  for (int i = 0; i < 3; ++i) {
+    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [tx, hb]() {
+      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
+      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
+    });
+  }
+  return tx;
 }
 
 class SimTest : public ::testing::Test {
@@ -124,8 +141,29 @@ TEST_F(SimTest, NatTranslatesRepliesAndDropsUnsolicited) {
     attacker->SendTo(ns3::Create<ns3::Packet>(50), 0, ns3::InetSocketAddress(h1Addr, 6666));
     attacker->SendTo(ns3::Create<ns3::Packet>(50), 0, ns3::InetSocketAddress(publicAddr, 20050));
   });
+  // The gateway's trace sources, as any ns-3 user would connect them.
+  struct NatTrace {
+    int creates = 0, deletes = 0, unsolicited = 0;
+  } traced;
+  const ns3::Ptr<NatGateway> gw = net.Nats().at(0);
+  gw->TraceConnectWithoutContext(
+      "Binding", ns3::MakeCallback(+[](NatTrace* t, int event, uint8_t, Ipv4Address, uint16_t,
+                                       Ipv4Address, uint16_t) {
+                   ++(event == 10 ? t->creates : t->deletes);
+                 }).Bind(&traced));
+  gw->TraceConnectWithoutContext(
+      "UnsolicitedDrop",
+      ns3::MakeCallback(+[](NatTrace* t, const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>) {
+        ++t->unsolicited;
+      }).Bind(&traced));
+  ns3::TimeValue udpTimeout;
+  gw->GetAttribute("UdpTimeout", udpTimeout);
+  EXPECT_EQ(udpTimeout.Get(), ns3::Seconds(topo.nats.at(0).udpTimeoutS));
   ns3::Simulator::Stop(ns3::Seconds(60));
   ns3::Simulator::Run();
+  EXPECT_EQ(traced.creates, 2);
+  EXPECT_EQ(traced.deletes, 2);
+  EXPECT_EQ(traced.unsolicited, 2);
 
   EXPECT_EQ(replies["h1"], 3);
   EXPECT_EQ(replies["h2"], 3);
@@ -250,7 +288,6 @@ TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
   ASSERT_TRUE(built) << built.GetError().message;
   SimNetwork& net = **built;
   const Ipv4Address ha = net.FindNode("ha")->interfaces.front().address;
-  const Ipv4Address hb = net.FindNode("hb")->interfaces.front().address;
   std::map<uint16_t, int> received;
   auto count = ns3::MakeCallback(+[](int* n, ns3::Ptr<ns3::Socket> s) {
     while (s->Recv()) ++*n;
@@ -259,13 +296,7 @@ TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
   auto allowed = UdpSocket(net.FindNode("hb"), 7000);
   denied->SetRecvCallback(count.Bind(&received[9999]));
   allowed->SetRecvCallback(count.Bind(&received[7000]));
-  auto tx = UdpSocket(net.FindNode("ha"), 4444);
-  for (int i = 0; i < 3; ++i) {
-    ns3::Simulator::Schedule(ns3::Seconds(1 + i), [&]() {
-      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 9999));
-      tx->SendTo(ns3::Create<ns3::Packet>(64), 0, ns3::InetSocketAddress(hb, 7000));
-    });
-  }
+  auto tx = SendDeniedAndAllowed(net);
   ns3::Simulator::Stop(ns3::Seconds(10));
   ns3::Simulator::Run();
 
@@ -293,6 +324,53 @@ INSTANTIATE_TEST_SUITE_P(Kinds, DenyRuleTest,
                            name.erase(std::remove(name.begin(), name.end(), '_'), name.end());
                            return name;
                          });
+
+// The firewall is an ns-3 model: its settings are attributes, and a user connected to its
+// trace sources sees every drop of a deny rule, with the rule's name, and the drop counter.
+TEST_F(SimTest, FirewallTraceSourcesShowTheDropsOfADenyRule) {
+  model::Topology topo = test::DenyRuleTopology(model::NodeKind::kRouter);
+  auto built = SimNetwork::Build(topo, BuildOptions{});
+  ASSERT_TRUE(built) << built.GetError().message;
+  SimNetwork& net = **built;
+  ASSERT_EQ(net.Firewalls().size(), 1u);
+  const ns3::Ptr<Firewall> fw = net.Firewalls()[0];
+  ns3::StringValue name;
+  fw->GetAttribute("NodeName", name);
+  EXPECT_EQ(name.Get(), "x");
+  ns3::BooleanValue defaultAllow;
+  fw->GetAttribute("DefaultAllow", defaultAllow);
+  EXPECT_EQ(defaultAllow.Get(), topo.FindNode("x")->defaultAllow);
+
+  struct Seen {
+    std::vector<std::string> rules;
+    std::vector<uint16_t> dstPorts;
+    uint64_t counter = 0;
+    int counterChanges = 0;
+  } seen;
+  fw->TraceConnectWithoutContext(
+      "Drop", ns3::MakeCallback(+[](Seen* s, const ns3::Ipv4Header& h,
+                                    ns3::Ptr<const ns3::Packet> p, const std::string& rule) {
+                EXPECT_EQ(h.GetProtocol(), 17);
+                uint8_t udp[4] = {};
+                p->CopyData(udp, sizeof(udp));  // the packet starts at its UDP header
+                s->rules.push_back(rule);
+                s->dstPorts.push_back(static_cast<uint16_t>((udp[2] << 8) | udp[3]));
+              }).Bind(&seen));
+  fw->TraceConnectWithoutContext("Drops", ns3::MakeCallback(+[](Seen* s, uint64_t, uint64_t now) {
+                                            s->counter = now;
+                                            ++s->counterChanges;
+                                          }).Bind(&seen));
+  auto tx = SendDeniedAndAllowed(net);
+  ns3::Simulator::Stop(ns3::Seconds(10));
+  ns3::Simulator::Run();
+
+  EXPECT_EQ(seen.rules, std::vector<std::string>(3, "no-9999"));
+  EXPECT_EQ(seen.dstPorts, std::vector<uint16_t>(3, 9999));
+  EXPECT_EQ(seen.counter, 3u);
+  EXPECT_EQ(seen.counterChanges, 3);
+  // The run directory's log is fed by the same trace source.
+  EXPECT_EQ(net.Logs().firewallDrops.size(), 3u);
+}
 
 // A NAT gateway's rules also see inbound packets, after translation back to the inside host:
 // a deny rule from outside to inside drops replies of an outbound flow.

@@ -149,6 +149,7 @@ struct ServerTap {
 struct RunResult {
   GroundTruthLog truth;
   uint64_t started = 0, finished = 0, skipped = 0;
+  std::vector<std::string> warnings;
   detail::ServerStats serverStats;
   std::map<Tuple, ServerCount> serverSide;
   std::string csv;
@@ -172,7 +173,10 @@ RunResult RunScenario(const model::Scenario& sc, double stopS = 0, bool csma = f
     ServerTap tap;
     tap.Attach(net.nodes.Get(3));
     tap.Attach(net.nodes.Get(4));
-    TrafficContext ctx{&topo, &sc, &net.map, &r.truth, kStartUnixNs, sc.seed};
+    TrafficContext ctx{
+        &topo, &sc, &net.map, &r.truth, kStartUnixNs, sc.seed, [&r](const std::string& w) {
+          r.warnings.push_back(w);
+        }};
     TrafficManager tm(ctx);
     auto st = tm.Install();
     EXPECT_TRUE(st.Ok()) << st.GetError().message;
@@ -285,6 +289,10 @@ TEST(SimTraffic, BehavioursAreLabelled) {
   sc.behaviours.push_back(Behaviour("teleport", "clients", "srv", {}));
   RunResult r = RunScenario(sc);
   EXPECT_EQ(r.skipped, 1u);
+  // The library does not print: the unknown kind reaches the caller's warning callback.
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("'teleport'"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("unknown kind"), std::string::npos) << r.warnings[0];
   std::map<std::string, std::vector<const GroundTruthFlow*>> by;
   for (const auto& f : r.truth.Flows()) {
     EXPECT_EQ(f.label.empty(), false);

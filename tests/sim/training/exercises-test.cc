@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "vantage/sim/simulation.h"
+#include "vantage/sim/simulate-callback.h"
 #include "vantage/training/class-builder.h"
 #include "vantage/training/session.h"
 
@@ -13,14 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The simulator behind training's callback (the adapter lives in sim/simulate-callback.h).
 core::Status Simulate(const SimulationRequest& req) {
-  sim::RunOptions opt;
-  opt.outDir = req.runDir;
-  opt.points = req.points;
-  opt.fullCapture = req.capture;
-  auto r = sim::RunSimulation(*req.topology, *req.scenario, opt);
-  if (!r) return r.GetError();
-  return {};
+  return sim::Simulate(*req.topology, *req.scenario,
+                       sim::MakeRunOptions(req.runDir, req.points, req.capture));
 }
 
 class ReferenceExercise : public ::testing::TestWithParam<const char*> {};

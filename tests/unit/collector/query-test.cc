@@ -147,6 +147,19 @@ TEST_F(QueryTest, ErrorsSayWhereAndWhy) {
   bad("SELECT nosuchcol FROM flows", 8, "no such column");
 }
 
+// The plot escapes its title, axis label and bin labels with the shared escaper (quotes
+// included, which the plot's own escaper left raw), and keeps UTF-8.
+TEST(Query, PlotEscapesText) {
+  QueryTable t;
+  t.columns = {"bin", "octets \"in\" <R&D>"};
+  t.rows = {{"a'1", "5"}, {"Zürich", "7"}};
+  std::string svg = PlotSvg(t, "flows of \"lab\" <R&D> 'x'");
+  EXPECT_NE(svg.find("flows of &quot;lab&quot; &lt;R&amp;D&gt; &#39;x&#39;"), std::string::npos);
+  EXPECT_NE(svg.find("octets &quot;in&quot; &lt;R&amp;D&gt;"), std::string::npos);
+  EXPECT_NE(svg.find(">a&#39;1<"), std::string::npos);
+  EXPECT_NE(svg.find(">Zürich<"), std::string::npos);
+}
+
 TEST(Query, FormatsAndApps) {
   QueryTable t;
   t.columns = {"a", "b"};

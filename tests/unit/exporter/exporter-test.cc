@@ -11,6 +11,7 @@
 #include "packet-builder.h"
 #include "vantage/exporter/as-table.h"
 #include "vantage/exporter/exporting-process.h"
+#include "vantage/test/net.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/ipfix/message-reader.h"
 #include "vantage/wire/v5/codec.h"
@@ -409,6 +410,31 @@ TEST(Exporter, NonIpAndBrokenPacketsCountedNotMetered) {
   EXPECT_EQ(e.Stats().decodeErrors, 1u);
   EXPECT_EQ(e.Stats().flowsExported, 0u);
   EXPECT_GT(e.Stats().anomalies.Total(), 0u);
+}
+
+}  // namespace
+}  // namespace vantage::exporter
+
+// The library never prints: an unreachable TCP collector is a warning through the callback
+// (export keeps retrying), and the anomaly is counted.
+namespace vantage::exporter {
+namespace {
+
+TEST(ExporterWarnings, UnreachableTcpCollectorIsAWarningNotPrinted) {
+  ExporterConfig cfg;
+  Destination d;
+  d.kind = Destination::Kind::kTcp;
+  d.host = "127.0.0.1";
+  d.port = test::FreeTcpPort();  // nothing listens there
+  cfg.destinations.push_back(d);
+  std::vector<std::string> warnings;
+  cfg.warning = [&](const std::string& m) { warnings.push_back(m); };
+  Exporter exp(cfg);
+  ASSERT_TRUE(exp.Start());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("will retry"), std::string::npos) << warnings[0];
+  exp.Finish();
+  EXPECT_GE(exp.Stats().anomalies.Get("export.tcp_connect_failed"), 1u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "packet-builder.h"
+#include "vantage/test/temp-dir.h"
 
 namespace vantage::exporter {
 namespace {
@@ -15,19 +16,6 @@ namespace fs = std::filesystem;
 using testing::BuildFrame;
 using testing::PacketSpec;
 using testing::PcapFileWriter;
-
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    dir = fs::temp_directory_path() /
-          ("vantage-pcapio-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  std::string Path(const std::string& name) const { return (dir / name).string(); }
-};
 
 void WriteSample(const std::string& path, int n) {
   PcapFileWriter w(path, LinkType::kEthernet);
@@ -54,10 +42,10 @@ int CountPackets(const std::string& path, size_t* maxCap = nullptr) {
 }
 
 TEST(PcapSource, ReadsPacketsWithTimestamps) {
-  TempDir t;
-  WriteSample(t.Path("a.pcap"), 5);
+  test::TempDir t("pcapio");
+  WriteSample(t.File("a.pcap"), 5);
   PcapSource src;
-  ASSERT_TRUE(src.OpenFile(t.Path("a.pcap")).Ok());
+  ASSERT_TRUE(src.OpenFile(t.File("a.pcap")).Ok());
   EXPECT_EQ(src.Link(), LinkType::kEthernet);
   PcapPacket p;
   ASSERT_EQ(src.Next(p), PcapSource::NextResult::kPacket);
@@ -69,8 +57,8 @@ TEST(PcapSource, ReadsPacketsWithTimestamps) {
 }
 
 TEST(PcapSource, TruncatedFileNamesFileAndOffset) {
-  TempDir t;
-  std::string path = t.Path("cut.pcap");
+  test::TempDir t("pcapio");
+  std::string path = t.File("cut.pcap");
   WriteSample(path, 3);
   auto size = fs::file_size(path);
   fs::resize_file(path, size - 20);
@@ -91,8 +79,8 @@ TEST(PcapSource, TruncatedFileNamesFileAndOffset) {
 }
 
 TEST(PcapSource, WrongMagicIsRefused) {
-  TempDir t;
-  std::string path = t.Path("bad.pcap");
+  test::TempDir t("pcapio");
+  std::string path = t.File("bad.pcap");
   {
     std::ofstream f(path, std::ios::binary);
     f << "NOT A PCAP FILE AT ALL, JUST TEXT";
@@ -103,12 +91,12 @@ TEST(PcapSource, WrongMagicIsRefused) {
   EXPECT_NE(st.GetError().message.find("bad.pcap"), std::string::npos);
   EXPECT_NE(st.GetError().message.find("magic 0x4e4f5420"), std::string::npos)
       << st.GetError().message;
-  EXPECT_FALSE(src.OpenFile(t.Path("missing.pcap")).Ok());
+  EXPECT_FALSE(src.OpenFile(t.File("missing.pcap")).Ok());
 }
 
 TEST(PcapSource, CaptureLengthLargerThanWireLengthIsAnError) {
-  TempDir t;
-  std::string path = t.Path("long.pcap");
+  test::TempDir t("pcapio");
+  std::string path = t.File("long.pcap");
   {
     pcap_t* dead = pcap_open_dead(1, 65535);
     pcap_dumper_t* d = pcap_dump_open(dead, path.c_str());
@@ -167,12 +155,12 @@ void WriteHandMade(const std::string& path, bool bigEndian, bool nanos,
 }
 
 TEST(PcapSource, ReadsBothByteOrdersAndPrecisions) {
-  TempDir t;
+  test::TempDir t("pcapio");
   const auto frame = BuildFrame(PacketSpec{});
   for (bool bigEndian : {false, true}) {
     for (bool nanos : {false, true}) {
       std::string path =
-          t.Path(std::string("h-") + (bigEndian ? "be" : "le") + (nanos ? "-ns" : "-us") + ".pcap");
+          t.File(std::string("h-") + (bigEndian ? "be" : "le") + (nanos ? "-ns" : "-us") + ".pcap");
       WriteHandMade(path, bigEndian, nanos, frame);
       PcapSource src;
       ASSERT_TRUE(src.OpenFile(path).Ok()) << path;
@@ -190,9 +178,9 @@ TEST(PcapSource, ReadsBothByteOrdersAndPrecisions) {
 }
 
 TEST(PcapSource, CutRecordHeaderNamesPacketAndOffset) {
-  TempDir t;
+  test::TempDir t("pcapio");
   const auto frame = BuildFrame(PacketSpec{});
-  std::string path = t.Path("cut-header.pcap");
+  std::string path = t.File("cut-header.pcap");
   // Leave 6 of the third record's 16 header bytes.
   WriteHandMade(path, false, false, frame, frame.size() + 10);
   PcapSource src;
@@ -217,9 +205,9 @@ TEST(PcapSource, MissingInterface) {
 }
 
 TEST(CaptureWriter, FilterAndSnapLength) {
-  TempDir t;
+  test::TempDir t("pcapio");
   CaptureConfig cfg;
-  cfg.path = t.Path("cap.pcap");
+  cfg.path = t.File("cap.pcap");
   cfg.snapLength = 64;
   cfg.filter = "udp";
   CaptureWriter w;
@@ -243,10 +231,10 @@ TEST(CaptureWriter, FilterAndSnapLength) {
 }
 
 TEST(CaptureWriter, RotatesBySizeAndTime) {
-  TempDir t;
+  test::TempDir t("pcapio");
   {
     CaptureConfig cfg;
-    cfg.path = t.Path("size.pcap");
+    cfg.path = t.File("size.pcap");
     cfg.rotateBytes = 1000;
     CaptureWriter w;
     ASSERT_TRUE(w.Open(cfg, 1).Ok());
@@ -269,7 +257,7 @@ TEST(CaptureWriter, RotatesBySizeAndTime) {
   }
   {
     CaptureConfig cfg;
-    cfg.path = t.Path("time.pcap");
+    cfg.path = t.File("time.pcap");
     cfg.rotateTime = core::Duration::Seconds(10);
     CaptureWriter w;
     ASSERT_TRUE(w.Open(cfg, 1).Ok());

@@ -129,6 +129,41 @@ TEST(Svg, LargeZonesAreSummarised) {
   EXPECT_NE(svg.find("more nodes"), std::string::npos);
 }
 
+// The planner draws every plan map with RenderSvg and has no fallback: it must not throw on
+// any loaded topology, whatever the options, and names with markup, quotes and UTF-8 stay
+// well formed.
+TEST(Svg, NeverThrowsOnValidTopologies) {
+  Topology base = Enterprise();
+  for (size_t cap : {size_t{0}, size_t{1}, size_t{2}}) {
+    Topology t = base;
+    t.name = "Zürich <R&D> \"lab\" 'east'";
+    t.nodes.front().name += " ×2 <&>";
+    SvgOptions opt;
+    opt.maxNodesPerZone = cap;
+    opt.showSubnets = cap != 1;
+    std::string svg;
+    ASSERT_NO_THROW(svg = RenderSvg(t, opt)) << "maxNodesPerZone " << cap;
+    std::string why;
+    EXPECT_TRUE(WellFormed(svg, why)) << why;
+    EXPECT_NE(svg.find("more nodes"), std::string::npos);
+    EXPECT_NE(svg.find("Zürich &lt;R&amp;D&gt; &quot;lab&quot; &#39;east&#39;"), std::string::npos);
+  }
+  Topology empty;
+  empty.name = "empty";
+  std::string why;
+  EXPECT_TRUE(WellFormed(RenderSvg(empty), why)) << why;
+}
+
+// Long names are drawn whole: nothing is cut at a fixed buffer size.
+TEST(Svg, LongNamesAreNotCut) {
+  Topology t = Enterprise();
+  std::string longName(700, 'n');
+  longName += "-end";
+  t.nodes.front().name = longName;
+  std::string svg = RenderSvg(t);
+  EXPECT_NE(svg.find(">" + longName + "</text>"), std::string::npos);
+}
+
 TEST(Generator, DeterministicValidAndSized) {
   GeneratorOptions g;
   g.hosts = 5000;

@@ -6,6 +6,7 @@
 #include "test-util.h"
 #include "vantage/planner/metrics.h"
 #include "vantage/planner/observations.h"
+#include "vantage/planner/pipeline.h"
 #include "vantage/planner/problem.h"
 #include "vantage/planner/run-directory.h"
 #include "vantage/wire/flow-codec.h"
@@ -176,6 +177,117 @@ TEST(PlannerIpfixRun, MissingPointFileIsNamed) {
   auto obs = ObserveRun(*run, nullptr);
   ASSERT_FALSE(obs);
   EXPECT_NE(obs.GetError().message.find("points/wan.ipfix"), std::string::npos);
+}
+
+// The plan pipeline with a fake simulator that writes the NAT run above: both runs are asked
+// for with the right points, the plan and report come out, and failures are reported.
+struct FakeSimulator {
+  std::vector<SimulateRequest> calls;
+  std::string verificationError;  ///< non-empty: the verification run fails with it
+  core::Status operator()(const SimulateRequest& r) {
+    calls.push_back(r);
+    if (r.kind == SimulateRequest::Kind::kVerification && !verificationError.empty()) {
+      return core::MakeError(core::ErrorCode::kIo, verificationError);
+    }
+    TempDir d("pipeline-sim");
+    WriteRun(d, true);
+    std::filesystem::copy(d.Path(), r.outDir, std::filesystem::copy_options::recursive);
+    return {};
+  }
+};
+
+PlanRequest PipelineRequest(const model::Topology& topo, const std::string& out) {
+  PlanRequest req;
+  req.topology = &topo;
+  req.outDir = out;
+  req.seed = 7;
+  req.budgetTb = 1000;
+  req.flowRetentionDays = 1;
+  req.fullRetentionDays = 0;
+  req.tightenSeconds = 0;
+  return req;
+}
+
+TEST(PlannerPipeline, ObservationOptimisationVerificationReport) {
+  TempDir out("pipeline");
+  model::Topology topo = NatTopology();
+  FakeSimulator fake;
+  std::vector<std::string> messages;
+  auto plan = RunPlanPipeline(
+      PipelineRequest(topo, out.Path()), [&](const SimulateRequest& r) { return fake(r); },
+      [&](PlanMessage, const std::string& m) { messages.push_back(m); });
+  ASSERT_TRUE(plan) << plan.GetError().message;
+  ASSERT_EQ(fake.calls.size(), 2u);
+  EXPECT_EQ(fake.calls[0].kind, SimulateRequest::Kind::kObservation);
+  EXPECT_EQ(fake.calls[0].outDir, out.File("observation-run"));
+  EXPECT_EQ(fake.calls[0].seed, std::optional<uint64_t>(7));
+  EXPECT_TRUE(fake.calls[0].points.empty());  // every candidate observes
+
+  const ReportInput& in = plan->report;
+  ASSERT_EQ(plan->problem->points.size(), 2u);
+  ASSERT_EQ(in.plan.best.modes.size(), 2u);
+  std::vector<std::string> chosen;
+  for (size_t i = 0; i < 2; ++i) {
+    if (in.plan.best.modes[i] != Mode::kNone) chosen.push_back(plan->problem->points[i].name);
+  }
+  ASSERT_FALSE(chosen.empty()) << "a 1000 TB budget affords a point";
+  EXPECT_DOUBLE_EQ(in.metrics.flowVisibility,
+                   Evaluate(*plan->problem, in.plan.best.modes).flowVisibility);
+  EXPECT_EQ(in.runDir, out.File("observation-run"));
+  EXPECT_EQ(in.seed, 1u);  // the run's manifest, not the request
+
+  const SimulateRequest& verify = fake.calls[1];
+  EXPECT_EQ(verify.kind, SimulateRequest::Kind::kVerification);
+  EXPECT_EQ(verify.outDir, out.File("verification-run"));
+  EXPECT_EQ(verify.points, chosen);
+  EXPECT_EQ(verify.liveExportPoints, chosen);  // no layer-2 switches in this topology
+  EXPECT_EQ(verify.seed, std::optional<uint64_t>(1));
+  EXPECT_TRUE(in.verification.ran);
+  EXPECT_EQ(in.verification.points.size(), chosen.size());
+  EXPECT_TRUE(std::filesystem::exists(out.File("report.md")));
+  EXPECT_TRUE(std::filesystem::exists(out.File("plan.json")));
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages.front(), "observation run: every candidate point observes");
+}
+
+TEST(PlannerPipeline, ReusedRunNoVerifyAndFailures) {
+  model::Topology topo = NatTopology();
+  TempDir run("pipeline-run");
+  WriteRun(run, false);
+  TempDir out("pipeline-reuse");
+  PlanRequest req = PipelineRequest(topo, out.Path());
+  req.observationRun = run.Path();
+  req.verify = false;
+  FakeSimulator fake;
+  auto sim = [&](const SimulateRequest& r) { return fake(r); };
+  auto plan = RunPlanPipeline(req, sim, nullptr);
+  ASSERT_TRUE(plan) << plan.GetError().message;
+  EXPECT_TRUE(fake.calls.empty());
+  EXPECT_EQ(plan->report.verification.note, "skipped (--no-verify).");
+  EXPECT_EQ(plan->report.runDir, run.Path());
+
+  req.verify = true;
+  fake.verificationError = "exit status 3";
+  plan = RunPlanPipeline(req, sim, nullptr);
+  ASSERT_TRUE(plan) << plan.GetError().message;
+  EXPECT_FALSE(plan->report.verification.ran);
+  EXPECT_EQ(plan->report.verification.note.rfind("the verification run failed (exit status 3)", 0),
+            0u)
+      << plan->report.verification.note;
+
+  plan = RunPlanPipeline(req, nullptr, nullptr);  // no simulator: reuse works, no verification
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->report.verification.note, "this build has no simulator.");
+
+  req.observationRun.clear();
+  auto failed = RunPlanPipeline(
+      req,
+      [](const SimulateRequest&) -> core::Status {
+        return core::MakeError(core::ErrorCode::kInvalid, "no ns-3 today");
+      },
+      nullptr);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.GetError().message, "observation run failed: no ns-3 today");
 }
 
 }  // namespace

@@ -143,6 +143,12 @@ TEST(PlannerOptimiser, LowPriorityFlowExportIsRedundant) {
   p.points.push_back(c);
   Placement plan = {Mode::kBoth, Mode::kFlow, Mode::kFlow};
   EXPECT_NEAR(Objective(p, plan), Objective(p, {Mode::kBoth, Mode::kFlow, Mode::kNone}), 1e-12);
+  // B and C each add nothing the other does not see: both are lower priority (amber); the
+  // point seeing more than flows is never amber.
+  EXPECT_EQ(LowPriorityPoints(p, p.constraints, plan), (std::vector<bool>{false, true, true}));
+  // Without C, B's flows are its own: not lower priority.
+  EXPECT_EQ(LowPriorityPoints(p, p.constraints, {Mode::kBoth, Mode::kFlow, Mode::kNone}),
+            (std::vector<bool>{false, false, false}));
 }
 
 }  // namespace

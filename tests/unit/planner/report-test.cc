@@ -88,10 +88,11 @@ TEST(PlannerReport, FilesProducedAndWellFormed) {
   EXPECT_EQ(test::CheckHtml(html), "");
   ExpectSelfContained(html);
   EXPECT_NE(html.find("<svg"), std::string::npos);  // the map and the plot are inline
-  // The map colours A red (both) and B green (flow export) and has a legend.
+  // The map colours A red (both) and B green (flow export). B carries a share of its own, so
+  // no point is lower priority (the legend names amber whatever the plan).
   EXPECT_NE(map.find("#d0312d"), std::string::npos);
   EXPECT_NE(map.find("#2e9d4a"), std::string::npos);
-  EXPECT_NE(map.find("lower-priority flow export"), std::string::npos);
+  EXPECT_EQ(map.find("flows (lower priority)"), std::string::npos);
   auto j = nlohmann::json::parse(json);
   ASSERT_EQ(j["points"].size(), 2u);
   EXPECT_EQ(j["points"][0]["mode"], "both");
@@ -100,13 +101,35 @@ TEST(PlannerReport, FilesProducedAndWellFormed) {
   EXPECT_TRUE(j["feasible"].get<bool>());
   EXPECT_DOUBLE_EQ(j["metrics"]["flow_visibility"].get<double>(), 1.0);
   // Words architects look for.
-  for (const char* word : {"green", "red", "amber", "centres of gravity", "NAT", "directionality",
+  for (const char* word : {"green", "red", "centres of gravity", "NAT", "directionality",
                            "time-based analysis", "compliance"}) {
     EXPECT_NE(md.find(word), std::string::npos) << word;
   }
   // Every point is explained.
   EXPECT_NE(md.find("**A**"), std::string::npos);
   EXPECT_NE(md.find("**B**"), std::string::npos);
+}
+
+// A flow-only point whose own share is under 5% is amber: its colour, plan.json and its
+// explanation; the same point without the flag is green.
+TEST(PlannerReport, LowPriorityPointIsAmber) {
+  Problem p = test::HandProblem();
+  PointInfo c = p.points[1];  // C sees what B sees: each of the two adds nothing of its own
+  c.name = "C";
+  p.points.push_back(c);
+  ReportInput in = MakeInput(p, nullptr);
+  in.plan.best.modes = {Mode::kBoth, Mode::kFlow, Mode::kFlow};
+  in.plan.lowPriority = LowPriorityPoints(p, p.constraints, in.plan.best.modes);
+  ASSERT_EQ(in.plan.lowPriority, (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(PointColour(in, 0), "red");
+  EXPECT_EQ(PointColour(in, 1), "amber");
+  EXPECT_EQ(PointColour(in, 2), "amber");
+  auto j = nlohmann::json::parse(RenderPlanJson(in));
+  EXPECT_EQ(j["points"][1]["colour"], "amber");
+  EXPECT_NE(RenderMarkdown(in).find("Lower priority:"), std::string::npos);
+  in.plan.lowPriority = {false, false, false};
+  EXPECT_EQ(PointColour(in, 1), "green");
+  EXPECT_EQ(RenderMarkdown(in).find("Lower priority:"), std::string::npos);
 }
 
 TEST(PlannerReport, DeterministicOutput) {
@@ -210,6 +233,20 @@ TEST(PlannerReport, XmlCheckerRejectsBrokenSvg) {
   EXPECT_NE(test::CheckXml("<svg a=b></svg>"), "");
   EXPECT_NE(test::CheckXml("<svg>&nbsp;</svg>"), "");
   EXPECT_EQ(test::CheckXml("<svg><g a=\"1\"/></svg>"), "");
+}
+
+// A long point name used to be cut at a 512-byte formatting buffer in the printed summary;
+// every output now carries it whole, escaped where it is markup.
+TEST(PlannerReport, LongPointNamesAreNotCut) {
+  Problem p = test::HandProblem();
+  std::string name = std::string(600, 'p') + "<&>-end";
+  p.points[0].name = name;
+  model::Topology t = SmallTopology();
+  ReportInput in = MakeInput(p, &t);
+  EXPECT_NE(SummaryTable(in).find(name + " "), std::string::npos);
+  EXPECT_NE(RenderMarkdown(in).find("| " + name + " |"), std::string::npos);
+  EXPECT_NE(RenderHtml(in).find(std::string(600, 'p') + "&lt;&amp;&gt;-end"), std::string::npos);
+  EXPECT_EQ(test::CheckHtml(RenderHtml(in)), "");
 }
 
 }  // namespace

@@ -10,34 +10,12 @@
 #include <string>
 
 #include "vantage/planner/problem.h"
+#include "vantage/test/temp-dir.h"
 
 namespace vantage::planner::test {
 
-/// A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    m_path = std::filesystem::temp_directory_path() /
-             ("vantage-planner-" + tag + "-" + std::to_string(::getpid()) + "-" +
-              std::to_string(++counter));
-    std::filesystem::remove_all(m_path);
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  std::string Path() const { return m_path.string(); }
-  std::string File(const std::string& name) const { return (m_path / name).string(); }
-  void Write(const std::string& name, const std::string& text) const {
-    std::filesystem::create_directories((m_path / name).parent_path());
-    std::ofstream(m_path / name, std::ios::binary) << text;
-  }
-
- private:
-  std::filesystem::path m_path;
-};
+/// A temporary directory removed with its contents (tests/support).
+using TempDir = ::vantage::test::TempDir;
 
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,30 +1,20 @@
 // Helpers for sweep tests: a temporary directory and small files.
 #pragma once
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "vantage/test/temp-dir.h"
+
 namespace vantage::sweep::test {
 
-class TempDir {
+/// The shared temporary directory (tests/support), with `dir / "name"` for its files.
+class TempDir : public ::vantage::test::TempDir {
  public:
-  TempDir() {
-    char tmpl[] = "/tmp/vantage-sweep-test-XXXXXX";
-    m_path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  const std::string& Path() const { return m_path; }
-  std::string operator/(const std::string& name) const { return m_path + "/" + name; }
-
- private:
-  std::string m_path;
+  TempDir() : ::vantage::test::TempDir("sweep-test") {}
+  std::string operator/(const std::string& name) const { return File(name); }
 };
 
 inline void WriteText(const std::string& path, const std::string& text) {

@@ -79,6 +79,48 @@ core::Result<std::vector<uint8_t>> Encode(const Header& header,
   return out;
 }
 
+// The fields of one 48-byte record (the caller has checked its length). `first` and `last`
+// are its sysUpTime stamps, for the caller to turn into times.
+static core::FlowRecord ReadRecord(core::ByteReader& rec, uint32_t& first, uint32_t& last) {
+  core::FlowRecord r;
+  uint32_t src = 0, dst = 0, nextHop = 0, pkts = 0, octets = 0;
+  uint16_t in = 0, outIf = 0, srcAs = 0, dstAs = 0;
+  uint8_t pad = 0, srcMask = 0, dstMask = 0;
+  (void)rec.ReadU32(src);
+  (void)rec.ReadU32(dst);
+  (void)rec.ReadU32(nextHop);
+  (void)rec.ReadU16(in);
+  (void)rec.ReadU16(outIf);
+  (void)rec.ReadU32(pkts);
+  (void)rec.ReadU32(octets);
+  (void)rec.ReadU32(first);
+  (void)rec.ReadU32(last);
+  (void)rec.ReadU16(r.key.srcPort);
+  (void)rec.ReadU16(r.key.dstPort);
+  (void)rec.ReadU8(pad);
+  (void)rec.ReadU8(r.tcpFlags);
+  (void)rec.ReadU8(r.key.protocol);
+  (void)rec.ReadU8(r.key.tos);
+  (void)rec.ReadU16(srcAs);
+  (void)rec.ReadU16(dstAs);
+  (void)rec.ReadU8(srcMask);
+  (void)rec.ReadU8(dstMask);
+  r.key.src = core::IpAddress::V4(src);
+  r.key.dst = core::IpAddress::V4(dst);
+  if (nextHop != 0) r.nextHop = core::IpAddress::V4(nextHop);
+  r.key.ingressInterface = in;
+  r.egressInterface = outIf;
+  r.packets = pkts;
+  r.octets = octets;
+  r.srcAs = srcAs;
+  r.dstAs = dstAs;
+  if (r.key.protocol == 1) {
+    r.icmpType = static_cast<uint8_t>(r.key.dstPort >> 8);
+    r.icmpCode = static_cast<uint8_t>(r.key.dstPort & 0xff);
+  }
+  return r;
+}
+
 core::Status Decode(core::ByteReader packet, Header& header, std::vector<core::FlowRecord>& out,
                     core::AnomalyCounters* anomalies) {
   auto count = [anomalies](const char* name) {
@@ -126,45 +168,11 @@ core::Status Decode(core::ByteReader packet, Header& header, std::vector<core::F
       return packet.Need(kRecordLength,
                          ("NetFlow v5 record " + Str(i) + " of " + Str(header.count)).c_str());
     }
-    core::FlowRecord r;
-    uint32_t src = 0, dst = 0, nextHop = 0, pkts = 0, octets = 0, first = 0, last = 0;
-    uint16_t in = 0, outIf = 0, srcAs = 0, dstAs = 0;
-    uint8_t pad = 0, srcMask = 0, dstMask = 0;
-    (void)rec.ReadU32(src);
-    (void)rec.ReadU32(dst);
-    (void)rec.ReadU32(nextHop);
-    (void)rec.ReadU16(in);
-    (void)rec.ReadU16(outIf);
-    (void)rec.ReadU32(pkts);
-    (void)rec.ReadU32(octets);
-    (void)rec.ReadU32(first);
-    (void)rec.ReadU32(last);
-    (void)rec.ReadU16(r.key.srcPort);
-    (void)rec.ReadU16(r.key.dstPort);
-    (void)rec.ReadU8(pad);
-    (void)rec.ReadU8(r.tcpFlags);
-    (void)rec.ReadU8(r.key.protocol);
-    (void)rec.ReadU8(r.key.tos);
-    (void)rec.ReadU16(srcAs);
-    (void)rec.ReadU16(dstAs);
-    (void)rec.ReadU8(srcMask);
-    (void)rec.ReadU8(dstMask);
-    r.key.src = core::IpAddress::V4(src);
-    r.key.dst = core::IpAddress::V4(dst);
-    if (nextHop != 0) r.nextHop = core::IpAddress::V4(nextHop);
-    r.key.ingressInterface = in;
-    r.egressInterface = outIf;
-    r.packets = pkts;
-    r.octets = octets;
+    uint32_t first = 0, last = 0;
+    core::FlowRecord r = ReadRecord(rec, first, last);
     r.start = toTime(first);
     r.end = toTime(last);
-    r.srcAs = srcAs;
-    r.dstAs = dstAs;
     r.samplingInterval = sampling;
-    if (r.key.protocol == 1) {
-      r.icmpType = static_cast<uint8_t>(r.key.dstPort >> 8);
-      r.icmpCode = static_cast<uint8_t>(r.key.dstPort & 0xff);
-    }
     if (first > last && static_cast<int32_t>(last - first) < 0) count("v5.end_before_start");
     out.push_back(r);
   }

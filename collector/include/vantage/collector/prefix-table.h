@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "vantage/core/ip-address.h"
+#include "vantage/core/prefix-map.h"
 #include "vantage/core/result.h"
 
 namespace vantage::collector {
@@ -46,7 +47,7 @@ class PrefixTable {
   /// over a MaxMind DB's. Safe to call from several threads.
   const std::string* Lookup(const core::IpAddress& a) const;
   /// @brief Prefixes added from CSV or with Add (a MaxMind DB's networks are not counted).
-  size_t Size() const { return m_size; }
+  size_t Size() const { return m_prefixes.Size(); }
   /// @brief The MaxMind DB's type ("GeoLite2-ASN", ...), empty for a CSV table.
   std::string DatabaseType() const;
   /// @brief Lookups a damaged MaxMind DB could not answer (counted, answered as no match).
@@ -54,10 +55,7 @@ class PrefixTable {
 
  private:
   std::shared_ptr<detail::MmdbSource> m_mmdb;
-  // Per family and prefix length: masked network bytes -> value.
-  std::map<unsigned, std::map<std::array<uint8_t, 16>, std::string>> m_v4;
-  std::map<unsigned, std::map<std::array<uint8_t, 16>, std::string>> m_v6;
-  size_t m_size = 0;
+  core::PrefixMap<std::string> m_prefixes;
 };
 
 }  // namespace vantage::collector

@@ -99,6 +99,8 @@ class Store {
   static core::Result<std::unique_ptr<Store>> Open(const std::string& path, StoreConfig cfg = {});
   /// @brief Queues one flow; committed in transactions of cfg.batchSize rows.
   core::Status Insert(const core::FlowRecord& r);
+  /// @brief As Insert(const FlowRecord&), taking the record (no copy of its raw elements).
+  core::Status Insert(core::FlowRecord&& r);
   /// @brief Commits pending rows (waits for the writer thread in async mode).
   core::Status Flush();
   /// @brief Flushes, builds indexes if configured, closes the database.
@@ -139,8 +141,11 @@ class Store {
   core::Status IndexPartition(int64_t id, const std::string& table);
   core::Status ApplyRetention();
   core::Status RecreateView();
+  core::Status CreateUnionView(const std::string& name, const std::vector<std::string>& selects);
+  core::Status MigrateFlowTable(const std::string& table);
+  /// @brief The first column of every row of `sql` (empty on an error).
+  std::vector<std::string> Names(const std::string& sql);
   core::Status AdoptExisting();
-  core::Status AddMissingColumns();
   core::Status Exec(const std::string& sql, const std::string& what);
 
   std::string m_path;

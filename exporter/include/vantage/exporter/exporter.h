@@ -91,6 +91,9 @@ struct ExporterConfig {
   bool exportMacs = false;
   std::string asTablePath;   ///< optional "prefix,asn" CSV for source/destination AS
   bool nanoseconds = false;  ///< IPFIX: flowStart/EndNanoseconds instead of milliseconds
+  /// Warnings that do not stop export (e.g. a TCP collector not yet reachable: retried). The
+  /// library never prints; the caller shows them. Null: counted in anomalies only.
+  std::function<void(const std::string&)> warning;
 };
 
 struct ExporterStats {

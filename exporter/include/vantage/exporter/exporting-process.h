@@ -72,6 +72,8 @@ class ExportingProcess {
   void SetClock(Channel& ch, core::Timestamp now);
   void MaybeRefresh(Channel& ch, core::Timestamp now);
   void SendSamplingRecord(Channel& ch);
+  core::Status OpenChannel(const Destination& d, const std::vector<wire::Template>& templates,
+                           size_t maxMessage);
   void Deliver(Channel& ch, std::vector<uint8_t> message);
   static uint16_t EncapTemplateId(const core::FlowRecord& r);
   void AddEncapTemplate(Channel& ch, uint16_t tid, const core::FlowRecord& r);

@@ -44,6 +44,9 @@ struct RunOptions {
   /// Polled about ten times per simulated second; true stops the run (interrupt): the run
   /// directory keeps INCOMPLETE and the manifest says "incomplete".
   std::function<bool()> shouldStop;
+  /// Warnings about the scenario that do not stop the run (an unknown behaviour kind, a
+  /// parameter that is not a number). The library never prints; unset drops them.
+  std::function<void(const std::string&)> warning;
 };
 
 /// @brief A flow-log point's provider log (points/NAME.flowlog), for the manifest.

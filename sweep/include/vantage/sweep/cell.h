@@ -40,9 +40,6 @@ struct Cell {
 void to_json(nlohmann::json& j, const Cell& c);
 void from_json(const nlohmann::json& j, Cell& c);
 
-/// @brief Lowercase hex SHA-256 of a string.
-std::string Sha256Hex(const std::string& bytes);
-
 /// @brief The id of a cell with these inputs.
 std::string CellId(const nlohmann::json& inputs);
 

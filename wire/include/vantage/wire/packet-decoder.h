@@ -98,6 +98,8 @@ class PacketDecoder {
   DecodeResult DecodeIp(const uint8_t* p, size_t len, size_t wireIpLen, DecodedPacket& out);
   DecodeResult DecodeIpv4(const uint8_t* p, size_t len, size_t wireIpLen, DecodedPacket& out);
   DecodeResult DecodeIpv6(const uint8_t* p, size_t len, size_t wireIpLen, DecodedPacket& out);
+  bool WalkIpv6Extensions(const uint8_t* p, size_t end, size_t& pos, uint8_t& next,
+                          DecodedPacket& out);
   void DecodeTransport(const uint8_t* p, size_t len, size_t wireLen, DecodedPacket& out);
   void NoteFragment(uint16_t offsetUnits, uint32_t length, DecodedPacket& out);
   void OpenTunnels(DecodedPacket& out);

@@ -1,0 +1,80 @@
+// Trace sinks that turn firewall and NAT trace sources into SimLogs (see log-recorder.h).
+#include "log-recorder.h"
+
+#include <ns3/callback.h>
+#include <ns3/simulator.h>
+
+#include "firewall/firewall.h"
+#include "nat/nat-gateway.h"
+#include "network-builder.h"
+#include "packet-tuple.h"
+
+namespace vantage::sim {
+
+/// One node's sinks: its name for the log lines, and where to write.
+struct LogRecorder::Sink {
+  SimLogs* logs = nullptr;
+  int64_t startUnixNs = 0;
+  std::string node;
+  bool logEvents = true;
+
+  int64_t Now() const { return startUnixNs + ns3::Simulator::Now().GetNanoSeconds(); }
+
+  void OnFirewallDrop(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p,
+                      const std::string& rule) {
+    const L4Info l4 = ParseL4(*p, header);
+    FirewallDrop d;
+    d.timeNs = Now();
+    d.node = node;
+    d.rule = rule;
+    d.protocol = l4.protocol;
+    d.srcIp = header.GetSource();
+    d.dstIp = header.GetDestination();
+    d.srcPort = l4.srcPort;
+    d.dstPort = l4.dstPort;
+    logs->firewallDrops.push_back(std::move(d));
+  }
+
+  void OnNatBinding(int event, uint8_t protocol, ns3::Ipv4Address insideIp, uint16_t insidePort,
+                    ns3::Ipv4Address outsideIp, uint16_t outsidePort) {
+    if (event == 10) ++logs->natBindings;
+    if (!logEvents) return;
+    NatEvent e;
+    e.timeNs = Now();
+    e.node = node;
+    e.event = event;
+    e.protocol = protocol;
+    e.insideIp = insideIp;
+    e.insidePort = insidePort;
+    e.outsideIp = outsideIp;
+    e.outsidePort = outsidePort;
+    logs->natEvents.push_back(std::move(e));
+  }
+
+  void OnNatUnsolicited(const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>) {
+    ++logs->natUnsolicitedDrops;
+  }
+};
+
+LogRecorder::LogRecorder(SimLogs* logs, int64_t startUnixNs)
+    : m_logs(logs), m_startUnixNs(startUnixNs) {}
+
+LogRecorder::~LogRecorder() = default;
+
+void LogRecorder::Hook(const ns3::Ptr<Firewall>& firewall) {
+  m_sinks.push_back(
+      std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, firewall->NodeName(), true}));
+  firewall->TraceConnectWithoutContext(
+      "Drop", ns3::MakeCallback(&Sink::OnFirewallDrop, m_sinks.back().get()));
+}
+
+void LogRecorder::Hook(const ns3::Ptr<NatGateway>& nat, bool logEvents) {
+  m_sinks.push_back(
+      std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, nat->NodeName(), logEvents}));
+  nat->TraceConnectWithoutContext("Binding",
+                                  ns3::MakeCallback(&Sink::OnNatBinding, m_sinks.back().get()));
+  nat->TraceConnectWithoutContext("UnsolicitedDrop",
+                                  ns3::MakeCallback(&Sink::OnNatUnsolicited, m_sinks.back().get()));
+}
+
+}  // namespace vantage::sim
