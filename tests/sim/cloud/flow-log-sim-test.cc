@@ -13,6 +13,7 @@
 #include <ns3/simulator.h>
 #include <ns3/udp-echo-helper.h>
 #include <ns3/uinteger.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -181,9 +182,9 @@ CloudRun RunCloud(uint64_t seed, const std::string& dir) {
 }
 
 std::string TestDir(const std::string& name) {
+  // One directory per process: ctest runs each test in its own process, in parallel.
   return (fs::temp_directory_path() /
-          ("vantage-cloud-" + name + "-" +
-           std::to_string(::testing::UnitTest::GetInstance()->random_seed())))
+          ("vantage-cloud-" + name + "-" + std::to_string(static_cast<long>(::getpid()))))
       .string();
 }
 

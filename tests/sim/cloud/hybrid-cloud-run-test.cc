@@ -4,6 +4,7 @@
 // the NAT gateway's interface with the instance as srcaddr and the drop server in
 // pkt-dstaddr; same seed, byte-identical flow logs.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,9 @@ Hybrid Load() {
 }
 
 std::string RunHybrid(const Hybrid& h, const std::string& name) {
-  const std::string dir = (fs::temp_directory_path() / ("vantage-hybrid-" + name)).string();
+  const std::string dir =
+      (fs::temp_directory_path() / ("vantage-hybrid-" + name + "-" + std::to_string(::getpid())))
+          .string();
   RunOptions o;
   o.outDir = dir;
   o.fullCapture = false;
