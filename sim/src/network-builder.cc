@@ -224,6 +224,8 @@ bool SimNetwork::Filters(const model::Node& node) {
       // Forwarding nodes filter once they have rules or a deny default (the loader gives them
       // allow unless the file says otherwise).
       return !node.rules.empty() || !node.defaultAllow;
+    case model::NodeKind::kCloudVpc:
+      return !node.rules.empty();  // its security group
     default:
       return false;
   }
@@ -244,6 +246,7 @@ void SimNetwork::InstallFirewall(const model::Node& node) {
   m_recorder->Hook(fw);
   fw->SetInner(ipv4->GetRoutingProtocol());
   ipv4->SetRoutingProtocol(fw);
+  if (node.kind == model::NodeKind::kCloudVpc) fw->FilterLocalDelivery();
   m_firewalls.push_back(fw);
 }
 

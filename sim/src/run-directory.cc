@@ -26,6 +26,35 @@ core::Status WriteText(const std::string& path, const std::string& text) {
   if (!out) return MakeError(ErrorCode::kIo, "write failed: " + path);
   return {};
 }
+// docs/run-directory.md, "Flow-log points".
+model::PointFlowLog ToPointFlowLog(const FlowLogSummary& f) {
+  namespace wfl = wire::flowlog;
+  const wfl::Settings& st = f.settings;
+  const bool aws = st.provider == wfl::Provider::kAws;
+  model::PointFlowLog j;
+  j.provider = wfl::ProviderName(st.provider);
+  j.format = wfl::FileFormatName(wfl::FileFormatOf(st.provider));
+  j.path = f.path;
+  j.aggregationIntervalS = st.aggregationIntervalS;
+  j.version = 1;  // Google Cloud has one record format
+  if (aws) j.version = st.awsVersion;
+  if (st.provider == wfl::Provider::kAzure) j.version = st.azureVersion;
+  if (aws) j.fields = st.awsFields.empty() ? wfl::AwsDefaultFields(st.awsVersion) : st.awsFields;
+  j.trafficType = !aws                                          ? "ALL"
+                  : st.trafficType == wfl::TrafficType::kAccept ? "ACCEPT"
+                  : st.trafficType == wfl::TrafficType::kReject ? "REJECT"
+                                                                : "ALL";
+  j.sampleRate = st.provider == wfl::Provider::kGcp ? st.sampleRate : 1.0;
+  j.includeMetadata = st.includeMetadata;
+  j.deliveryDelayS = st.deliveryDelayS;
+  j.records = f.records;
+  j.bytes = f.bytes;
+  j.noDataRecords = f.noDataRecords;
+  j.excludedPackets = f.excludedPackets;
+  j.filteredPackets = f.filteredPackets;
+  j.sampledOutRecords = f.sampledOutRecords;
+  return j;
+}
 }  // namespace
 
 core::Status PrepareRunDirectory(const std::string& dir) {
@@ -83,6 +112,7 @@ model::RunManifest ToRunManifest(const Manifest& m) {
                       s.exportBytes,
                       p.live ? s.exportReceived : s.exportMessages,
                       s.exportLost};
+    if (s.flowLog) mp.flowLog = ToPointFlowLog(*s.flowLog);
   }
   r.events = m.events;
   r.wallS = m.wallS;

@@ -73,9 +73,9 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-/// Which points observe, and how.
+/// Which points observe, and how (`seed` fixes flow-log sampling).
 core::Result<std::vector<PointSetup>> SelectPoints(const model::Topology& topology,
-                                                   const RunOptions& options) {
+                                                   const RunOptions& options, uint64_t seed) {
   for (const auto& name : options.points) {
     bool known = false;
     for (const auto& c : topology.candidates) known = known || c.name == name;
@@ -100,6 +100,7 @@ core::Result<std::vector<PointSetup>> SelectPoints(const model::Topology& topolo
     ps.capture = options.fullCapture && c.canFullCapture;
     ps.live = live;
     ps.samplingRate = c.sampledOnly ? std::max<uint32_t>(1, c.samplingRate) : 1;
+    if (c.flowLog) ps.flowLog = MakeFlowLogSetup(topology, c, seed);
     points.push_back(std::move(ps));
   }
   return points;
@@ -192,7 +193,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   if (options.outDir.empty()) return MakeError(ErrorCode::kInvalid, "no output directory given");
   const uint64_t seed = options.seed.value_or(scenario.seed);
   const int64_t startUnixNs = scenario.startUnixS * 1000000000LL;
-  auto selected = SelectPoints(topology, options);
+  auto selected = SelectPoints(topology, options, seed);
   if (!selected) return selected.GetError();
   const std::vector<PointSetup>& points = *selected;
   const bool anyLive = std::any_of(points.begin(), points.end(), [](auto& p) { return p.live; });
@@ -252,6 +253,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   summary.natBindings = network.Logs().natBindings;
   summary.points = obs.Summaries();
   FillManifest(manifest, summary, network, traffic, points);
+  if (auto st = obs.FlowLogStatus(); !st) return fail(st.GetError());
   if (auto st = WriteOutputs(options, truth, network, loop.Interrupted(), manifest); !st) {
     return fail(st.GetError());
   }

@@ -46,6 +46,9 @@ class Firewall : public RoutingWrapper {
   void SetZoneResolver(std::function<std::string(ns3::Ipv4Address)> zoneOf) {
     m_zoneOf = std::move(zoneOf);
   }
+  /// @brief Security-group mode (a cloud_vpc's rules): packets for the node itself are judged
+  /// too, and replies to connections the node opened pass. Call after SetRoutingProtocol.
+  void FilterLocalDelivery();
 
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
@@ -77,6 +80,8 @@ class Firewall : public RoutingWrapper {
       m_dropTrace;
   ns3::TracedValue<uint64_t> m_drops = 0;
   ns3::TracedValue<uint64_t> m_allowed = 0;
+  bool m_filterLocal = false;
+  void OnLocalTx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4> ipv4, uint32_t ifi);
 };
 
 }  // namespace vantage::sim
