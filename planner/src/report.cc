@@ -48,6 +48,8 @@ std::string ModeText(const PointInfo& pt, Mode m) {
     case Mode::kBoth:
       return pt.sampledOnly ? Fmt("sampled flow export (1 in %u) and full capture", pt.samplingRate)
                             : std::string("flow export and full capture");
+    case Mode::kFlowLog:
+      return "the provider's flow log (" + pt.flowLog.format + ")";
   }
   return "?";
 }
@@ -325,7 +327,7 @@ std::string RenderMarkdown(const ReportInput& in) {
     }
     o << "\n\n";
   } else {
-    o << "**Recommendation:** " << m.devices << " point" << (m.devices == 1 ? "" : "s") << " for "
+    o << "**Recommendation:** " << m.points << " point" << (m.points == 1 ? "" : "s") << " for "
       << Fmt("%.3g", m.cost) << " cost units. The plan sees " << Pct(m.flowVisibility)
       << " of flows (" << Pct(m.byteVisibility) << " of bytes), " << Pct(m.northSouthVisibility)
       << " of north-south and " << Pct(m.eastWestVisibility) << " of east-west traffic";

@@ -1,6 +1,8 @@
 // Reading and checking a run directory (docs/run-directory.md).
 #include "vantage/planner/run-directory.h"
 
+#include "flow-log-manifest.h"
+
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -328,6 +330,7 @@ core::Status ParseManifest(const std::string& text, const std::string& path, Run
           mp.exportStats.received = e.value("received", uint64_t{0});
           mp.exportStats.lost = e.value("lost", uint64_t{0});
         }
+        if (p.contains("flow_log")) detail::ReadManifestFlowLog(p["flow_log"], mp.flowLog);
         if (mp.name.empty()) return MakeError(ErrorCode::kParse, path + ": a point has no name");
         m.points.push_back(std::move(mp));
       }

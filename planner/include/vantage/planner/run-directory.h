@@ -52,6 +52,21 @@ struct PointExport {
   uint64_t messages = 0, bytes = 0, received = 0, lost = 0;
 };
 
+/// @brief A point's cloud flow log as the manifest describes it ("flow_log",
+/// docs/run-directory.md "Flow-log points").
+struct ManifestFlowLog {
+  bool present = false;
+  std::string provider, format, path, trafficType = "ALL";
+  uint32_t aggregationIntervalS = 0;
+  int version = 0;  ///< AWS format version
+  std::vector<std::string> fields;
+  double sampleRate = 1.0;
+  bool includeMetadata = true;
+  double deliveryDelayS = 0;
+  uint64_t records = 0, bytes = 0, noDataRecords = 0, excludedPackets = 0, filteredPackets = 0,
+           sampledOutRecords = 0;
+};
+
 /// @brief A candidate point as the manifest describes it.
 struct ManifestPoint {
   std::string name, node;
@@ -60,6 +75,7 @@ struct ManifestPoint {
   uint64_t flows = 0, packets = 0, octets = 0, ipfixBytes = 0, pcapBytes = 0;
   uint32_t samplingRate = 1;  ///< manifest "sampling_rate" (1 = unsampled)
   PointExport exportStats;
+  ManifestFlowLog flowLog;  ///< points with `flow_log:` in the topology
 };
 
 /// @brief manifest.json.

@@ -1,0 +1,78 @@
+// Reading a point's flow-log file and the manifest's description of it.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "flow-log-manifest.h"
+#include "vantage/planner/flow-log-observations.h"
+
+namespace vantage::planner {
+
+namespace detail {
+
+void ReadManifestFlowLog(const nlohmann::json& j, ManifestFlowLog& out) {
+  if (!j.is_object()) return;
+  out.present = true;
+  out.provider = j.value("provider", "");
+  out.format = j.value("format", "");
+  out.path = j.value("path", "");
+  out.trafficType = j.value("traffic_type", "ALL");
+  out.aggregationIntervalS = j.value("aggregation_interval_s", uint32_t{0});
+  out.version = j.value("version", 0);
+  if (j.contains("fields") && j["fields"].is_array()) {
+    for (const auto& f : j["fields"]) {
+      if (f.is_string()) out.fields.push_back(f.get<std::string>());
+    }
+  }
+  out.sampleRate = j.value("sample_rate", 1.0);
+  out.includeMetadata = j.value("include_metadata", true);
+  out.deliveryDelayS = j.value("delivery_delay_s", 0.0);
+  out.records = j.value("records", uint64_t{0});
+  out.bytes = j.value("bytes", uint64_t{0});
+  out.noDataRecords = j.value("no_data_records", uint64_t{0});
+  out.excludedPackets = j.value("excluded_packets", uint64_t{0});
+  out.filteredPackets = j.value("filtered_packets", uint64_t{0});
+  out.sampledOutRecords = j.value("sampled_out_records", uint64_t{0});
+}
+
+}  // namespace detail
+
+core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const ManifestPoint& point,
+                            FlowLogObservation& out, core::AnomalyCounters* anomalies) {
+  namespace fs = std::filesystem;
+  out = FlowLogObservation{};
+  const ManifestFlowLog& s = point.flowLog;
+  if (!s.present) return {};
+  std::string rel = s.path.empty() ? "points/" + point.name + ".flowlog" : s.path;
+  std::string path = (fs::path(run.dir) / rel).string();
+  auto format = wire::flowlog::FileFormatFromName(s.format);
+  if (!format) {
+    return core::MakeError(core::ErrorCode::kInvalid,
+                           "run directory " + run.dir + ": point " + point.name +
+                               " has a flow log of unknown format '" + s.format + "'");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return core::MakeError(
+        core::ErrorCode::kNotFound,
+        "run directory " + run.dir + " is missing " + rel + " (flow log of point " + point.name + ")");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string bytes = text.str();
+  wire::flowlog::ReadResult rr = wire::flowlog::ParseFile(*format, bytes);
+  if (!rr.fatal.empty()) {
+    return core::MakeError(core::ErrorCode::kParse, path + ": " + rr.fatal);
+  }
+  if (anomalies && !rr.errors.empty()) {
+    anomalies->Count("planner.flow_log_bad_line", rr.errors.size());
+  }
+  ManifestFlowLog settings = s;
+  settings.path = rel;
+  out = MatchFlowLog(run, index, settings, rr.records);
+  out.badLines = rr.errors.size();
+  out.fileBytes = bytes.size();
+  return {};
+}
+
+}  // namespace vantage::planner
