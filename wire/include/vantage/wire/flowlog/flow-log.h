@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +91,9 @@ struct FlowLogRecord {
   char azureState = 0;        ///< Azure flow state: 'B' begin, 'C' continuing, 'E' end, 'D' deny
   std::string rule;           ///< Azure rule / security group rule that decided, if known
   core::Timestamp delivered;  ///< when the provider made the record available (0 = unknown)
+  std::string zone;           ///< AWS az-id / Google Cloud zone of the interface ("" unknown)
+  std::string pktSrcAwsService, pktDstAwsService;  ///< AWS v5 (S3, ROUTE53, ...; "" none)
+  std::string aclId;  ///< Azure aclID: the NSG or Virtual Network Manager rule set that decided
   /// Native fields as read from a file (name, text), in file order: what the collector keeps
   /// beside the normalised columns. Writers ignore it.
   std::vector<std::pair<std::string, std::string>> native;
@@ -118,6 +122,20 @@ struct ReadResult {
 /// @brief Parses a whole file's text. Never throws; bounds-checked; every malformed line goes
 /// to `errors` with its number and the rest is still returned.
 ReadResult ParseFile(FileFormat format, std::string_view text);
+
+/// @brief What the readers keep beside the normalised fields.
+struct ParseOptions {
+  bool keepNative = true;  ///< fill FlowLogRecord::native (costs memory and time)
+};
+
+/// @brief Called for each record in file order; the record may be moved from.
+using RecordSink = std::function<void(FlowLogRecord&)>;
+
+/// @brief Streaming form: every record goes to `sink` instead of `records` (which stays
+/// empty), so a large file is never held twice. File-level problems (`fatal`) are found
+/// before the first record is handed over, so a fatal file hands over nothing.
+ReadResult ParseFile(FileFormat format, std::string_view text, const RecordSink& sink,
+                     const ParseOptions& options = {});
 
 /// @brief The file's text in the native format (AWS: header line first; Google Cloud: one
 /// LogEntry JSON object per line; Azure: one JSON document with `records`). Byte-stable.

@@ -1,0 +1,126 @@
+// Provider and format names, the providers' default settings, and the dispatch of ParseFile
+// and WriteFile to each provider's reader and writer (formats.h).
+#include "vantage/wire/flowlog/flow-log.h"
+
+#include "flowlog/formats.h"
+
+namespace vantage::wire::flowlog {
+
+const char* ProviderName(Provider p) {
+  switch (p) {
+    case Provider::kAws:
+      return "aws";
+    case Provider::kGcp:
+      return "gcp";
+    case Provider::kAzure:
+      return "azure";
+  }
+  return "?";
+}
+
+std::optional<Provider> ProviderFromName(std::string_view name) {
+  for (Provider p : {Provider::kAws, Provider::kGcp, Provider::kAzure}) {
+    if (name == ProviderName(p)) return p;
+  }
+  return std::nullopt;
+}
+
+const char* FileFormatName(FileFormat f) {
+  switch (f) {
+    case FileFormat::kAwsVpc:
+      return "aws-vpc";
+    case FileFormat::kGcpVpc:
+      return "gcp-vpc";
+    case FileFormat::kAzureVnet:
+      return "azure-vnet";
+  }
+  return "?";
+}
+
+std::optional<FileFormat> FileFormatFromName(std::string_view name) {
+  for (FileFormat f : {FileFormat::kAwsVpc, FileFormat::kGcpVpc, FileFormat::kAzureVnet}) {
+    if (name == FileFormatName(f)) return f;
+  }
+  return std::nullopt;
+}
+
+FileFormat FileFormatOf(Provider p) {
+  switch (p) {
+    case Provider::kGcp:
+      return FileFormat::kGcpVpc;
+    case Provider::kAzure:
+      return FileFormat::kAzureVnet;
+    case Provider::kAws:
+      break;
+  }
+  return FileFormat::kAwsVpc;
+}
+
+// Defaults and their sources: docs/cloud-flow-logs.md. AWS: 600 s maximum aggregation interval,
+// default format (version 2), traffic type ALL, S3 delivery about 10 minutes
+// (https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html). Google Cloud:
+// 5 s aggregation, 0.5 flow sampling, all metadata
+// (https://cloud.google.com/vpc/docs/flow-logs). Azure: VNet flow logs version 4, tuples
+// per minute (https://learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview).
+Settings Settings::Defaults(Provider p) {
+  Settings s;
+  s.provider = p;
+  switch (p) {
+    case Provider::kAws:
+      s.aggregationIntervalS = 600;
+      s.awsVersion = 2;
+      s.trafficType = TrafficType::kAll;
+      s.sampleRate = 1.0;
+      s.deliveryDelayS = 600;
+      break;
+    case Provider::kGcp:
+      s.aggregationIntervalS = 5;
+      s.sampleRate = 0.5;
+      s.includeMetadata = true;
+      s.deliveryDelayS = 5;
+      break;
+    case Provider::kAzure:
+      s.aggregationIntervalS = 60;
+      s.azureVersion = 4;
+      s.sampleRate = 1.0;
+      s.deliveryDelayS = 60;
+      break;
+  }
+  return s;
+}
+
+ReadResult ParseFile(FileFormat format, std::string_view text, const RecordSink& sink,
+                     const ParseOptions& options) {
+  switch (format) {
+    case FileFormat::kGcpVpc:
+      return detail::ParseGcp(text, sink, options);
+    case FileFormat::kAzureVnet:
+      return detail::ParseAzure(text, sink, options);
+    case FileFormat::kAwsVpc:
+      break;
+  }
+  return detail::ParseAws(text, sink, options);
+}
+
+ReadResult ParseFile(FileFormat format, std::string_view text) {
+  std::vector<FlowLogRecord> records;
+  ReadResult rr =
+      ParseFile(format, text, [&records](FlowLogRecord& r) { records.push_back(std::move(r)); });
+  rr.records = std::move(records);
+  return rr;
+}
+
+std::string WriteFile(FileFormat format, const Settings& settings,
+                      const std::vector<FlowLogRecord>& records) {
+  switch (format) {
+    case FileFormat::kGcpVpc:
+      return detail::WriteGcp(settings, records);
+    case FileFormat::kAzureVnet:
+      return detail::WriteAzure(settings, records);
+    case FileFormat::kAwsVpc:
+      break;
+  }
+  return detail::WriteAws(settings, records);
+}
+
+}  // namespace vantage::wire::flowlog
