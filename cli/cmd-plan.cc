@@ -22,6 +22,7 @@ extern char** environ;
 #include "vantage/detect/rules.h"
 #include "vantage/model/scenario.h"
 #include "vantage/model/topology.h"
+#include "vantage/planner/blind-spots.h"
 #include "vantage/planner/detectability.h"
 #include "vantage/planner/knee.h"
 #include "vantage/planner/metrics.h"
@@ -223,6 +224,9 @@ int Run(const PlanOptions& o) {
   c.fullRetentionDays = fullDays;
   if (o.maxDevicesSet) c.maxDevices = o.maxDevices;
   if (o.maxCost >= 0) c.maxCost = o.maxCost;
+  planner::PriceFlowLogs(problem);  // flow-log storage is priced for the retention asked
+  std::vector<planner::PointBlindSpots> blindSpots =
+      planner::ComputeBlindSpots(*run, *observations);
 
   // 3. Optimise (with --objective detect, on a copy where only detected behaviours count).
   planner::Detectability detectability = PlanDetectability(*run, topo, o);
@@ -254,6 +258,7 @@ int Run(const PlanOptions& o) {
   if (in.preferKnee) planner::PreferKnee(problem, c, in.knee, in.plan);
   planner::CombineForPlan(detectability, problem, in.plan.best.modes);
   in.detectability = &detectability;
+  in.blindSpots = &blindSpots;
   in.metrics = planner::Evaluate(problem, in.plan.best.modes);
   in.cheapest = planner::FindCheapestUseful(problem, c);
   in.topologyPath = o.topology;

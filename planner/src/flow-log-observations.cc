@@ -63,6 +63,8 @@ bool AddRecord(const RunData& run, const MatchIndex& index, const fl::FlowLogRec
     Accumulator& a = byFlow[flow];
     a.match.flow = flow;
     if (flow == primary) {
+      a.match.firstNs = a.match.records == 0 ? r.start.ns : std::min(a.match.firstNs, r.start.ns);
+      a.match.lastNs = std::max(a.match.lastNs, std::max(r.end.ns, r.start.ns));
       ++a.match.records;
       if (r.action == fl::Action::kReject) ++a.match.rejectRecords;
     }

@@ -386,7 +386,7 @@ std::vector<bool> LowPriorityPoints(const Problem& problem, const Constraints& c
   std::vector<bool> low(problem.points.size(), false);
   double total = Objective(p, plan);
   for (size_t i = 0; i < plan.size() && i < low.size(); ++i) {
-    if (plan[i] != Mode::kFlow) continue;
+    if (plan[i] != Mode::kFlow && plan[i] != Mode::kFlowLog) continue;
     Placement without = plan;
     without[i] = Mode::kNone;
     double own = total - Objective(p, without);

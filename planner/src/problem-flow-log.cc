@@ -22,7 +22,7 @@ void SetFromMatch(Hit& h, const FlowLogMatch& m, const GroundTruthFlow& g,
   double chance = SampledChance(log.sampleRate, windows * m.reporters);
   h.flowLogProb = static_cast<float>(chance / std::max<uint32_t>(1, m.sharedWith));
   h.flowLogDirect = m.direct;
-  h.flowLogRecords = m.records;
+  h.flowLogRecords = static_cast<uint16_t>(std::min<uint32_t>(m.records, UINT16_MAX));
   h.natLogged = h.natLogged || m.natLogged;
 }
 

@@ -10,6 +10,7 @@
 
 #include "report-certificate.h"
 #include "report-util.h"
+#include "vantage/planner/blind-spots.h"
 #include "vantage/planner/detectability.h"
 
 namespace vantage::planner {
@@ -64,6 +65,7 @@ Mode RichestMode(const PointInfo& pt) {
   return pt.canFlow && pt.canFull ? Mode::kBoth
          : pt.canFull             ? Mode::kFull
          : pt.canFlow             ? Mode::kFlow
+         : pt.canFlowLog          ? Mode::kFlowLog
                                   : Mode::kNone;
 }
 
@@ -78,7 +80,7 @@ std::string AssetList(const Problem& p) {
 std::string PointColour(const ReportInput& in, size_t p) {
   Mode m = ModeAt(in, p);
   if (HasFull(m)) return "red";
-  if (m == Mode::kFlow) {
+  if (m == Mode::kFlow || m == Mode::kFlowLog) {
     bool low = p < in.plan.lowPriority.size() && in.plan.lowPriority[p];
     return low ? "amber" : "green";
   }
@@ -101,7 +103,7 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
     }
     // The mode that would add most (least storage among equals).
     double extra = -1;
-    for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
+    for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog}) {
       if (!pt.Allows(cand)) continue;
       Placement with = in.plan.best.modes;
       with[p] = cand;
@@ -164,14 +166,15 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
     gaps.push_back({alone.criticalCoverage, "traffic of the centres of gravity"});
   std::sort(gaps.begin(), gaps.end());
   o << "It misses " << Pct(1 - gaps.front().first) << " of " << gaps.front().second;
-  if (HasFlow(m) && alone.natLossWithoutLog > 0.005) {
+  if ((HasFlow(m) || HasFlowLog(m)) && alone.natLossWithoutLog > 0.005) {
     o << "; for " << Pct(alone.natLossWithoutLog)
       << " of what it sees the internal host is hidden behind NAT";
     if (alone.natLossWithLog < alone.natLossWithoutLog) {
       o << " (" << Pct(alone.natLossWithLog) << " even with the NAT event log)";
     }
   }
-  if (!HasFlow(m)) o << "; without flow export it keeps no long-term record of who talked to whom";
+  if (!HasFlow(m) && !HasFlowLog(m))
+    o << "; without flow export it keeps no long-term record of who talked to whom";
   o << ". It costs " << Fmt("%.3g", pt.Cost(m)) << " cost unit" << (pt.Cost(m) == 1 ? "" : "s");
   if (HasFlow(m)) {
     o << ", " << FormatBytes(pt.flowBytesPerDay) << "/day of flow records ("
@@ -183,7 +186,13 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
       << "/day of full capture (" << FormatBytes(pt.pcapBytesPerDay * c.fullRetentionDays)
       << " for " << Fmt("%.0f", c.fullRetentionDays) << " days)";
   }
+  if (HasFlowLog(m)) {
+    o << Fmt(" (%.2f USD a month: ", pt.flowLog.usdPerMonth) << FormatBytes(pt.flowLog.bytesPerDay)
+      << "/day of flow-log records ingested and kept by the provider for "
+      << Fmt("%.0f", c.flowRetentionDays) << " days, outside the storage budget)";
+  }
   o << ".";
+  if (in.blindSpots && pt.canFlowLog) o << ExplainBlindSpots(*in.blindSpots, pt.name);
   if (in.detectability) o << ExplainDetectability(*in.detectability, pt.name);
   if (PointColour(in, p) == "amber") {
     o << " Lower priority: most of what it sees is also recorded elsewhere; enable it after "
@@ -295,6 +304,9 @@ std::string RenderPlanJson(const ReportInput& in) {
   }
   j["verification"] = ver;
   if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
+  if (in.blindSpots && !in.blindSpots->empty()) {
+    j["flow_logs"] = BlindSpotsJson(*in.blindSpots, prob, in.plan.best.modes);
+  }
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;
   if (empty) {
@@ -450,6 +462,7 @@ std::string RenderMarkdown(const ReportInput& in) {
          "tries to close a gap above 1% within a time limit.\n\n";
   }
   if (in.detectability) o << DetectabilityMarkdown(*in.detectability, in.metrics);
+  if (in.blindSpots) o << BlindSpotsMarkdown(*in.blindSpots, prob, in.plan.best.modes);
   o << "## Verification run\n\n";
   if (in.verification.ran) {
     o << "The chosen plan was simulated again with only its points observing and its flow "

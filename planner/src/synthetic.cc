@@ -28,7 +28,7 @@ void AddSyntheticFlowLogs(Problem& p, uint64_t seed, double share) {
       if (!chance(0.8)) continue;
       h.flowLogProb = static_cast<float>(chance(0.5) ? 1.0 : uniform(0.2, 1.0));
       h.flowLogDirect = h.direct || chance(0.3);
-      h.flowLogRecords = 1 + static_cast<uint32_t>(rng() % 4);
+      h.flowLogRecords = static_cast<uint16_t>(1 + rng() % 4);
     }
     for (int extra = 0; extra < 3; ++extra) {
       Hit h;

@@ -34,6 +34,7 @@ struct FlowLogMatch {
   bool direct = false;      ///< a record names the internal host (pre-NAT or pkt-srcaddr)
   bool viaPktAddr = false;  ///< named only through pkt-srcaddr / pkt-dstaddr
   bool natLogged = false;   ///< the NAT event log covers it
+  int64_t firstNs = 0, lastNs = 0;  ///< earliest start and latest end of its records
 };
 
 /// @brief Everything a point's flow log showed.

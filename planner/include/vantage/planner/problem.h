@@ -58,12 +58,13 @@ struct Hit {
   uint32_t records = 0;     ///< flow records this point produces for it (in the window)
   bool direct = true;       ///< internal host in the record
   bool natLogged = false;   ///< recoverable through the NAT event log
-  bool tap = true;          ///< the packet-level tap saw it (false: only the flow log did)
-  bool flowLogDirect = true;  ///< the flow log names the internal host (pkt-srcaddr or no NAT)
-  float detectProb = 1.0f;    ///< probability a (sampled) flow exporter reports it
-  float flowLogProb = 0.0f;   ///< chance the provider's flow log reports it as a flow of its
-                              ///< own: sampling x share not merged with other flows (0: never)
-  uint32_t flowLogRecords = 0;  ///< flow-log records of it (one per aggregation window)
+  float detectProb = 1.0f;  ///< probability a (sampled) flow exporter reports it
+  // The provider's flow log at the point (Mode::kFlowLog); untouched elsewhere.
+  bool tap = true;              ///< the packet-level tap saw it (false: only the flow log did)
+  bool flowLogDirect = false;   ///< the flow log names the internal host (pkt-srcaddr, no NAT)
+  uint16_t flowLogRecords = 0;  ///< its flow-log records (one per aggregation window; capped)
+  float flowLogProb = 0.0f;     ///< chance the flow log shows it as a flow of its own: sampling
+                                ///< x share not merged with other flows in a window (0: never)
 };
 
 /// @brief The provider's flow log at a point: what it stores and what that costs.
