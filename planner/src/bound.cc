@@ -50,7 +50,7 @@ PlanGains MarginalGains(const Problem& p, const Constraints& c, const Placement&
       double a = HasFlowLog(plan[i]) ? detail::VisibilityQuality(p, h, plan[i])
                  : !h.tap            ? 0.0
                                      : std::max(HasFlow(plan[i]) ? q * h.detectProb : 0.0,
-                                                HasFull(plan[i]) ? q * fullShare : 0.0);
+                                     HasFull(plan[i]) ? q * fullShare : 0.0);
       FlowState& s = fs[h.flow];
       s.bestA = std::max(s.bestA, a);
       s.full |= detail::Captures(h, plan[i]) ? 1 : 0;
@@ -81,10 +81,9 @@ PlanGains MarginalGains(const Problem& p, const Constraints& c, const Placement&
         s.bestAll = std::max(s.bestAll, qLog);
       }
     }
-    out.points[i].gain = {pt.Allows(Mode::kFlow) ? gFlow : 0.0,
-                          pt.Allows(Mode::kFull) ? gFull : 0.0,
-                          pt.Allows(Mode::kBoth) ? gBoth : 0.0,
-                          pt.Allows(Mode::kFlowLog) ? gLog : 0.0};
+    out.points[i].gain = {
+        pt.Allows(Mode::kFlow) ? gFlow : 0.0, pt.Allows(Mode::kFull) ? gFull : 0.0,
+        pt.Allows(Mode::kBoth) ? gBoth : 0.0, pt.Allows(Mode::kFlowLog) ? gLog : 0.0};
   }
   for (const FlowState& s : fs) {
     out.value += s.flowValue * s.bestA + (s.full ? s.fullValue : 0.0);

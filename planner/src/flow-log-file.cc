@@ -53,9 +53,9 @@ core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const M
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return core::MakeError(
-        core::ErrorCode::kNotFound,
-        "run directory " + run.dir + " is missing " + rel + " (flow log of point " + point.name + ")");
+    return core::MakeError(core::ErrorCode::kNotFound, "run directory " + run.dir + " is missing " +
+                                                           rel + " (flow log of point " +
+                                                           point.name + ")");
   }
   std::ostringstream text;
   text << in.rdbuf();

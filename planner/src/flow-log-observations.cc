@@ -105,8 +105,9 @@ FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
   obs.sampleRate = settings.sampleRate > 0 ? std::min(1.0, settings.sampleRate) : 1.0;
   obs.awsVersion = settings.version;
   obs.trafficType = settings.trafficType.empty() ? "ALL" : settings.trafficType;
-  obs.hasPktSrcAddr = HasField(settings, "pkt-srcaddr") ||
-                      (settings.fields.empty() && settings.provider == "aws" && settings.version >= 3);
+  obs.hasPktSrcAddr =
+      HasField(settings, "pkt-srcaddr") ||
+      (settings.fields.empty() && settings.provider == "aws" && settings.version >= 3);
   const int64_t windowNs = static_cast<int64_t>(settings.aggregationIntervalS) * 1'000'000'000;
   std::map<uint32_t, Accumulator> byFlow;
   std::vector<double> delivery;

@@ -17,12 +17,11 @@ namespace {
 constexpr Mode kModes[] = {Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog};
 
 // True if `to` sees at least what `from` sees and stores at least as much (an upgrade). A flow
-// log is a choice instead of the tap's modes, not a step towards them: the greedy does not
-// swap it (the exact search and the local search do).
+// log may be replaced by any of the tap's modes: they usually see more (the greedy's running
+// value then keeps the log's share where it does not; the plan's value is computed exactly).
 bool Upgrades(Mode from, Mode to) {
-  if (from == to) return false;
-  if (from == Mode::kNone) return to != Mode::kNone;
-  return from != Mode::kFlowLog && to == Mode::kBoth;
+  if (from == to || to == Mode::kNone) return false;
+  return from == Mode::kNone || from == Mode::kFlowLog || to == Mode::kBoth;
 }
 
 // Incremental objective: per flow the best visibility quality and whether full capture

@@ -1,9 +1,9 @@
 // A point's flow log in the placement problem: per-flow chance and attribution (Hit), records
 // and bytes per day measured from the file, and the provider's bill in cost units.
+#include "problem-flow-log.h"
+
 #include <algorithm>
 #include <cmath>
-
-#include "problem-flow-log.h"
 
 namespace vantage::planner {
 namespace detail {
@@ -33,10 +33,10 @@ std::vector<Hit> MergeHits(const std::vector<Hit>& tap, const FlowLogObservation
   out.reserve(std::max(tap.size(), log.matches.size()));
   size_t i = 0, k = 0;
   while (i < tap.size() || k < log.matches.size()) {
-    bool takeTap = k == log.matches.size() ||
-                   (i < tap.size() && tap[i].flow <= log.matches[k].flow);
-    bool takeLog = i == tap.size() ||
-                   (k < log.matches.size() && log.matches[k].flow <= tap[i].flow);
+    bool takeTap =
+        k == log.matches.size() || (i < tap.size() && tap[i].flow <= log.matches[k].flow);
+    bool takeLog =
+        i == tap.size() || (k < log.matches.size() && log.matches[k].flow <= tap[i].flow);
     Hit h;
     if (takeTap) {
       h = tap[i++];
@@ -54,8 +54,8 @@ std::vector<Hit> MergeHits(const std::vector<Hit>& tap, const FlowLogObservation
       SetFromMatch(h, log.matches[k++], g, log);
     } else if (UnloggedReason(g, log) == "sampled-out") {
       // Loggable but not drawn this time: its expected chance, like a drawn flow's.
-      h.flowLogProb =
-          static_cast<float>(SampledChance(log.sampleRate, WindowsSpanned(g, log.aggregationIntervalS)));
+      h.flowLogProb = static_cast<float>(
+          SampledChance(log.sampleRate, WindowsSpanned(g, log.aggregationIntervalS)));
       h.flowLogDirect = !g.Natted() || log.hasPktSrcAddr;
     }
     out.push_back(h);
@@ -88,7 +88,8 @@ void AddFlowLog(const Problem& p, PointInfo& pt, const PointObservation& obs, co
   info.bytesPerDay = info.recordsPerDay * info.bytesPerRecord;
   FlowLogPrices list = FlowLogListPrice(log.provider);
   info.ingestUsdPerGb = budget.flowLogIngestUsdPerGb.value_or(list.ingestUsdPerGb);
-  info.storageUsdPerGbMonth = budget.flowLogStorageUsdPerGbMonth.value_or(list.storageUsdPerGbMonth);
+  info.storageUsdPerGbMonth =
+      budget.flowLogStorageUsdPerGbMonth.value_or(list.storageUsdPerGbMonth);
   info.usdPerCostUnit = budget.flowLogUsdPerCostUnit;
 }
 

@@ -67,14 +67,15 @@ std::string Example(const GroundTruthFlow& g) {
 
 std::string Behaviours(const BlindSpot& s) {
   std::string out;
-  for (const auto& [b, n] : s.behaviours) out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", b, n);
+  for (const auto& [b, n] : s.behaviours)
+    out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", b, n);
   return out;
 }
 
 // Per kind: the flows concerned and, for some, a number to quote.
 struct Tally {
   BlindSpot spot;
-  double maxValue = 0;  // most windows of a split flow, largest duration error
+  double maxValue = 0;    // most windows of a split flow, largest duration error
   uint64_t tapNamed = 0;  // nat-attribution: flows the exporter names directly
   uint64_t records = 0;   // merged-in-window: records those flows make
   std::map<std::string, std::vector<int64_t>> starts;  // merged: behaviour -> flow starts
@@ -148,37 +149,43 @@ std::string Detail(const Tally& t, const PointBlindSpots& ps, const FlowLogObser
   const KindText& k = TextOf(s.kind);
   std::string d;
   if (Rank(s.kind) <= Rank("not-logged")) {
-    d = fmt::format("{} flows ({} of what the exporter here sees) never appear in the flow log: {}.",
-                    s.flows, detail::Pct(s.share), k.why);
+    d = fmt::format(
+        "{} flows ({} of what the exporter here sees) never appear in the flow log: {}.", s.flows,
+        detail::Pct(s.share), k.why);
   } else if (s.kind == "nat-attribution") {
     d = fmt::format("{} flows cross a cloud NAT and {}; ", s.flows, k.why);
     d += ps.hasPktSrcAddr ? std::string("even its pkt-srcaddr does not name the instance here")
          : ps.provider == "aws"
-             ? fmt::format("the log has no pkt-srcaddr (format version {}): version 3 or later, or "
-                           "a custom format with pkt-srcaddr, would name it",
-                           ps.awsVersion)
+             ? fmt::format(
+                   "the log has no pkt-srcaddr (format version {}): version 3 or later, or "
+                   "a custom format with pkt-srcaddr, would name it",
+                   ps.awsVersion)
              : std::string("this provider's log has no field for the packet's own source");
     d += fmt::format(". The exporter here names the host of {} of them.", t.tapNamed);
   } else if (s.kind == "merged-in-window") {
-    d = fmt::format("{} flows share a record with others of the same 5-tuple in one {} s window ({} "
-                    "records for {} flows): the log shows fewer flows than happened.",
-                    s.flows, ps.aggregationIntervalS, t.records, s.flows);
+    d = fmt::format(
+        "{} flows share a record with others of the same 5-tuple in one {} s window ({} "
+        "records for {} flows): the log shows fewer flows than happened.",
+        s.flows, ps.aggregationIntervalS, t.records, s.flows);
     for (const auto& [b, starts] : t.starts) {
       double period = MedianPeriodS(starts);
       if (period > 0 && period < ps.aggregationIntervalS) {
-        d += fmt::format(" {} repeats every ~{:.0f} s, under the {} s window: its period is "
-                         "invisible in the log.",
-                         b, period, ps.aggregationIntervalS);
+        d += fmt::format(
+            " {} repeats every ~{:.0f} s, under the {} s window: its period is "
+            "invisible in the log.",
+            b, period, ps.aggregationIntervalS);
       }
     }
   } else if (s.kind == "split-across-windows") {
-    d = fmt::format("{} flows outlast one {} s window and appear as up to {:.0f} records each: a "
-                    "session's duration and totals come only from joining records.",
-                    s.flows, ps.aggregationIntervalS, t.maxValue);
+    d = fmt::format(
+        "{} flows outlast one {} s window and appear as up to {:.0f} records each: a "
+        "session's duration and totals come only from joining records.",
+        s.flows, ps.aggregationIntervalS, t.maxValue);
   } else if (s.kind == "durations-rounded") {
-    d = fmt::format("{} flows' durations read from the log differ from the truth by 0.5 s or more "
-                    "(up to {:.1f} s): {}.",
-                    s.flows, t.maxValue, k.why);
+    d = fmt::format(
+        "{} flows' durations read from the log differ from the truth by 0.5 s or more "
+        "(up to {:.1f} s): {}.",
+        s.flows, t.maxValue, k.why);
   }
   (void)log;
   if (!s.behaviours.empty()) d += " Labelled behaviours among them: " + Behaviours(s) + ".";
@@ -267,9 +274,10 @@ std::string ExplainBlindSpots(const std::vector<PointBlindSpots>& spots, const s
       if (s.flows > 0) kinds += (kinds.empty() ? "" : ", ") + s.title;
     }
     if (kinds.empty()) return " Its flow log shows everything the exporter here sees in this run.";
-    return fmt::format(" Its flow log misses {} of what a packet-level exporter here sees; blind "
-                       "spots: {} (see Flow-log blind spots).",
-                       detail::Pct(missed), kinds);
+    return fmt::format(
+        " Its flow log misses {} of what a packet-level exporter here sees; blind "
+        "spots: {} (see Flow-log blind spots).",
+        detail::Pct(missed), kinds);
   }
   return "";
 }
@@ -297,8 +305,8 @@ std::string BillSentence(const PointInfo& pt, const Problem& problem) {
       "({:.3g} USD/GB-month): {:.2f} USD a month, {:.3g} cost units at {:.3g} USD a unit.",
       FormatBytes(f.bytesPerDay), FormatBytes(f.bytesPerDay * 30.4375), f.ingestUsdPerGb,
       FormatBytes(f.bytesPerDay * problem.constraints.flowRetentionDays),
-      problem.constraints.flowRetentionDays, f.storageUsdPerGbMonth, f.usdPerMonth,
-      pt.costFlowLog, f.usdPerCostUnit);
+      problem.constraints.flowRetentionDays, f.storageUsdPerGbMonth, f.usdPerMonth, pt.costFlowLog,
+      f.usdPerCostUnit);
 }
 
 }  // namespace
@@ -314,13 +322,14 @@ std::string BlindSpotsMarkdown(const std::vector<PointBlindSpots>& spots, const 
       "and aggregation (flows merged in one window count as one).\n\n";
   for (const auto& ps : spots) {
     std::string mode = ModeIn(problem, plan, ps.point);
-    o += fmt::format("**{}**: {} flow log ({} s windows{}{}), {} in the plan. The exporter here "
-                     "saw {} flows; the flow log shows {}. ",
-                     ps.point, ps.format, ps.aggregationIntervalS,
-                     ps.sampleRate < 1 ? fmt::format(", sampling {:.2g}", ps.sampleRate) : "",
-                     ps.provider == "aws" ? fmt::format(", format version {}", ps.awsVersion) : "",
-                     mode == "flow-log" ? "chosen" : "not chosen (mode: " + mode + ")", ps.tapFlows,
-                     ps.logFlows);
+    o += fmt::format(
+        "**{}**: {} flow log ({} s windows{}{}), {} in the plan. The exporter here "
+        "saw {} flows; the flow log shows {}. ",
+        ps.point, ps.format, ps.aggregationIntervalS,
+        ps.sampleRate < 1 ? fmt::format(", sampling {:.2g}", ps.sampleRate) : "",
+        ps.provider == "aws" ? fmt::format(", format version {}", ps.awsVersion) : "",
+        mode == "flow-log" ? "chosen" : "not chosen (mode: " + mode + ")", ps.tapFlows,
+        ps.logFlows);
     if (const PointInfo* pt = PointOf(problem, ps.point)) o += BillSentence(*pt, problem);
     o += "\n\n";
     if (ps.spots.empty()) {
@@ -330,7 +339,8 @@ std::string BlindSpotsMarkdown(const std::vector<PointBlindSpots>& spots, const 
     }
     o += "| blind spot | flows | of the exporter's | detail |\n|---|---|---|---|\n";
     for (const auto& s : ps.spots) {
-      o += fmt::format("| {} | {} | {} | {} |\n", s.title, s.flows > 0 ? std::to_string(s.flows) : "-",
+      o += fmt::format("| {} | {} | {} | {} |\n", s.title,
+                       s.flows > 0 ? std::to_string(s.flows) : "-",
                        s.flows > 0 ? detail::Pct(s.share) : std::string("-"), s.detail);
     }
     o += "\n";

@@ -1,8 +1,6 @@
 // Reading and checking a run directory (docs/run-directory.md).
 #include "vantage/planner/run-directory.h"
 
-#include "flow-log-manifest.h"
-
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "flow-log-manifest.h"
 
 namespace vantage::planner {
 namespace {

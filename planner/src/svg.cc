@@ -169,8 +169,8 @@ std::string ModelMapSvg(const ReportInput& in, bool standalone) {
                : mode == Mode::kFull ? std::string("full capture")
                : mode == Mode::kFlowLog
                    ? std::string(colour == "amber" ? "flow log (lower priority)" : "flow log")
-               : colour == "amber"   ? std::string("flows (lower priority)")
-                                     : std::string("flows");
+               : colour == "amber" ? std::string("flows (lower priority)")
+                                   : std::string("flows");
     st.tooltip = PlainText(ExplainPoint(in, i));
     opt.pointStyles[prob.points[i].name] = st;
   }

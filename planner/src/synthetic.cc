@@ -21,7 +21,7 @@ void AddSyntheticFlowLogs(Problem& p, uint64_t seed, double share) {
   for (auto& pt : p.points) {
     if (!chance(share)) continue;
     pt.canFlowLog = true;
-    pt.costFlowLog = std::floor(uniform(0, 3)) * 0.5;
+    const double cost = std::floor(uniform(0, 3)) * 0.5;
     pt.flowLog.provider = "aws";
     pt.flowLog.format = "aws-vpc";
     for (Hit& h : pt.hits) {
@@ -49,7 +49,19 @@ void AddSyntheticFlowLogs(Problem& p, uint64_t seed, double share) {
     pt.flowLog.recordsPerDay = records * p.dayFactor;
     pt.flowLog.bytesPerRecord = 120;
     pt.flowLog.bytesPerDay = pt.flowLog.recordsPerDay * pt.flowLog.bytesPerRecord;
+    // Priced so that the bill is `cost` units at the instance's retention.
+    pt.flowLog.ingestUsdPerGb = 0.50;
+    pt.flowLog.storageUsdPerGbMonth = 0.03;
+    pt.flowLog.usdPerCostUnit = 0;
+    Problem one;
+    one.constraints = p.constraints;
+    one.points = {pt};
+    PriceFlowLogs(one);
+    if (cost > 0 && one.points[0].flowLog.usdPerMonth > 0) {
+      pt.flowLog.usdPerCostUnit = one.points[0].flowLog.usdPerMonth / cost;
+    }
   }
+  PriceFlowLogs(p);
 }
 
 }  // namespace

@@ -31,9 +31,9 @@ struct FlowLogMatch {
   /// Fewest ground-truth flows sharing one of its records (1 = some record is its own): flows
   /// of one 5-tuple within one window are one record.
   uint32_t sharedWith = 1;
-  bool direct = false;      ///< a record names the internal host (pre-NAT or pkt-srcaddr)
-  bool viaPktAddr = false;  ///< named only through pkt-srcaddr / pkt-dstaddr
-  bool natLogged = false;   ///< the NAT event log covers it
+  bool direct = false;              ///< a record names the internal host (pre-NAT or pkt-srcaddr)
+  bool viaPktAddr = false;          ///< named only through pkt-srcaddr / pkt-dstaddr
+  bool natLogged = false;           ///< the NAT event log covers it
   int64_t firstNs = 0, lastNs = 0;  ///< earliest start and latest end of its records
 };
 
@@ -52,8 +52,8 @@ struct FlowLogObservation {
   uint64_t records = 0;               ///< records read (NODATA / SKIPDATA included)
   uint64_t unmatchedRecords = 0;      ///< records with a 5-tuple that no ground-truth flow explains
   uint64_t noDataRecords = 0, skipDataRecords = 0, rejectRecords = 0;
-  uint64_t badLines = 0;   ///< lines the reader could not use (counted, not fatal)
-  uint64_t fileBytes = 0;  ///< size of the file: what the provider ingests and stores
+  uint64_t badLines = 0;        ///< lines the reader could not use (counted, not fatal)
+  uint64_t fileBytes = 0;       ///< size of the file: what the provider ingests and stores
   double medianDeliveryS = -1;  ///< median of delivered - window end, -1 when not recorded
 };
 

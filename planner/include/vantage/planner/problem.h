@@ -73,12 +73,12 @@ struct FlowLogInfo {
   std::string format;    ///< "aws-vpc", "gcp-vpc", "azure-vnet"
   uint32_t aggregationIntervalS = 600;
   double sampleRate = 1.0;
-  int awsVersion = 0;         ///< AWS only
-  bool hasPktSrcAddr = false;  ///< AWS pkt-srcaddr in the fields (version 3+ or custom)
-  double recordsPerDay = 0;    ///< scaled records per day
-  double bytesPerRecord = 0;   ///< measured from the written file
-  double bytesPerDay = 0;      ///< ingested (and stored) per day
-  double ingestUsdPerGb = 0;   ///< price per GB ingested (budget key or provider default)
+  int awsVersion = 0;               ///< AWS only
+  bool hasPktSrcAddr = false;       ///< AWS pkt-srcaddr in the fields (version 3+ or custom)
+  double recordsPerDay = 0;         ///< scaled records per day
+  double bytesPerRecord = 0;        ///< measured from the written file
+  double bytesPerDay = 0;           ///< ingested (and stored) per day
+  double ingestUsdPerGb = 0;        ///< price per GB ingested (budget key or provider default)
   double storageUsdPerGbMonth = 0;  ///< price per GB-month stored
   double usdPerCostUnit = 100;      ///< USD a month that make one of the topology's cost units
   double usdPerMonth = 0;           ///< ingest + storage at the required retention (PriceFlowLogs)
