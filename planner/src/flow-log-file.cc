@@ -37,12 +37,11 @@ void ReadManifestFlowLog(const nlohmann::json& j, ManifestFlowLog& out) {
 
 }  // namespace detail
 
-core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const ManifestPoint& point,
-                            FlowLogObservation& out, core::AnomalyCounters* anomalies) {
+core::Result<std::vector<wire::flowlog::FlowLogRecord>> ReadFlowLogFile(
+    const RunData& run, const ManifestPoint& point, core::AnomalyCounters* anomalies,
+    uint64_t* fileBytes, uint64_t* badLines) {
   namespace fs = std::filesystem;
-  out = FlowLogObservation{};
   const ManifestFlowLog& s = point.flowLog;
-  if (!s.present) return {};
   std::string rel = s.path.empty() ? "points/" + point.name + ".flowlog" : s.path;
   std::string path = (fs::path(run.dir) / rel).string();
   auto format = wire::flowlog::FileFormatFromName(s.format);
@@ -61,17 +60,27 @@ core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const M
   text << in.rdbuf();
   std::string bytes = text.str();
   wire::flowlog::ReadResult rr = wire::flowlog::ParseFile(*format, bytes);
-  if (!rr.fatal.empty()) {
-    return core::MakeError(core::ErrorCode::kParse, path + ": " + rr.fatal);
-  }
+  if (!rr.fatal.empty()) return core::MakeError(core::ErrorCode::kParse, path + ": " + rr.fatal);
   if (anomalies && !rr.errors.empty()) {
     anomalies->Count("planner.flow_log_bad_line", rr.errors.size());
   }
-  ManifestFlowLog settings = s;
-  settings.path = rel;
-  out = MatchFlowLog(run, index, settings, rr.records);
-  out.badLines = rr.errors.size();
-  out.fileBytes = bytes.size();
+  if (fileBytes) *fileBytes = bytes.size();
+  if (badLines) *badLines = rr.errors.size();
+  return std::move(rr.records);
+}
+
+core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const ManifestPoint& point,
+                            FlowLogObservation& out, core::AnomalyCounters* anomalies) {
+  out = FlowLogObservation{};
+  if (!point.flowLog.present) return {};
+  uint64_t fileBytes = 0, badLines = 0;
+  auto records = ReadFlowLogFile(run, point, anomalies, &fileBytes, &badLines);
+  if (!records) return records.GetError();
+  ManifestFlowLog settings = point.flowLog;
+  if (settings.path.empty()) settings.path = "points/" + point.name + ".flowlog";
+  out = MatchFlowLog(run, index, settings, *records);
+  out.badLines = badLines;
+  out.fileBytes = fileBytes;
   return {};
 }
 

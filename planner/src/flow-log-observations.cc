@@ -13,16 +13,12 @@ namespace {
 
 namespace fl = wire::flowlog;
 
-// The record as the planner's matcher reads it: the interface's view of the 5-tuple.
+// The record as the planner's matcher reads it: the interface's view of the 5-tuple, or the
+// packet's own addresses (AWS pkt-srcaddr / pkt-dstaddr).
 core::FlowRecord AsFlowRecord(const fl::FlowLogRecord& r, bool packetAddresses) {
-  core::FlowRecord f;
-  f.key.protocol = r.protocol;
-  f.key.src = packetAddresses && r.pktSrc.IsSet() ? r.pktSrc : r.src;
-  f.key.dst = packetAddresses && r.pktDst.IsSet() ? r.pktDst : r.dst;
-  f.key.srcPort = r.srcPort;
-  f.key.dstPort = r.dstPort;
-  f.start = r.start;
-  f.end = r.end;
+  core::FlowRecord f = ToFlowRecord(r);
+  if (packetAddresses && r.pktSrc.IsSet()) f.key.src = r.pktSrc;
+  if (packetAddresses && r.pktDst.IsSet()) f.key.dst = r.pktDst;
   return f;
 }
 
@@ -92,6 +88,23 @@ bool HasField(const ManifestFlowLog& s, const char* name) {
 }
 
 }  // namespace
+
+core::FlowRecord ToFlowRecord(const fl::FlowLogRecord& r) {
+  core::FlowRecord f;
+  f.key.protocol = r.protocol;
+  f.key.src = r.src;
+  f.key.dst = r.dst;
+  f.key.srcPort = r.srcPort;
+  f.key.dstPort = r.dstPort;
+  f.packets = r.packets;
+  f.octets = r.octets;
+  f.reversePackets = r.reversePackets;
+  f.reverseOctets = r.reverseOctets;
+  f.start = r.start;
+  f.end = r.end;
+  f.tcpFlags = r.tcpFlags;
+  return f;
+}
 
 FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
                                 const ManifestFlowLog& settings,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vantage/core/anomaly.h"
+#include "vantage/core/flow.h"
 #include "vantage/core/result.h"
 #include "vantage/planner/run-directory.h"
 #include "vantage/wire/flowlog/flow-log.h"
@@ -62,6 +63,16 @@ struct FlowLogObservation {
 /// is an error naming it; bad lines are counted in `anomalies` as `planner.flow_log_bad_line`.
 core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const ManifestPoint& point,
                             FlowLogObservation& out, core::AnomalyCounters* anomalies);
+
+/// @brief Reads a point's flow-log file (its manifest `flow_log`): the records, and the file's
+/// size in `fileBytes`. Errors name the file; bad lines are counted in `anomalies`.
+core::Result<std::vector<wire::flowlog::FlowLogRecord>> ReadFlowLogFile(
+    const RunData& run, const ManifestPoint& point, core::AnomalyCounters* anomalies,
+    uint64_t* fileBytes = nullptr, uint64_t* badLines = nullptr);
+
+/// @brief A flow-log record as a flow record (the interface's 5-tuple, counts, times, flags),
+/// for the matcher and the detectors.
+core::FlowRecord ToFlowRecord(const wire::flowlog::FlowLogRecord& r);
 
 /// @brief Matches already parsed records (tests; ObserveFlowLog after reading the file).
 FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
