@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "flow-log-loader.h"
 #include "vantage/model/address-plan.h"
 #include "vantage/model/topology.h"
 #include "vantage/model/yaml-reader.h"
@@ -350,15 +351,16 @@ class TopologyParser {
       }
       bool filters =
           kindOk && (node.kind == NodeKind::kFirewall || node.kind == NodeKind::kNatGateway ||
-                     node.kind == NodeKind::kRouter || node.kind == NodeKind::kL3Switch);
+                     node.kind == NodeKind::kRouter || node.kind == NodeKind::kL3Switch ||
+                     node.kind == NodeKind::kCloudVpc);
       YAML::Node rules = m_r.Get(n, "rules", p);
       if (rules.IsDefined()) {
         std::string rp = Join(p, "rules");
         if (kindOk && !filters) {
           m_r.Error(rules, rp,
                     std::string("a ") + NodeKindName(node.kind) +
-                        " cannot filter: rules belong on a firewall, nat_gateway, router or "
-                        "l3_switch");
+                        " cannot filter: rules belong on a firewall, nat_gateway, router, "
+                        "l3_switch or cloud_vpc (its security group)");
         } else if (m_r.ExpectList(rules, rp)) {
           for (size_t j = 0; j < rules.size(); ++j) ParseRule(rules[j], Index(rp, j), node);
         }
@@ -379,6 +381,9 @@ class TopologyParser {
         node.defaultAllow = true;  // routers forward everything unless told otherwise
       } else if (kindOk && node.kind == NodeKind::kNatGateway && node.rules.empty()) {
         node.defaultAllow = true;  // a plain NAT router forwards (return traffic by binding)
+      }
+      if (kindOk && node.kind == NodeKind::kCloudVpc && !n["default"].IsDefined()) {
+        node.defaultAllow = node.rules.empty();  // a security group denies what it does not allow
       }
       if (!node.name.empty()) {
         if (m_nodeIndex.count(node.name)) {
@@ -632,7 +637,7 @@ class TopologyParser {
       if (!m_r.ExpectMap(
               c, p,
               {"name", "node", "interfaces", "flow_export", "sampled_only", "sampling_rate",
-               "full_capture", "cost_flow", "cost_full_capture", "description"})) {
+               "full_capture", "cost_flow", "cost_full_capture", "description", "flow_log"})) {
         continue;
       }
       CandidatePoint cp;
@@ -683,8 +688,27 @@ class TopologyParser {
       if (!cp.canExportFlows && !cp.canFullCapture) {
         m_r.Error(c, p, "candidate point can do nothing: set flow_export or full_capture");
       }
+      if (c["flow_log"].IsDefined()) ParseFlowLogOf(t, c, p, nodeOk, cp);
       t.candidates.push_back(std::move(cp));
     }
+  }
+
+  // A provider's flow log exists only where the provider runs the network: on a cloud_vpc
+  // node or a node in a cloud zone.
+  void ParseFlowLogOf(const Topology& t, const YAML::Node& c, const std::string& p, bool nodeOk,
+                      CandidatePoint& cp) {
+    const std::string fp = Join(p, "flow_log");
+    cp.flowLog = detail::ParseFlowLog(m_r, c["flow_log"], fp);
+    if (!nodeOk) return;
+    const Node& nd = t.nodes[m_nodeIndex[cp.node]];
+    const Zone* z = m_zoneIndex.count(nd.zone) ? &t.zones[m_zoneIndex[nd.zone]] : nullptr;
+    if (nd.kind == NodeKind::kCloudVpc || (z != nullptr && z->kind == ZoneKind::kCloud)) return;
+    m_r.Error(c["flow_log"], fp,
+              "flow logs are a cloud provider's: node '" + cp.node + "' is a " +
+                  NodeKindName(nd.kind) + " in zone '" + nd.zone + "'" +
+                  (z != nullptr ? std::string(" (kind ") + ZoneKindName(z->kind) + ")" : "") +
+                  "; put the point on a cloud_vpc node or a node in a cloud zone");
+    cp.flowLog.reset();
   }
 
   void ParseBudget(const YAML::Node& root, Topology& t) {

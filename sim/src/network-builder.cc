@@ -116,6 +116,7 @@ bool SimNetwork::Filters(const model::Node& node) {
     case model::NodeKind::kRouter:
     case model::NodeKind::kL3Switch:
     case model::NodeKind::kNatGateway:
+    case model::NodeKind::kCloudVpc:  // its security group
       // Forwarding nodes filter once they have rules or a deny default (the loader gives them
       // allow unless the file says otherwise).
       return !node.rules.empty() || !node.defaultAllow;
@@ -136,6 +137,7 @@ void SimNetwork::InstallFirewall(const model::Node& node, const BuildOptions& op
   }
   fw->SetInner(ipv4->GetRoutingProtocol());
   ipv4->SetRoutingProtocol(fw);
+  if (node.kind == model::NodeKind::kCloudVpc) fw->FilterLocalDelivery();
   m_firewalls.push_back(fw);
 }
 

@@ -29,6 +29,38 @@ core::Status WriteText(const std::string& path, const std::string& text) {
   if (!out) return MakeError(ErrorCode::kIo, "write failed: " + path);
   return {};
 }
+// docs/run-directory.md, "Flow-log points".
+nlohmann::ordered_json FlowLogJson(const FlowLogSummary& f) {
+  namespace wfl = wire::flowlog;
+  const wfl::Settings& st = f.settings;
+  const bool aws = st.provider == wfl::Provider::kAws;
+  std::vector<std::string> fields;
+  if (aws) fields = st.awsFields.empty() ? wfl::AwsDefaultFields(st.awsVersion) : st.awsFields;
+  const char* trafficType = st.trafficType == wfl::TrafficType::kAccept   ? "ACCEPT"
+                            : st.trafficType == wfl::TrafficType::kReject ? "REJECT"
+                                                                          : "ALL";
+  int version = 1;  // Google Cloud has one record format
+  if (aws) version = st.awsVersion;
+  if (st.provider == wfl::Provider::kAzure) version = st.azureVersion;
+  nlohmann::ordered_json j;
+  j["provider"] = wfl::ProviderName(st.provider);
+  j["format"] = wfl::FileFormatName(wfl::FileFormatOf(st.provider));
+  j["path"] = f.path;
+  j["aggregation_interval_s"] = st.aggregationIntervalS;
+  j["version"] = version;
+  j["fields"] = fields;
+  j["traffic_type"] = aws ? trafficType : "ALL";
+  j["sample_rate"] = st.provider == wfl::Provider::kGcp ? st.sampleRate : 1.0;
+  j["include_metadata"] = st.includeMetadata;
+  j["delivery_delay_s"] = st.deliveryDelayS;
+  j["records"] = f.records;
+  j["bytes"] = f.bytes;
+  j["no_data_records"] = f.noDataRecords;
+  j["excluded_packets"] = f.excludedPackets;
+  j["filtered_packets"] = f.filteredPackets;
+  j["sampled_out_records"] = f.sampledOutRecords;
+  return j;
+}
 }  // namespace
 
 core::Status PrepareRunDirectory(const std::string& dir) {
@@ -113,6 +145,7 @@ core::Status WriteManifest(const std::string& dir, const Manifest& m) {
                     {"bytes", s.exportBytes},
                     {"received", p.live ? s.exportReceived : s.exportMessages},
                     {"lost", s.exportLost}};
+    if (s.flowLog) jp["flow_log"] = FlowLogJson(*s.flowLog);
     pts.push_back(jp);
   }
   j["points"] = pts;

@@ -106,6 +106,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
       ps.capture = options.fullCapture && c.canFullCapture;
       ps.live = live;
       ps.samplingRate = c.sampledOnly ? std::max<uint32_t>(1, c.samplingRate) : 1;
+      if (c.flowLog) ps.flowLog = MakeFlowLogSetup(topology, c, seed);
       points.push_back(std::move(ps));
     }
   }
@@ -227,6 +228,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
         WriteNatEvents(options.outDir + "/nat_events.csv", network.Logs().natEvents));
     VANTAGE_RETURN_IF_ERROR(
         WriteFirewallLog(options.outDir + "/firewall.log", network.Logs().firewallDrops));
+    VANTAGE_RETURN_IF_ERROR(obs.FlowLogStatus());
     if (loop.Interrupted()) {
       return MakeError(ErrorCode::kIo, "run interrupted at simulated time " +
                                            std::to_string(ns3::Simulator::Now().GetSeconds()) +

@@ -36,6 +36,26 @@ void Firewall::AllowExportTo(ns3::Ipv4Address collector, uint16_t port) {
   m_exportPort = port;
 }
 
+void Firewall::FilterLocalDelivery() {
+  m_filterLocal = true;
+  // The node's own packets open connections whose replies pass (security groups are stateful).
+  if (m_ipv4)
+    m_ipv4->TraceConnectWithoutContext("Tx", ns3::MakeCallback(&Firewall::OnLocalTx, this));
+}
+
+void Firewall::AddDropListener(std::function<void(uint64_t)> listener) {
+  m_dropListeners.push_back(std::move(listener));
+}
+
+void Firewall::OnLocalTx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4>, uint32_t) {
+  ns3::Ptr<ns3::Packet> copy = p->Copy();
+  ns3::Ipv4Header h;
+  if (copy->RemoveHeader(h) == 0) return;
+  const L4Info l4 = ParseL4(*copy, h);
+  m_conns[ConnKey{l4.protocol, h.GetSource().Get(), l4.srcPort, h.GetDestination().Get(),
+                  l4.dstPort}] = ns3::Simulator::Now();
+}
+
 bool Firewall::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                           ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
                           MulticastForwardCallback mcb, LocalDeliverCallback lcb,
@@ -43,7 +63,7 @@ bool Firewall::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& 
   const ns3::Ipv4Address dst = header.GetDestination();
   // Packets for the firewall itself, broadcast and multicast are not filtered.
   if (dst.IsBroadcast() || dst.IsMulticast() || !m_ipv4 ||
-      m_ipv4->IsDestinationAddress(dst, m_ipv4->GetInterfaceForDevice(idev))) {
+      (!m_filterLocal && m_ipv4->IsDestinationAddress(dst, m_ipv4->GetInterfaceForDevice(idev)))) {
     return m_inner->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
   }
   const L4Info l4 = ParseL4(*p, header);
@@ -110,6 +130,7 @@ bool Firewall::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& 
     return pass();
   }
   ++m_drops;
+  for (const auto& l : m_dropListeners) l(p->GetUid());
   if (m_logs != nullptr) {
     FirewallDrop d;
     d.timeNs = m_startUnixNs + now.GetNanoSeconds();

@@ -28,6 +28,11 @@ class Firewall : public RoutingWrapper {
                  int64_t startUnixNs);
   /// @brief Traffic to this address and UDP port always passes (flow export to the collector).
   void AllowExportTo(ns3::Ipv4Address collector, uint16_t port);
+  /// @brief Security-group mode (a cloud_vpc's rules): packets for the node itself are judged
+  /// too, and replies to connections the node opened pass. Call after SetRoutingProtocol.
+  void FilterLocalDelivery();
+  /// @brief Called with the packet's uid for every packet the rules drop (flow-log REJECT).
+  void AddDropListener(std::function<void(uint64_t packetUid)> listener);
 
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
@@ -51,6 +56,9 @@ class Firewall : public RoutingWrapper {
   std::map<ConnKey, ns3::Time> m_conns;  ///< allowed connections, by initiator tuple
   uint64_t m_drops = 0;
   uint64_t m_allowed = 0;
+  bool m_filterLocal = false;
+  std::vector<std::function<void(uint64_t)>> m_dropListeners;
+  void OnLocalTx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4> ipv4, uint32_t ifi);
 };
 
 }  // namespace vantage::sim

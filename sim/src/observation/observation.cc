@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "firewall/firewall.h"
 #include "nat/nat-gateway.h"
 #include "observation/ip-checksums.h"
 #include "vantage/collector/collecting-process.h"
@@ -47,6 +48,7 @@ class ObservationPoint {
   bool finished = false;
   uint64_t sentMessages = 0, sentBytes = 0;
   int64_t start = 0;
+  std::unique_ptr<FlowLogTap> flowLog;
 
   bool Wants(uint32_t in, uint32_t out) const {
     return numbers.empty() || numbers.count(in) != 0 || numbers.count(out) != 0;
@@ -129,6 +131,9 @@ class NodeTap {
   }
 
   void Rx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4> ipv4, uint32_t ifi) {
+    for (auto* pt : points) {
+      if (pt->flowLog) pt->flowLog->OnRx(p, ifi);
+    }
     rxUid = p->GetUid();
     rxIf = ifi;
     rxValid = true;
@@ -147,6 +152,9 @@ class NodeTap {
   }
 
   void Tx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4> /*ipv4*/, uint32_t ifi) {
+    for (auto* pt : points) {
+      if (pt->flowLog) pt->flowLog->OnTx(p, ifi);
+    }
     const bool forwarded = rxValid && p->GetUid() == rxUid;
     rxValid = false;
     if (forwarder && !forwarded) return;  // the node's own packets (e.g. its export)
@@ -240,6 +248,21 @@ void CollectorSink::Close() {
 
 // ---------------------------------------------------------------- Observation
 
+namespace {
+// The point's flow log: its meter sees the node's taps; its node's rules report drops.
+core::Status SetupFlowLog(const SimNetwork& net, const SimNode& sn, ObservationPoint& pt,
+                          int64_t startUnixNs) {
+  auto fl = FlowLogTap::Create(*pt.setup.flowLog, pt.setup.name, net, sn, pt.numbers, startUnixNs);
+  if (!fl) return fl.GetError();
+  pt.flowLog = std::move(fl.Value());
+  FlowLogTap* raw = pt.flowLog.get();
+  for (const auto& fw : net.Firewalls()) {
+    if (fw->NodeName() == sn.name) fw->AddDropListener([raw](uint64_t uid) { raw->OnDrop(uid); });
+  }
+  return {};
+}
+}  // namespace
+
 Observation::Observation() = default;
 Observation::~Observation() = default;
 
@@ -247,6 +270,7 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
                                 const std::string& outDir, uint32_t snapLength,
                                 int64_t startUnixNs) {
   m_start = startUnixNs;
+  m_outDir = outDir;
   const bool anyLive =
       std::any_of(points.begin(), points.end(), [](const PointSetup& p) { return p.live; });
   if (anyLive) {
@@ -371,6 +395,7 @@ core::Status Observation::Setup(SimNetwork& net, const std::vector<PointSetup>& 
         l3->TraceConnectWithoutContext("Tx", ns3::MakeCallback(&NodeTap::Tx, tap));
       }
     }
+    if (ps.flowLog) VANTAGE_RETURN_IF_ERROR(SetupFlowLog(net, *sn, *pt, startUnixNs));
     if (ps.capture) {
       tap->copyLen = std::max<size_t>(tap->copyLen, snapLength);
       tap->captures = true;
@@ -385,6 +410,7 @@ void Observation::Advance() {
   const core::Timestamp now = core::Timestamp::FromNanos(NowUnixNs(m_start));
   for (auto& p : m_points) {
     if (!p->finished) p->exp->Advance(now);
+    if (p->flowLog) p->flowLog->Advance(now);
   }
 }
 
@@ -395,6 +421,12 @@ void Observation::FinishLive() {
 }
 
 void Observation::Close() {
+  const core::Timestamp now = core::Timestamp::FromNanos(NowUnixNs(m_start));
+  for (auto& p : m_points) {
+    if (!p->flowLog) continue;
+    auto st = p->flowLog->Finish(now, m_outDir);
+    if (!st && m_flowLogStatus) m_flowLogStatus = st;
+  }
   for (auto& p : m_points) p->Close();
   if (m_collector) m_collector->Close();
 }
@@ -425,9 +457,17 @@ std::vector<PointSummary> Observation::Summaries() const {
       s.exportMessages = st.messages;
       s.exportBytes = st.exportOctets;
     }
+    if (p->flowLog) s.flowLog = p->flowLog->Summary();
     out.push_back(std::move(s));
   }
   return out;
+}
+
+const FlowLogTap* Observation::FlowLogOf(const std::string& point) const {
+  for (const auto& p : m_points) {
+    if (p->setup.name == point) return p->flowLog.get();
+  }
+  return nullptr;
 }
 
 }  // namespace vantage::sim

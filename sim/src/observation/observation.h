@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "network-builder.h"
+#include "observation/flow-log-tap.h"
 #include "vantage/core/result.h"
 #include "vantage/sim/simulation.h"
 
@@ -39,6 +40,7 @@ struct PointSetup {
   bool capture = false;                 ///< write points/NAME.pcap
   bool live = false;                    ///< export across the simulated network
   uint32_t samplingRate = 1;            ///< 1-in-N packet sampling (devices that only sample)
+  std::optional<FlowLogSetup> flowLog;  ///< the provider's flow log too (points/NAME.flowlog)
 };
 
 class ObservationPoint;
@@ -88,12 +90,18 @@ class Observation {
   /// @brief After the run: finishes every exporter, closes pcaps and the collector store.
   void Close();
   std::vector<PointSummary> Summaries() const;
+  /// @brief Whether every flow-log file was written (after Close).
+  const core::Status& FlowLogStatus() const { return m_flowLogStatus; }
+  /// @brief The flow-log tap of a point, or nullptr (tests read its records).
+  const FlowLogTap* FlowLogOf(const std::string& point) const;
 
  private:
   std::vector<std::unique_ptr<ObservationPoint>> m_points;
   std::vector<std::unique_ptr<NodeTap>> m_taps;
   std::unique_ptr<CollectorSink> m_collector;
   int64_t m_start = 0;
+  std::string m_outDir;
+  core::Status m_flowLogStatus;  ///< the first flow-log file that could not be written
 };
 
 }  // namespace vantage::sim

@@ -57,5 +57,15 @@ TEST(FlowLogGolden, AwsCustomFields) {
                  "log-status"};
   CheckGolden("aws-custom.log", FileFormat::kAwsVpc, s, AwsSamples());
 }
+TEST(FlowLogGolden, GcpWithMetadata) {
+  CheckGolden("gcp.jsonl", FileFormat::kGcpVpc, GcpSettings(true), GcpSamples());
+}
+TEST(FlowLogGolden, GcpWithoutMetadata) {
+  CheckGolden("gcp-no-metadata.jsonl", FileFormat::kGcpVpc, GcpSettings(false), GcpSamples());
+}
+TEST(FlowLogGolden, AzureVersion4) {
+  CheckGolden("azure.json", FileFormat::kAzureVnet, AzureSettings(), AzureSamples());
+}
+
 }  // namespace
 }  // namespace vantage::wire::flowlog

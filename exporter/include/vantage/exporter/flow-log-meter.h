@@ -48,6 +48,8 @@ struct FlowLogMeterStats {
   uint64_t records = 0;            ///< records produced
   uint64_t sampledOutRecords = 0;  ///< dropped by flow sampling (Google Cloud)
   uint64_t noDataRecords = 0;      ///< AWS NODATA
+  uint64_t skipDataRecords = 0;    ///< AWS SKIPDATA (record limit reached)
+  uint64_t latePackets = 0;        ///< older than a window already closed: counted in the next
 };
 
 class FlowLogMeter {
@@ -59,6 +61,18 @@ class FlowLogMeter {
 
   /// @brief Declares an interface so windows without traffic produce NODATA (AWS).
   void AddInterface(const std::string& interfaceId);
+  /// @brief AWS: the VPC's CIDR; its base + 2 is the Amazon DNS resolver, never logged.
+  void SetVpc(const core::IpPrefix& vpcCidr);
+  /// @brief AWS: a subnet of the VPC; its base + 1 is the default router's reserved
+  /// address, never logged.
+  void AddSubnet(const core::IpPrefix& subnet);
+  /// @brief An address where the simulated network places a provider service the provider
+  /// never logs (the VPC's DNS resolver standing in for AWS's VPC+2, Google's metadata
+  /// server, Azure's 168.63.129.16).
+  void AddProviderAddress(const core::IpAddress& address);
+  /// @brief Records one interface may produce per window before the rest of its flows in
+  /// that window are replaced by one SKIPDATA record (AWS's internal capacity); 0 = no limit.
+  void SetRecordLimit(uint64_t perInterfacePerWindow);
   void OnPacket(const FlowLogPacket& packet);
   /// @brief Closes every window that ended at or before `now` (records become available).
   void Advance(core::Timestamp now);

@@ -17,6 +17,7 @@
 #include "vantage/core/ip-address.h"
 #include "vantage/core/result.h"
 #include "vantage/model/diagnostics.h"
+#include "vantage/wire/flowlog/flow-log.h"
 
 namespace vantage::model {
 
@@ -77,7 +78,8 @@ struct Node {
   /// streaming, webapp, ... (free text; the scenario refers to servers by node name).
   std::string role;
   std::string description;
-  /// Firewalls: rules evaluated in order, then the default.
+  /// Firewalls: rules evaluated in order, then the default. On a cloud_vpc: its security
+  /// group (inbound connections; default deny once it has rules).
   std::vector<FirewallRule> rules;
   bool defaultAllow = false;
   int line = 0;
@@ -149,6 +151,9 @@ struct CandidatePoint {
   bool canFullCapture = false;
   double costFlow = 1.0;         ///< relative cost of enabling flow export here
   double costFullCapture = 5.0;  ///< relative cost of a capture appliance here
+  /// The cloud provider's flow log at this point (`flow_log:`; only on a cloud_vpc node or a
+  /// node in a cloud zone). docs/cloud-flow-logs.md.
+  std::optional<wire::flowlog::Settings> flowLog;
   int line = 0;
 };
 

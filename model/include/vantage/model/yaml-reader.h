@@ -31,6 +31,8 @@ class Reader {
   Reader(std::string file, Diagnostics& diags) : m_file(std::move(file)), m_diags(diags) {}
 
   const std::string& File() const { return m_file; }
+  /// @brief Errors reported so far (all inputs of this diagnostics list).
+  size_t ErrorCount() const { return m_diags.ErrorCount(); }
   void Error(const YAML::Node& at, const std::string& path, const std::string& message);
   void Warning(const YAML::Node& at, const std::string& path, const std::string& message);
   void ErrorAtLine(int line, int column, const std::string& path, const std::string& message);

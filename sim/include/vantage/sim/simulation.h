@@ -46,6 +46,14 @@ struct RunOptions {
   std::function<bool()> shouldStop;
 };
 
+/// @brief A flow-log point's provider log (points/NAME.flowlog), for the manifest.
+struct FlowLogSummary {
+  wire::flowlog::Settings settings;
+  std::string path;  ///< relative to the run directory
+  uint64_t records = 0, bytes = 0;
+  uint64_t noDataRecords = 0, excludedPackets = 0, filteredPackets = 0, sampledOutRecords = 0;
+};
+
 /// @brief What a run produced, per point.
 struct PointSummary {
   std::string name;
@@ -53,6 +61,7 @@ struct PointSummary {
   uint64_t flows = 0, packets = 0, octets = 0;
   uint64_t ipfixBytes = 0, pcapBytes = 0;
   uint64_t exportMessages = 0, exportBytes = 0, exportReceived = 0, exportLost = 0;
+  std::optional<FlowLogSummary> flowLog;  ///< set at points with `flow_log:`
 };
 
 struct RunSummary {

@@ -1,0 +1,484 @@
+// A cloud provider's flow-log metering (see flow-log-meter.h and docs/cloud-flow-logs.md):
+// per-interface records per clock-aligned window, the provider's exclusions, AWS NODATA and
+// SKIPDATA, Google Cloud's record sampling and Azure's bidirectional flow states.
+#include "vantage/exporter/flow-log-meter.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
+namespace vantage::exporter {
+
+using wire::flowlog::Action;
+using wire::flowlog::Direction;
+using wire::flowlog::FlowLogRecord;
+using wire::flowlog::LogStatus;
+using wire::flowlog::Provider;
+using wire::flowlog::Settings;
+using wire::flowlog::TrafficType;
+
+namespace {
+
+constexpr int64_t kNsPerS = 1000000000LL;
+constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kEsp = 50, kGre = 47;
+constexpr uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
+
+core::IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  return core::IpAddress::V4((uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d);
+}
+
+/// Link-local service addresses each provider answers in its hypervisor and never logs.
+std::vector<core::IpAddress> WellKnownExclusions(Provider p) {
+  switch (p) {
+    case Provider::kAws:
+      // Instance metadata, Amazon Time Sync, the link-local DNS resolver, and the KMS
+      // servers of Windows license activation.
+      return {V4(169, 254, 169, 254), V4(169, 254, 169, 123), V4(169, 254, 169, 253),
+              V4(169, 254, 169, 250), V4(169, 254, 169, 251)};
+    case Provider::kGcp:
+      // The metadata server, which is also every VM's internal DNS resolver.
+      return {V4(169, 254, 169, 254)};
+    case Provider::kAzure:
+      // The platform's virtual public IP (DNS, DHCP, health probes) and IMDS.
+      return {V4(168, 63, 129, 16), V4(169, 254, 169, 254)};
+  }
+  return {};
+}
+
+bool IsDhcp(const FlowLogPacket& p) {
+  if (p.protocol != kUdp) return false;
+  auto dhcpPort = [](uint16_t port) { return port == 67 || port == 68; };
+  return dhcpPort(p.srcPort) && dhcpPort(p.dstPort);
+}
+
+/// AWS `tcp-flags`: FIN, SYN and RST, and ACK only as part of SYN-ACK (18).
+uint8_t AwsTcpFlags(uint8_t flags) {
+  uint8_t f = flags & (kFin | kSyn | kRst);
+  if ((flags & (kSyn | kAck)) == (kSyn | kAck)) f |= kAck;
+  return f;
+}
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t Mix(uint64_t h, uint64_t v) {
+  return SplitMix64(h ^ v);
+}
+
+uint64_t HashAddress(uint64_t h, const core::IpAddress& a) {
+  h = Mix(h, a.family);
+  for (uint8_t b : a.bytes) h = Mix(h, b);
+  return h;
+}
+
+uint64_t HashString(uint64_t h, const std::string& s) {
+  for (char c : s) h = Mix(h, static_cast<uint8_t>(c));
+  return Mix(h, s.size());
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+/// One record's identity inside a window: the interface, the 5-tuple as the interface sees
+/// it, the direction, the decision and the packet's own addresses.
+struct RecordKey {
+  std::string interfaceId;
+  core::IpAddress src, dst;
+  uint16_t srcPort = 0, dstPort = 0;
+  uint8_t protocol = 0;
+  Direction direction = Direction::kUnknown;
+  Action action = Action::kNone;
+  core::IpAddress pktSrc, pktDst;
+
+  auto Tie() const {
+    return std::tie(interfaceId, src, dst, srcPort, dstPort, protocol, direction, action, pktSrc,
+                    pktDst);
+  }
+  bool operator<(const RecordKey& o) const { return Tie() < o.Tie(); }
+};
+
+struct Accumulator {
+  uint64_t packets = 0, octets = 0, reversePackets = 0, reverseOctets = 0;
+  core::Timestamp first, last;
+  uint8_t tcpFlags = 0;
+  int trafficPath = 0;
+  char azureState = 0;
+  bool ended = false;  ///< Azure: FIN or RST seen in the window
+};
+
+/// Azure: a connection's orientation (who began it) and whether it was seen before.
+using ConnKey =
+    std::tuple<std::string, core::IpAddress, uint16_t, core::IpAddress, uint16_t, uint8_t>;
+struct ConnState {
+  bool begun = false;  ///< a window already reported it (later windows say C)
+};
+
+}  // namespace
+
+struct FlowLogMeter::Impl {
+  Settings settings;
+  uint64_t seed = 0;
+  FlowLogMeterStats stats;
+  int64_t windowNs = 600 * kNsPerS;
+  std::set<std::string> interfaces;
+  std::set<core::IpAddress> excluded;
+  std::optional<core::IpPrefix> vpc;
+  uint64_t recordLimit = 0;
+  std::optional<int64_t> nextToClose;  ///< start of the oldest window not yet closed
+  std::map<int64_t, std::map<RecordKey, Accumulator>> open;
+  std::map<ConnKey, ConnState> connections;  ///< Azure only
+  std::vector<FlowLogRecord> ready;
+
+  int64_t WindowOf(core::Timestamp t) const { return FloorDiv(t.ns, windowNs) * windowNs; }
+
+  bool Excluded(const FlowLogPacket& p) const;
+  bool Filtered(const FlowLogPacket& p) const;
+  void Meter(const FlowLogPacket& p);
+  void MeterAzure(const FlowLogPacket& p, int64_t window);
+  void CloseUpTo(int64_t windowEndLimit);
+  void CloseWindow(int64_t start);
+  void SettleAzureStates(std::map<RecordKey, Accumulator>& flows);
+  FlowLogRecord MakeRecord(int64_t start, const RecordKey& k, const Accumulator& a) const;
+  FlowLogRecord StatusRecord(int64_t start, const std::string& itf, LogStatus status) const;
+  bool SampledOut(int64_t start, const RecordKey& k) const;
+};
+
+// ---------------------------------------------------------------- what is logged
+
+bool FlowLogMeter::Impl::Excluded(const FlowLogPacket& p) const {
+  if (excluded.count(p.src) != 0 || excluded.count(p.dst) != 0) return true;
+  for (const auto& a : {p.pktSrc, p.pktDst}) {
+    if (a.IsSet() && excluded.count(a) != 0) return true;
+  }
+  switch (settings.provider) {
+    case Provider::kAws:
+      return IsDhcp(p);
+    case Provider::kGcp:
+      // Google Cloud samples TCP, UDP, ICMP, ESP and GRE only, and logs what the firewall
+      // allowed (denied packets belong to Firewall Rules Logging).
+      if (p.protocol != kTcp && p.protocol != kUdp && p.protocol != kIcmp && p.protocol != kEsp &&
+          p.protocol != kGre) {
+        return true;
+      }
+      return p.action == Action::kReject || IsDhcp(p);
+    case Provider::kAzure:
+      return IsDhcp(p);
+  }
+  return false;
+}
+
+bool FlowLogMeter::Impl::Filtered(const FlowLogPacket& p) const {
+  if (settings.provider != Provider::kAws) return false;
+  switch (settings.trafficType) {
+    case TrafficType::kAll:
+      return false;
+    case TrafficType::kAccept:
+      return p.action == Action::kReject;
+    case TrafficType::kReject:
+      return p.action != Action::kReject;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- metering
+
+void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
+  int64_t window = WindowOf(p.time);
+  if (!nextToClose) nextToClose = window;
+  if (window < *nextToClose) {
+    ++stats.latePackets;  // its window is closed: the provider counts it in the next one
+    window = *nextToClose;
+  }
+  if (settings.provider == Provider::kAzure) {
+    MeterAzure(p, window);
+    return;
+  }
+  RecordKey k;
+  k.interfaceId = p.interfaceId;
+  k.src = p.src;
+  k.dst = p.dst;
+  k.srcPort = p.srcPort;
+  k.dstPort = p.dstPort;
+  k.protocol = p.protocol;
+  k.direction = p.direction;
+  k.action = p.action == Action::kNone ? Action::kAccept : p.action;
+  k.pktSrc = p.pktSrc;
+  k.pktDst = p.pktDst;
+  Accumulator& a = open[window][k];
+  if (a.packets == 0) a.first = p.time;
+  a.last = std::max(a.last, p.time);
+  ++a.packets;
+  a.octets += p.ipBytes;
+  if (p.protocol == kTcp) {
+    a.tcpFlags |= settings.provider == Provider::kAws ? AwsTcpFlags(p.tcpFlags) : p.tcpFlags;
+  }
+  if (a.trafficPath == 0) a.trafficPath = p.trafficPath;
+}
+
+void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
+  // One tuple per connection, oriented as it began; replies count in the reverse columns.
+  const ConnKey fwd{p.interfaceId, p.src, p.srcPort, p.dst, p.dstPort, p.protocol};
+  const ConnKey rev{p.interfaceId, p.dst, p.dstPort, p.src, p.srcPort, p.protocol};
+  const bool reply = connections.count(fwd) == 0 && connections.count(rev) != 0;
+  const ConnKey& ck = reply ? rev : fwd;
+  ConnState& cs = connections[ck];
+  RecordKey k;
+  k.interfaceId = p.interfaceId;
+  k.src = std::get<1>(ck);
+  k.srcPort = std::get<2>(ck);
+  k.dst = std::get<3>(ck);
+  k.dstPort = std::get<4>(ck);
+  k.protocol = p.protocol;
+  // The direction of the connection relative to the NIC, as its first packet went.
+  const bool outbound = (p.direction == Direction::kEgress) != reply;
+  k.direction = outbound ? Direction::kEgress : Direction::kIngress;
+  k.action = p.action == Action::kReject ? Action::kReject : Action::kAccept;
+  Accumulator& a = open[window][k];
+  if (a.packets + a.reversePackets == 0) a.first = p.time;
+  a.last = std::max(a.last, p.time);
+  if (reply) {
+    ++a.reversePackets;
+    a.reverseOctets += p.ipBytes;
+  } else {
+    ++a.packets;
+    a.octets += p.ipBytes;
+  }
+  if (p.protocol == kTcp) {
+    a.tcpFlags |= p.tcpFlags;
+    if ((p.tcpFlags & (kFin | kRst)) != 0) a.ended = true;
+  }
+  (void)cs;  // created here; its state is settled when the window closes
+}
+
+void FlowLogMeter::Impl::SettleAzureStates(std::map<RecordKey, Accumulator>& flows) {
+  // Begin in the connection's first window, End once FIN or RST was seen, Continuing between;
+  // a denied tuple is D. The tuple after an end begins a new flow.
+  for (auto& [k, a] : flows) {
+    const ConnKey ck{k.interfaceId, k.src, k.srcPort, k.dst, k.dstPort, k.protocol};
+    auto it = connections.find(ck);
+    if (k.action == Action::kReject) {
+      a.azureState = 'D';
+      if (it != connections.end()) connections.erase(it);
+      continue;
+    }
+    const bool begun = it != connections.end() && it->second.begun;
+    a.azureState = a.ended ? 'E' : (begun ? 'C' : 'B');
+    if (it == connections.end()) continue;
+    if (a.ended) {
+      connections.erase(it);
+    } else {
+      it->second.begun = true;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- closing windows
+
+bool FlowLogMeter::Impl::SampledOut(int64_t start, const RecordKey& k) const {
+  if (settings.provider != Provider::kGcp || settings.sampleRate >= 1.0) return false;
+  uint64_t h = Mix(seed, static_cast<uint64_t>(start));
+  h = HashString(h, k.interfaceId);
+  h = HashAddress(h, k.src);
+  h = HashAddress(h, k.dst);
+  h = Mix(h, (uint64_t{k.srcPort} << 24) | (uint64_t{k.dstPort} << 8) | k.protocol);
+  h = Mix(h, static_cast<uint64_t>(k.direction));
+  const double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
+  return u >= settings.sampleRate;
+}
+
+FlowLogRecord FlowLogMeter::Impl::MakeRecord(int64_t start, const RecordKey& k,
+                                             const Accumulator& a) const {
+  FlowLogRecord r;
+  r.provider = settings.provider;
+  r.interfaceId = k.interfaceId;
+  r.src = k.src;
+  r.dst = k.dst;
+  r.srcPort = k.srcPort;
+  r.dstPort = k.dstPort;
+  r.protocol = k.protocol;
+  r.packets = a.packets;
+  r.octets = a.octets;
+  r.reversePackets = a.reversePackets;
+  r.reverseOctets = a.reverseOctets;
+  r.start = a.first;
+  r.end = a.last;
+  if (settings.provider == Provider::kAws) {  // AWS reports whole seconds
+    r.start = core::Timestamp::FromSeconds(FloorDiv(a.first.ns, kNsPerS));
+    r.end = core::Timestamp::FromSeconds(FloorDiv(a.last.ns, kNsPerS));
+  }
+  r.tcpFlags = a.tcpFlags;
+  r.action = k.action;
+  r.direction = k.direction;
+  r.pktSrc = k.pktSrc;
+  r.pktDst = k.pktDst;
+  r.trafficPath = k.direction == Direction::kEgress ? a.trafficPath : 0;
+  if (settings.provider == Provider::kGcp) {
+    r.reporter = k.direction == Direction::kEgress ? "SRC" : "DEST";
+  }
+  r.azureState = a.azureState;
+  r.delivered = core::Timestamp::FromNanos(start + windowNs +
+                                           static_cast<int64_t>(settings.deliveryDelayS * 1e9));
+  return r;
+}
+
+FlowLogRecord FlowLogMeter::Impl::StatusRecord(int64_t start, const std::string& itf,
+                                               LogStatus status) const {
+  FlowLogRecord r;
+  r.provider = settings.provider;
+  r.interfaceId = itf;
+  r.logStatus = status;
+  r.start = core::Timestamp::FromNanos(start);
+  r.end = core::Timestamp::FromNanos(start + windowNs);
+  r.delivered = core::Timestamp::FromNanos(start + windowNs +
+                                           static_cast<int64_t>(settings.deliveryDelayS * 1e9));
+  return r;
+}
+
+void FlowLogMeter::Impl::CloseWindow(int64_t start) {
+  std::map<RecordKey, Accumulator> flows;
+  if (auto it = open.find(start); it != open.end()) {
+    flows = std::move(it->second);
+    open.erase(it);
+  }
+  if (settings.provider == Provider::kAzure) SettleAzureStates(flows);
+  std::map<std::string, uint64_t> perInterface;
+  std::set<std::string> skipped;
+  for (const auto& [k, a] : flows) {
+    if (SampledOut(start, k)) {
+      ++stats.sampledOutRecords;
+      continue;
+    }
+    uint64_t& n = perInterface[k.interfaceId];
+    if (recordLimit != 0 && n >= recordLimit) {
+      skipped.insert(k.interfaceId);
+      continue;
+    }
+    ++n;
+    ready.push_back(MakeRecord(start, k, a));
+    ++stats.records;
+  }
+  for (const auto& itf : skipped) {
+    ready.push_back(StatusRecord(start, itf, LogStatus::kSkipData));
+    ++stats.skipDataRecords;
+    ++stats.records;
+  }
+  if (settings.provider == Provider::kAws) {
+    for (const auto& itf : interfaces) {
+      if (perInterface.count(itf) != 0) continue;
+      ready.push_back(StatusRecord(start, itf, LogStatus::kNoData));
+      ++stats.noDataRecords;
+      ++stats.records;
+    }
+  }
+}
+
+void FlowLogMeter::Impl::CloseUpTo(int64_t limitNs) {
+  if (!nextToClose) return;
+  while (*nextToClose + windowNs <= limitNs) {
+    // Without declared interfaces a quiet stretch produces nothing: jump to the next window
+    // that holds traffic.
+    if (interfaces.empty() || settings.provider != Provider::kAws) {
+      auto it = open.lower_bound(*nextToClose);
+      if (it == open.end()) {
+        nextToClose = FloorDiv(limitNs, windowNs) * windowNs;
+        return;
+      }
+      if (it->first + windowNs > limitNs) {
+        nextToClose = it->first;
+        return;
+      }
+      nextToClose = it->first;
+    }
+    CloseWindow(*nextToClose);
+    *nextToClose += windowNs;
+  }
+}
+
+// ---------------------------------------------------------------- FlowLogMeter
+
+FlowLogMeter::FlowLogMeter(const Settings& settings, uint64_t seed)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->settings = settings;
+  m_impl->seed = SplitMix64(seed);
+  m_impl->windowNs =
+      static_cast<int64_t>(std::max<uint32_t>(1, settings.aggregationIntervalS)) * kNsPerS;
+  for (const auto& a : WellKnownExclusions(settings.provider)) m_impl->excluded.insert(a);
+}
+
+FlowLogMeter::~FlowLogMeter() = default;
+
+void FlowLogMeter::AddInterface(const std::string& interfaceId) {
+  m_impl->interfaces.insert(interfaceId);
+}
+
+void FlowLogMeter::SetVpc(const core::IpPrefix& vpcCidr) {
+  m_impl->vpc = vpcCidr;
+  if (vpcCidr.network.IsV4()) {
+    m_impl->excluded.insert(core::IpAddress::V4(vpcCidr.network.V4Value() + 2));
+  }
+}
+
+void FlowLogMeter::AddSubnet(const core::IpPrefix& subnet) {
+  if (subnet.network.IsV4() && m_impl->settings.provider == Provider::kAws) {
+    m_impl->excluded.insert(core::IpAddress::V4(subnet.network.V4Value() + 1));
+  }
+}
+
+void FlowLogMeter::AddProviderAddress(const core::IpAddress& address) {
+  m_impl->excluded.insert(address);
+}
+
+void FlowLogMeter::SetRecordLimit(uint64_t perInterfacePerWindow) {
+  m_impl->recordLimit = perInterfacePerWindow;
+}
+
+void FlowLogMeter::OnPacket(const FlowLogPacket& packet) {
+  ++m_impl->stats.packets;
+  if (m_impl->Excluded(packet)) {
+    ++m_impl->stats.excludedPackets;
+    return;
+  }
+  if (m_impl->Filtered(packet)) {
+    ++m_impl->stats.filteredPackets;
+    return;
+  }
+  m_impl->Meter(packet);
+}
+
+void FlowLogMeter::Advance(core::Timestamp now) {
+  if (!m_impl->nextToClose) m_impl->nextToClose = m_impl->WindowOf(now);
+  m_impl->CloseUpTo(now.ns);
+}
+
+std::vector<FlowLogRecord> FlowLogMeter::TakeRecords() {
+  std::vector<FlowLogRecord> out;
+  out.swap(m_impl->ready);
+  return out;
+}
+
+std::vector<FlowLogRecord> FlowLogMeter::Finish(core::Timestamp end) {
+  Advance(end);
+  // The window holding the last instant before `end` closes too, with whatever it has; so do
+  // windows of packets stamped at or after `end`.
+  Impl& m = *m_impl;
+  m.CloseUpTo(m.WindowOf(core::Timestamp::FromNanos(end.ns - 1)) + m.windowNs);
+  while (!m.open.empty()) {
+    const int64_t start = m.open.begin()->first;
+    m.CloseWindow(start);
+    m.nextToClose = std::max(*m.nextToClose, start + m.windowNs);
+  }
+  return TakeRecords();
+}
+
+const FlowLogMeterStats& FlowLogMeter::Stats() const {
+  return m_impl->stats;
+}
+
+}  // namespace vantage::exporter

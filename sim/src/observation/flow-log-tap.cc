@@ -1,0 +1,277 @@
+// Flow-log taps (see flow-log-tap.h and docs/cloud-flow-logs.md).
+#include "observation/flow-log-tap.h"
+
+#include <ns3/mac48-address.h>
+#include <ns3/simulator.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace vantage::sim {
+
+using core::ErrorCode;
+using core::MakeError;
+namespace wfl = wire::flowlog;
+
+namespace {
+
+constexpr uint8_t kTcp = 6, kUdp = 17;
+
+/// Stable identifiers from names: the same topology gives the same ENI ids on every run.
+std::string HexId(const std::string& prefix, const std::string& seed, size_t digits) {
+  std::string hex;
+  for (uint64_t round = 0; hex.size() < digits; ++round) {
+    uint64_t h = 1469598103934665603ULL ^ round;  // FNV-1a
+    for (char c : seed) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+    hex += buf;
+  }
+  return prefix + hex.substr(0, digits);
+}
+
+std::string MacOf(const ns3::Ptr<ns3::NetDevice>& dev) {
+  if (!dev || !ns3::Mac48Address::IsMatchingType(dev->GetAddress())) return "";
+  uint8_t b[6];
+  ns3::Mac48Address::ConvertFrom(dev->GetAddress()).CopyTo(b);
+  char buf[13];
+  std::snprintf(buf, sizeof(buf), "%02X%02X%02X%02X%02X%02X", b[0], b[1], b[2], b[3], b[4], b[5]);
+  return buf;
+}
+
+/// Identity the provider writes into records, when the topology gives none.
+void FillIdentity(wfl::Settings& s, const std::string& zone) {
+  switch (s.provider) {
+    case wfl::Provider::kAws:
+      if (s.account.empty()) s.account = "123456789012";
+      if (s.region.empty()) s.region = "us-east-1";
+      if (s.network.empty()) s.network = HexId("vpc-", zone, 17);
+      break;
+    case wfl::Provider::kGcp:
+      if (s.account.empty()) s.account = "vantage-sim";
+      if (s.region.empty()) s.region = "us-central1";
+      if (s.network.empty()) s.network = zone;
+      break;
+    case wfl::Provider::kAzure:
+      if (s.account.empty()) s.account = "00000000-0000-0000-0000-000000000000";
+      if (s.region.empty()) s.region = "westeurope";
+      if (s.network.empty()) {
+        s.network = "/subscriptions/" + s.account +
+                    "/resourceGroups/vantage/providers/Microsoft.Network/virtualNetworks/" + zone;
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+FlowLogSetup MakeFlowLogSetup(const model::Topology& topology, const model::CandidatePoint& point,
+                              uint64_t seed) {
+  FlowLogSetup fs;
+  fs.settings = point.flowLog.value_or(wfl::Settings::Defaults(wfl::Provider::kAws));
+  fs.seed = seed;
+  const model::Node* node = topology.FindNode(point.node);
+  fs.zone = node != nullptr ? node->zone : "";
+  fs.nodeIsNat = node != nullptr && topology.FindNat(node->name) != nullptr;
+  FillIdentity(fs.settings, fs.zone);
+  for (const auto& z : topology.zones) {
+    fs.zoneKinds[z.name] = z.kind;
+    if (z.name != fs.zone) continue;
+    for (const auto& c : z.cidrs) {
+      if (c.network.IsV4() && !fs.vpc) fs.vpc = c;
+    }
+  }
+  for (const auto& n : topology.nodes) {
+    if (n.zone != fs.zone) continue;
+    if (n.kind == model::NodeKind::kServer && n.role == "dns") fs.resolvers.push_back(n.name);
+    if (topology.FindNat(n.name) != nullptr) fs.natInZone = true;
+  }
+  return fs;
+}
+
+FlowLogTap::FlowLogTap(const FlowLogSetup& setup, const std::string& pointName, int64_t startUnixNs)
+    : m_setup(setup),
+      m_point(pointName),
+      m_start(startUnixNs),
+      m_meter(setup.settings, setup.seed) {}
+
+core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
+    const FlowLogSetup& setup, const std::string& pointName, const SimNetwork& net,
+    const SimNode& node, const std::set<uint32_t>& numbers, int64_t startUnixNs) {
+  std::unique_ptr<FlowLogTap> t(new FlowLogTap(setup, pointName, startUnixNs));
+  t->m_net = &net;
+  const wfl::Provider provider = setup.settings.provider;
+  for (const auto& i : node.interfaces) {
+    if (i.ipInterface == 0 || (!numbers.empty() && numbers.count(i.number) == 0)) continue;
+    Interface itf;
+    itf.address = i.address;
+    itf.subnetId = HexId("subnet-", setup.zone + "/" + i.link, 17);
+    if (provider == wfl::Provider::kAws) {
+      itf.id = HexId("eni-", pointName + "/" + i.link, 17);
+      // A NAT gateway's interface is requester-managed: no instance id.
+      if (!setup.nodeIsNat) itf.instanceId = HexId("i-", node.name, 17);
+    } else if (provider == wfl::Provider::kGcp) {
+      itf.id = node.name;
+      itf.instanceId = node.name;
+    } else {
+      itf.id = MacOf(i.device);
+      itf.instanceId = node.name;
+    }
+    t->m_meter.AddInterface(itf.id);
+    const uint32_t mask = i.mask.Get();
+    const unsigned len = static_cast<unsigned>(__builtin_popcount(mask));
+    t->m_meter.AddSubnet(core::IpPrefix{core::IpAddress::V4(i.address.Get() & mask), len});
+    t->m_interfaces[i.ipInterface] = itf;
+  }
+  if (t->m_interfaces.empty()) {
+    return MakeError(ErrorCode::kInvalid, "flow-log point '" + pointName + "': node '" + node.name +
+                                              "' has no IP interface to log");
+  }
+  if (setup.vpc && provider == wfl::Provider::kAws) t->m_meter.SetVpc(*setup.vpc);
+  for (const auto& r : setup.resolvers) {
+    if (const SimNode* sn = net.FindNode(r)) {
+      for (const auto& i : sn->interfaces) {
+        if (i.ipInterface == 0) continue;
+        t->m_meter.AddProviderAddress(FromNs3(i.address));
+        t->m_resolvers.insert(i.address.Get());
+      }
+    }
+  }
+  t->m_meter.Advance(core::Timestamp::FromNanos(startUnixNs));
+  return t;
+}
+
+// ---------------------------------------------------------------- packets
+
+std::optional<exporter::FlowLogPacket> FlowLogTap::Decode(const ns3::Ptr<const ns3::Packet>& p,
+                                                          const Interface& itf, bool egress) const {
+  uint8_t b[40] = {};
+  const uint32_t n = p->CopyData(b, sizeof(b));
+  if (n < 20 || (b[0] >> 4) != 4) return std::nullopt;
+  const uint32_t ihl = (b[0] & 0x0fu) * 4u;
+  if (ihl < 20) return std::nullopt;
+  auto u16 = [&](uint32_t o) { return static_cast<uint16_t>((b[o] << 8) | b[o + 1]); };
+  auto u32 = [&](uint32_t o) {
+    return (uint32_t{b[o]} << 24) | (uint32_t{b[o + 1]} << 16) | (uint32_t{b[o + 2]} << 8) |
+           b[o + 3];
+  };
+  const ns3::Ipv4Address src(u32(12)), dst(u32(16));
+  if (dst.IsBroadcast() || dst.IsMulticast()) return std::nullopt;
+  exporter::FlowLogPacket f;
+  f.time = core::Timestamp::FromNanos(m_start + ns3::Simulator::Now().GetNanoSeconds());
+  f.interfaceId = itf.id;
+  f.direction = egress ? wfl::Direction::kEgress : wfl::Direction::kIngress;
+  f.protocol = b[9];
+  f.ipBytes = u16(2);
+  const bool firstFragment = (u16(6) & 0x1fff) == 0;
+  if (firstFragment && (f.protocol == kTcp || f.protocol == kUdp) && n >= ihl + 4) {
+    f.srcPort = u16(ihl);
+    f.dstPort = u16(ihl + 2);
+    if (f.protocol == kTcp && n >= ihl + 14) f.tcpFlags = b[ihl + 13];
+  }
+  f.src = FromNs3(src);
+  f.dst = FromNs3(dst);
+  if (m_setup.settings.provider == wfl::Provider::kAws) {
+    // AWS names the interface's own address on its side of the record and keeps the
+    // packet's addresses in pkt-srcaddr / pkt-dstaddr (a NAT gateway's interface).
+    if (egress && src != itf.address) {
+      f.pktSrc = f.src;
+      f.src = FromNs3(itf.address);
+    } else if (!egress && dst != itf.address) {
+      f.pktDst = f.dst;
+      f.dst = FromNs3(itf.address);
+    }
+    if (egress) f.trafficPath = TrafficPath(dst);
+  }
+  return f;
+}
+
+int FlowLogTap::TrafficPath(ns3::Ipv4Address dst) const {
+  // 1 another resource of the VPC (a NAT gateway included), 2 the internet gateway, 3 the
+  // virtual private gateway (a VPN to anything else).
+  const std::string zone = m_net->ZoneOf(dst);
+  if (zone == m_setup.zone) return 1;
+  auto it = m_setup.zoneKinds.find(zone);
+  if (it != m_setup.zoneKinds.end() && it->second == model::ZoneKind::kInternet) {
+    return m_setup.natInZone && !m_setup.nodeIsNat ? 1 : 2;
+  }
+  return 3;
+}
+
+void FlowLogTap::Flush() {
+  if (!m_pending) return;
+  m_meter.OnPacket(*m_pending);
+  m_pending.reset();
+}
+
+void FlowLogTap::OnRx(const ns3::Ptr<const ns3::Packet>& p, uint32_t ifi) {
+  if (m_finished) return;
+  Flush();
+  auto it = m_interfaces.find(ifi);
+  if (it == m_interfaces.end()) return;
+  m_pending = Decode(p, it->second, false);
+  m_pendingUid = p->GetUid();
+}
+
+void FlowLogTap::OnTx(const ns3::Ptr<const ns3::Packet>& p, uint32_t ifi) {
+  if (m_finished) return;
+  Flush();
+  auto it = m_interfaces.find(ifi);
+  if (it == m_interfaces.end()) return;
+  if (auto f = Decode(p, it->second, true)) m_meter.OnPacket(*f);
+}
+
+void FlowLogTap::OnDrop(uint64_t uid) {
+  if (!m_pending || uid != m_pendingUid) return;
+  m_pending->action = wfl::Action::kReject;
+  Flush();
+}
+
+void FlowLogTap::Advance(core::Timestamp now) {
+  if (m_finished) return;
+  Flush();
+  m_meter.Advance(now);
+  for (auto& r : m_meter.TakeRecords()) m_records.push_back(std::move(r));
+}
+
+// ---------------------------------------------------------------- the file
+
+core::Status FlowLogTap::Finish(core::Timestamp end, const std::string& outDir) {
+  if (m_finished) return {};
+  Flush();
+  for (auto& r : m_meter.Finish(end)) m_records.push_back(std::move(r));
+  m_finished = true;
+  std::map<std::string, const Interface*> byId;
+  for (const auto& [ifi, itf] : m_interfaces) byId[itf.id] = &itf;
+  for (auto& r : m_records) {
+    auto it = byId.find(r.interfaceId);
+    if (it == byId.end()) continue;
+    r.instanceId = it->second->instanceId;
+    r.subnetId = it->second->subnetId;
+  }
+  const std::string text =
+      wfl::WriteFile(wfl::FileFormatOf(m_setup.settings.provider), m_setup.settings, m_records);
+  const std::string path = outDir + "/points/" + m_point + ".flowlog";
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return MakeError(ErrorCode::kIo, "cannot write " + path);
+  m_bytes = text.size();
+  return {};
+}
+
+FlowLogSummary FlowLogTap::Summary() const {
+  FlowLogSummary s;
+  s.settings = m_setup.settings;
+  s.path = "points/" + m_point + ".flowlog";
+  s.records = m_records.size();
+  s.bytes = m_bytes;
+  const auto& st = m_meter.Stats();
+  s.noDataRecords = st.noDataRecords;
+  s.excludedPackets = st.excludedPackets;
+  s.filteredPackets = st.filteredPackets;
+  s.sampledOutRecords = st.sampledOutRecords;
+  return s;
+}
+
+}  // namespace vantage::sim

@@ -1,0 +1,7 @@
+// Fuzz target: the aws flow-log reader on untrusted text, then write -> read of what it read.
+#include "fuzz-flowlog.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  vantage::wire::fuzz::FuzzFlowLog(vantage::wire::flowlog::FileFormat::kAwsVpc, data, size);
+  return 0;
+}
