@@ -174,10 +174,17 @@ std::string UnloggedReason(const GroundTruthFlow& flow, const FlowLogObservation
     }
     return false;
   };
-  if (isAddress(169, 254)) return "metadata-service";  // 169.254.169.254
-  if (isAddress(169, 123)) return "time-service";      // 169.254.169.123
+  // DNS first: Google Cloud's resolver is the metadata server's address.
   bool udpOrTcp = flow.protocol == 6 || flow.protocol == 17;
   if (udpOrTcp && (flow.dstPort == 53 || flow.srcPort == 53)) return "provider-dns";
+  auto azurePlatform = [](const core::IpAddress& a) {  // 168.63.129.16
+    return a.IsV4() && a.bytes[0] == 168 && a.bytes[1] == 63 && a.bytes[2] == 129 &&
+           a.bytes[3] == 16;
+  };
+  if (isAddress(169, 254) || azurePlatform(flow.dstIp) || azurePlatform(flow.srcIp)) {
+    return "metadata-service";  // 169.254.169.254, Azure's 168.63.129.16
+  }
+  if (isAddress(169, 123)) return "time-service";  // 169.254.169.123
   if (flow.protocol == 17 && (flow.dstPort == 67 || flow.dstPort == 68)) return "dhcp";
   if (isLinkLocal(flow.dstIp) || isLinkLocal(flow.srcIp)) return "link-local";
   if (log.trafficType != "ALL") return "filtered";

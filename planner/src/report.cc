@@ -306,6 +306,9 @@ std::string RenderPlanJson(const ReportInput& in) {
   if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
   if (in.blindSpots && !in.blindSpots->empty()) {
     j["flow_logs"] = BlindSpotsJson(*in.blindSpots, prob, in.plan.best.modes);
+    j["metrics"]["flow_log_points"] = m.flowLogPoints;
+    j["metrics"]["flow_log_bytes_per_day"] = m.flowLogBytesPerDay;
+    j["metrics"]["flow_log_usd_per_month"] = m.flowLogUsdPerMonth;
   }
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;

@@ -13,6 +13,7 @@
 #include "vantage/planner/observations.h"
 #include "vantage/planner/optimiser.h"
 #include "vantage/planner/problem.h"
+#include "vantage/planner/report.h"
 #include "vantage/planner/run-directory.h"
 #include "vantage/wire/flowlog/flow-log.h"
 
@@ -314,6 +315,113 @@ TEST(PlannerFlowLog, BlindSpotsListWhatExistsOnly) {
   bool listed = false;
   for (const auto& s : j[0]["blind_spots"]) listed = listed || s["kind"] == "provider-dns";
   EXPECT_TRUE(listed);
+}
+
+TEST(PlannerFlowLog, WhyAFlowIsNotInTheLog) {
+  auto flow = [](const char* dst, uint16_t port, uint8_t proto) {
+    GroundTruthFlow g;
+    g.srcIp = *core::IpAddress::Parse("10.0.1.10");
+    g.dstIp = *core::IpAddress::Parse(dst);
+    g.srcPort = 40000;
+    g.dstPort = port;
+    g.protocol = proto;
+    return g;
+  };
+  FlowLogObservation all;
+  EXPECT_EQ(UnloggedReason(flow("10.0.0.2", 53, 17), all), "provider-dns");
+  EXPECT_EQ(UnloggedReason(flow("169.254.169.254", 53, 17), all), "provider-dns");  // GCP's
+  EXPECT_EQ(UnloggedReason(flow("169.254.169.254", 80, 6), all), "metadata-service");
+  EXPECT_EQ(UnloggedReason(flow("168.63.129.16", 80, 6), all), "metadata-service");
+  EXPECT_EQ(UnloggedReason(flow("169.254.169.123", 123, 17), all), "time-service");
+  EXPECT_EQ(UnloggedReason(flow("10.0.0.1", 67, 17), all), "dhcp");
+  EXPECT_EQ(UnloggedReason(flow("169.254.10.1", 443, 6), all), "link-local");
+  EXPECT_EQ(UnloggedReason(flow("10.0.2.20", 22, 6), all), "not-logged");
+  FlowLogObservation accept;
+  accept.trafficType = "ACCEPT";
+  EXPECT_EQ(UnloggedReason(flow("10.0.2.20", 22, 6), accept), "filtered");
+  FlowLogObservation sampled;
+  sampled.sampleRate = 0.5;
+  EXPECT_EQ(UnloggedReason(flow("10.0.2.20", 22, 6), sampled), "sampled-out");
+  GroundTruthFlow longFlow = flow("10.0.2.20", 22, 6);
+  longFlow.startNs = kStart + 590'000'000'000;
+  longFlow.endNs = kStart + 1210'000'000'000;
+  EXPECT_EQ(WindowsSpanned(longFlow, 600), 3u);
+  EXPECT_EQ(WindowsSpanned(longFlow, 60), 12u);
+}
+
+TEST(PlannerFlowLog, GoogleCloudSamplingGivesEachFlowItsChance) {
+  TempDir d("flowlog-gcp");
+  WriteRun(d, 2);
+  auto run = LoadRunDirectory(d.Path());
+  ASSERT_TRUE(run) << run.GetError().message;
+  MatchIndex index(*run);
+  ManifestFlowLog settings;
+  settings.present = true;
+  settings.provider = "gcp";
+  settings.format = "gcp-vpc";
+  settings.aggregationIntervalS = 600;
+  settings.sampleRate = 0.5;
+  // The web flow seen before the NAT and reported by both endpoints; the SSH
+  // session (three windows) drawn in none of them.
+  fl::FlowLogRecord src = Rec("10.0.1.10", 40000, "203.0.113.7", 443, 6, 10, 12);
+  src.provider = fl::Provider::kGcp;
+  src.reporter = "SRC";
+  fl::FlowLogRecord dst = src;
+  dst.reporter = "DEST";
+  PointObservation obs = TapSawEverything(*run);
+  obs.flowLog = MatchFlowLog(*run, index, settings, {src, dst});
+  obs.flowLog.fileBytes = 1000;
+  ASSERT_EQ(obs.flowLog.matches.size(), 1u);
+  EXPECT_EQ(obs.flowLog.matches[0].reporters, 2u);
+  EXPECT_EQ(obs.flowLog.matches[0].records, 2u);
+  Problem p = BuildProblem(*run, {obs}, CloudTopology());
+  const auto& hits = p.points[0].hits;
+  EXPECT_FLOAT_EQ(hits[0].flowLogProb, 0.75f);   // 1 - (1 - 0.5)^(1 window x 2 reporters)
+  EXPECT_EQ(hits[1].flowLogProb, 0.0f);          // DNS to the resolver: never, not sampled
+  EXPECT_FLOAT_EQ(hits[2].flowLogProb, 0.875f);  // sampled out: 1 - 0.5^3 windows expected
+  EXPECT_EQ(hits[2].flowLogRecords, 0u);
+  EXPECT_EQ(p.points[0].flowLog.sampleRate, 0.5);
+  EXPECT_EQ(p.points[0].flowLog.ingestUsdPerGb, 0.50);  // Google Cloud list price
+  EXPECT_EQ(p.points[0].flowLog.storageUsdPerGbMonth, 0.01);
+  auto spots = ComputeBlindSpots(*run, {obs});
+  ASSERT_EQ(spots.size(), 1u);
+  const BlindSpot* sampled = spots[0].Find("sampled-out");
+  ASSERT_NE(sampled, nullptr);
+  EXPECT_EQ(sampled->flows, 4u);  // the SSH session, both beacons, the rejected probe
+  EXPECT_NE(spots[0].Find("provider-dns"), nullptr);
+}
+
+TEST(PlannerFlowLog, ReportCarriesBlindSpotsAndTheBill) {
+  TempDir d("flowlog-report");
+  WriteRun(d, 2);
+  Observed o = Observe(d);
+  model::Topology t = CloudTopology();
+  t.candidates[0].costFlow = 50;  // an appliance the cost limit rules out: the log is chosen
+  t.budget.maxCost = 10;
+  Problem p = BuildProblem(o.run, {o.obs}, t);
+  auto spots = ComputeBlindSpots(o.run, {o.obs});
+  ReportInput in;
+  in.problem = &p;
+  in.plan = Optimise(p, p.constraints);
+  ASSERT_EQ(in.plan.best.modes, Placement({Mode::kFlowLog}));
+  in.metrics = Evaluate(p, in.plan.best.modes);
+  in.blindSpots = &spots;
+  EXPECT_EQ(PointColour(in, 0), "green");
+  std::string why = ExplainPoint(in, 0);
+  EXPECT_NE(why.find("the provider's flow log (aws-vpc)"), std::string::npos) << why;
+  EXPECT_NE(why.find("Its flow log misses"), std::string::npos) << why;
+  EXPECT_NE(why.find("USD a month"), std::string::npos) << why;
+  std::string md = RenderMarkdown(in);
+  EXPECT_NE(md.find("## Flow-log blind spots"), std::string::npos);
+  EXPECT_NE(md.find("DNS through the provider's resolver"), std::string::npos);
+  auto j = nlohmann::json::parse(RenderPlanJson(in));
+  EXPECT_EQ(j["points"][0]["mode"], "flow-log");
+  EXPECT_EQ(j["flow_logs"][0]["point"], "vpc");
+  EXPECT_NEAR(j["metrics"]["flow_log_usd_per_month"].get<double>(), p.points[0].flowLog.usdPerMonth,
+              1e-12);
+  EXPECT_EQ(j["metrics"]["devices"], 0);
+  std::string html = RenderHtml(in);
+  EXPECT_NE(html.find("Flow-log blind spots"), std::string::npos);
 }
 
 }  // namespace
