@@ -116,10 +116,11 @@ bool SimNetwork::Filters(const model::Node& node) {
     case model::NodeKind::kRouter:
     case model::NodeKind::kL3Switch:
     case model::NodeKind::kNatGateway:
-    case model::NodeKind::kCloudVpc:  // its security group
       // Forwarding nodes filter once they have rules or a deny default (the loader gives them
       // allow unless the file says otherwise).
       return !node.rules.empty() || !node.defaultAllow;
+    case model::NodeKind::kCloudVpc:
+      return !node.rules.empty();  // its security group
     default:
       return false;
   }

@@ -118,16 +118,13 @@ core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
       itf.instanceId = node.name;
     }
     t->m_meter.AddInterface(itf.id);
-    const uint32_t mask = i.mask.Get();
-    const unsigned len = static_cast<unsigned>(__builtin_popcount(mask));
-    t->m_meter.AddSubnet(core::IpPrefix{core::IpAddress::V4(i.address.Get() & mask), len});
     t->m_interfaces[i.ipInterface] = itf;
   }
+  if (provider == wfl::Provider::kAws) t->ExcludeReserved(net, node);
   if (t->m_interfaces.empty()) {
     return MakeError(ErrorCode::kInvalid, "flow-log point '" + pointName + "': node '" + node.name +
                                               "' has no IP interface to log");
   }
-  if (setup.vpc && provider == wfl::Provider::kAws) t->m_meter.SetVpc(*setup.vpc);
   for (const auto& r : setup.resolvers) {
     if (const SimNode* sn = net.FindNode(r)) {
       for (const auto& i : sn->interfaces) {
@@ -139,6 +136,23 @@ core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
   }
   t->m_meter.Advance(core::Timestamp::FromNanos(startUnixNs));
   return t;
+}
+
+void FlowLogTap::ExcludeReserved(const SimNetwork& net, const SimNode& node) {
+  // AWS never logs its DNS server (VPC+2) or a subnet's default router (+1). The address plan
+  // reserves neither, so an address an end host or the point's own node holds stays logged.
+  std::set<uint32_t> hosts;
+  for (const auto& h : net.Map().hosts) hosts.insert(h.address.Get());
+  for (const auto& i : node.interfaces) hosts.insert(i.address.Get());  // the point's own
+  std::set<uint32_t> reserved;
+  if (m_setup.vpc && m_setup.vpc->network.IsV4())
+    reserved.insert(m_setup.vpc->network.V4Value() + 2);
+  for (const auto& i : node.interfaces) {
+    if (i.ipInterface != 0) reserved.insert((i.address.Get() & i.mask.Get()) + 1);
+  }
+  for (uint32_t a : reserved) {
+    if (hosts.count(a) == 0) m_meter.AddProviderAddress(core::IpAddress::V4(a));
+  }
 }
 
 // ---------------------------------------------------------------- packets

@@ -74,6 +74,7 @@ class FlowLogTap {
   std::optional<exporter::FlowLogPacket> Decode(const ns3::Ptr<const ns3::Packet>& p,
                                                 const Interface& itf, bool egress) const;
   int TrafficPath(ns3::Ipv4Address dst) const;
+  void ExcludeReserved(const SimNetwork& net, const SimNode& node);
   void Flush();
 
   FlowLogSetup m_setup;
