@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "vantage/collector/collecting-process.h"
+#include "vantage/collector/flow-log-ingest.h"
 #include "vantage/collector/prefix-table.h"
 #include "vantage/collector/server.h"
 #include "vantage/collector/store.h"
@@ -25,6 +26,9 @@ extern "C" void OnStopSignal(int /*sig*/) {
 struct CollectOptions {
   std::vector<std::string> listen;
   std::vector<std::string> ipfixFiles;
+  std::vector<std::string> flowLogFiles;
+  std::vector<std::string> flowLogFormats;
+  size_t showErrors = 10;
   std::string db;
   std::string archive;
   std::string asTable;
@@ -57,10 +61,52 @@ void PrintLoss(const vantage::collector::CollectingProcess& cp) {
   }
 }
 
+// Cloud flow logs (--file/--format): each file is stored or, when it is not in that format
+// at all, refused whole; malformed lines are listed (the first few) and counted.
+int IngestFlowLogs(const CollectOptions& o, vantage::collector::Store& store) {
+  using namespace vantage;
+  int rc = 0;
+  for (size_t i = 0; i < o.flowLogFiles.size(); ++i) {
+    const std::string& path = o.flowLogFiles[i];
+    auto format =
+        wire::flowlog::FileFormatFromName(o.flowLogFormats[o.flowLogFormats.size() == 1 ? 0 : i]);
+    auto report = collector::IngestFlowLogFile(store, path, *format);
+    if (!report) {
+      std::cerr << "vantage collect: " << report.GetError().message << "\n";
+      rc = 1;
+      continue;
+    }
+    for (size_t e = 0; e < report->errors.size() && e < o.showErrors; ++e) {
+      std::cerr << path << ":" << report->errors[e].line << ": " << report->errors[e].message
+                << "\n";
+    }
+    if (report->malformed > o.showErrors) {
+      std::cerr << path << ": ... and " << report->malformed - o.showErrors
+                << " more malformed lines\n";
+    }
+    if (!o.quiet) {
+      std::fprintf(stderr, "collect: %s: %llu records stored, %llu malformed lines skipped\n",
+                   path.c_str(), static_cast<unsigned long long>(report->records),
+                   static_cast<unsigned long long>(report->malformed));
+    }
+  }
+  return rc;
+}
+
 int RunCollect(const CollectOptions& o) {
   using namespace vantage::collector;
-  if (o.listen.empty() && o.ipfixFiles.empty()) {
-    std::cerr << "vantage collect: give at least one --listen or --ipfix-file\n";
+  if (o.listen.empty() && o.ipfixFiles.empty() && o.flowLogFiles.empty()) {
+    std::cerr << "vantage collect: give at least one --listen, --ipfix-file or --file\n";
+    return 2;
+  }
+  if (!o.flowLogFiles.empty() && o.flowLogFormats.size() != 1 &&
+      o.flowLogFormats.size() != o.flowLogFiles.size()) {
+    std::cerr << "vantage collect: --file needs --format aws-vpc, gcp-vpc or azure-vnet: once "
+                 "for every file, or once per --file in the same order\n";
+    return 2;
+  }
+  if (!o.flowLogFiles.empty() && o.db.empty()) {
+    std::cerr << "vantage collect: --file needs --db\n";
     return 2;
   }
   StoreConfig scfg;
@@ -114,6 +160,9 @@ int RunCollect(const CollectOptions& o) {
       std::cerr << "vantage collect: " << st.GetError().ToString() << "\n";
       rc = 1;
     }
+  }
+  if (store && !o.flowLogFiles.empty()) {
+    if (IngestFlowLogs(o, *store) != 0) rc = 1;
   }
 
   if (store) {
@@ -192,7 +241,7 @@ int RunCollect(const CollectOptions& o) {
     }
   }
   const auto& s = cp.Stats();
-  if (!o.quiet) {
+  if (!o.quiet && (!o.listen.empty() || !o.ipfixFiles.empty())) {
     std::fprintf(
         stderr,
         "collect: done: %llu datagrams/messages, %llu records, %llu options records, "
@@ -220,12 +269,25 @@ int RunCollect(const CollectOptions& o) {
 }
 
 vantage::cli::Registrar reg{
-    "collect", "Collect NetFlow v5/v9 and IPFIX (UDP, TCP, IPFIX files) into a SQLite store",
+    "collect",
+    "Collect NetFlow v5/v9 and IPFIX (UDP, TCP, IPFIX files) and cloud flow logs (AWS, Google "
+    "Cloud, Azure) into a SQLite store",
     [](CLI::App& app) {
       auto o = std::make_shared<CollectOptions>();
       app.add_option("--listen", o->listen,
                      "udp://HOST:PORT or tcp://HOST:PORT ([V6] in brackets); repeatable");
       app.add_option("--ipfix-file", o->ipfixFiles, "read IPFIX files (RFC 5655); repeatable");
+      app.add_option("--file", o->flowLogFiles,
+                     "read a cloud flow log (see --format); repeatable. A file not in that "
+                     "format is refused whole; malformed lines are skipped and listed");
+      app.add_option("--format", o->flowLogFormats,
+                     "format of the --file logs: aws-vpc (VPC Flow Logs text with its header "
+                     "line), gcp-vpc (Cloud Logging JSON lines) or azure-vnet (VNet flow log "
+                     "JSON, version 4); once for all files or once per --file, in order")
+          ->check(CLI::IsMember({"aws-vpc", "gcp-vpc", "azure-vnet"}));
+      app.add_option("--show-errors", o->showErrors,
+                     "malformed flow-log lines listed per file (the rest are counted)")
+          ->capture_default_str();
       app.add_option("--db", o->db, "SQLite store to write (created if missing)");
       app.add_option("--archive", o->archive, "also archive raw IPFIX messages to this directory");
       app.add_option("--as-table", o->asTable,

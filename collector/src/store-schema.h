@@ -1,7 +1,8 @@
 // The store's schema in one place: the columns of a flow row (every partition table and the
 // `flows` view have exactly these), the bookkeeping tables, and the partition catalogue.
 // Adding a flow column: add it to kFlowColumns and bind it in BindFlowRow (store.cc), in the
-// same position; nothing else names the columns one by one.
+// same position; nothing else names the columns one by one. A store written before a column
+// existed gets it on open (NULL in old rows), so new columns are nullable and come last.
 #pragma once
 
 namespace vantage::collector::detail {
@@ -46,7 +47,15 @@ inline constexpr const char* kFlowColumns = R"sql(
   src_country TEXT,
   dst_country TEXT,
   sampling_unknown INTEGER NOT NULL DEFAULT 0,
-  raw_elements TEXT
+  raw_elements TEXT,
+  provider TEXT,
+  action TEXT,
+  log_status TEXT,
+  flow_direction TEXT,
+  pkt_src BLOB,
+  pkt_dst BLOB,
+  interface_id TEXT,
+  native TEXT
 )sql";
 
 /// Tables beside the flows. `flow_columns` is an always-empty table with the flow columns: the

@@ -84,6 +84,29 @@ void BindRawElements(sqlite3_stmt* st, int i, const std::vector<core::RawElement
   sqlite3_bind_text(st, i, json.c_str(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
 }
 
+void BindOptionalText(sqlite3_stmt* st, int i, const std::string& s) {
+  if (s.empty())
+    sqlite3_bind_null(st, i);
+  else
+    sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_STATIC);
+}
+
+// The flow-log columns (provider ... native); all NULL for NetFlow and IPFIX records.
+void BindCloud(sqlite3_stmt* st, int i, const core::CloudFlowFields* c) {
+  if (!c) {
+    for (int k = 0; k < 8; ++k) sqlite3_bind_null(st, i + k);
+    return;
+  }
+  BindOptionalText(st, i++, c->provider);
+  BindOptionalText(st, i++, c->action);
+  BindOptionalText(st, i++, c->logStatus);
+  BindOptionalText(st, i++, c->direction);
+  BindAddr(st, i++, c->pktSrc);
+  BindAddr(st, i++, c->pktDst);
+  BindOptionalText(st, i++, c->interfaceId);
+  BindOptionalText(st, i, c->nativeJson);
+}
+
 int64_t I(uint64_t v) {
   return static_cast<int64_t>(v);
 }
@@ -132,6 +155,7 @@ void BindFlowRow(sqlite3_stmt* st, const detail::RollupRow& row) {
   BindText(st, i++, row.dstCountry);
   sqlite3_bind_int(st, i++, r.samplingRateUnknown ? 1 : 0);
   BindRawElements(st, i++, r.rawElements);
+  BindCloud(st, i, r.cloud.get());
 }
 
 // "?,?,...": one placeholder per column of kFlowColumns.
@@ -141,6 +165,22 @@ std::string Placeholders() {
   for (char c : cols) n += c == ',' ? 1 : 0;
   std::string out;
   for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
+// The column declarations of kFlowColumns, one per entry ("provider TEXT").
+std::vector<std::string> FlowColumnDecls() {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : std::string(kFlowColumns)) {
+    if (c == ',' || c == '\n') {
+      size_t b = cur.find_first_not_of(' ');
+      if (b != std::string::npos) out.push_back(cur.substr(b));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
   return out;
 }
 
@@ -272,6 +312,7 @@ core::Status Store::AdoptExisting() {
   }
   VANTAGE_RETURN_IF_ERROR(
       Exec("UPDATE partitions SET closed = 1, rows = rows WHERE closed = 0;", "close partitions"));
+  VANTAGE_RETURN_IF_ERROR(AddMissingColumns());
   std::vector<std::pair<int64_t, std::string>> unindexed;
   if (sqlite3_prepare_v2(m_db,
                          "SELECT id, table_name, indexed, coalesce(last_end_ns, 0) FROM partitions",
@@ -290,6 +331,38 @@ core::Status Store::AdoptExisting() {
   auto st = RecreateView();
   (void)Exec(st ? "COMMIT" : "ROLLBACK", "commit view");
   return st;
+}
+
+// Columns added to kFlowColumns since a table was created are added to it (NULL in its rows),
+// so that every partition keeps the same columns and the `flows` view stays valid.
+core::Status Store::AddMissingColumns() {
+  std::vector<std::string> tables{"flow_columns"};
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(m_db, "SELECT table_name FROM partitions", -1, &q, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+    }
+  }
+  sqlite3_finalize(q);
+  const auto decls = FlowColumnDecls();
+  for (const auto& t : tables) {
+    std::vector<std::string> have;
+    const std::string info = "PRAGMA table_info(" + t + ")";
+    if (sqlite3_prepare_v2(m_db, info.c_str(), -1, &q, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(q) == SQLITE_ROW) {
+        have.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+      }
+    }
+    sqlite3_finalize(q);
+    if (have.empty()) continue;  // no such table
+    for (const auto& d : decls) {
+      const std::string name = d.substr(0, d.find(' '));
+      if (std::find(have.begin(), have.end(), name) != have.end()) continue;
+      VANTAGE_RETURN_IF_ERROR(
+          Exec("ALTER TABLE " + t + " ADD COLUMN " + d, "add column " + name + " to " + t));
+    }
+  }
+  return {};
 }
 
 core::Status Store::RecreateView() {

@@ -140,6 +140,7 @@ class Store {
   core::Status ApplyRetention();
   core::Status RecreateView();
   core::Status AdoptExisting();
+  core::Status AddMissingColumns();
   core::Status Exec(const std::string& sql, const std::string& what);
 
   std::string m_path;

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,18 @@ struct Encapsulation {
   bool Any() const { return mplsLabelCount != 0 || layer2SegmentId != 0 || tunnelSrc.IsSet(); }
 };
 
+/// @brief What a cloud provider's flow log says beside the flow itself (AWS VPC, Google Cloud
+/// VPC, Azure VNet flow logs; wire/flowlog reads them). Text as the provider writes it.
+struct CloudFlowFields {
+  std::string provider;      ///< "aws", "gcp", "azure"
+  std::string action;        ///< "ACCEPT", "REJECT" ("" unknown)
+  std::string logStatus;     ///< "OK", "NODATA", "SKIPDATA"
+  std::string direction;     ///< "ingress", "egress" relative to the interface ("" unknown)
+  IpAddress pktSrc, pktDst;  ///< AWS pkt-srcaddr / pkt-dstaddr (the packet's own addresses)
+  std::string interfaceId;   ///< AWS interface-id, Google Cloud VM, Azure NIC MAC
+  std::string nativeJson;    ///< every field as read, as one JSON object ("" none)
+};
+
 /// @brief One flow record: key, counters, times and the optional fields of the IE set we use.
 struct FlowRecord {
   FlowKey key;
@@ -139,6 +152,8 @@ struct FlowRecord {
   bool samplingRateUnknown = false;
   /// Elements the record carried that no field above holds (kept so nothing is lost).
   std::vector<RawElement> rawElements;
+  /// Set for records read from a cloud provider's flow log (null for NetFlow and IPFIX).
+  std::shared_ptr<const CloudFlowFields> cloud;
 
   /// @brief Canonical one-line text of every field, stable across versions, for golden files
   /// and diffs: "proto=6 src=10.0.0.1:1234 dst=... pkts=3 octets=180 start=... end=... ...".

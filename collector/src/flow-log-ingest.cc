@@ -1,0 +1,123 @@
+// Cloud flow logs into the store (see flow-log-ingest.h).
+#include "vantage/collector/flow-log-ingest.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace vantage::collector {
+
+namespace {
+
+using wire::flowlog::Action;
+using wire::flowlog::Direction;
+using wire::flowlog::FlowLogRecord;
+using wire::flowlog::LogStatus;
+
+constexpr const char* kMalformedAnomaly = "flowlog.malformed_line";
+
+std::string NativeJson(const FlowLogRecord& r) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : r.native) j[name] = value;
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+const char* LogStatusText(LogStatus s) {
+  return s == LogStatus::kNoData ? "NODATA" : s == LogStatus::kSkipData ? "SKIPDATA" : "OK";
+}
+
+// Adds this file's malformed lines to the store's running count.
+core::Status CountMalformed(Store& store, uint64_t n) {
+  if (n == 0) return {};
+  VANTAGE_RETURN_IF_ERROR(store.Flush());
+  uint64_t before = 0;
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(store.Db(), "SELECT count FROM anomalies WHERE name = ?", -1, &q,
+                         nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(q, 1, kMalformedAnomaly, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) before = static_cast<uint64_t>(sqlite3_column_int64(q, 0));
+  }
+  sqlite3_finalize(q);
+  return store.SaveAnomalies({{kMalformedAnomaly, before + n}});
+}
+
+}  // namespace
+
+core::FlowRecord ToFlowRecord(const FlowLogRecord& r, bool keepNative) {
+  core::FlowRecord f;
+  f.key.src = r.src;
+  f.key.dst = r.dst;
+  f.key.srcPort = r.srcPort;
+  f.key.dstPort = r.dstPort;
+  f.key.protocol = r.protocol;
+  f.packets = r.packets;
+  f.octets = r.octets;
+  f.reversePackets = r.reversePackets;
+  f.reverseOctets = r.reverseOctets;
+  f.start = r.start;
+  f.end = r.end;
+  f.tcpFlags = r.tcpFlags;
+  auto c = std::make_shared<core::CloudFlowFields>();
+  c->provider = wire::flowlog::ProviderName(r.provider);
+  c->action = r.action == Action::kAccept ? "ACCEPT" : r.action == Action::kReject ? "REJECT" : "";
+  c->logStatus = LogStatusText(r.logStatus);
+  c->direction = r.direction == Direction::kIngress  ? "ingress"
+                 : r.direction == Direction::kEgress ? "egress"
+                                                     : "";
+  c->pktSrc = r.pktSrc;
+  c->pktDst = r.pktDst;
+  c->interfaceId = r.interfaceId;
+  if (keepNative && !r.native.empty()) c->nativeJson = NativeJson(r);
+  f.cloud = std::move(c);
+  return f;
+}
+
+core::Result<FlowLogIngestReport> IngestFlowLogText(Store& store, std::string_view text,
+                                                    wire::flowlog::FileFormat format,
+                                                    const std::string& name,
+                                                    const FlowLogIngestOptions& options) {
+  FlowLogIngestReport report;
+  report.name = name;
+  core::Status insertError;
+  wire::flowlog::ParseOptions popts;
+  popts.keepNative = options.keepNative;
+  // The reader finds file-level problems before it hands over the first record, so a refused
+  // file stores nothing.
+  auto rr = wire::flowlog::ParseFile(
+      format, text,
+      [&](FlowLogRecord& r) {
+        if (!insertError) return;
+        insertError = store.Insert(ToFlowRecord(r, options.keepNative));
+        if (insertError) ++report.records;
+      },
+      popts);
+  if (!rr.fatal.empty()) {
+    return core::MakeError(core::ErrorCode::kParse,
+                           name + ": " + rr.fatal + " (nothing stored from this file)");
+  }
+  VANTAGE_RETURN_IF_ERROR(insertError);
+  report.lines = rr.lines;
+  report.malformed = rr.errors.size();
+  if (rr.errors.size() > options.maxErrors) rr.errors.resize(options.maxErrors);
+  report.errors = std::move(rr.errors);
+  VANTAGE_RETURN_IF_ERROR(store.Flush());
+  VANTAGE_RETURN_IF_ERROR(CountMalformed(store, report.malformed));
+  return report;
+}
+
+core::Result<FlowLogIngestReport> IngestFlowLogFile(Store& store, const std::string& path,
+                                                    wire::flowlog::FileFormat format,
+                                                    const FlowLogIngestOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return core::MakeError(core::ErrorCode::kIo, "cannot open flow log '" + path + "'");
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return core::MakeError(core::ErrorCode::kIo, "cannot read '" + path + "'");
+  return IngestFlowLogText(store, text, format, path, options);
+}
+
+}  // namespace vantage::collector
