@@ -115,6 +115,7 @@ FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
   if (auto f = fl::FileFormatFromName(settings.format)) obs.format = *f;
   if (auto p = fl::ProviderFromName(settings.provider)) obs.provider = *p;
   obs.aggregationIntervalS = settings.aggregationIntervalS;
+  obs.deliveryDelayS = settings.deliveryDelayS;
   obs.sampleRate = settings.sampleRate > 0 ? std::min(1.0, settings.sampleRate) : 1.0;
   obs.awsVersion = settings.version;
   obs.trafficType = settings.trafficType.empty() ? "ALL" : settings.trafficType;

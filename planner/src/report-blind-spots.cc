@@ -59,6 +59,14 @@ size_t Rank(const std::string& kind) {
   return std::size(kKinds);
 }
 
+std::string Count(uint64_t n, const char* noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
+std::string Flows(uint64_t n) {
+  return Count(n, "flow");
+}
+
 std::string Example(const GroundTruthFlow& g) {
   const char* proto = g.protocol == 6 ? "tcp" : g.protocol == 17 ? "udp" : "ip";
   return fmt::format("{}:{} -> {}:{}/{}", g.srcIp.ToString(), g.srcPort, g.dstIp.ToString(),
@@ -144,16 +152,15 @@ double MedianPeriodS(std::vector<int64_t> starts) {
   return static_cast<double>(gaps[gaps.size() / 2]) / 1e9;
 }
 
-std::string Detail(const Tally& t, const PointBlindSpots& ps, const FlowLogObservation& log) {
+std::string Detail(const Tally& t, const PointBlindSpots& ps) {
   const BlindSpot& s = t.spot;
   const KindText& k = TextOf(s.kind);
   std::string d;
   if (Rank(s.kind) <= Rank("not-logged")) {
-    d = fmt::format(
-        "{} flows ({} of what the exporter here sees) never appear in the flow log: {}.", s.flows,
-        detail::Pct(s.share), k.why);
+    d = fmt::format("{} ({} of what the exporter here sees) never appear in the flow log: {}.",
+                    Flows(s.flows), detail::Pct(s.share), k.why);
   } else if (s.kind == "nat-attribution") {
-    d = fmt::format("{} flows cross a cloud NAT and {}; ", s.flows, k.why);
+    d = fmt::format("{} cross a cloud NAT and {}; ", Flows(s.flows), k.why);
     d += ps.hasPktSrcAddr ? std::string("even its pkt-srcaddr does not name the instance here")
          : ps.provider == "aws"
              ? fmt::format(
@@ -164,9 +171,9 @@ std::string Detail(const Tally& t, const PointBlindSpots& ps, const FlowLogObser
     d += fmt::format(". The exporter here names the host of {} of them.", t.tapNamed);
   } else if (s.kind == "merged-in-window") {
     d = fmt::format(
-        "{} flows share a record with others of the same 5-tuple in one {} s window ({} "
-        "records for {} flows): the log shows fewer flows than happened.",
-        s.flows, ps.aggregationIntervalS, t.records, s.flows);
+        "{} share a record with others of the same 5-tuple in one {} s window ({} for {}): the "
+        "log shows fewer flows than happened.",
+        Flows(s.flows), ps.aggregationIntervalS, Count(t.records, "record"), Flows(s.flows));
     for (const auto& [b, starts] : t.starts) {
       double period = MedianPeriodS(starts);
       if (period > 0 && period < ps.aggregationIntervalS) {
@@ -178,16 +185,15 @@ std::string Detail(const Tally& t, const PointBlindSpots& ps, const FlowLogObser
     }
   } else if (s.kind == "split-across-windows") {
     d = fmt::format(
-        "{} flows outlast one {} s window and appear as up to {:.0f} records each: a "
-        "session's duration and totals come only from joining records.",
-        s.flows, ps.aggregationIntervalS, t.maxValue);
+        "{} outlast one {} s window and appear as up to {:.0f} records each: a session's "
+        "duration and totals come only from joining records.",
+        Flows(s.flows), ps.aggregationIntervalS, t.maxValue);
   } else if (s.kind == "durations-rounded") {
     d = fmt::format(
-        "{} flows' durations read from the log differ from the truth by 0.5 s or more "
-        "(up to {:.1f} s): {}.",
-        s.flows, t.maxValue, k.why);
+        "The durations of {} read from the log differ from the truth by 0.5 s or more (up to "
+        "{:.1f} s): {}.",
+        Flows(s.flows), t.maxValue, k.why);
   }
-  (void)log;
   if (!s.behaviours.empty()) d += " Labelled behaviours among them: " + Behaviours(s) + ".";
   return d;
 }
@@ -202,15 +208,18 @@ void AddLogWide(PointBlindSpots& ps, const FlowLogObservation& log) {
                            log.skipDataRecords);
     ps.spots.push_back(s);
   }
-  if (log.medianDeliveryS >= 0) {
+  // The records' own delivery times where the format has them, else the log's settings.
+  bool measured = log.medianDeliveryS >= 0;
+  double delay = measured ? log.medianDeliveryS : log.deliveryDelayS;
+  if (measured || delay > 0) {
     BlindSpot s;
     s.kind = "delivery-delay";
     s.title = TextOf(s.kind).title;
     s.detail = fmt::format(
-        "records become available a median {:.0f} s after their {} s window closes: an alert on "
-        "them comes up to {:.0f} s after the traffic.",
-        log.medianDeliveryS, log.aggregationIntervalS,
-        log.medianDeliveryS + log.aggregationIntervalS);
+        "records become available {} {:.0f} s after their {} s window closes: an alert on them "
+        "comes up to {:.0f} s after the traffic.",
+        measured ? "a median" : "about (the provider's delivery delay in the log's settings)",
+        delay, log.aggregationIntervalS, delay + log.aggregationIntervalS);
     ps.spots.push_back(s);
   }
 }
@@ -236,7 +245,7 @@ PointBlindSpots ForPoint(const RunData& run, const PointObservation& obs) {
   }
   for (auto& [kind, t] : b.Tallies()) {
     t.spot.title = TextOf(kind).title;
-    t.spot.detail = Detail(t, ps, log);
+    t.spot.detail = Detail(t, ps);
     ps.spots.push_back(t.spot);
   }
   std::stable_sort(ps.spots.begin(), ps.spots.end(), [](const BlindSpot& x, const BlindSpot& y) {

@@ -133,7 +133,7 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
         over.push_back(Fmt("devices (%u > %u)", mw.devices, c.maxDevices));
       }
       if (c.maxCost > 0 && mw.cost > c.maxCost) {
-        over.push_back(Fmt("cost (%.3g > %.3g)", mw.cost, c.maxCost));
+        over.push_back(Fmt("cost (%.4g > %.4g)", mw.cost, c.maxCost));
       }
       o << "; with the plan it would exceed the limit on ";
       for (size_t k = 0; k < over.size(); ++k) o << (k ? " and " : "") << over[k];

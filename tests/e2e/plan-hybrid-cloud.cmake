@@ -1,6 +1,7 @@
 # `vantage plan` on the hybrid cloud (an on-premises site, an AWS VPC and a Google Cloud VPC):
 # every flow-log point gets the flow-log mode, its bill and its blind spots in plan.json and
 # report.md. Run by CTest from the source root with -DVANTAGE=... -DOUT=... -DHAVE_SIM=0|1.
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
 if(NOT HAVE_SIM)
   message("SKIPPED: this build has no simulator (VANTAGE_WITH_SIM=OFF)")
   return()

@@ -56,6 +56,7 @@ struct FlowLogObservation {
   uint64_t badLines = 0;        ///< lines the reader could not use (counted, not fatal)
   uint64_t fileBytes = 0;       ///< size of the file: what the provider ingests and stores
   double medianDeliveryS = -1;  ///< median of delivered - window end, -1 when not recorded
+  double deliveryDelayS = 0;    ///< the delay the log's settings state (manifest)
 };
 
 /// @brief Reads the point's flow log (the manifest's `flow_log`) and matches it to ground
