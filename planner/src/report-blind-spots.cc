@@ -157,10 +157,10 @@ std::string Detail(const Tally& t, const PointBlindSpots& ps) {
   const KindText& k = TextOf(s.kind);
   std::string d;
   if (Rank(s.kind) <= Rank("not-logged")) {
-    d = fmt::format("{} ({} of what the exporter here sees) never appear in the flow log: {}.",
+    d = fmt::format("Never in the flow log: {} ({} of what the exporter here sees); {}.",
                     Flows(s.flows), detail::Pct(s.share), k.why);
   } else if (s.kind == "nat-attribution") {
-    d = fmt::format("{} cross a cloud NAT and {}; ", Flows(s.flows), k.why);
+    d = fmt::format("Behind a cloud NAT: {}; {}; ", Flows(s.flows), k.why);
     d += ps.hasPktSrcAddr ? std::string("even its pkt-srcaddr does not name the instance here")
          : ps.provider == "aws"
              ? fmt::format(
@@ -171,9 +171,9 @@ std::string Detail(const Tally& t, const PointBlindSpots& ps) {
     d += fmt::format(". The exporter here names the host of {} of them.", t.tapNamed);
   } else if (s.kind == "merged-in-window") {
     d = fmt::format(
-        "{} share a record with others of the same 5-tuple in one {} s window ({} for {}): the "
+        "Sharing a record with others of the same 5-tuple in one {} s window: {} in {}, so the "
         "log shows fewer flows than happened.",
-        Flows(s.flows), ps.aggregationIntervalS, Count(t.records, "record"), Flows(s.flows));
+        ps.aggregationIntervalS, Flows(s.flows), Count(t.records, "record"));
     for (const auto& [b, starts] : t.starts) {
       double period = MedianPeriodS(starts);
       if (period > 0 && period < ps.aggregationIntervalS) {
@@ -185,9 +185,9 @@ std::string Detail(const Tally& t, const PointBlindSpots& ps) {
     }
   } else if (s.kind == "split-across-windows") {
     d = fmt::format(
-        "{} outlast one {} s window and appear as up to {:.0f} records each: a session's "
-        "duration and totals come only from joining records.",
-        Flows(s.flows), ps.aggregationIntervalS, t.maxValue);
+        "Longer than one {} s window: {}, up to {:.0f} records each; a session's duration and "
+        "totals come only from joining records.",
+        ps.aggregationIntervalS, Flows(s.flows), t.maxValue);
   } else if (s.kind == "durations-rounded") {
     d = fmt::format(
         "The durations of {} read from the log differ from the truth by 0.5 s or more (up to "
