@@ -7,6 +7,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string_view>
+#include <unordered_set>
 
 namespace vantage::collector {
 
@@ -19,9 +21,64 @@ using wire::flowlog::LogStatus;
 
 constexpr const char* kMalformedAnomaly = "flowlog.malformed_line";
 
+// Native fields that a column already holds, per provider: like IPFIX's raw_elements, the
+// `native` column keeps what no other column says (so a row is not stored twice).
+bool HeldByColumns(wire::flowlog::Provider p, std::string_view name) {
+  static const std::unordered_set<std::string_view> aws{
+      "interface-id", "srcaddr",     "dstaddr",     "srcport",       "dstport", "protocol",
+      "packets",      "bytes",       "start",       "end",           "action",  "log-status",
+      "tcp-flags",    "pkt-srcaddr", "pkt-dstaddr", "flow-direction"};
+  static const std::unordered_set<std::string_view> gcp{"jsonPayload.connection.src_ip",
+                                                        "jsonPayload.connection.dest_ip",
+                                                        "jsonPayload.connection.src_port",
+                                                        "jsonPayload.connection.dest_port",
+                                                        "jsonPayload.connection.protocol",
+                                                        "jsonPayload.bytes_sent",
+                                                        "jsonPayload.packets_sent",
+                                                        "jsonPayload.start_time",
+                                                        "jsonPayload.end_time"};
+  switch (p) {
+    case wire::flowlog::Provider::kAws:
+      return aws.count(name) > 0;
+    case wire::flowlog::Provider::kGcp:
+      return gcp.count(name) > 0;
+    case wire::flowlog::Provider::kAzure:
+      break;  // the tuple stays whole: its state and encryption have no column
+  }
+  return false;
+}
+
+bool PlainAscii(std::string_view t) {
+  for (char c : t) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+// The native fields no column holds, as one JSON object ("" when none); "-" (AWS: absent) left
+// out. Plain ASCII (every AWS field) is written directly: building an nlohmann object per
+// record cost more than parsing the line; anything else goes through nlohmann's escaping.
 std::string NativeJson(const FlowLogRecord& r) {
+  std::string out = "{";
+  bool plain = true;
+  for (const auto& [name, value] : r.native) {
+    if (value == "-" || HeldByColumns(r.provider, name)) continue;
+    if (!PlainAscii(name) || !PlainAscii(value)) {
+      plain = false;
+      break;
+    }
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += name;
+    out += "\":\"";
+    out += value;
+    out += '"';
+  }
+  if (plain) return out.size() > 1 ? out + "}" : std::string();
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const auto& [name, value] : r.native) j[name] = value;
+  for (const auto& [name, value] : r.native) {
+    if (value != "-" && !HeldByColumns(r.provider, name)) j[name] = value;
+  }
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

@@ -1,8 +1,9 @@
 // Ingest of cloud provider flow logs (AWS VPC, Google Cloud VPC, Azure VNet; formats in
 // wire/flowlog) into the same store as NetFlow and IPFIX records: normalised columns (addresses,
 // ports, protocol, counters, times, TCP flags) plus the provider's own (provider, action,
-// log_status, flow_direction, pkt_src, pkt_dst, interface_id, and every field as read in
-// `native`), so queries and detections work on cloud and on-premises records alike.
+// log_status, flow_direction, pkt_src, pkt_dst, interface_id, and in `native` every field as
+// read that no column holds, as IPFIX rows keep theirs in raw_elements), so queries and
+// detections work on cloud and on-premises records alike.
 //
 //   auto report = IngestFlowLogFile(*store, "vpc.log", wire::flowlog::FileFormat::kAwsVpc);
 //   if (!report) { /* a foreign or mismatched file: nothing was stored */ }

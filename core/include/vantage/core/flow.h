@@ -99,7 +99,7 @@ struct CloudFlowFields {
   std::string direction;     ///< "ingress", "egress" relative to the interface ("" unknown)
   IpAddress pktSrc, pktDst;  ///< AWS pkt-srcaddr / pkt-dstaddr (the packet's own addresses)
   std::string interfaceId;   ///< AWS interface-id, Google Cloud VM, Azure NIC MAC
-  std::string nativeJson;    ///< every field as read, as one JSON object ("" none)
+  std::string nativeJson;    ///< the fields as read that no column holds, one JSON object
 };
 
 /// @brief One flow record: key, counters, times and the optional fields of the IE set we use.
