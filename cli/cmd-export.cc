@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "vantage/exporter/exporter.h"
+#include "vantage/exporter/flow-log-pcap.h"
 #include "vantage/exporter/pcap-io.h"
 
 namespace vantage::cli {
@@ -59,6 +60,12 @@ struct Options {
   double templateRefresh = 600;
   uint32_t templateRefreshMessages = 100;
   bool quiet = false;
+  // A cloud provider's flow log instead of flows (--flow-log).
+  std::string flowLog;
+  std::string flowLogAddress;
+  uint32_t flowLogInterval = 0;  // 0 = the provider's default
+  int flowLogVersion = 5;
+  double flowLogSampling = 0;  // 0 = the provider's default
 };
 
 bool ParseFormat(const std::string& s, ExportFormat& out) {
@@ -143,7 +150,64 @@ std::string Rate(double v) {
   return buf;
 }
 
+/// --flow-log: the pcap metered as one provider interface, written in the provider's format.
+int RunFlowLog(const Options& o) {
+  namespace wfl = wire::flowlog;
+  const auto format = wfl::FileFormatFromName(o.flowLog);
+  if (!format) {
+    std::cerr << "vantage export: --flow-log must be aws-vpc, gcp-vpc or azure-vnet, not '"
+              << o.flowLog << "'\n";
+    return 2;
+  }
+  if (o.readFile.empty() || o.file.empty()) {
+    std::cerr << "vantage export: --flow-log needs -r FILE.pcap and --file OUT\n";
+    return 2;
+  }
+  const wfl::Provider provider = *format == wfl::FileFormat::kAwsVpc   ? wfl::Provider::kAws
+                                 : *format == wfl::FileFormat::kGcpVpc ? wfl::Provider::kGcp
+                                                                       : wfl::Provider::kAzure;
+  exporter::FlowLogPcapOptions opt;
+  opt.settings = wfl::Settings::Defaults(provider);
+  opt.settings.awsVersion = o.flowLogVersion;
+  if (o.flowLogInterval > 0) opt.settings.aggregationIntervalS = o.flowLogInterval;
+  if (o.flowLogSampling > 0) opt.settings.sampleRate = o.flowLogSampling;
+  opt.seed = o.seed;
+  if (!o.flowLogAddress.empty()) {
+    auto a = core::IpAddress::Parse(o.flowLogAddress);
+    if (!a) {
+      std::cerr << "vantage export: --flow-log-address: " << a.GetError().message << "\n";
+      return 2;
+    }
+    opt.interfaceAddress = *a;
+  }
+  auto res = exporter::MeterPcapFlowLog(o.readFile, opt);
+  if (!res) {
+    std::cerr << "vantage export: " << res.GetError().message << "\n";
+    return 1;
+  }
+  const std::string text = wfl::WriteFile(*format, opt.settings, res->records);
+  std::FILE* f = std::fopen(o.file.c_str(), "wb");
+  if (f == nullptr || std::fwrite(text.data(), 1, text.size(), f) != text.size() ||
+      std::fclose(f) != 0) {
+    std::cerr << "vantage export: cannot write " << o.file << "\n";
+    return 1;
+  }
+  if (!o.quiet) {
+    std::fprintf(stderr,
+                 "%llu frames, %llu records (%llu NODATA), %llu packets left out as the provider "
+                 "does, %llu records sampled out, %llu not IP; wrote %s (%zu bytes)\n",
+                 static_cast<unsigned long long>(res->frames),
+                 static_cast<unsigned long long>(res->stats.records),
+                 static_cast<unsigned long long>(res->stats.noDataRecords),
+                 static_cast<unsigned long long>(res->stats.excludedPackets),
+                 static_cast<unsigned long long>(res->stats.sampledOutRecords),
+                 static_cast<unsigned long long>(res->notIp), o.file.c_str(), text.size());
+  }
+  return 0;
+}
+
 int Run(const Options& o) {
+  if (!o.flowLog.empty()) return RunFlowLog(o);
   exporter::ExporterConfig cfg;
   if (!ParseFormat(o.format, cfg.format)) {
     std::cerr << "vantage export: --format must be ipfix, v9 or v5, not '" << o.format << "'\n";
@@ -343,6 +407,8 @@ Registrar reg{
           "for live traffic, so the same input gives byte-identical export. Examples:\n"
           "  vantage export -r in.pcap --file flows.ipfix\n"
           "  vantage export -r in.pcap --to v9+udp://127.0.0.1:2055 --active 60\n"
+          "  vantage export -r in.pcap --flow-log aws-vpc --flow-log-address 10.0.1.5 --file "
+          "eni.log\n"
           "  vantage export -i eth0 --to ipfix+tcp://10.0.0.5:4739 --capture ssh.pcap "
           "--capture-filter 'tcp port 22' --rotate-size 100000000");
       auto* input = app.add_option_group("input", "exactly one of -r / -i");
@@ -420,6 +486,22 @@ Registrar reg{
       app.add_option("--template-refresh-messages", o->templateRefreshMessages,
                      "UDP: resend templates every N messages")
           ->capture_default_str();
+      app.add_option("--flow-log", o->flowLog,
+                     "Instead of flows, write the capture as a cloud provider's flow log of one "
+                     "interface to --file: aws-vpc, gcp-vpc or azure-vnet "
+                     "(docs/cloud-flow-logs.md)");
+      app.add_option("--flow-log-address", o->flowLogAddress,
+                     "The logged interface's address: packets from it are egress, to it ingress "
+                     "(default: every packet egress)");
+      app.add_option("--flow-log-interval", o->flowLogInterval,
+                     "Aggregation window in seconds (default: the provider's, AWS 600, Google "
+                     "Cloud 5, Azure 60)");
+      app.add_option("--flow-log-version", o->flowLogVersion, "AWS format version 2..5")
+          ->check(CLI::Range(2, 5))
+          ->capture_default_str();
+      app.add_option("--flow-log-sampling", o->flowLogSampling,
+                     "Google Cloud flow sampling 0 < x <= 1 (default 0.5); --seed fixes it")
+          ->check(CLI::Range(0.0, 1.0));
       app.add_flag("-q,--quiet", o->quiet, "No progress and no summary on stderr");
       return [o] { return Run(*o); };
     },

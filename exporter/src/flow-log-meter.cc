@@ -117,7 +117,8 @@ struct Accumulator {
 using ConnKey =
     std::tuple<std::string, core::IpAddress, uint16_t, core::IpAddress, uint16_t, uint8_t>;
 struct ConnState {
-  bool begun = false;  ///< a window already reported it (later windows say C)
+  bool begun = false;     ///< a window already reported it (later windows say C)
+  bool outbound = false;  ///< its first packet left the NIC
 };
 
 }  // namespace
@@ -228,7 +229,10 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
   const ConnKey rev{p.interfaceId, p.dst, p.dstPort, p.src, p.srcPort, p.protocol};
   const bool reply = connections.count(fwd) == 0 && connections.count(rev) != 0;
   const ConnKey& ck = reply ? rev : fwd;
-  ConnState& cs = connections[ck];
+  auto [it, fresh] = connections.try_emplace(ck);
+  ConnState& cs = it->second;
+  // The connection's direction relative to the NIC is its first packet's.
+  if (fresh) cs.outbound = p.direction != Direction::kIngress;
   RecordKey k;
   k.interfaceId = p.interfaceId;
   k.src = std::get<1>(ck);
@@ -236,9 +240,7 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
   k.dst = std::get<3>(ck);
   k.dstPort = std::get<4>(ck);
   k.protocol = p.protocol;
-  // The direction of the connection relative to the NIC, as its first packet went.
-  const bool outbound = (p.direction == Direction::kEgress) != reply;
-  k.direction = outbound ? Direction::kEgress : Direction::kIngress;
+  k.direction = cs.outbound ? Direction::kEgress : Direction::kIngress;
   k.action = p.action == Action::kReject ? Action::kReject : Action::kAccept;
   Accumulator& a = open[window][k];
   if (a.packets + a.reversePackets == 0) a.first = p.time;
@@ -254,7 +256,6 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
     a.tcpFlags |= p.tcpFlags;
     if ((p.tcpFlags & (kFin | kRst)) != 0) a.ended = true;
   }
-  (void)cs;  // created here; its state is settled when the window closes
 }
 
 void FlowLogMeter::Impl::SettleAzureStates(std::map<RecordKey, Accumulator>& flows) {

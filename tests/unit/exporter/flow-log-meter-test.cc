@@ -297,6 +297,22 @@ TEST(FlowLogMeter, AzureOneTuplePerConnectionWithBeginContinueEndAndDeny) {
   EXPECT_EQ(recs[0].reversePackets, 1u);
 }
 
+TEST(FlowLogMeter, AzureRepliesJoinTheirConnectionWhateverTheirDirectionSays) {
+  // A capture without interface address calls every packet egress: replies must still count
+  // in their connection's tuple, not start one of their own.
+  FlowLogMeter m(Settings::Defaults(Provider::kAzure), 1);
+  auto req = Pkt(1);
+  auto rep = Pkt(2, "198.51.100.7", "10.0.1.5", 443, 40000);
+  rep.direction = Direction::kEgress;
+  m.OnPacket(req);
+  m.OnPacket(rep);
+  auto recs = m.Finish(At(60));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].packets, 1u);
+  EXPECT_EQ(recs[0].reversePackets, 1u);
+  EXPECT_EQ(recs[0].direction, Direction::kEgress);
+}
+
 TEST(FlowLogMeter, NatInterfaceKeepsThePacketAddressesApart) {
   FlowLogMeter m(Aws(60), 1);
   auto p = Pkt(1, "10.0.1.5", "10.0.0.220");  // arrives at the NAT gateway's interface

@@ -47,11 +47,20 @@ TEST(ReferenceTopologies, EnterpriseLoadsWithExpectedShape) {
   EXPECT_NE(t.AssetOn("git"), nullptr);
   // Link zone defaults to the end hosts' zone.
   EXPECT_EQ(t.FindLink("staff-lan")->zone, "access-staff");
+  // The cloud VPC's point is AWS VPC Flow Logs, format version 5.
+  bool awsV5 = false;
+  for (const auto& c : t.candidates) {
+    awsV5 = awsV5 || (c.name == "cloud-vpc" && c.flowLog &&
+                      c.flowLog->provider == vantage::wire::flowlog::Provider::kAws &&
+                      c.flowLog->awsVersion == 5);
+  }
+  EXPECT_TRUE(awsV5);
 }
 
 TEST(ReferenceTopologies, AllLoad) {
   for (const char* f :
-       {"topologies/enterprise.yaml", "topologies/small-office.yaml", "topologies/campus.yaml"}) {
+       {"topologies/enterprise.yaml", "topologies/small-office.yaml", "topologies/campus.yaml",
+        "topologies/hybrid-cloud.yaml"}) {
     SCOPED_TRACE(f);
     Topology t = MustLoad(f);
     EXPECT_FALSE(t.nodes.empty());
@@ -64,7 +73,8 @@ TEST(ReferenceScenarios, EachLoadsAgainstItsTopology) {
       {"topologies/enterprise.yaml", "scenarios/enterprise-baseline.yaml"},
       {"topologies/enterprise.yaml", "scenarios/enterprise-quiet.yaml"},
       {"topologies/small-office.yaml", "scenarios/small-office-baseline.yaml"},
-      {"topologies/campus.yaml", "scenarios/campus-baseline.yaml"}};
+      {"topologies/campus.yaml", "scenarios/campus-baseline.yaml"},
+      {"topologies/hybrid-cloud.yaml", "scenarios/hybrid-cloud-baseline.yaml"}};
   for (const auto& [tf, sf] : pairs) {
     SCOPED_TRACE(sf);
     Topology t = MustLoad(tf);
