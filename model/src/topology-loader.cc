@@ -716,7 +716,8 @@ class TopologyParser {
     if (!b.IsDefined()) return;
     if (!m_r.ExpectMap(b, "budget",
                        {"storage_tb", "max_devices", "max_cost", "flow_retention_days",
-                        "full_retention_days", "compliance"})) {
+                        "full_retention_days", "compliance", "flow_log_ingest_usd_per_gb",
+                        "flow_log_storage_usd_per_gb_month", "flow_log_usd_per_cost_unit"})) {
       return;
     }
     Budget& budget = t.budget;
@@ -739,6 +740,7 @@ class TopologyParser {
       budget.fullRetentionDays = *v;
     }
     if (auto v = m_r.String(b, "compliance", "budget")) budget.compliance = *v;
+    ParseFlowLogPrices(b, budget);
     // Impossible budgets against the candidate points.
     if (!t.candidates.empty()) {
       double cheapest = 1e300;
@@ -766,6 +768,23 @@ class TopologyParser {
     }
     if (b["max_devices"].IsDefined() && budget.maxDevices == 0) {
       m_r.Warning(b["max_devices"], "budget.max_devices", "0 means no limit on devices");
+    }
+  }
+
+  // Flow-log prices: USD amounts >= 0; a cost unit must be worth some USD.
+  void ParseFlowLogPrices(const YAML::Node& b, Budget& budget) {
+    if (auto v = m_r.Number(b, "flow_log_ingest_usd_per_gb", "budget", false, 0)) {
+      budget.flowLogIngestUsdPerGb = *v;
+    }
+    if (auto v = m_r.Number(b, "flow_log_storage_usd_per_gb_month", "budget", false, 0)) {
+      budget.flowLogStorageUsdPerGbMonth = *v;
+    }
+    if (auto v = m_r.Number(b, "flow_log_usd_per_cost_unit", "budget", false, 0)) {
+      budget.flowLogUsdPerCostUnit = *v;
+      if (*v <= 0) {
+        m_r.Error(b["flow_log_usd_per_cost_unit"], "budget.flow_log_usd_per_cost_unit",
+                  "must be above 0 (USD a month that make one cost unit)");
+      }
     }
   }
 

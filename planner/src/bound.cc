@@ -11,12 +11,13 @@
 namespace vantage::planner {
 namespace {
 
-constexpr std::array<Mode, 3> kModes = {Mode::kFlow, Mode::kFull, Mode::kBoth};
+constexpr std::array<Mode, 4> kModes = {Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog};
 
 // Marginal gain of each mode of one point with respect to the plan (0 where not allowed).
 struct PointGains {
-  std::array<double, 3> gain{};  // in kModes order
-  double Best() const { return std::max({gain[0], gain[1], gain[2]}); }
+  std::array<double, 4> gain{};  // in kModes order
+  double BestDevice() const { return std::max({gain[0], gain[1], gain[2]}); }
+  double FlowLog() const { return gain[3]; }
 };
 
 struct PlanGains {
@@ -46,11 +47,13 @@ PlanGains MarginalGains(const Problem& p, const Constraints& c, const Placement&
     if (plan[i] == Mode::kNone) continue;
     for (const Hit& h : p.points[i].hits) {
       double q = detail::AttributionQuality(p.weights, h);
-      double a = std::max(HasFlow(plan[i]) ? q * h.detectProb : 0.0,
-                          HasFull(plan[i]) ? q * fullShare : 0.0);
+      double a = HasFlowLog(plan[i]) ? detail::VisibilityQuality(p, h, plan[i])
+                 : !h.tap            ? 0.0
+                                     : std::max(HasFlow(plan[i]) ? q * h.detectProb : 0.0,
+                                     HasFull(plan[i]) ? q * fullShare : 0.0);
       FlowState& s = fs[h.flow];
       s.bestA = std::max(s.bestA, a);
-      s.full |= HasFull(plan[i]) ? 1 : 0;
+      s.full |= detail::Captures(h, plan[i]) ? 1 : 0;
     }
   }
   PlanGains out;
@@ -60,21 +63,27 @@ PlanGains MarginalGains(const Problem& p, const Constraints& c, const Placement&
   const double quality[4] = {p.weights.lostAttribution, p.weights.natLogAttribution, 1.0, 1.0};
   for (size_t i = 0; i < p.points.size(); ++i) {
     const PointInfo& pt = p.points[i];
-    double gFlow = 0, gFull = 0, gBoth = 0;
+    double gFlow = 0, gFull = 0, gBoth = 0, gLog = 0;
     for (const Hit& h : pt.hits) {
       FlowState& s = fs[h.flow];
       double q = quality[(h.direct ? 2 : 0) + (h.natLogged ? 1 : 0)];
-      double qFlow = q * h.detectProb, qFull = q * fullShare;
-      double bonus = s.full ? 0.0 : s.fullValue;
+      double tap = h.tap ? 1.0 : 0.0;
+      double qFlow = tap * q * h.detectProb, qFull = tap * q * fullShare;
+      double bonus = s.full || !h.tap ? 0.0 : s.fullValue;
       gFlow += s.flowValue * std::max(0.0, qFlow - s.bestA);
       gFull += s.flowValue * std::max(0.0, qFull - s.bestA) + bonus;
       gBoth += s.flowValue * std::max(0.0, std::max(qFlow, qFull) - s.bestA) + bonus;
       s.bestAll = std::max(s.bestAll, std::max(pt.canFlow ? qFlow : 0.0, pt.canFull ? qFull : 0.0));
-      s.fullAll |= pt.canFull ? 1 : 0;
+      s.fullAll |= pt.canFull && h.tap ? 1 : 0;
+      if (pt.canFlowLog) {
+        double qLog = detail::VisibilityQuality(p, h, Mode::kFlowLog);
+        gLog += s.flowValue * std::max(0.0, qLog - s.bestA);
+        s.bestAll = std::max(s.bestAll, qLog);
+      }
     }
-    out.points[i].gain = {pt.Allows(Mode::kFlow) ? gFlow : 0.0,
-                          pt.Allows(Mode::kFull) ? gFull : 0.0,
-                          pt.Allows(Mode::kBoth) ? gBoth : 0.0};
+    out.points[i].gain = {
+        pt.Allows(Mode::kFlow) ? gFlow : 0.0, pt.Allows(Mode::kFull) ? gFull : 0.0,
+        pt.Allows(Mode::kBoth) ? gBoth : 0.0, pt.Allows(Mode::kFlowLog) ? gLog : 0.0};
   }
   for (const FlowState& s : fs) {
     out.value += s.flowValue * s.bestA + (s.full ? s.fullValue : 0.0);
@@ -162,15 +171,20 @@ double KnapsackBound(const Problem& p, const std::vector<PointGains>& gains, dou
   return MultipleChoiceKnapsackLp(classes, capacity);
 }
 
-// The bound of the device limit: the `k` largest per-point best gains (all when k is 0).
+// The bound of the device limit: the `k` largest per-point best gains (all when k is 0). A
+// flow log needs no device: every point may add its flow-log gain, and at most `k` points the
+// excess of a device mode over it (a point gives one or the other, never more than both).
 double DeviceBound(const std::vector<PointGains>& gains, uint32_t k) {
   std::vector<double> best;
   best.reserve(gains.size());
-  for (const auto& g : gains) best.push_back(g.Best());
+  double s = 0;
+  for (const auto& g : gains) {
+    s += g.FlowLog();
+    best.push_back(std::max(0.0, g.BestDevice() - g.FlowLog()));
+  }
   size_t take = k == 0 ? best.size() : std::min<size_t>(k, best.size());
   std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(take), best.end(),
                     std::greater<>());
-  double s = 0;
   for (size_t i = 0; i < take; ++i) s += best[i];
   return s;
 }

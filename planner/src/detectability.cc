@@ -8,14 +8,15 @@
 
 #include "report-document.h"
 #include "vantage/planner/detection.h"
+#include "vantage/planner/flow-log-observations.h"
 #include "vantage/planner/observations.h"
 
 namespace vantage::planner {
 
 namespace fs = std::filesystem;
 
-const BehaviourDetection* PointDetectability::Find(const std::string& label) const {
-  for (const auto& b : behaviours) {
+const BehaviourDetection* PointDetectability::Find(const std::string& label, bool flowLog) const {
+  for (const auto& b : flowLog ? flowLogBehaviours : behaviours) {
     if (b.label == label) return &b;
   }
   return nullptr;
@@ -28,6 +29,29 @@ const PointDetectability* Detectability::FindPoint(const std::string& name) cons
   return nullptr;
 }
 
+namespace {
+
+// The detectors on one set of records, scored against ground truth.
+std::vector<BehaviourDetection> DetectOn(const RunData& run, const detect::NetworkContext& ctx,
+                                         const detect::Rules& rules,
+                                         const std::vector<core::FlowRecord>& records,
+                                         const std::string& point, uint32_t samplingRate,
+                                         uint32_t* falsePositives) {
+  detect::FlowSet set;
+  set.Add(records, point, samplingRate);
+  auto result = detect::RunDetectors(set, ctx, rules);
+  TruthScore score = ScoreAgainstTruth(run, set, result.findings);
+  *falsePositives = static_cast<uint32_t>(score.falsePositives.size());
+  std::vector<BehaviourDetection> out;
+  for (const auto& b : score.behaviours) {
+    out.push_back({b.label, b.kind, b.detected, b.detectors, b.timeToDetectS});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.label < y.label; });
+  return out;
+}
+
+}  // namespace
+
 core::Result<Detectability> ComputeDetectability(const RunData& run,
                                                  const model::Topology* topology,
                                                  const detect::Rules& rules,
@@ -38,19 +62,22 @@ core::Result<Detectability> ComputeDetectability(const RunData& run,
     std::string rel = p.ipfix.empty() ? "points/" + p.name + ".ipfix" : p.ipfix;
     auto records = ReadIpfixRecords((fs::path(run.dir) / rel).string(), anomalies);
     if (!records) return records.GetError();
-    detect::FlowSet set;
-    set.Add(*records, p.name, std::max<uint32_t>(1, p.samplingRate));
     PointDetectability pd;
     pd.point = p.name;
     pd.samplingRate = std::max<uint32_t>(1, p.samplingRate);
-    auto result = detect::RunDetectors(set, ctx, rules);
-    TruthScore score = ScoreAgainstTruth(run, set, result.findings);
-    pd.falsePositives = static_cast<uint32_t>(score.falsePositives.size());
-    for (const auto& b : score.behaviours) {
-      pd.behaviours.push_back({b.label, b.kind, b.detected, b.detectors, b.timeToDetectS});
+    pd.behaviours =
+        DetectOn(run, ctx, rules, *records, p.name, pd.samplingRate, &pd.falsePositives);
+    if (p.flowLog) {
+      // The provider's flow log at the same place: its own records, windows and all.
+      auto logRecords = ReadFlowLogFile(run, p, anomalies);
+      if (!logRecords) return logRecords.GetError();
+      std::vector<core::FlowRecord> flows;
+      for (const auto& r : *logRecords) {
+        if (r.logStatus == wire::flowlog::LogStatus::kOk) flows.push_back(ToFlowRecord(r));
+      }
+      pd.hasFlowLog = true;
+      pd.flowLogBehaviours = DetectOn(run, ctx, rules, flows, p.name, 1, &pd.flowLogFalsePositives);
     }
-    std::sort(pd.behaviours.begin(), pd.behaviours.end(),
-              [](const auto& a, const auto& b) { return a.label < b.label; });
     d.points.push_back(std::move(pd));
   }
   d.computed = true;
@@ -61,11 +88,13 @@ void CombineForPlan(Detectability& d, const Problem& problem, const Placement& p
   d.plan.clear();
   std::map<std::string, BehaviourDetection> byLabel;
   for (const auto& pd : d.points) {
-    for (const auto& b : pd.behaviours) {
+    int p = problem.FindPoint(pd.point);
+    bool flowLog =
+        p >= 0 && static_cast<size_t>(p) < placement.size() && placement[p] == Mode::kFlowLog;
+    for (const auto& b : flowLog ? pd.flowLogBehaviours : pd.behaviours) {
       BehaviourDetection& out = byLabel[b.label];
       out.label = b.label;
       out.kind = b.kind;
-      int p = problem.FindPoint(pd.point);
       if (p < 0 || static_cast<size_t>(p) >= placement.size() || placement[p] == Mode::kNone ||
           !b.detected)
         continue;
@@ -88,11 +117,13 @@ void ApplyDetectObjective(Problem& problem, const Detectability& d, const RunDat
     for (auto& h : pt.hits) {
       const FlowInfo& f = problem.flows[h.flow];
       if (f.behaviour < 0) continue;
-      const BehaviourDetection* b = pd ? pd->Find(run.flows[h.flow].label) : nullptr;
-      if (b && b->detected) continue;
       // Visible only: the flow is worth what a benign flow is (no behaviour bonus).
       double base = 1.0 + problem.weights.criticalBonus * f.criticality;
-      h.detectProb *= static_cast<float>(base / (base + problem.weights.behaviourBonus));
+      auto factor = static_cast<float>(base / (base + problem.weights.behaviourBonus));
+      const BehaviourDetection* b = pd ? pd->Find(run.flows[h.flow].label) : nullptr;
+      if (!b || !b->detected) h.detectProb *= factor;
+      const BehaviourDetection* l = pd ? pd->Find(run.flows[h.flow].label, true) : nullptr;
+      if (!l || !l->detected) h.flowLogProb *= factor;
     }
   }
 }
@@ -145,6 +176,13 @@ void DetectabilitySection(Document& doc, const Detectability& d, const Metrics& 
     }
     points.push_back({p.point, p.samplingRate > 1 ? fmt::format("1 in {}", p.samplingRate) : "none",
                       list.empty() ? "nothing" : list, std::to_string(p.falsePositives)});
+    if (!p.hasFlowLog) continue;
+    std::string logList;
+    for (const auto& b : p.flowLogBehaviours) {
+      if (b.detected) logList += (logList.empty() ? "" : ", ") + fmt::format("`{}`", b.label);
+    }
+    points.push_back({p.point + " (flow log)", "provider's", logList.empty() ? "nothing" : logList,
+                      std::to_string(p.flowLogFalsePositives)});
   }
   doc.Table({"point", "sampling", "detects", "false positives"}, std::move(points));
 }
@@ -188,9 +226,15 @@ nlohmann::json DetectabilityJson(const Detectability& d, const Metrics& m) {
     nlohmann::json bs = nlohmann::json::array();
     for (const auto& b : p.behaviours) bs.push_back(beh(b));
     // Both modes detect the same (flow records either way); listed per mode for the planner.
+    nlohmann::json modes = {{"flow", bs}, {"full", bs}};
+    if (p.hasFlowLog) {
+      nlohmann::json logs = nlohmann::json::array();
+      for (const auto& b : p.flowLogBehaviours) logs.push_back(beh(b));
+      modes["flow-log"] = logs;
+    }
     j["points"].push_back({{"point", p.point},
                            {"sampling_rate", p.samplingRate},
-                           {"modes", {{"flow", bs}, {"full", bs}}},
+                           {"modes", modes},
                            {"false_positives", p.falsePositives}});
   }
   return j;

@@ -17,7 +17,7 @@ Solution SolutionOf(const Problem& p, const Placement& modes) {
   for (size_t i = 0; i < modes.size(); ++i) {
     s.storage += p.Storage(i, modes[i]);
     s.cost += p.points[i].Cost(modes[i]);
-    s.devices += modes[i] != Mode::kNone ? 1 : 0;
+    s.devices += modes[i] != Mode::kNone ? 1 : 0;  // points used
   }
   return s;
 }

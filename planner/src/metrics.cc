@@ -16,7 +16,7 @@ double Objective(const Problem& problem, const Placement& placement) {
     if (m == Mode::kNone) continue;
     for (const Hit& h : problem.points[p].hits) {
       bestA[h.flow] = std::max(bestA[h.flow], detail::VisibilityQuality(problem, h, m));
-      if (HasFull(m)) full[h.flow] = 1;
+      if (detail::Captures(h, m)) full[h.flow] = 1;
     }
   }
   double v = 0;
@@ -34,6 +34,7 @@ double MaxObjective(const Problem& problem) {
     all[p] = pt.canFlow && pt.canFull ? Mode::kBoth
              : pt.canFull             ? Mode::kFull
              : pt.canFlow             ? Mode::kFlow
+             : pt.canFlowLog          ? Mode::kFlowLog
                                       : Mode::kNone;
   }
   return Objective(problem, all);
@@ -50,25 +51,37 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
     Mode mode = placement[p];
     if (mode == Mode::kNone) continue;
     const PointInfo& pt = problem.points[p];
-    ++m.devices;
+    ++m.points;
+    m.devices += UsesDevice(mode) ? 1 : 0;
     m.cost += pt.Cost(mode);
     if (HasFlow(mode)) {
       m.recordsPerDay += pt.recordsPerDay;
       m.flowBytesPerDay += pt.flowBytesPerDay;
     }
     if (HasFull(mode)) m.fullBytesPerDay += pt.pcapBytesPerDay;
+    if (HasFlowLog(mode)) {
+      ++m.flowLogPoints;
+      m.recordsPerDay += pt.flowLog.recordsPerDay;
+      m.flowLogBytesPerDay += pt.flowLog.bytesPerDay;
+      m.flowLogUsdPerMonth += pt.flowLog.usdPerMonth;
+    }
+    const bool flowLog = HasFlowLog(mode);
+    const double bytesPerRecord = flowLog ? pt.flowLog.bytesPerRecord : pt.bytesPerRecord;
     for (const Hit& h : pt.hits) {
-      double q = HasFull(mode) ? 1.0 : h.detectProb;
+      // A flow log reports a flow (sampled, or merged with others in its window) with its
+      // own probability and attribution; the tap's modes with the exporter's.
+      double q = flowLog ? h.flowLogProb : !h.tap ? 0.0 : HasFull(mode) ? 1.0 : h.detectProb;
+      if (q <= 0 && (flowLog || !h.tap)) continue;  // not seen in this mode
       seen[h.flow] = std::max(seen[h.flow], q);
       if (HasFull(mode)) full[h.flow] = 1;
-      if (h.direct) direct[h.flow] = 1;
+      if (flowLog ? h.flowLogDirect : h.direct) direct[h.flow] = 1;
       if (h.natLogged) logged[h.flow] = 1;
-      if (HasFlow(mode)) {
-        double r = h.records * h.detectProb;
+      if (HasFlow(mode) || flowLog) {
+        double r = flowLog ? h.flowLogRecords : h.records * h.detectProb;
         recSum[h.flow] += r;
         recMax[h.flow] = std::max(recMax[h.flow], r);
-        recBytesSum[h.flow] += r * pt.bytesPerRecord;
-        recBytesMax[h.flow] = std::max(recBytesMax[h.flow], r * pt.bytesPerRecord);
+        recBytesSum[h.flow] += r * bytesPerRecord;
+        recBytesMax[h.flow] = std::max(recBytesMax[h.flow], r * bytesPerRecord);
       }
     }
   }

@@ -55,6 +55,7 @@ core::Result<Problem> CombineProblems(const std::vector<Problem>& perSeed) {
   for (auto& pt : out.points) {
     pt.hits.clear();
     pt.recordsPerDay = pt.flowBytesPerDay = pt.pcapBytesPerDay = pt.bytesPerRecord = 0;
+    pt.flowLog.recordsPerDay = pt.flowLog.bytesPerDay = pt.flowLog.bytesPerRecord = 0;
   }
   for (size_t s = 0; s < perSeed.size(); ++s) {
     const Problem& in = perSeed[s];
@@ -69,8 +70,13 @@ core::Result<Problem> CombineProblems(const std::vector<Problem>& perSeed) {
       out.points[p].flowBytesPerDay += in.points[p].flowBytesPerDay / n;
       out.points[p].pcapBytesPerDay += in.points[p].pcapBytesPerDay / n;
       out.points[p].bytesPerRecord += in.points[p].bytesPerRecord / n;
+      FlowLogInfo& f = out.points[p].flowLog;
+      f.recordsPerDay += in.points[p].flowLog.recordsPerDay / n;
+      f.bytesPerDay += in.points[p].flowLog.bytesPerDay / n;
+      f.bytesPerRecord += in.points[p].flowLog.bytesPerRecord / n;
     }
   }
+  PriceFlowLogs(out);
   return out;
 }
 

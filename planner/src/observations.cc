@@ -111,6 +111,20 @@ bool MatchIndex::Match(const core::FlowRecord& r, uint32_t& flow, bool& direct) 
   return found;
 }
 
+std::vector<std::pair<uint32_t, bool>> MatchIndex::Candidates(const core::FlowRecord& r) const {
+  std::vector<std::pair<uint32_t, bool>> out;
+  auto it = m_index.find(Key(r.key.protocol, r.key.src, r.key.srcPort, r.key.dst, r.key.dstPort));
+  if (it == m_index.end()) return out;
+  int64_t rs = r.start.ns;
+  int64_t re = std::max(r.end.ns, r.start.ns);
+  for (const Entry& e : it->second) {
+    const auto& f = m_run->flows[e.flow];
+    if (re < f.startNs - m_slack || rs > f.endNs + m_slack) continue;
+    out.emplace_back(e.flow, e.pre);
+  }
+  return out;
+}
+
 PointObservation MatchPoint(const RunData& run, const MatchIndex& index, const std::string& point,
                             const std::vector<core::FlowRecord>& records) {
   PointObservation obs;

@@ -13,13 +13,15 @@
 namespace vantage::planner {
 namespace {
 
-constexpr Mode kModes[] = {Mode::kFlow, Mode::kFull, Mode::kBoth};
+// kFlowLog last: points without a flow log see the same sequence as before it existed.
+constexpr Mode kModes[] = {Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog};
 
-// True if `to` sees at least what `from` sees and stores at least as much (an upgrade).
+// True if `to` sees at least what `from` sees and stores at least as much (an upgrade). A flow
+// log may be replaced by any of the tap's modes: they usually see more (the greedy's running
+// value then keeps the log's share where it does not; the plan's value is computed exactly).
 bool Upgrades(Mode from, Mode to) {
-  if (from == to) return false;
-  if (from == Mode::kNone) return to != Mode::kNone;
-  return to == Mode::kBoth;
+  if (from == to || to == Mode::kNone) return false;
+  return from == Mode::kNone || from == Mode::kFlowLog || to == Mode::kBoth;
 }
 
 // Incremental objective: per flow the best visibility quality and whether full capture
@@ -46,7 +48,7 @@ class State {
     for (const Hit& h : hits) {
       double a = detail::VisibilityQuality(m_p, h, m);
       if (a > m_bestA[h.flow]) g += m_flowValue[h.flow] * (a - m_bestA[h.flow]);
-      if (HasFull(m) && !m_full[h.flow]) g += m_fullValue[h.flow];
+      if (detail::Captures(h, m) && !m_full[h.flow]) g += m_fullValue[h.flow];
     }
     if (work) *work += hits.size() + 1;
     return g;
@@ -62,7 +64,7 @@ class State {
     if (m == Mode::kNone) return;
     for (const Hit& h : m_p.points[point].hits) {
       double a = detail::VisibilityQuality(m_p, h, m);
-      bool addFull = HasFull(m) && !m_full[h.flow];
+      bool addFull = detail::Captures(h, m) && !m_full[h.flow];
       if (a > m_bestA[h.flow] || addFull) {
         if (undo) undo->push_back({h.flow, m_bestA[h.flow], m_full[h.flow]});
         if (a > m_bestA[h.flow]) {
@@ -111,7 +113,7 @@ Delta Change(const Problem& p, size_t point, Mode from, Mode to) {
   Delta d;
   d.storage = p.Storage(point, to) - p.Storage(point, from);
   d.cost = p.points[point].Cost(to) - p.points[point].Cost(from);
-  d.devices = (to != Mode::kNone ? 1 : 0) - (from != Mode::kNone ? 1 : 0);
+  d.devices = (UsesDevice(to) ? 1 : 0) - (UsesDevice(from) ? 1 : 0);
   return d;
 }
 
@@ -144,7 +146,7 @@ Solution MakeSolution(const Problem& p, const Placement& modes) {
   for (size_t i = 0; i < modes.size(); ++i) {
     s.storage += p.Storage(i, modes[i]);
     s.cost += p.points[i].Cost(modes[i]);
-    s.devices += modes[i] != Mode::kNone ? 1 : 0;
+    s.devices += modes[i] != Mode::kNone ? 1 : 0;  // points used
   }
   return s;
 }
@@ -293,7 +295,7 @@ std::optional<Solution> ExactOptimise(const Problem& problemIn, const Constraint
     }
     if (bound <= bestValue + kEps) return;
     size_t i = order[k];
-    for (Mode m : {Mode::kBoth, Mode::kFull, Mode::kFlow}) {
+    for (Mode m : {Mode::kBoth, Mode::kFull, Mode::kFlow, Mode::kFlowLog}) {
       if (!p.points[i].Allows(m)) continue;
       Delta d = Change(p, i, Mode::kNone, m);
       if (!Fits(c, totals, d)) continue;
@@ -327,7 +329,7 @@ Solution ExhaustiveOptimise(const Problem& problemIn, const Constraints& c) {
       if (v > best.objective + 1e-9) best = MakeSolution(p, cur);
       return;
     }
-    for (Mode m : {Mode::kNone, Mode::kFlow, Mode::kFull, Mode::kBoth}) {
+    for (Mode m : {Mode::kNone, Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog}) {
       if (!p.points[k].Allows(m)) continue;
       cur[k] = m;
       rec(k + 1);
@@ -383,7 +385,7 @@ std::vector<bool> LowPriorityPoints(const Problem& problem, const Constraints& c
   std::vector<bool> low(problem.points.size(), false);
   double total = Objective(p, plan);
   for (size_t i = 0; i < plan.size() && i < low.size(); ++i) {
-    if (plan[i] != Mode::kFlow) continue;
+    if (plan[i] != Mode::kFlow && plan[i] != Mode::kFlowLog) continue;
     Placement without = plan;
     without[i] = Mode::kNone;
     double own = total - Objective(p, without);

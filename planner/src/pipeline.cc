@@ -33,7 +33,8 @@ class Pipeline {
     if (m_progress) m_progress(kind, text);
   }
   core::Result<std::string> ObservationRun();
-  core::Result<RunData> LoadObservations(const std::string& runDir, Problem& problem);
+  core::Result<RunData> LoadObservations(const std::string& runDir, Problem& problem,
+                                         std::vector<PointBlindSpots>& blindSpots);
   Detectability ComputeDetectabilityFor(const RunData& run);
   void Optimise(const RunData& run, PlanOutcome& out);
   void Verify(const RunData& run, PlanOutcome& out);
@@ -75,7 +76,8 @@ core::Result<std::string> Pipeline::ObservationRun() {
 }
 
 // Observations of every point and the problem built from them.
-core::Result<RunData> Pipeline::LoadObservations(const std::string& runDir, Problem& problem) {
+core::Result<RunData> Pipeline::LoadObservations(const std::string& runDir, Problem& problem,
+                                                 std::vector<PointBlindSpots>& blindSpots) {
   auto run = LoadRunDirectory(runDir, m_check);
   if (!run) return run.GetError();
   core::AnomalyCounters anomalies;
@@ -92,6 +94,8 @@ core::Result<RunData> Pipeline::LoadObservations(const std::string& runDir, Prob
   c.fullRetentionDays = m_req.fullRetentionDays;
   if (m_req.maxDevices) c.maxDevices = *m_req.maxDevices;
   if (m_req.maxCost >= 0) c.maxCost = m_req.maxCost;
+  PriceFlowLogs(problem);  // flow-log storage is priced for the retention asked
+  blindSpots = ComputeBlindSpots(*run, *observations);
   return run;
 }
 
@@ -253,7 +257,8 @@ core::Result<PlanOutcome> Pipeline::Run() {
   if (!runDir) return runDir.GetError();
   PlanOutcome out;
   out.problem = std::make_unique<Problem>();
-  auto run = LoadObservations(*runDir, *out.problem);
+  out.blindSpots = std::make_unique<std::vector<PointBlindSpots>>();
+  auto run = LoadObservations(*runDir, *out.problem, *out.blindSpots);
   if (!run) return run.GetError();
   out.detectability = std::make_unique<Detectability>(ComputeDetectabilityFor(*run));
   Optimise(*run, out);
@@ -261,6 +266,7 @@ core::Result<PlanOutcome> Pipeline::Run() {
   in.topology = m_req.topology;
   in.problem = out.problem.get();
   in.detectability = out.detectability.get();
+  in.blindSpots = out.blindSpots.get();
   in.topologyPath = m_req.topologyPath;
   in.scenarioPath = m_req.scenarioPath;
   in.runDir = *runDir;

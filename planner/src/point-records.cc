@@ -72,6 +72,7 @@ core::Result<std::vector<PointObservation>> ObserveRun(const RunData& run,
     PointObservation obs = MatchPoint(run, index, p.name, *records);
     auto size = fs::file_size(path, ec);
     obs.recordFileBytes = ec ? p.ipfixBytes : size;
+    VANTAGE_RETURN_IF_ERROR(ObserveFlowLog(run, index, p, obs.flowLog, anomalies));
     out.push_back(std::move(obs));
   }
   return out;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include "problem-flow-log.h"
+
 namespace vantage::planner {
 
 const char* ModeName(Mode m) {
@@ -17,6 +19,8 @@ const char* ModeName(Mode m) {
       return "full";
     case Mode::kBoth:
       return "both";
+    case Mode::kFlowLog:
+      return "flow-log";
   }
   return "?";
 }
@@ -179,8 +183,10 @@ Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& ob
       double ratio = octets > 0 ? weightedOctets / octets : 1.0;
       pt.pcapBytesPerDay = static_cast<double>(mp->pcapBytes) * ratio * p.dayFactor;
     }
+    detail::AddFlowLog(p, pt, obs, run, topology.budget);
     p.points.push_back(std::move(pt));
   }
+  PriceFlowLogs(p);
   return p;
 }
 

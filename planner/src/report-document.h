@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "vantage/planner/blind-spots.h"
 #include "vantage/planner/detectability.h"
 #include "vantage/planner/metrics.h"
 
@@ -54,6 +55,10 @@ class Document {
 
 /// The detectability section (written beside the detectability model).
 void DetectabilitySection(Document& doc, const Detectability& d, const Metrics& m);
+
+/// The flow-log blind spots section (report-blind-spots.cc); nothing without flow-log points.
+void BlindSpotsSection(Document& doc, const std::vector<PointBlindSpots>& spots,
+                       const Problem& problem, const Placement& plan);
 
 /// **bold** and `code` spans of escaped text as HTML.
 std::string InlineHtml(const std::string& s);

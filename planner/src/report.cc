@@ -11,6 +11,7 @@
 #include "report-certificate.h"
 #include "report-document.h"
 #include "report-util.h"
+#include "vantage/planner/blind-spots.h"
 #include "vantage/planner/detectability.h"
 
 namespace vantage::planner {
@@ -48,6 +49,8 @@ std::string ModeText(const PointInfo& pt, Mode m) {
     case Mode::kBoth:
       return pt.sampledOnly ? Fmt("sampled flow export (1 in %u) and full capture", pt.samplingRate)
                             : std::string("flow export and full capture");
+    case Mode::kFlowLog:
+      return "the provider's flow log (" + pt.flowLog.format + ")";
   }
   return "?";
 }
@@ -62,6 +65,7 @@ Mode RichestMode(const PointInfo& pt) {
   return pt.canFlow && pt.canFull ? Mode::kBoth
          : pt.canFull             ? Mode::kFull
          : pt.canFlow             ? Mode::kFlow
+         : pt.canFlowLog          ? Mode::kFlowLog
                                   : Mode::kNone;
 }
 
@@ -76,7 +80,7 @@ std::string AssetList(const Problem& p) {
 std::string PointColour(const ReportInput& in, size_t p) {
   Mode m = ModeAt(in, p);
   if (HasFull(m)) return "red";
-  if (m == Mode::kFlow) {
+  if (m == Mode::kFlow || m == Mode::kFlowLog) {
     bool low = p < in.plan.lowPriority.size() && in.plan.lowPriority[p];
     return low ? "amber" : "green";
   }
@@ -97,7 +101,7 @@ void ExplainUnusedPoint(std::ostringstream& o, const ReportInput& in, size_t p) 
   }
   // The mode that would add most (least storage among equals).
   double extra = -1;
-  for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth}) {
+  for (Mode cand : {Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog}) {
     if (!pt.Allows(cand)) continue;
     Placement with = in.plan.best.modes;
     with[p] = cand;
@@ -127,7 +131,7 @@ void ExplainUnusedPoint(std::ostringstream& o, const ReportInput& in, size_t p) 
       over.push_back(Fmt("devices (%u > %u)", mw.devices, c.maxDevices));
     }
     if (c.maxCost > 0 && mw.cost > c.maxCost) {
-      over.push_back(Fmt("cost (%.3g > %.3g)", mw.cost, c.maxCost));
+      over.push_back(Fmt("cost (%.4g > %.4g)", mw.cost, c.maxCost));
     }
     o << "; with the plan it would exceed the limit on ";
     for (size_t k = 0; k < over.size(); ++k) o << (k ? " and " : "") << over[k];
@@ -174,14 +178,15 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
     gaps.push_back({alone.criticalCoverage, "traffic of the centres of gravity"});
   std::sort(gaps.begin(), gaps.end());
   o << "It misses " << Pct(1 - gaps.front().first) << " of " << gaps.front().second;
-  if (HasFlow(m) && alone.natLossWithoutLog > 0.005) {
+  if ((HasFlow(m) || HasFlowLog(m)) && alone.natLossWithoutLog > 0.005) {
     o << "; for " << Pct(alone.natLossWithoutLog)
       << " of what it sees the internal host is hidden behind NAT";
     if (alone.natLossWithLog < alone.natLossWithoutLog) {
       o << " (" << Pct(alone.natLossWithLog) << " even with the NAT event log)";
     }
   }
-  if (!HasFlow(m)) o << "; without flow export it keeps no long-term record of who talked to whom";
+  if (!HasFlow(m) && !HasFlowLog(m))
+    o << "; without flow export it keeps no long-term record of who talked to whom";
   o << ". It costs " << Fmt("%.3g", pt.Cost(m)) << " cost unit" << (pt.Cost(m) == 1 ? "" : "s");
   if (HasFlow(m)) {
     o << ", " << FormatBytes(pt.flowBytesPerDay) << "/day of flow records ("
@@ -193,7 +198,13 @@ std::string ExplainPoint(const ReportInput& in, size_t p) {
       << "/day of full capture (" << FormatBytes(pt.pcapBytesPerDay * c.fullRetentionDays)
       << " for " << Fmt("%.0f", c.fullRetentionDays) << " days)";
   }
+  if (HasFlowLog(m)) {
+    o << Fmt(" (%.2f USD a month: ", pt.flowLog.usdPerMonth) << FormatBytes(pt.flowLog.bytesPerDay)
+      << "/day of flow-log records ingested and kept by the provider for "
+      << Fmt("%.0f", c.flowRetentionDays) << " days, outside the storage budget)";
+  }
   o << ".";
+  if (in.blindSpots && pt.canFlowLog) o << ExplainBlindSpots(*in.blindSpots, pt.name);
   if (in.detectability) o << ExplainDetectability(*in.detectability, pt.name);
   if (PointColour(in, p) == "amber") {
     o << " Lower priority: most of what it sees is also recorded elsewhere; enable it after "
@@ -327,6 +338,12 @@ std::string RenderPlanJson(const ReportInput& in) {
   j["pareto_front"] = TradeOffJson(in.paretoFront);
   j["verification"] = VerificationJson(in.verification);
   if (in.detectability) j["detectability"] = DetectabilityJson(*in.detectability, in.metrics);
+  if (in.blindSpots && !in.blindSpots->empty()) {
+    j["flow_logs"] = BlindSpotsJson(*in.blindSpots, prob, in.plan.best.modes);
+    j["metrics"]["flow_log_points"] = m.flowLogPoints;
+    j["metrics"]["flow_log_bytes_per_day"] = m.flowLogBytesPerDay;
+    j["metrics"]["flow_log_usd_per_month"] = m.flowLogUsdPerMonth;
+  }
   bool empty = in.plan.best.devices == 0;
   j["feasible"] = !empty;
   if (empty) {
@@ -364,7 +381,7 @@ void DocHeadline(Document& doc, const ReportInput& in) {
     doc.Paragraph(o.str());
     return;
   }
-  o << "**Recommendation:** " << m.devices << " point" << (m.devices == 1 ? "" : "s") << " for "
+  o << "**Recommendation:** " << m.points << " point" << (m.points == 1 ? "" : "s") << " for "
     << Fmt("%.3g", m.cost) << " cost units. The plan sees " << Pct(m.flowVisibility)
     << " of flows (" << Pct(m.byteVisibility) << " of bytes), " << Pct(m.northSouthVisibility)
     << " of north-south and " << Pct(m.eastWestVisibility) << " of east-west traffic";
@@ -529,6 +546,7 @@ void DocOptimisation(Document& doc, const ReportInput& in) {
   }
   doc.Paragraph(text);
   if (in.detectability) detail::DetectabilitySection(doc, *in.detectability, in.metrics);
+  if (in.blindSpots) detail::BlindSpotsSection(doc, *in.blindSpots, *in.problem, in.plan.best.modes);
 }
 
 // The verification run.

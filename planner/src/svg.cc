@@ -93,8 +93,10 @@ std::string ModelMapSvg(const ReportInput& in, bool standalone) {
     st.label = mode == Mode::kNone   ? std::string()
                : mode == Mode::kBoth ? std::string("flows + full capture")
                : mode == Mode::kFull ? std::string("full capture")
-               : colour == "amber"   ? std::string("flows (lower priority)")
-                                     : std::string("flows");
+               : mode == Mode::kFlowLog
+                   ? std::string(colour == "amber" ? "flow log (lower priority)" : "flow log")
+               : colour == "amber" ? std::string("flows (lower priority)")
+                                   : std::string("flows");
     st.tooltip = PlainText(ExplainPoint(in, i));
     opt.pointStyles[prob.points[i].name] = st;
   }

@@ -6,8 +6,68 @@
 #include "vantage/planner/problem.h"
 
 namespace vantage::planner {
+namespace {
 
-Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, uint64_t seed) {
+// Flow logs at about `share` of the points, from a generator of their own (the instances
+// without flow logs stay as they were): most of a point's flows with a chance below 1
+// (sampling, merging), some with a host the log cannot name, some unseen, and a few flows only
+// the log shows (the tap missed them).
+void AddSyntheticFlowLogs(Problem& p, uint64_t seed, double share) {
+  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ULL);
+  auto uniform = [&](double a, double b) {
+    return a + (b - a) * (static_cast<double>(rng() >> 11) / 9007199254740992.0);
+  };
+  auto chance = [&](double x) { return uniform(0, 1) < x; };
+  for (auto& pt : p.points) {
+    if (!chance(share)) continue;
+    pt.canFlowLog = true;
+    const double cost = std::floor(uniform(0, 3)) * 0.5;
+    pt.flowLog.provider = "aws";
+    pt.flowLog.format = "aws-vpc";
+    for (Hit& h : pt.hits) {
+      if (!chance(0.8)) continue;
+      h.flowLogProb = static_cast<float>(chance(0.5) ? 1.0 : uniform(0.2, 1.0));
+      h.flowLogDirect = h.direct || chance(0.3);
+      h.flowLogRecords = static_cast<uint16_t>(1 + rng() % 4);
+    }
+    for (int extra = 0; extra < 3; ++extra) {
+      Hit h;
+      h.flow = static_cast<uint32_t>(rng() % p.flows.size());
+      bool known = std::any_of(pt.hits.begin(), pt.hits.end(),
+                               [&](const Hit& x) { return x.flow == h.flow; });
+      if (known) continue;
+      h.tap = false;
+      h.flowLogProb = 1.0f;
+      h.flowLogDirect = true;
+      h.flowLogRecords = 1;
+      pt.hits.push_back(h);
+    }
+    std::sort(pt.hits.begin(), pt.hits.end(),
+              [](const Hit& a, const Hit& b) { return a.flow < b.flow; });
+    double records = 0;
+    for (const Hit& h : pt.hits) records += h.flowLogRecords * p.flows[h.flow].weight;
+    pt.flowLog.recordsPerDay = records * p.dayFactor;
+    pt.flowLog.bytesPerRecord = 120;
+    pt.flowLog.bytesPerDay = pt.flowLog.recordsPerDay * pt.flowLog.bytesPerRecord;
+    // Priced so that the bill is `cost` units at the instance's retention.
+    pt.flowLog.ingestUsdPerGb = 0.50;
+    pt.flowLog.storageUsdPerGbMonth = 0.03;
+    pt.flowLog.usdPerCostUnit = 0;
+    Problem one;
+    one.constraints = p.constraints;
+    one.points = {pt};
+    PriceFlowLogs(one);
+    if (cost > 0 && one.points[0].flowLog.usdPerMonth > 0) {
+      pt.flowLog.usdPerCostUnit = one.points[0].flowLog.usdPerMonth / cost;
+    }
+  }
+  PriceFlowLogs(p);
+}
+
+}  // namespace
+
+Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, uint64_t seed,
+                             double flowLogShare) {
   std::mt19937_64 rng(seed);
   auto uniform = [&](double a, double b) {
     return a + (b - a) * (static_cast<double>(rng() >> 11) / 9007199254740992.0);
@@ -70,6 +130,7 @@ Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, u
                                : pt.canFull             ? Mode::kFull
                                                         : Mode::kFlow);
   }
+  if (flowLogShare > 0) AddSyntheticFlowLogs(p, seed, flowLogShare);
   p.constraints.storageBytes = 0.3 * allStorage;
   p.constraints.maxDevices = static_cast<uint32_t>(std::max<size_t>(1, points / 2));
   return p;

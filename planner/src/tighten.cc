@@ -13,12 +13,12 @@
 namespace vantage::planner {
 namespace {
 
-constexpr Mode kAllModes[] = {Mode::kFlow, Mode::kFull, Mode::kBoth};
+constexpr Mode kAllModes[] = {Mode::kFlow, Mode::kFull, Mode::kBoth, Mode::kFlowLog};
 
 bool IsUpgrade(Mode from, Mode to) {
   if (from == to) return false;
   if (from == Mode::kNone) return to != Mode::kNone;
-  return to == Mode::kBoth;
+  return from != Mode::kFlowLog && to == Mode::kBoth;
 }
 
 // Modes a chosen point can be reduced to.
@@ -124,7 +124,8 @@ void SwapSearch::Recompute(uint32_t f) {
     auto [pt, hit] = m_byFlow[k];
     Mode m = m_cur[pt];
     if (m == Mode::kNone) continue;
-    double q = detail::VisibilityQuality(m_p, m_p.points[pt].hits[hit], m);
+    const Hit& h = m_p.points[pt].hits[hit];
+    double q = detail::VisibilityQuality(m_p, h, m);
     if (q > a1) {
       a2 = a1;
       a1 = q;
@@ -132,7 +133,7 @@ void SwapSearch::Recompute(uint32_t f) {
     } else if (q > a2) {
       a2 = q;
     }
-    fc += HasFull(m) ? 1 : 0;
+    fc += detail::Captures(h, m) ? 1 : 0;
   }
   m_a1[f] = a1;
   m_a2[f] = a2;
@@ -143,17 +144,17 @@ void SwapSearch::Recompute(uint32_t f) {
 void SwapSearch::Account(size_t i, Mode from, Mode to) {
   m_used.storage += m_p.Storage(i, to) - m_p.Storage(i, from);
   m_used.cost += m_p.points[i].Cost(to) - m_p.points[i].Cost(from);
-  m_used.devices += (to != Mode::kNone ? 1 : 0) - (from != Mode::kNone ? 1 : 0);
+  m_used.devices += (UsesDevice(to) ? 1 : 0) - (UsesDevice(from) ? 1 : 0);
 }
 
 // Fills the scratch state "point i reduced to `to`" and returns the value lost.
 double SwapSearch::PrepareRemoval(size_t i, Mode to) {
   ++m_epoch;
   Mode from = m_cur[i];
-  bool losesFull = HasFull(from) && !HasFull(to);
   double loss = 0;
   for (const Hit& h : m_p.points[i].hits) {
     uint32_t f = h.flow;
+    bool losesFull = detail::Captures(h, from) && !detail::Captures(h, to);
     double a = m_a1[f];
     if (m_p1[f] == static_cast<int32_t>(i)) {
       a = std::max(m_a2[f], to == Mode::kNone ? 0.0 : detail::VisibilityQuality(m_p, h, to));
@@ -177,7 +178,7 @@ double SwapSearch::AddGain(size_t j, Mode m) const {
     bool full = scratch ? m_effFull[f] != 0 : m_fc[f] > 0;
     double q = detail::VisibilityQuality(m_p, h, m);
     if (q > a) g += m_flowValue[f] * (q - a);
-    if (HasFull(m) && !full) g += m_fullValue[f];
+    if (detail::Captures(h, m) && !full) g += m_fullValue[f];
   }
   return g;
 }
@@ -187,7 +188,7 @@ bool SwapSearch::FitsAfter(const Move& mv) const {
   auto change = [&](size_t i, Mode from, Mode to) {
     r.storage += m_p.Storage(i, to) - m_p.Storage(i, from);
     r.cost += m_p.points[i].Cost(to) - m_p.points[i].Cost(from);
-    r.devices += (to != Mode::kNone ? 1 : 0) - (from != Mode::kNone ? 1 : 0);
+    r.devices += (UsesDevice(to) ? 1 : 0) - (UsesDevice(from) ? 1 : 0);
   };
   Mode addFrom = m_cur[mv.add];
   if (mv.remove >= 0) {
@@ -272,7 +273,7 @@ Solution SolutionOf(const Problem& p, const Placement& modes) {
   for (size_t i = 0; i < modes.size(); ++i) {
     s.storage += p.Storage(i, modes[i]);
     s.cost += p.points[i].Cost(modes[i]);
-    s.devices += modes[i] != Mode::kNone ? 1 : 0;
+    s.devices += modes[i] != Mode::kNone ? 1 : 0;  // points used
   }
   return s;
 }

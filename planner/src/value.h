@@ -19,8 +19,20 @@ inline double FullHistoryShare(const Constraints& c) {
   return std::clamp(c.fullRetentionDays / c.flowRetentionDays, 0.0, 1.0);
 }
 
+/// Attribution quality of a hit in the point's flow log (pkt-srcaddr names the host).
+inline double FlowLogAttributionQuality(const ValueWeights& w, const Hit& h) {
+  return h.flowLogDirect ? 1.0 : h.natLogged ? w.natLogAttribution : w.lostAttribution;
+}
+
+/// Whether mode m keeps the packets of a hit (full capture of what the tap saw).
+inline bool Captures(const Hit& h, Mode m) {
+  return HasFull(m) && h.tap;
+}
+
 /// Visibility quality (0..1) of a hit at a point in mode m.
 inline double VisibilityQuality(const Problem& p, const Hit& h, Mode m) {
+  if (HasFlowLog(m)) return FlowLogAttributionQuality(p.weights, h) * h.flowLogProb;
+  if (!h.tap) return 0.0;
   double q = AttributionQuality(p.weights, h);
   double best = 0;
   if (HasFlow(m)) best = q * h.detectProb;

@@ -38,6 +38,7 @@ core::Result<planner::Placement> OptimiseOn(const std::vector<Problem>& problems
   auto combined = planner::CombineProblems(subset);
   if (!combined) return combined.GetError();
   combined->constraints = c;
+  planner::PriceFlowLogs(*combined);
   return planner::Optimise(*combined, c).best.modes;
 }
 
@@ -84,6 +85,7 @@ core::Result<RobustPlanResult> PlanAcrossSeeds(const std::vector<Problem>& perSe
   RobustPlanResult r;
   r.combined = std::move(*combined);
   r.combined.constraints = c;
+  planner::PriceFlowLogs(r.combined);
   r.plan = planner::Optimise(r.combined, c);
   r.pooled = planner::Evaluate(r.combined, r.plan.best.modes);
   for (const auto& p : perSeed) {

@@ -121,8 +121,11 @@ TEST(DetectObjective, VisibleButNotDetectedLosesTheBehaviourBonus) {
   }
   Detectability d;
   d.computed = true;
-  d.points = {{"a", 1, {{"recon", "port_scan", false, {}, -1}}, 0},
-              {"b", 1, {{"recon", "port_scan", true, {"port_scan"}, 3}}, 0}};
+  d.points.resize(2);
+  d.points[0].point = "a";
+  d.points[0].behaviours = {{"recon", "port_scan", false, {}, -1}};
+  d.points[1].point = "b";
+  d.points[1].behaviours = {{"recon", "port_scan", true, {"port_scan"}, 3}};
   ApplyDetectObjective(p, d, run);
   // Value with the bonus is 1 + 1 = 2, without it 1: at "a" the hit keeps half its quality.
   EXPECT_FLOAT_EQ(p.points[0].hits[0].detectProb, 0.5f);

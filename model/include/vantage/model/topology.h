@@ -165,6 +165,10 @@ struct Budget {
   double flowRetentionDays = 365;  ///< required retention for flow records
   double fullRetentionDays = 7;    ///< required retention for full capture
   std::string compliance;          ///< free text note carried into the report
+  // Cloud flow logs (docs/planner.md "Flow logs"): unset prices take the provider's list price.
+  std::optional<double> flowLogIngestUsdPerGb;        ///< USD per GB ingested
+  std::optional<double> flowLogStorageUsdPerGbMonth;  ///< USD per GB-month stored
+  double flowLogUsdPerCostUnit = 100;  ///< USD a month of flow-log charges = one cost unit
   int line = 0;
 };
 

@@ -39,7 +39,11 @@ struct PointDetectability {
   uint32_t samplingRate = 1;
   std::vector<BehaviourDetection> behaviours;  ///< every labelled behaviour, in label order
   uint32_t falsePositives = 0;
-  const BehaviourDetection* Find(const std::string& label) const;
+  /// The provider's flow log at the point (Mode::kFlowLog): the detectors on its records.
+  bool hasFlowLog = false;
+  std::vector<BehaviourDetection> flowLogBehaviours;
+  uint32_t flowLogFalsePositives = 0;
+  const BehaviourDetection* Find(const std::string& label, bool flowLog = false) const;
 };
 
 struct Detectability {

@@ -16,7 +16,7 @@ namespace vantage::planner {
 
 struct Metrics {
   // Shares in [0, 1], weighted by each flow's source-group scale.
-  double flowVisibility = 0;            ///< flows seen by some flow export or full capture
+  double flowVisibility = 0;  ///< flows seen by some flow export, flow log or full capture
   double flowVisibilityUnweighted = 0;  ///< simulated flows seen, each counting once
   double byteVisibility = 0;            ///< bytes of the flows seen
   double northSouthVisibility = 0;      ///< of flows with one end on the internet
@@ -41,9 +41,14 @@ struct Metrics {
   bool flowRetentionMet = true;
   bool fullRetentionMet = true;
   bool withinBudget = true;  ///< storage, cost and device limits all hold
+  // Flow logs (Mode::kFlowLog): kept by the provider, paid per GB (part of `cost`).
+  uint32_t flowLogPoints = 0;
+  double flowLogBytesPerDay = 0;
+  double flowLogUsdPerMonth = 0;
   // Cost.
   double cost = 0;
-  uint32_t devices = 0;
+  uint32_t points = 0;        ///< points the placement uses
+  uint32_t devices = 0;       ///< points whose mode needs a device (flow logs do not)
   double objective = 0;       ///< the optimiser's weighted coverage
   double objectiveShare = 0;  ///< objective / objective of every point in its best mode
 };

@@ -16,6 +16,7 @@
 
 #include "vantage/core/anomaly.h"
 #include "vantage/core/flow.h"
+#include "vantage/planner/flow-log-observations.h"
 #include "vantage/planner/run-directory.h"
 
 namespace vantage::planner {
@@ -49,6 +50,7 @@ struct PointObservation {
   uint64_t records = 0;            ///< records read
   uint64_t unmatchedRecords = 0;   ///< records no ground-truth flow explains
   uint64_t recordFileBytes = 0;    ///< bytes of the IPFIX file the records came from
+  FlowLogObservation flowLog;      ///< the provider's flow log (points with `flow_log:`)
 };
 
 /// @brief Lookup from address/port tuples to ground-truth flows (pre- and post-NAT).
@@ -58,6 +60,10 @@ class MatchIndex {
 
   /// @brief Matches one record; returns false if no flow explains it.
   bool Match(const core::FlowRecord& r, uint32_t& flow, bool& direct) const;
+  /// @brief Every flow whose tuple (pre- or post-NAT, either direction) and time span fit the
+  /// record, with whether the pre-NAT tuple matched: flows of one 5-tuple within one flow-log
+  /// window share a record.
+  std::vector<std::pair<uint32_t, bool>> Candidates(const core::FlowRecord& r) const;
   /// @brief True if a NAT binding event covers flow `flow`'s post-NAT tuple.
   bool NatLogged(uint32_t flow) const { return m_natLogged.at(flow); }
 

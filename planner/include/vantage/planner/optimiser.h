@@ -27,7 +27,7 @@ struct Solution {
   double objective = 0;
   double cost = 0;
   double storage = 0;
-  uint32_t devices = 0;
+  uint32_t devices = 0;  ///< points used (any mode; flow logs included)
 };
 
 /// @brief Greedy with lazy evaluation; best of greedy and best single choice.

@@ -18,6 +18,7 @@
 
 #include "vantage/core/result.h"
 #include "vantage/model/topology.h"
+#include "vantage/planner/blind-spots.h"
 #include "vantage/planner/detectability.h"
 #include "vantage/planner/problem.h"
 #include "vantage/planner/report.h"
@@ -68,6 +69,7 @@ using PlanProgressFn = std::function<void(PlanMessage, const std::string&)>;
 struct PlanOutcome {
   std::unique_ptr<Problem> problem;
   std::unique_ptr<Detectability> detectability;
+  std::unique_ptr<std::vector<PointBlindSpots>> blindSpots;  ///< flow-log points' blind spots
   ReportInput report;
 };
 

@@ -19,13 +19,23 @@
 namespace vantage::planner {
 
 /// @brief What a point does. kFlow at a sampled-only device means sampled flow export.
-enum class Mode : uint8_t { kNone = 0, kFlow = 1, kFull = 2, kBoth = 3 };
+/// kFlowLog (points with a cloud `flow_log:`) is the provider's own flow log turned on instead
+/// of a packet-level exporter: no device, priced per GB, blind where the provider is.
+enum class Mode : uint8_t { kNone = 0, kFlow = 1, kFull = 2, kBoth = 3, kFlowLog = 4 };
 const char* ModeName(Mode m);
 inline bool HasFlow(Mode m) {
   return m == Mode::kFlow || m == Mode::kBoth;
 }
 inline bool HasFull(Mode m) {
   return m == Mode::kFull || m == Mode::kBoth;
+}
+inline bool HasFlowLog(Mode m) {
+  return m == Mode::kFlowLog;
+}
+/// @brief Whether a mode needs a device (an exporter or a capture appliance): a flow log is a
+/// setting of the provider's network, so it does not count against `max_devices`.
+inline bool UsesDevice(Mode m) {
+  return m != Mode::kNone && m != Mode::kFlowLog;
 }
 
 /// @brief A mode per candidate point, in Problem::points order.
@@ -49,6 +59,29 @@ struct Hit {
   bool direct = true;       ///< internal host in the record
   bool natLogged = false;   ///< recoverable through the NAT event log
   float detectProb = 1.0f;  ///< probability a (sampled) flow exporter reports it
+  // The provider's flow log at the point (Mode::kFlowLog); untouched elsewhere.
+  bool tap = true;              ///< the packet-level tap saw it (false: only the flow log did)
+  bool flowLogDirect = false;   ///< the flow log names the internal host (pkt-srcaddr, no NAT)
+  uint16_t flowLogRecords = 0;  ///< its flow-log records (one per aggregation window; capped)
+  float flowLogProb = 0.0f;     ///< chance the flow log shows it as a flow of its own: sampling
+                                ///< x share not merged with other flows in a window (0: never)
+};
+
+/// @brief The provider's flow log at a point: what it stores and what that costs.
+struct FlowLogInfo {
+  std::string provider;  ///< "aws", "gcp", "azure"
+  std::string format;    ///< "aws-vpc", "gcp-vpc", "azure-vnet"
+  uint32_t aggregationIntervalS = 600;
+  double sampleRate = 1.0;
+  int awsVersion = 0;               ///< AWS only
+  bool hasPktSrcAddr = false;       ///< AWS pkt-srcaddr in the fields (version 3+ or custom)
+  double recordsPerDay = 0;         ///< scaled records per day
+  double bytesPerRecord = 0;        ///< measured from the written file
+  double bytesPerDay = 0;           ///< ingested (and stored) per day
+  double ingestUsdPerGb = 0;        ///< price per GB ingested (budget key or provider default)
+  double storageUsdPerGbMonth = 0;  ///< price per GB-month stored
+  double usdPerCostUnit = 100;      ///< USD a month that make one of the topology's cost units
+  double usdPerMonth = 0;           ///< ingest + storage at the required retention (PriceFlowLogs)
 };
 
 /// @brief A candidate point: capabilities, costs, what it sees and what it stores per day.
@@ -67,12 +100,18 @@ struct PointInfo {
   // Verification-run export measurements (filled after the second run, else zero).
   double exportBitsPerSecond = 0;
   double exportLoss = 0;
+  // The provider's flow log (Mode::kFlowLog), at points with `flow_log:`.
+  bool canFlowLog = false;
+  double costFlowLog = 0;  ///< flowLog.usdPerMonth / flowLog.usdPerCostUnit (PriceFlowLogs)
+  FlowLogInfo flowLog;
 
   bool Allows(Mode m) const {
+    if (m == Mode::kFlowLog) return canFlowLog;
     return m == Mode::kNone || ((!HasFlow(m) || canFlow) && (!HasFull(m) || canFull));
   }
   double Cost(Mode m) const {
-    return (HasFlow(m) ? costFlow : 0.0) + (HasFull(m) ? costFull : 0.0);
+    return (HasFlow(m) ? costFlow : 0.0) + (HasFull(m) ? costFull : 0.0) +
+           (HasFlowLog(m) ? costFlowLog : 0.0);
   }
 };
 
@@ -103,7 +142,8 @@ struct Problem {
   ValueWeights weights;
   double dayFactor = 1;  ///< window count -> count per day
 
-  /// @brief Storage (bytes) a mode at point `p` needs for the required retention.
+  /// @brief Storage (bytes) a mode at point `p` needs for the required retention. A flow log
+  /// is stored by the provider and paid per GB-month (its cost), not in the storage budget.
   double Storage(size_t p, Mode m) const {
     const PointInfo& pt = points[p];
     return (HasFlow(m) ? pt.flowBytesPerDay * constraints.flowRetentionDays : 0.0) +
@@ -121,8 +161,16 @@ Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& ob
 /// @brief The constraints a topology's budget states (TB = 1e12 bytes).
 Constraints ConstraintsFromBudget(const model::Budget& budget);
 
+/// @brief Prices every flow-log point for the problem's flow retention: USD a month (ingest
+/// per day x 30.4375 days x price per GB + bytes kept for the retention x price per GB-month)
+/// and its cost in cost units. Call again after changing `constraints.flowRetentionDays`.
+void PriceFlowLogs(Problem& problem);
+
 /// @brief A random instance for tests and benchmarks: `points` candidates, `flows` flows, each
-/// point seeing a random subset (about `hitsPerPoint` flows). Deterministic in `seed`.
-Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, uint64_t seed);
+/// point seeing a random subset (about `hitsPerPoint` flows). Deterministic in `seed`. With
+/// `flowLogShare` > 0, about that share of the points also have a flow log (a random
+/// subset of their flows, some merged, sampled or without attribution) priced in cost units.
+Problem MakeSyntheticProblem(size_t points, size_t flows, size_t hitsPerPoint, uint64_t seed,
+                             double flowLogShare = 0);
 
 }  // namespace vantage::planner

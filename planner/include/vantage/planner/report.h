@@ -21,6 +21,7 @@
 namespace vantage::planner {
 
 struct Detectability;
+struct PointBlindSpots;
 
 /// @brief What the verification run (the chosen plan simulated again) measured.
 struct Verification {
@@ -53,6 +54,8 @@ struct ReportInput {
   std::string compliance;
   /// Which behaviours the plan detects (detectability.h); null: no Detectability section.
   const Detectability* detectability = nullptr;
+  /// What each flow-log point's log misses (blind-spots.h); null: no flow-log section.
+  const std::vector<PointBlindSpots>* blindSpots = nullptr;
 };
 
 /// @brief The colour class of point `p` in the plan: "green", "red", "amber" or "grey".

@@ -26,6 +26,7 @@ using model::NatEventRow;
 using model::ParseGroundTruth;
 using model::ParseNatEvents;
 using model::PointExport;
+using ManifestFlowLog = model::PointFlowLog;  ///< a point's "flow_log" (cloud flow logs)
 using model::RunManifest;
 using model::Sha256File;
 
