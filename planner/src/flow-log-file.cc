@@ -7,7 +7,6 @@
 
 namespace vantage::planner {
 
-
 core::Result<std::vector<wire::flowlog::FlowLogRecord>> ReadFlowLogFile(
     const RunData& run, const ManifestPoint& point, core::AnomalyCounters* anomalies,
     uint64_t* fileBytes, uint64_t* badLines) {

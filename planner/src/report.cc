@@ -546,7 +546,8 @@ void DocOptimisation(Document& doc, const ReportInput& in) {
   }
   doc.Paragraph(text);
   if (in.detectability) detail::DetectabilitySection(doc, *in.detectability, in.metrics);
-  if (in.blindSpots) detail::BlindSpotsSection(doc, *in.blindSpots, *in.problem, in.plan.best.modes);
+  if (in.blindSpots)
+    detail::BlindSpotsSection(doc, *in.blindSpots, *in.problem, in.plan.best.modes);
 }
 
 // The verification run.

@@ -58,9 +58,8 @@ TEST(ReferenceTopologies, EnterpriseLoadsWithExpectedShape) {
 }
 
 TEST(ReferenceTopologies, AllLoad) {
-  for (const char* f :
-       {"topologies/enterprise.yaml", "topologies/small-office.yaml", "topologies/campus.yaml",
-        "topologies/hybrid-cloud.yaml"}) {
+  for (const char* f : {"topologies/enterprise.yaml", "topologies/small-office.yaml",
+                        "topologies/campus.yaml", "topologies/hybrid-cloud.yaml"}) {
     SCOPED_TRACE(f);
     Topology t = MustLoad(f);
     EXPECT_FALSE(t.nodes.empty());
