@@ -143,7 +143,7 @@ struct FlowLogMeter::Impl {
   bool Filtered(const FlowLogPacket& p) const;
   void Meter(const FlowLogPacket& p);
   void MeterAzure(const FlowLogPacket& p, int64_t window);
-  void CloseUpTo(int64_t windowEndLimit);
+  void CloseUpTo(int64_t limitNs);
   void CloseWindow(int64_t start);
   void SettleAzureStates(std::map<RecordKey, Accumulator>& flows);
   FlowLogRecord MakeRecord(int64_t start, const RecordKey& k, const Accumulator& a) const;

@@ -296,6 +296,79 @@ class TopologyParser {
     node.rules.push_back(std::move(rule));
   }
 
+  // A host group's count and simulate; other kinds have neither.
+  void ParseGroupSize(const YAML::Node& n, const std::string& p, bool kindOk, Node& node) {
+    bool group = kindOk && node.kind == NodeKind::kHostGroup;
+    auto count = m_r.Integer(n, "count", p, group, 1, 1000000000);
+    auto simulate = m_r.Integer(n, "simulate", p, false, 0, 100000);
+    if (kindOk && !group) {
+      if (n["count"].IsDefined()) {
+        m_r.Error(n["count"], Join(p, "count"), "only host_group nodes have a count");
+      }
+      if (n["simulate"].IsDefined()) {
+        m_r.Error(n["simulate"], Join(p, "simulate"), "only host_group nodes have simulate");
+      }
+    }
+    if (group) {
+      if (count) node.count = static_cast<uint32_t>(*count);
+      node.simulate =
+          simulate ? static_cast<uint32_t>(*simulate) : std::min<uint32_t>(node.count, 1);
+      if (simulate && count && *count < *simulate) {
+        m_r.Error(n["simulate"], Join(p, "simulate"),
+                  "simulate (" + std::to_string(*simulate) + ") is larger than count (" +
+                      std::to_string(*count) +
+                      "): a simulated host stands for at least one "
+                      "real host");
+      }
+      if (simulate && *simulate == 0) {
+        m_r.Error(n["simulate"], Join(p, "simulate"),
+                  "simulate must be at least 1 (a host group with no simulated host sends "
+                  "nothing)");
+      }
+    }
+  }
+
+  // Rules and the default action, on the kinds that filter (a cloud VPC's are its security
+  // group); the default when none is given depends on the kind.
+  void ParseFiltering(const YAML::Node& n, const std::string& p, bool kindOk, Node& node) {
+    bool filters =
+        kindOk && (node.kind == NodeKind::kFirewall || node.kind == NodeKind::kNatGateway ||
+                   node.kind == NodeKind::kRouter || node.kind == NodeKind::kL3Switch ||
+                   node.kind == NodeKind::kCloudVpc);
+    YAML::Node rules = m_r.Get(n, "rules", p);
+    if (rules.IsDefined()) {
+      std::string rp = Join(p, "rules");
+      if (kindOk && !filters) {
+        m_r.Error(rules, rp,
+                  std::string("a ") + NodeKindName(node.kind) +
+                      " cannot filter: rules belong on a firewall, nat_gateway, router, "
+                      "l3_switch or cloud_vpc (its security group)");
+      } else if (m_r.ExpectList(rules, rp)) {
+        for (size_t j = 0; j < rules.size(); ++j) ParseRule(rules[j], Index(rp, j), node);
+      }
+    }
+    if (auto v = m_r.String(n, "default", p)) {
+      if (kindOk && !filters) {
+        m_r.Error(n["default"], Join(p, "default"),
+                  std::string("a ") + NodeKindName(node.kind) + " has no default action");
+      } else if (*v == "allow") {
+        node.defaultAllow = true;
+      } else if (*v == "deny") {
+        node.defaultAllow = false;
+      } else {
+        m_r.Error(n["default"], Join(p, "default"),
+                  "default must be allow or deny, found '" + *v + "'");
+      }
+    } else if (kindOk && node.kind != NodeKind::kFirewall && node.kind != NodeKind::kNatGateway) {
+      node.defaultAllow = true;  // routers forward everything unless told otherwise
+    } else if (kindOk && node.kind == NodeKind::kNatGateway && node.rules.empty()) {
+      node.defaultAllow = true;  // a plain NAT router forwards (return traffic by binding)
+    }
+    if (kindOk && node.kind == NodeKind::kCloudVpc && !n["default"].IsDefined()) {
+      node.defaultAllow = node.rules.empty();  // a security group denies what it does not allow
+    }
+  }
+
   void ParseNodes(const YAML::Node& root, Topology& t) {
     YAML::Node nodes = m_r.Get(root, "nodes", "", true);
     if (!m_r.ExpectList(nodes, "nodes")) return;
@@ -321,70 +394,8 @@ class TopologyParser {
       }
       if (auto v = m_r.String(n, "role", p)) node.role = *v;
       if (auto v = m_r.String(n, "description", p)) node.description = *v;
-      bool group = kindOk && node.kind == NodeKind::kHostGroup;
-      auto count = m_r.Integer(n, "count", p, group, 1, 1000000000);
-      auto simulate = m_r.Integer(n, "simulate", p, false, 0, 100000);
-      if (kindOk && !group) {
-        if (n["count"].IsDefined()) {
-          m_r.Error(n["count"], Join(p, "count"), "only host_group nodes have a count");
-        }
-        if (n["simulate"].IsDefined()) {
-          m_r.Error(n["simulate"], Join(p, "simulate"), "only host_group nodes have simulate");
-        }
-      }
-      if (group) {
-        if (count) node.count = static_cast<uint32_t>(*count);
-        node.simulate =
-            simulate ? static_cast<uint32_t>(*simulate) : std::min<uint32_t>(node.count, 1);
-        if (simulate && count && *count < *simulate) {
-          m_r.Error(n["simulate"], Join(p, "simulate"),
-                    "simulate (" + std::to_string(*simulate) + ") is larger than count (" +
-                        std::to_string(*count) +
-                        "): a simulated host stands for at least one "
-                        "real host");
-        }
-        if (simulate && *simulate == 0) {
-          m_r.Error(n["simulate"], Join(p, "simulate"),
-                    "simulate must be at least 1 (a host group with no simulated host sends "
-                    "nothing)");
-        }
-      }
-      bool filters =
-          kindOk && (node.kind == NodeKind::kFirewall || node.kind == NodeKind::kNatGateway ||
-                     node.kind == NodeKind::kRouter || node.kind == NodeKind::kL3Switch ||
-                     node.kind == NodeKind::kCloudVpc);
-      YAML::Node rules = m_r.Get(n, "rules", p);
-      if (rules.IsDefined()) {
-        std::string rp = Join(p, "rules");
-        if (kindOk && !filters) {
-          m_r.Error(rules, rp,
-                    std::string("a ") + NodeKindName(node.kind) +
-                        " cannot filter: rules belong on a firewall, nat_gateway, router, "
-                        "l3_switch or cloud_vpc (its security group)");
-        } else if (m_r.ExpectList(rules, rp)) {
-          for (size_t j = 0; j < rules.size(); ++j) ParseRule(rules[j], Index(rp, j), node);
-        }
-      }
-      if (auto v = m_r.String(n, "default", p)) {
-        if (kindOk && !filters) {
-          m_r.Error(n["default"], Join(p, "default"),
-                    std::string("a ") + NodeKindName(node.kind) + " has no default action");
-        } else if (*v == "allow") {
-          node.defaultAllow = true;
-        } else if (*v == "deny") {
-          node.defaultAllow = false;
-        } else {
-          m_r.Error(n["default"], Join(p, "default"),
-                    "default must be allow or deny, found '" + *v + "'");
-        }
-      } else if (kindOk && node.kind != NodeKind::kFirewall && node.kind != NodeKind::kNatGateway) {
-        node.defaultAllow = true;  // routers forward everything unless told otherwise
-      } else if (kindOk && node.kind == NodeKind::kNatGateway && node.rules.empty()) {
-        node.defaultAllow = true;  // a plain NAT router forwards (return traffic by binding)
-      }
-      if (kindOk && node.kind == NodeKind::kCloudVpc && !n["default"].IsDefined()) {
-        node.defaultAllow = node.rules.empty();  // a security group denies what it does not allow
-      }
+      ParseGroupSize(n, p, kindOk, node);
+      ParseFiltering(n, p, kindOk, node);
       if (!node.name.empty()) {
         if (m_nodeIndex.count(node.name)) {
           m_r.Error(n["name"], Join(p, "name"),

@@ -40,13 +40,35 @@ double MaxObjective(const Problem& problem) {
   return Objective(problem, all);
 }
 
+// Storage the placement needs, the retention each kind fits in the budget, and whether the
+// placement is within every constraint.
+static void ApplyStorage(const Constraints& c, Metrics& m) {
+  m.storageRequired =
+      m.flowBytesPerDay * c.flowRetentionDays + m.fullBytesPerDay * c.fullRetentionDays;
+  double left = c.storageBytes;
+  m.flowRetentionFitDays =
+      m.flowBytesPerDay > 0
+          ? std::max(0.0, left - m.fullBytesPerDay * c.fullRetentionDays) / m.flowBytesPerDay
+          : 0.0;
+  m.fullRetentionFitDays =
+      m.fullBytesPerDay > 0
+          ? std::max(0.0, left - m.flowBytesPerDay * c.flowRetentionDays) / m.fullBytesPerDay
+          : 0.0;
+  bool storageOk = m.storageRequired <= c.storageBytes * (1 + 1e-12);
+  m.flowRetentionMet = m.flowBytesPerDay <= 0 ||
+                       (storageOk && m.flowRetentionFitDays >= c.flowRetentionDays * (1 - 1e-12));
+  m.fullRetentionMet = m.fullBytesPerDay <= 0 ||
+                       (storageOk && m.fullRetentionFitDays >= c.fullRetentionDays * (1 - 1e-12));
+  m.withinBudget = storageOk && (c.maxDevices == 0 || m.devices <= c.maxDevices) &&
+                   (c.maxCost <= 0 || m.cost <= c.maxCost * (1 + 1e-12));
+}
+
 Metrics Evaluate(const Problem& problem, const Placement& placement) {
   Metrics m;
   const size_t nf = problem.flows.size();
   std::vector<double> seen(nf, 0.0);  // best detection probability
   std::vector<uint8_t> full(nf, 0), direct(nf, 0), logged(nf, 0);
   std::vector<double> recSum(nf, 0.0), recMax(nf, 0.0), recBytesSum(nf, 0.0), recBytesMax(nf, 0.0);
-  const Constraints& c = problem.constraints;
   for (size_t p = 0; p < problem.points.size() && p < placement.size(); ++p) {
     Mode mode = placement[p];
     if (mode == Mode::kNone) continue;
@@ -134,24 +156,7 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
   m.duplicateBytesPerDay = dupBytes * problem.dayFactor;
   m.duplicateShare = share(m.duplicateRecordsPerDay, m.recordsPerDay);
 
-  m.storageRequired =
-      m.flowBytesPerDay * c.flowRetentionDays + m.fullBytesPerDay * c.fullRetentionDays;
-  double left = c.storageBytes;
-  m.flowRetentionFitDays =
-      m.flowBytesPerDay > 0
-          ? std::max(0.0, left - m.fullBytesPerDay * c.fullRetentionDays) / m.flowBytesPerDay
-          : 0.0;
-  m.fullRetentionFitDays =
-      m.fullBytesPerDay > 0
-          ? std::max(0.0, left - m.flowBytesPerDay * c.flowRetentionDays) / m.fullBytesPerDay
-          : 0.0;
-  bool storageOk = m.storageRequired <= c.storageBytes * (1 + 1e-12);
-  m.flowRetentionMet = m.flowBytesPerDay <= 0 ||
-                       (storageOk && m.flowRetentionFitDays >= c.flowRetentionDays * (1 - 1e-12));
-  m.fullRetentionMet = m.fullBytesPerDay <= 0 ||
-                       (storageOk && m.fullRetentionFitDays >= c.fullRetentionDays * (1 - 1e-12));
-  m.withinBudget = storageOk && (c.maxDevices == 0 || m.devices <= c.maxDevices) &&
-                   (c.maxCost <= 0 || m.cost <= c.maxCost * (1 + 1e-12));
+  ApplyStorage(problem.constraints, m);
   m.objective = Objective(problem, placement);
   m.objectiveShare = share(m.objective, MaxObjective(problem));
   return m;

@@ -83,6 +83,26 @@ bool OnInternet(const model::Topology& t, const std::string& group, const std::s
 
 }  // namespace
 
+// A point's capabilities and costs: from the topology's candidate, else what the run shows.
+static void DescribePoint(const model::Topology& topology, const ManifestPoint* mp, PointInfo& pt) {
+  const model::CandidatePoint* cand = nullptr;
+  for (const auto& c : topology.candidates) {
+    if (c.name == pt.name) cand = &c;
+  }
+  if (cand != nullptr) {
+    pt.node = cand->node;
+    pt.canFlow = cand->canExportFlows;
+    pt.sampledOnly = cand->sampledOnly;
+    pt.samplingRate = std::max<uint32_t>(1, cand->samplingRate);
+    pt.canFull = cand->canFullCapture;
+    pt.costFlow = cand->costFlow;
+    pt.costFull = cand->costFullCapture;
+  } else if (mp != nullptr) {
+    pt.node = mp->node;
+    pt.canFull = !mp->pcap.empty();
+  }
+}
+
 Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& observations,
                      const model::Topology& topology) {
   Problem p;
@@ -131,23 +151,8 @@ Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& ob
   for (const auto& obs : observations) {
     PointInfo pt;
     pt.name = obs.point;
-    const model::CandidatePoint* cand = nullptr;
-    for (const auto& c : topology.candidates) {
-      if (c.name == obs.point) cand = &c;
-    }
     const ManifestPoint* mp = run.manifest.FindPoint(obs.point);
-    if (cand != nullptr) {
-      pt.node = cand->node;
-      pt.canFlow = cand->canExportFlows;
-      pt.sampledOnly = cand->sampledOnly;
-      pt.samplingRate = std::max<uint32_t>(1, cand->samplingRate);
-      pt.canFull = cand->canFullCapture;
-      pt.costFlow = cand->costFlow;
-      pt.costFull = cand->costFullCapture;
-    } else if (mp != nullptr) {
-      pt.node = mp->node;
-      pt.canFull = !mp->pcap.empty();
-    }
+    DescribePoint(topology, mp, pt);
     if (const model::Node* n = NodeByName(topology, pt.node)) pt.zone = n->zone;
     double weightedRecords = static_cast<double>(obs.unmatchedRecords);
     double octets = 0, weightedOctets = 0;

@@ -28,9 +28,9 @@ struct Certificate {
   std::string binding;
 };
 
-/// @brief The online bound for `placement` under `constraints` (one pass over every hit).
-Certificate CertifyPlan(const Problem& problem, const Constraints& constraints,
-                        const Placement& placement);
+/// @brief The online bound for placement `plan` of problem `p` under constraints `c` (one pass
+/// over every hit).
+Certificate CertifyPlan(const Problem& p, const Constraints& c, const Placement& plan);
 
 /// @brief Combines two certificates of the same constraints: the smaller bound wins (both are
 /// valid) and the gap is recomputed for the larger plan value.
