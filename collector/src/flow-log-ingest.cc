@@ -104,19 +104,7 @@ core::Status CountMalformed(Store& store, uint64_t n) {
 }  // namespace
 
 core::FlowRecord ToFlowRecord(const FlowLogRecord& r, bool keepNative) {
-  core::FlowRecord f;
-  f.key.src = r.src;
-  f.key.dst = r.dst;
-  f.key.srcPort = r.srcPort;
-  f.key.dstPort = r.dstPort;
-  f.key.protocol = r.protocol;
-  f.packets = r.packets;
-  f.octets = r.octets;
-  f.reversePackets = r.reversePackets;
-  f.reverseOctets = r.reverseOctets;
-  f.start = r.start;
-  f.end = r.end;
-  f.tcpFlags = r.tcpFlags;
+  core::FlowRecord f = wire::flowlog::ToFlowRecord(r);
   auto c = std::make_shared<core::CloudFlowFields>();
   c->provider = wire::flowlog::ProviderName(r.provider);
   c->action = r.action == Action::kAccept ? "ACCEPT" : r.action == Action::kReject ? "REJECT" : "";

@@ -89,23 +89,6 @@ bool HasField(const ManifestFlowLog& s, const char* name) {
 
 }  // namespace
 
-core::FlowRecord ToFlowRecord(const fl::FlowLogRecord& r) {
-  core::FlowRecord f;
-  f.key.protocol = r.protocol;
-  f.key.src = r.src;
-  f.key.dst = r.dst;
-  f.key.srcPort = r.srcPort;
-  f.key.dstPort = r.dstPort;
-  f.packets = r.packets;
-  f.octets = r.octets;
-  f.reversePackets = r.reversePackets;
-  f.reverseOctets = r.reverseOctets;
-  f.start = r.start;
-  f.end = r.end;
-  f.tcpFlags = r.tcpFlags;
-  return f;
-}
-
 FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
                                 const ManifestFlowLog& settings,
                                 const std::vector<fl::FlowLogRecord>& records) {

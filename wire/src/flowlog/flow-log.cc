@@ -123,4 +123,21 @@ std::string WriteFile(FileFormat format, const Settings& settings,
   return detail::WriteAws(settings, records);
 }
 
+core::FlowRecord ToFlowRecord(const FlowLogRecord& r) {
+  core::FlowRecord f;
+  f.key.src = r.src;
+  f.key.dst = r.dst;
+  f.key.srcPort = r.srcPort;
+  f.key.dstPort = r.dstPort;
+  f.key.protocol = r.protocol;
+  f.packets = r.packets;
+  f.octets = r.octets;
+  f.reversePackets = r.reversePackets;
+  f.reverseOctets = r.reverseOctets;
+  f.start = r.start;
+  f.end = r.end;
+  f.tcpFlags = r.tcpFlags;
+  return f;
+}
+
 }  // namespace vantage::wire::flowlog

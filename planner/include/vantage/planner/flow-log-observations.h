@@ -71,9 +71,7 @@ core::Result<std::vector<wire::flowlog::FlowLogRecord>> ReadFlowLogFile(
     const RunData& run, const ManifestPoint& point, core::AnomalyCounters* anomalies,
     uint64_t* fileBytes = nullptr, uint64_t* badLines = nullptr);
 
-/// @brief A flow-log record as a flow record (the interface's 5-tuple, counts, times, flags),
-/// for the matcher and the detectors.
-core::FlowRecord ToFlowRecord(const wire::flowlog::FlowLogRecord& r);
+using wire::flowlog::ToFlowRecord;  ///< the normalised fields as a flow record
 
 /// @brief Matches already parsed records (tests; ObserveFlowLog after reading the file).
 FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "vantage/core/flow.h"
 #include "vantage/core/ip-address.h"
 #include "vantage/core/time.h"
 
@@ -103,6 +104,10 @@ struct FlowLogRecord {
 const std::vector<std::string>& AwsFieldNames();
 /// @brief The fields of AWS's default format of `version` (2..5); empty for other versions.
 std::vector<std::string> AwsDefaultFields(int version);
+
+/// @brief The record's normalised fields as a flow record (5-tuple, both directions' counters,
+/// times, TCP flags): what the store, the detectors and the planner share with IPFIX records.
+core::FlowRecord ToFlowRecord(const FlowLogRecord& r);
 
 /// @brief A line the reader could not use.
 struct LineError {
