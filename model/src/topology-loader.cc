@@ -504,6 +504,48 @@ class TopologyParser {
     return "";
   }
 
+  void ParseNatAddresses(const YAML::Node& n, const std::string& p, Nat& nat) {
+    if (auto v = m_r.StringList(n, "public_addresses", p)) {
+      std::string ap = Join(p, "public_addresses");
+      for (size_t j = 0; j < v->size(); ++j) {
+        auto a = core::IpAddress::Parse((*v)[j]);
+        YAML::Node at =
+            n["public_addresses"].IsSequence() ? n["public_addresses"][j] : n["public_addresses"];
+        if (!a) {
+          m_r.Error(at, Index(ap, j), "malformed address: " + a.GetError().message);
+        } else {
+          nat.publicAddresses.push_back(*a);
+        }
+      }
+    }
+  }
+
+  // `port_range: 1024-65535` or `[1024, 65535]`.
+  void ParseNatPortRange(const YAML::Node& n, const std::string& p, Nat& nat) {
+    YAML::Node pr = m_r.Get(n, "port_range", p);
+    if (pr.IsDefined()) {
+      std::string pp = Join(p, "port_range");
+      bool ok = false;
+      if (pr.IsSequence() && pr.size() == 2) {
+        auto lo = m_r.AsInteger(pr[0], Index(pp, 0), 1, 65535);
+        auto hi = m_r.AsInteger(pr[1], Index(pp, 1), 1, 65535);
+        if (lo && hi) {
+          nat.portMin = static_cast<uint16_t>(*lo);
+          nat.portMax = static_cast<uint16_t>(*hi);
+          ok = *lo <= *hi;
+          if (!ok) m_r.Error(pr, pp, "port range is empty: first port above last");
+        } else {
+          ok = true;  // already reported
+        }
+      } else if (pr.IsScalar()) {
+        ok = detail::ParsePortRange(pr.Scalar(), nat.portMin, nat.portMax);
+        if (!ok) m_r.Error(pr, pp, "port_range must be like 1024-65535 or [1024, 65535]");
+        ok = true;
+      }
+      if (!ok) m_r.Error(pr, pp, "port_range must be like 1024-65535 or [1024, 65535]");
+    }
+  }
+
   void ParseNats(const YAML::Node& root, Topology& t) {
     YAML::Node nats = m_r.Get(root, "nat", "");
     if (!nats.IsDefined() || !m_r.ExpectList(nats, "nat")) return;
@@ -554,41 +596,8 @@ class TopologyParser {
           }
         }
       }
-      if (auto v = m_r.StringList(n, "public_addresses", p)) {
-        std::string ap = Join(p, "public_addresses");
-        for (size_t j = 0; j < v->size(); ++j) {
-          auto a = core::IpAddress::Parse((*v)[j]);
-          YAML::Node at =
-              n["public_addresses"].IsSequence() ? n["public_addresses"][j] : n["public_addresses"];
-          if (!a) {
-            m_r.Error(at, Index(ap, j), "malformed address: " + a.GetError().message);
-          } else {
-            nat.publicAddresses.push_back(*a);
-          }
-        }
-      }
-      YAML::Node pr = m_r.Get(n, "port_range", p);
-      if (pr.IsDefined()) {
-        std::string pp = Join(p, "port_range");
-        bool ok = false;
-        if (pr.IsSequence() && pr.size() == 2) {
-          auto lo = m_r.AsInteger(pr[0], Index(pp, 0), 1, 65535);
-          auto hi = m_r.AsInteger(pr[1], Index(pp, 1), 1, 65535);
-          if (lo && hi) {
-            nat.portMin = static_cast<uint16_t>(*lo);
-            nat.portMax = static_cast<uint16_t>(*hi);
-            ok = *lo <= *hi;
-            if (!ok) m_r.Error(pr, pp, "port range is empty: first port above last");
-          } else {
-            ok = true;  // already reported
-          }
-        } else if (pr.IsScalar()) {
-          ok = detail::ParsePortRange(pr.Scalar(), nat.portMin, nat.portMax);
-          if (!ok) m_r.Error(pr, pp, "port_range must be like 1024-65535 or [1024, 65535]");
-          ok = true;
-        }
-        if (!ok) m_r.Error(pr, pp, "port_range must be like 1024-65535 or [1024, 65535]");
-      }
+      ParseNatAddresses(n, p, nat);
+      ParseNatPortRange(n, p, nat);
       if (auto v = m_r.Number(n, "tcp_timeout_s", p, false, 1, 1e7)) nat.tcpTimeoutS = *v;
       if (auto v = m_r.Number(n, "udp_timeout_s", p, false, 1, 1e7)) nat.udpTimeoutS = *v;
       if (auto v = m_r.Number(n, "icmp_timeout_s", p, false, 1, 1e7)) nat.icmpTimeoutS = *v;
@@ -816,47 +825,7 @@ class TopologyParser {
     for (size_t ni = 0; ni < t.nodes.size(); ++ni) {
       const Node& n = t.nodes[ni];
       if (n.name.empty() || m_nodeIndex[n.name] != ni) continue;
-      const std::string& p = m_nodePath[ni];
-      Where w = m_nodeWhere[ni];
-      if (linksOf[ni].empty()) {
-        m_r.ErrorAtLine(w.line, w.column, p, "node '" + n.name + "' is not attached to any link");
-        continue;
-      }
-      if (n.kind == NodeKind::kHostGroup && n.simulate > 1) {
-        for (size_t li : linksOf[ni]) {
-          if (t.links[li].kind != LinkKind::kLan) {
-            m_r.ErrorAtLine(m_linkWhere[li].line, m_linkWhere[li].column,
-                            "links[" + std::to_string(li) + "]",
-                            "host group '" + n.name + "' simulates " + std::to_string(n.simulate) +
-                                " hosts: attach it with a lan link, not p2p");
-          }
-        }
-      }
-      if (n.kind == NodeKind::kHostGroup && linksOf[ni].size() > 1) {
-        m_r.ErrorAtLine(w.line, w.column, p,
-                        "host group '" + n.name + "' is on " + std::to_string(linksOf[ni].size()) +
-                            " links: a host group attaches to exactly one lan");
-      }
-      if (n.kind == NodeKind::kSwitch) {
-        if (linksOf[ni].size() != 1 || t.links[linksOf[ni][0]].kind != LinkKind::kLan) {
-          m_r.ErrorAtLine(w.line, w.column, p,
-                          "layer-2 switch '" + n.name +
-                              "' must be on exactly one lan link (it is that lan's switch); "
-                              "use kind l3_switch to join several links");
-        }
-      }
-      if (n.kind == NodeKind::kNatGateway && !t.FindNat(n.name)) {
-        m_r.ErrorAtLine(
-            w.line, w.column, p,
-            "NAT gateway '" + n.name + "' has no entry under 'nat:' (needs its outside interface)");
-      }
-      if (!n.ForwardsPackets() && n.kind != NodeKind::kSwitch && n.kind != NodeKind::kHostGroup &&
-          n.kind != NodeKind::kCloudVpc && linksOf[ni].size() > 1) {
-        m_r.WarningAtLine(w.line, w.column, p,
-                          std::string("a ") + NodeKindName(n.kind) + " on " +
-                              std::to_string(linksOf[ni].size()) +
-                              " links does not forward between them");
-      }
+      CheckAttachment(t, ni, linksOf[ni]);
     }
     std::set<std::string> usedZones;
     for (const auto& n : t.nodes) usedZones.insert(n.zone);
@@ -877,7 +846,57 @@ class TopologyParser {
       return;
     }
     CheckConnectivity(t);
-    // Address space: only meaningful once the rest is consistent.
+    CheckAddressSpace(t);
+  }
+
+  // One node's links: attached at all, host groups on one lan, switches on one lan, NAT
+  // gateways with a `nat:` entry, end hosts on several links (warning).
+  void CheckAttachment(const Topology& t, size_t ni, const std::vector<size_t>& links) {
+    const Node& n = t.nodes[ni];
+    const std::string& p = m_nodePath[ni];
+    Where w = m_nodeWhere[ni];
+    if (links.empty()) {
+      m_r.ErrorAtLine(w.line, w.column, p, "node '" + n.name + "' is not attached to any link");
+      return;
+    }
+    if (n.kind == NodeKind::kHostGroup && n.simulate > 1) {
+      for (size_t li : links) {
+        if (t.links[li].kind != LinkKind::kLan) {
+          m_r.ErrorAtLine(m_linkWhere[li].line, m_linkWhere[li].column,
+                          "links[" + std::to_string(li) + "]",
+                          "host group '" + n.name + "' simulates " + std::to_string(n.simulate) +
+                              " hosts: attach it with a lan link, not p2p");
+        }
+      }
+    }
+    if (n.kind == NodeKind::kHostGroup && links.size() > 1) {
+      m_r.ErrorAtLine(w.line, w.column, p,
+                      "host group '" + n.name + "' is on " + std::to_string(links.size()) +
+                          " links: a host group attaches to exactly one lan");
+    }
+    if (n.kind == NodeKind::kSwitch) {
+      if (links.size() != 1 || t.links[links[0]].kind != LinkKind::kLan) {
+        m_r.ErrorAtLine(w.line, w.column, p,
+                        "layer-2 switch '" + n.name +
+                            "' must be on exactly one lan link (it is that lan's switch); "
+                            "use kind l3_switch to join several links");
+      }
+    }
+    if (n.kind == NodeKind::kNatGateway && !t.FindNat(n.name)) {
+      m_r.ErrorAtLine(
+          w.line, w.column, p,
+          "NAT gateway '" + n.name + "' has no entry under 'nat:' (needs its outside interface)");
+    }
+    if (!n.ForwardsPackets() && n.kind != NodeKind::kSwitch && n.kind != NodeKind::kHostGroup &&
+        n.kind != NodeKind::kCloudVpc && links.size() > 1) {
+      m_r.WarningAtLine(w.line, w.column, p,
+                        std::string("a ") + NodeKindName(n.kind) + " on " +
+                            std::to_string(links.size()) + " links does not forward between them");
+    }
+  }
+
+  // Address space: only meaningful once the rest is consistent.
+  void CheckAddressSpace(const Topology& t) {
     bool clean = std::all_of(m_linkOk.begin(), m_linkOk.end(), [](bool b) { return b; });
     for (const auto& l : t.links) clean = clean && !l.zone.empty();
     if (clean && !m_zoneIndex.empty()) {

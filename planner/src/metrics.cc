@@ -63,30 +63,21 @@ static void ApplyStorage(const Constraints& c, Metrics& m) {
                    (c.maxCost <= 0 || m.cost <= c.maxCost * (1 + 1e-12));
 }
 
-Metrics Evaluate(const Problem& problem, const Placement& placement) {
-  Metrics m;
-  const size_t nf = problem.flows.size();
-  std::vector<double> seen(nf, 0.0);  // best detection probability
-  std::vector<uint8_t> full(nf, 0), direct(nf, 0), logged(nf, 0);
-  std::vector<double> recSum(nf, 0.0), recMax(nf, 0.0), recBytesSum(nf, 0.0), recBytesMax(nf, 0.0);
-  for (size_t p = 0; p < problem.points.size() && p < placement.size(); ++p) {
-    Mode mode = placement[p];
-    if (mode == Mode::kNone) continue;
-    const PointInfo& pt = problem.points[p];
-    ++m.points;
-    m.devices += UsesDevice(mode) ? 1 : 0;
-    m.cost += pt.Cost(mode);
-    if (HasFlow(mode)) {
-      m.recordsPerDay += pt.recordsPerDay;
-      m.flowBytesPerDay += pt.flowBytesPerDay;
-    }
-    if (HasFull(mode)) m.fullBytesPerDay += pt.pcapBytesPerDay;
-    if (HasFlowLog(mode)) {
-      ++m.flowLogPoints;
-      m.recordsPerDay += pt.flowLog.recordsPerDay;
-      m.flowLogBytesPerDay += pt.flowLog.bytesPerDay;
-      m.flowLogUsdPerMonth += pt.flowLog.usdPerMonth;
-    }
+namespace {
+
+// What the placed points together see of each ground-truth flow.
+struct FlowCoverage {
+  explicit FlowCoverage(size_t n)
+      : seen(n),
+        full(n),
+        direct(n),
+        logged(n),
+        recSum(n),
+        recMax(n),
+        recBytesSum(n),
+        recBytesMax(n) {}
+
+  void Add(const PointInfo& pt, Mode mode) {
     const bool flowLog = HasFlowLog(mode);
     const double bytesPerRecord = flowLog ? pt.flowLog.bytesPerRecord : pt.bytesPerRecord;
     for (const Hit& h : pt.hits) {
@@ -107,58 +98,100 @@ Metrics Evaluate(const Problem& problem, const Placement& placement) {
       }
     }
   }
+
+  std::vector<double> seen;  // best detection probability
+  std::vector<uint8_t> full, direct, logged;
+  std::vector<double> recSum, recMax, recBytesSum, recBytesMax;  // records, for duplication
+};
+
+// A placed point's count, cost, records and bytes per day.
+void AddPointTotals(const PointInfo& pt, Mode mode, Metrics& m) {
+  ++m.points;
+  m.devices += UsesDevice(mode) ? 1 : 0;
+  m.cost += pt.Cost(mode);
+  if (HasFlow(mode)) {
+    m.recordsPerDay += pt.recordsPerDay;
+    m.flowBytesPerDay += pt.flowBytesPerDay;
+  }
+  if (HasFull(mode)) m.fullBytesPerDay += pt.pcapBytesPerDay;
+  if (HasFlowLog(mode)) {
+    ++m.flowLogPoints;
+    m.recordsPerDay += pt.flowLog.recordsPerDay;
+    m.flowLogBytesPerDay += pt.flowLog.bytesPerDay;
+    m.flowLogUsdPerMonth += pt.flowLog.usdPerMonth;
+  }
+}
+
+double Share(double a, double b) {
+  return b > 0 ? a / b : 0.0;
+}
+
+// Visibility, critical coverage, NAT attribution loss and duplication, weighted by the flows.
+void Summarise(const Problem& problem, const FlowCoverage& c, Metrics& m) {
   double total = 0, totalBytes = 0, ns = 0, nsSeen = 0, ew = 0, ewSeen = 0, crit = 0, critSeen = 0,
          critFull = 0, seenW = 0, lostNoLog = 0, lostLog = 0, dupRecords = 0, dupBytes = 0,
          seenTotal = 0, bytesSeen = 0, seenCount = 0;
   std::vector<double> behTotal(problem.behaviours.size(), 0.0),
       behSeen(problem.behaviours.size(), 0.0);
-  for (size_t f = 0; f < nf; ++f) {
+  for (size_t f = 0; f < problem.flows.size(); ++f) {
     const FlowInfo& fi = problem.flows[f];
     double w = fi.weight;
     total += w;
-    seenTotal += w * seen[f];
-    seenCount += seen[f];
+    seenTotal += w * c.seen[f];
+    seenCount += c.seen[f];
     totalBytes += w * fi.bytes;
-    bytesSeen += w * fi.bytes * seen[f];
+    bytesSeen += w * fi.bytes * c.seen[f];
     (fi.northSouth ? ns : ew) += w;
-    (fi.northSouth ? nsSeen : ewSeen) += w * seen[f];
+    (fi.northSouth ? nsSeen : ewSeen) += w * c.seen[f];
     if (fi.criticality > 0) {
       crit += w * fi.criticality;
-      critSeen += w * fi.criticality * seen[f];
-      critFull += full[f] ? w * fi.criticality : 0.0;
+      critSeen += w * fi.criticality * c.seen[f];
+      critFull += c.full[f] ? w * fi.criticality : 0.0;
     }
     if (fi.behaviour >= 0) {
       behTotal[fi.behaviour] += w;
-      behSeen[fi.behaviour] += w * seen[f];
+      behSeen[fi.behaviour] += w * c.seen[f];
     }
-    if (seen[f] > 0) {
-      seenW += w * seen[f];
-      if (!direct[f]) lostNoLog += w * seen[f];
-      if (!direct[f] && !logged[f]) lostLog += w * seen[f];
+    if (c.seen[f] > 0) {
+      seenW += w * c.seen[f];
+      if (!c.direct[f]) lostNoLog += w * c.seen[f];
+      if (!c.direct[f] && !c.logged[f]) lostLog += w * c.seen[f];
     }
-    dupRecords += w * (recSum[f] - recMax[f]);
-    dupBytes += w * (recBytesSum[f] - recBytesMax[f]);
+    dupRecords += w * (c.recSum[f] - c.recMax[f]);
+    dupBytes += w * (c.recBytesSum[f] - c.recBytesMax[f]);
   }
-  auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-  m.flowVisibility = share(seenTotal, total);
-  m.flowVisibilityUnweighted = share(seenCount, static_cast<double>(nf));
-  m.byteVisibility = share(bytesSeen, totalBytes);
-  m.northSouthVisibility = share(nsSeen, ns);
-  m.eastWestVisibility = share(ewSeen, ew);
-  m.criticalCoverage = share(critSeen, crit);
-  m.criticalFullShare = share(critFull, crit);
+  m.flowVisibility = Share(seenTotal, total);
+  m.flowVisibilityUnweighted = Share(seenCount, static_cast<double>(problem.flows.size()));
+  m.byteVisibility = Share(bytesSeen, totalBytes);
+  m.northSouthVisibility = Share(nsSeen, ns);
+  m.eastWestVisibility = Share(ewSeen, ew);
+  m.criticalCoverage = Share(critSeen, crit);
+  m.criticalFullShare = Share(critFull, crit);
   for (size_t b = 0; b < problem.behaviours.size(); ++b) {
-    m.behaviourVisibility[problem.behaviours[b]] = share(behSeen[b], behTotal[b]);
+    m.behaviourVisibility[problem.behaviours[b]] = Share(behSeen[b], behTotal[b]);
   }
-  m.natLossWithoutLog = share(lostNoLog, seenW);
-  m.natLossWithLog = share(lostLog, seenW);
+  m.natLossWithoutLog = Share(lostNoLog, seenW);
+  m.natLossWithLog = Share(lostLog, seenW);
   m.duplicateRecordsPerDay = dupRecords * problem.dayFactor;
   m.duplicateBytesPerDay = dupBytes * problem.dayFactor;
-  m.duplicateShare = share(m.duplicateRecordsPerDay, m.recordsPerDay);
+  m.duplicateShare = Share(m.duplicateRecordsPerDay, m.recordsPerDay);
+}
 
+}  // namespace
+
+Metrics Evaluate(const Problem& problem, const Placement& placement) {
+  Metrics m;
+  FlowCoverage coverage(problem.flows.size());
+  for (size_t p = 0; p < problem.points.size() && p < placement.size(); ++p) {
+    Mode mode = placement[p];
+    if (mode == Mode::kNone) continue;
+    AddPointTotals(problem.points[p], mode, m);
+    coverage.Add(problem.points[p], mode);
+  }
+  Summarise(problem, coverage, m);
   ApplyStorage(problem.constraints, m);
   m.objective = Objective(problem, placement);
-  m.objectiveShare = share(m.objective, MaxObjective(problem));
+  m.objectiveShare = Share(m.objective, MaxObjective(problem));
   return m;
 }
 

@@ -103,11 +103,9 @@ static void DescribePoint(const model::Topology& topology, const ManifestPoint* 
   }
 }
 
-Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& observations,
-                     const model::Topology& topology) {
-  Problem p;
-  p.dayFactor = run.DayFactor();
-  p.constraints = ConstraintsFromBudget(topology.budget);
+// The ground-truth flows with their weights, assets and behaviours (indices into p.assets and
+// p.behaviours, which grow as new names appear).
+static void AddFlows(const RunData& run, const model::Topology& topology, Problem& p) {
   std::map<std::string, int> behaviourIndex, assetIndex;
   for (const auto& a : topology.criticalAssets) {
     assetIndex.emplace(a.name, static_cast<int>(p.assets.size()));
@@ -143,6 +141,14 @@ Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& ob
     }
     p.flows.push_back(f);
   }
+}
+
+Problem BuildProblem(const RunData& run, const std::vector<PointObservation>& observations,
+                     const model::Topology& topology) {
+  Problem p;
+  p.dayFactor = run.DayFactor();
+  p.constraints = ConstraintsFromBudget(topology.budget);
+  AddFlows(run, topology, p);
 
   double sqliteBytesPerRecord =
       run.hasSqlite && run.sqliteRecords > 0

@@ -197,10 +197,9 @@ struct FlowField {
 using K = FieldKind;
 using core::FlowKey;
 
-// Every element a FlowRecord maps to; elements not listed are written as zeros and skipped on
-// decode (counted as "flow.unknown_ie" when the registry does not know them either).
-const std::vector<FlowField>& FlowFields() {
-  static const std::vector<FlowField> kFields = {
+// Counters, the key, interfaces, AS, TTL, MACs, ICMP, NAT and sampling.
+std::vector<FlowField> KeyAndCounterFields() {
+  return {
       {ie::kOctetDeltaCount, 0, K::kUnsigned, Unsigned<&FlowRecord::octets>()},
       {ie::kOctetTotalCount, 0, K::kUnsigned, Unsigned<&FlowRecord::octets>()},
       {ie::kPacketDeltaCount, 0, K::kUnsigned, Unsigned<&FlowRecord::packets>()},
@@ -251,7 +250,12 @@ const std::vector<FlowField>& FlowFields() {
       {ie::kSamplerRandomInterval, 0, K::kUnsigned, Unsigned<&FlowRecord::samplingInterval>()},
       {ie::kSamplerId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
       {ie::kSelectorId, 0, K::kUnsigned, Unsigned<&FlowRecord::selectorId>()},
-      // Encapsulation (FlowRecord::encap): MPLS label stack, VXLAN segment, tunnel endpoints.
+  };
+}
+
+// Encapsulation (FlowRecord::encap): MPLS label stack, VXLAN segment, tunnel endpoints.
+std::vector<FlowField> EncapsulationFields() {
+  return {
       {ie::kMplsTopLabelStackSection, 0, K::kMplsLabel, {}},
       {ie::kMplsTopLabelStackSection + 1, 0, K::kMplsLabel, {}},
       {ie::kMplsTopLabelStackSection + 2, 0, K::kMplsLabel, {}},
@@ -272,7 +276,12 @@ const std::vector<FlowField>& FlowFields() {
        Address<&FlowRecord::encap, &core::Encapsulation::tunnelSrc>()},
       {vie::kTunnelDestinationIPv6Address, kVantagePen, K::kIpv6Address,
        Address<&FlowRecord::encap, &core::Encapsulation::tunnelDst>()},
-      // Sampled packet headers (packet-section.h).
+  };
+}
+
+// Sampled packet headers (packet-section.h).
+std::vector<FlowField> PacketSectionFields() {
+  return {
       {ie::kDataLinkFrameSection, 0, K::kDataLinkFrameSection, {}},
       {ie::kIpHeaderPacketSection, 0, K::kIpHeaderSection, {}},
       {ie::kIpPayloadPacketSection, 0, K::kIpPayloadSection, {}},
@@ -280,6 +289,12 @@ const std::vector<FlowField>& FlowFields() {
       {ie::kDataLinkFrameType, 0, K::kDataLinkFrameType, {}},
       {ie::kSectionOffset, 0, K::kSectionOffset, {}},
       {ie::kSectionExportedOctets, 0, K::kSectionExportedOctets, {}},
+  };
+}
+
+// Where the record came from, and its times in every resolution.
+std::vector<FlowField> OriginAndTimeFields() {
+  return {
       {ie::kExporterIPv4Address, 0, K::kIpv4Address, Address<&FlowRecord::exporter>()},
       {ie::kExporterIPv6Address, 0, K::kIpv6Address, Address<&FlowRecord::exporter>()},
       {ie::kObservationDomainId, 0, K::kUnsigned, Unsigned<&FlowRecord::observationDomain>()},
@@ -295,6 +310,20 @@ const std::vector<FlowField>& FlowFields() {
       {ie::kFlowEndSysUpTime, 0, K::kSysUpTime, Time<&FlowRecord::end>()},
       {ie::kSystemInitTimeMilliseconds, 0, K::kSystemInitTime, {}},
   };
+}
+
+// Every element a FlowRecord maps to; elements not listed are written as zeros and skipped on
+// decode (counted as "flow.unknown_ie" when the registry does not know them either).
+const std::vector<FlowField>& FlowFields() {
+  static const std::vector<FlowField> kFields = [] {
+    std::vector<FlowField> all;
+    for (auto section :
+         {KeyAndCounterFields, EncapsulationFields, PacketSectionFields, OriginAndTimeFields}) {
+      auto part = section();
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }();
   return kFields;
 }
 
