@@ -125,9 +125,7 @@ int RunFlowLog(const Options& o) {
     std::cerr << "vantage export: --flow-log needs -r FILE.pcap and --file OUT\n";
     return 2;
   }
-  const wfl::Provider provider = *format == wfl::FileFormat::kAwsVpc   ? wfl::Provider::kAws
-                                 : *format == wfl::FileFormat::kGcpVpc ? wfl::Provider::kGcp
-                                                                       : wfl::Provider::kAzure;
+  const wfl::Provider provider = wfl::ProviderOf(*format);
   exporter::FlowLogPcapOptions opt;
   opt.settings = wfl::Settings::Defaults(provider);
   opt.settings.awsVersion = o.flowLogVersion;

@@ -82,36 +82,15 @@ std::string NativeJson(const FlowLogRecord& r) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-const char* LogStatusText(LogStatus s) {
-  return s == LogStatus::kNoData ? "NODATA" : s == LogStatus::kSkipData ? "SKIPDATA" : "OK";
-}
-
-// Adds this file's malformed lines to the store's running count.
-core::Status CountMalformed(Store& store, uint64_t n) {
-  if (n == 0) return {};
-  VANTAGE_RETURN_IF_ERROR(store.Flush());
-  uint64_t before = 0;
-  sqlite3_stmt* q = nullptr;
-  if (sqlite3_prepare_v2(store.Db(), "SELECT count FROM anomalies WHERE name = ?", -1, &q,
-                         nullptr) == SQLITE_OK) {
-    sqlite3_bind_text(q, 1, kMalformedAnomaly, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) before = static_cast<uint64_t>(sqlite3_column_int64(q, 0));
-  }
-  sqlite3_finalize(q);
-  return store.SaveAnomalies({{kMalformedAnomaly, before + n}});
-}
-
 }  // namespace
 
 core::FlowRecord ToFlowRecord(const FlowLogRecord& r, bool keepNative) {
   core::FlowRecord f = wire::flowlog::ToFlowRecord(r);
   auto c = std::make_shared<core::CloudFlowFields>();
   c->provider = wire::flowlog::ProviderName(r.provider);
-  c->action = r.action == Action::kAccept ? "ACCEPT" : r.action == Action::kReject ? "REJECT" : "";
-  c->logStatus = LogStatusText(r.logStatus);
-  c->direction = r.direction == Direction::kIngress  ? "ingress"
-                 : r.direction == Direction::kEgress ? "egress"
-                                                     : "";
+  c->action = wire::flowlog::ActionName(r.action);
+  c->logStatus = wire::flowlog::LogStatusName(r.logStatus);
+  c->direction = wire::flowlog::DirectionName(r.direction);
   c->pktSrc = r.pktSrc;
   c->pktDst = r.pktDst;
   c->interfaceId = r.interfaceId;
@@ -149,7 +128,9 @@ core::Result<FlowLogIngestReport> IngestFlowLogText(Store& store, std::string_vi
   if (rr.errors.size() > options.maxErrors) rr.errors.resize(options.maxErrors);
   report.errors = std::move(rr.errors);
   VANTAGE_RETURN_IF_ERROR(store.Flush());
-  VANTAGE_RETURN_IF_ERROR(CountMalformed(store, report.malformed));
+  if (report.malformed > 0) {
+    VANTAGE_RETURN_IF_ERROR(store.AddAnomalies({{kMalformedAnomaly, report.malformed}}));
+  }
   return report;
 }
 

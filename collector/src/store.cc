@@ -814,11 +814,22 @@ core::Status Store::SaveExporterOptions(const ExporterOptions& o) {
 }
 
 core::Status Store::SaveAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts) {
+  return WriteAnomalies("INSERT OR REPLACE INTO anomalies VALUES(?,?)", counts);
+}
+
+core::Status Store::AddAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts) {
+  return WriteAnomalies(
+      "INSERT INTO anomalies VALUES(?,?) ON CONFLICT(name) DO UPDATE SET count = count + "
+      "excluded.count",
+      counts);
+}
+
+core::Status Store::WriteAnomalies(const char* sql,
+                                   const std::vector<std::pair<std::string, uint64_t>>& counts) {
   if (!m_db) return core::MakeError(core::ErrorCode::kIo, "store '" + m_path + "' is closed");
   VANTAGE_RETURN_IF_ERROR(Flush());
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO anomalies VALUES(?,?)", -1, &st, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(m_db, sql, -1, &st, nullptr) != SQLITE_OK) {
     return SqlError(m_db, "prepare anomalies");
   }
   sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);

@@ -82,16 +82,9 @@ bool ReadTime(std::string_view t, core::Timestamp& ts, std::string& err) {
   return true;
 }
 
-const char* ActionText(Action a) {
-  return a == Action::kAccept ? "ACCEPT" : a == Action::kReject ? "REJECT" : "-";
-}
-
-const char* LogStatusText(LogStatus s) {
-  return s == LogStatus::kNoData ? "NODATA" : s == LogStatus::kSkipData ? "SKIPDATA" : "OK";
-}
-
-const char* DirectionText(Direction d) {
-  return d == Direction::kIngress ? "ingress" : d == Direction::kEgress ? "egress" : "-";
+// AWS writes "-" for a value that does not apply.
+const char* OrDash(const char* text) {
+  return *text != 0 ? text : "-";
 }
 
 template <typename E>
@@ -144,12 +137,12 @@ const Field kFields[] = {
   {"end", 2, false,
    [](const WriteCtx& c, std::string& o) { o += std::to_string(c.record.end.Seconds()); },
    [](std::string_view t, FlowLogRecord& r, std::string& e) { return ReadTime(t, r.end, e); }},
-  {"action", 2, true, [](const WriteCtx& c, std::string& o) { o += ActionText(c.record.action); },
+  {"action", 2, true, [](const WriteCtx& c, std::string& o) { o += OrDash(ActionName(c.record.action)); },
    [](std::string_view t, FlowLogRecord& r, std::string& e) {
      return ReadEnum(t, r.action, {{"ACCEPT", Action::kAccept}, {"REJECT", Action::kReject}}, e);
    }},
   {"log-status", 2, false,
-   [](const WriteCtx& c, std::string& o) { o += LogStatusText(c.record.logStatus); },
+   [](const WriteCtx& c, std::string& o) { o += LogStatusName(c.record.logStatus); },
    [](std::string_view t, FlowLogRecord& r, std::string& e) {
      return ReadEnum(t, r.logStatus, {{"OK", LogStatus::kOk}, {"NODATA", LogStatus::kNoData},
                                       {"SKIPDATA", LogStatus::kSkipData}}, e);
@@ -202,7 +195,7 @@ const Field kFields[] = {
    [](std::string_view t, FlowLogRecord& r, std::string&) {
      r.pktDstAwsService = std::string(t); return true; }},
   {"flow-direction", 5, true,
-   [](const WriteCtx& c, std::string& o) { o += DirectionText(c.record.direction); },
+   [](const WriteCtx& c, std::string& o) { o += OrDash(DirectionName(c.record.direction)); },
    [](std::string_view t, FlowLogRecord& r, std::string& e) {
      return ReadEnum(t, r.direction, {{"ingress", Direction::kIngress},
                                       {"egress", Direction::kEgress}}, e); }},

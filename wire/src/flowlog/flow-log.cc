@@ -44,6 +44,30 @@ std::optional<FileFormat> FileFormatFromName(std::string_view name) {
   return std::nullopt;
 }
 
+Provider ProviderOf(FileFormat f) {
+  switch (f) {
+    case FileFormat::kGcpVpc:
+      return Provider::kGcp;
+    case FileFormat::kAzureVnet:
+      return Provider::kAzure;
+    case FileFormat::kAwsVpc:
+      break;
+  }
+  return Provider::kAws;
+}
+
+const char* ActionName(Action a) {
+  return a == Action::kAccept ? "ACCEPT" : a == Action::kReject ? "REJECT" : "";
+}
+
+const char* LogStatusName(LogStatus s) {
+  return s == LogStatus::kNoData ? "NODATA" : s == LogStatus::kSkipData ? "SKIPDATA" : "OK";
+}
+
+const char* DirectionName(Direction d) {
+  return d == Direction::kIngress ? "ingress" : d == Direction::kEgress ? "egress" : "";
+}
+
 FileFormat FileFormatOf(Provider p) {
   switch (p) {
     case Provider::kGcp:

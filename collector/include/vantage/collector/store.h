@@ -125,6 +125,8 @@ class Store {
   core::Status SaveExporterOptions(const ExporterOptions& opts);
   /// @brief Upserts a row in the anomalies table (name -> count).
   core::Status SaveAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts);
+  /// @brief Adds to rows of the anomalies table (a count kept across runs and files).
+  core::Status AddAnomalies(const std::vector<std::pair<std::string, uint64_t>>& counts);
 
   const std::string& Path() const { return m_path; }
   /// @brief The connection (opened without SQLite's per-call mutex): use it only after Flush(),
@@ -132,6 +134,8 @@ class Store {
   sqlite3* Db() { return m_db; }
 
  private:
+  core::Status WriteAnomalies(const char* sql,
+                              const std::vector<std::pair<std::string, uint64_t>>& counts);
   struct Impl;
   Store(std::string path, StoreConfig cfg);
   core::Status WriteBatch(const std::vector<core::FlowRecord>& rows);

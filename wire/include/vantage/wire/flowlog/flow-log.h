@@ -34,11 +34,17 @@ enum class FileFormat : uint8_t { kAwsVpc, kGcpVpc, kAzureVnet };
 const char* FileFormatName(FileFormat f);  ///< "aws-vpc", "gcp-vpc", "azure-vnet"
 std::optional<FileFormat> FileFormatFromName(std::string_view name);
 FileFormat FileFormatOf(Provider p);
+Provider ProviderOf(FileFormat f);
 
 enum class Action : uint8_t { kNone, kAccept, kReject };         ///< AWS `action`; Azure D = reject
 enum class LogStatus : uint8_t { kOk, kNoData, kSkipData };      ///< AWS `log-status`
 enum class Direction : uint8_t { kUnknown, kIngress, kEgress };  ///< relative to the interface
 enum class TrafficType : uint8_t { kAll, kAccept, kReject };     ///< AWS: which records are logged
+
+/// @brief The providers' spellings, as AWS writes them; "" for kNone / kUnknown.
+const char* ActionName(Action a);        ///< "ACCEPT", "REJECT"
+const char* LogStatusName(LogStatus s);  ///< "OK", "NODATA", "SKIPDATA"
+const char* DirectionName(Direction d);  ///< "ingress", "egress"
 
 /// @brief A provider's flow-log settings (a topology's `flow_log:`), with the provider's own
 /// defaults; docs/cloud-flow-logs.md lists each with its source.
