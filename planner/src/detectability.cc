@@ -55,24 +55,29 @@ std::vector<BehaviourDetection> DetectOn(const RunData& run, const detect::Netwo
 core::Result<Detectability> ComputeDetectability(const RunData& run,
                                                  const model::Topology* topology,
                                                  const detect::Rules& rules,
-                                                 core::AnomalyCounters* anomalies) {
+                                                 core::AnomalyCounters* anomalies,
+                                                 const std::vector<PointRecords>* records) {
+  std::vector<PointRecords> read;
+  if (records == nullptr) {
+    auto r = ReadRunRecords(run, anomalies);
+    if (!r) return r.GetError();
+    read = std::move(*r);
+    records = &read;
+  }
   Detectability d;
   detect::NetworkContext ctx = ContextFromRun(run, topology);
-  for (const auto& p : run.manifest.points) {
-    std::string rel = p.ipfix.empty() ? "points/" + p.name + ".ipfix" : p.ipfix;
-    auto records = ReadIpfixRecords((fs::path(run.dir) / rel).string(), anomalies);
-    if (!records) return records.GetError();
+  for (size_t i = 0; i < run.manifest.points.size() && i < records->size(); ++i) {
+    const ManifestPoint& p = run.manifest.points[i];
+    const PointRecords& pr = (*records)[i];
     PointDetectability pd;
     pd.point = p.name;
     pd.samplingRate = std::max<uint32_t>(1, p.samplingRate);
     pd.behaviours =
-        DetectOn(run, ctx, rules, *records, p.name, pd.samplingRate, &pd.falsePositives);
+        DetectOn(run, ctx, rules, pr.ipfix, p.name, pd.samplingRate, &pd.falsePositives);
     if (p.flowLog) {
       // The provider's flow log at the same place: its own records, windows and all.
-      auto logRecords = ReadFlowLogFile(run, p, anomalies);
-      if (!logRecords) return logRecords.GetError();
       std::vector<core::FlowRecord> flows;
-      for (const auto& r : *logRecords) {
+      for (const auto& r : pr.flowLog) {
         if (r.logStatus == wire::flowlog::LogStatus::kOk) flows.push_back(ToFlowRecord(r));
       }
       pd.hasFlowLog = true;

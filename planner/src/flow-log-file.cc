@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "vantage/planner/flow-log-observations.h"
+#include "vantage/planner/observations.h"
 
 namespace vantage::planner {
 
@@ -42,18 +43,26 @@ core::Result<std::vector<wire::flowlog::FlowLogRecord>> ReadFlowLogFile(
   return std::move(rr.records);
 }
 
+FlowLogObservation MatchFlowLogRecords(const RunData& run, const MatchIndex& index,
+                                       const ManifestPoint& point, const PointRecords& records) {
+  ManifestFlowLog settings = *point.flowLog;
+  if (settings.path.empty()) settings.path = "points/" + point.name + ".flowlog";
+  FlowLogObservation out = MatchFlowLog(run, index, settings, records.flowLog);
+  out.badLines = records.flowLogBadLines;
+  out.fileBytes = records.flowLogFileBytes;
+  return out;
+}
+
 core::Status ObserveFlowLog(const RunData& run, const MatchIndex& index, const ManifestPoint& point,
                             FlowLogObservation& out, core::AnomalyCounters* anomalies) {
   out = FlowLogObservation{};
   if (!point.flowLog) return {};
-  uint64_t fileBytes = 0, badLines = 0;
-  auto records = ReadFlowLogFile(run, point, anomalies, &fileBytes, &badLines);
-  if (!records) return records.GetError();
-  ManifestFlowLog settings = *point.flowLog;
-  if (settings.path.empty()) settings.path = "points/" + point.name + ".flowlog";
-  out = MatchFlowLog(run, index, settings, *records);
-  out.badLines = badLines;
-  out.fileBytes = fileBytes;
+  PointRecords records;
+  auto log =
+      ReadFlowLogFile(run, point, anomalies, &records.flowLogFileBytes, &records.flowLogBadLines);
+  if (!log) return log.GetError();
+  records.flowLog = std::move(*log);
+  out = MatchFlowLogRecords(run, index, point, records);
   return {};
 }
 

@@ -38,23 +38,20 @@ bool PktAddrNames(const fl::FlowLogRecord& r, const GroundTruthFlow& g) {
 // Adds one OK record to the flows it belongs to; false if no flow explains it.
 bool AddRecord(const RunData& run, const MatchIndex& index, const fl::FlowLogRecord& r,
                int64_t windowNs, std::map<uint32_t, Accumulator>& byFlow) {
-  core::FlowRecord asSeen = AsFlowRecord(r, false);
-  auto candidates = index.Candidates(asSeen);
-  uint32_t primary = 0;
-  bool primaryDirect = false;
-  bool found = index.Match(asSeen, primary, primaryDirect);
+  auto candidates = index.Candidates(AsFlowRecord(r, false));
   if (candidates.empty() && (r.pktSrc.IsSet() || r.pktDst.IsSet())) {
     // The interface saw a middlebox's address (a NAT gateway's); the packet's own addresses
     // are the flow's tuple.
-    core::FlowRecord inPacket = AsFlowRecord(r, true);
-    candidates = index.Candidates(inPacket);
-    found = index.Match(inPacket, primary, primaryDirect);
+    candidates = index.Candidates(AsFlowRecord(r, true));
   }
-  if (!found || candidates.empty()) return false;
+  const MatchIndex::Candidate* nearest = MatchIndex::Nearest(candidates);
+  if (nearest == nullptr) return false;
+  const uint32_t primary = nearest->flow;
   std::set<uint32_t> distinct;
-  for (const auto& c : candidates) distinct.insert(c.first);
+  for (const auto& c : candidates) distinct.insert(c.flow);
   int64_t window = windowNs > 0 ? r.start.ns / windowNs : 0;
-  for (const auto& [flow, pre] : candidates) {
+  for (const auto& [flow, pre, distance] : candidates) {
+    (void)distance;
     const GroundTruthFlow& g = run.flows[flow];
     Accumulator& a = byFlow[flow];
     a.match.flow = flow;
@@ -83,10 +80,6 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-bool HasField(const ManifestFlowLog& s, const char* name) {
-  return std::find(s.fields.begin(), s.fields.end(), name) != s.fields.end();
-}
-
 }  // namespace
 
 FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
@@ -102,9 +95,11 @@ FlowLogObservation MatchFlowLog(const RunData& run, const MatchIndex& index,
   obs.sampleRate = settings.sampleRate > 0 ? std::min(1.0, settings.sampleRate) : 1.0;
   obs.awsVersion = settings.version;
   obs.trafficType = settings.trafficType.empty() ? "ALL" : settings.trafficType;
-  obs.hasPktSrcAddr =
-      HasField(settings, "pkt-srcaddr") ||
-      (settings.fields.empty() && settings.provider == "aws" && settings.version >= 3);
+  // The fields written; a manifest without the list wrote the version's default format.
+  const std::vector<std::string> fields = !settings.fields.empty() || settings.provider != "aws"
+                                              ? settings.fields
+                                              : fl::AwsDefaultFields(settings.version);
+  obs.hasPktSrcAddr = std::find(fields.begin(), fields.end(), "pkt-srcaddr") != fields.end();
   const int64_t windowNs = static_cast<int64_t>(settings.aggregationIntervalS) * 1'000'000'000;
   std::map<uint32_t, Accumulator> byFlow;
   std::vector<double> delivery;

@@ -86,14 +86,13 @@ MatchIndex::MatchIndex(const RunData& run, int64_t slackNs) : m_run(&run), m_sla
   }
 }
 
-bool MatchIndex::Match(const core::FlowRecord& r, uint32_t& flow, bool& direct) const {
+template <typename Visit>
+void MatchIndex::ForEachFit(const core::FlowRecord& r, Visit visit) const {
   auto it = m_index.find(Key(r.key.protocol, r.key.src, r.key.srcPort, r.key.dst, r.key.dstPort));
-  if (it == m_index.end()) return false;
+  if (it == m_index.end()) return;
   bool haveTime = r.start.ns != 0 || r.end.ns != 0;
   int64_t rs = r.start.ns;
   int64_t re = std::max(r.end.ns, r.start.ns);
-  int64_t bestDistance = std::numeric_limits<int64_t>::max();
-  bool found = false;
   for (const Entry& e : it->second) {
     const auto& f = m_run->flows[e.flow];
     int64_t distance = 0;
@@ -101,28 +100,41 @@ bool MatchIndex::Match(const core::FlowRecord& r, uint32_t& flow, bool& direct) 
       if (re < f.startNs - m_slack || rs > f.endNs + m_slack) continue;
       distance = rs > f.startNs ? rs - f.startNs : f.startNs - rs;
     }
+    visit(e, distance);
+  }
+}
+
+bool MatchIndex::Match(const core::FlowRecord& r, uint32_t& flow, bool& direct) const {
+  int64_t bestDistance = std::numeric_limits<int64_t>::max();
+  bool found = false;
+  ForEachFit(r, [&](const Entry& e, int64_t distance) {
     if (distance < bestDistance || (distance == bestDistance && e.pre && !direct)) {
       bestDistance = distance;
       flow = e.flow;
       direct = e.pre;
       found = true;
     }
-  }
+  });
   return found;
 }
 
-std::vector<std::pair<uint32_t, bool>> MatchIndex::Candidates(const core::FlowRecord& r) const {
-  std::vector<std::pair<uint32_t, bool>> out;
-  auto it = m_index.find(Key(r.key.protocol, r.key.src, r.key.srcPort, r.key.dst, r.key.dstPort));
-  if (it == m_index.end()) return out;
-  int64_t rs = r.start.ns;
-  int64_t re = std::max(r.end.ns, r.start.ns);
-  for (const Entry& e : it->second) {
-    const auto& f = m_run->flows[e.flow];
-    if (re < f.startNs - m_slack || rs > f.endNs + m_slack) continue;
-    out.emplace_back(e.flow, e.pre);
-  }
+std::vector<MatchIndex::Candidate> MatchIndex::Candidates(const core::FlowRecord& r) const {
+  std::vector<Candidate> out;
+  ForEachFit(r, [&](const Entry& e, int64_t distance) {
+    out.push_back({e.flow, e.pre, distance});
+  });
   return out;
+}
+
+const MatchIndex::Candidate* MatchIndex::Nearest(const std::vector<Candidate>& candidates) {
+  const Candidate* best = nullptr;
+  for (const Candidate& c : candidates) {
+    if (best == nullptr || c.distance < best->distance ||
+        (c.distance == best->distance && c.pre && !best->pre)) {
+      best = &c;
+    }
+  }
+  return best;
 }
 
 PointObservation MatchPoint(const RunData& run, const MatchIndex& index, const std::string& point,

@@ -45,6 +45,7 @@ class Pipeline {
   const SimulateFn& m_simulate;
   const PlanProgressFn& m_progress;
   RunCheck m_check;
+  std::vector<PointRecords> m_records;  ///< the observation run's point files, read once
 };
 
 std::string JoinNames(const std::vector<std::string>& v) {
@@ -81,13 +82,15 @@ core::Result<RunData> Pipeline::LoadObservations(const std::string& runDir, Prob
   auto run = LoadRunDirectory(runDir, m_check);
   if (!run) return run.GetError();
   core::AnomalyCounters anomalies;
-  auto observations = ObserveRun(*run, &anomalies);
-  if (!observations) return observations.GetError();
+  auto records = ReadRunRecords(*run, &anomalies);
+  if (!records) return records.GetError();
+  m_records = std::move(*records);
+  std::vector<PointObservation> observations = ObserveRun(*run, m_records);
   for (const auto& [name, n] : anomalies.All()) {
     Say(PlanMessage::kWarning,
         "warning: " + std::to_string(n) + " x " + name + " while reading point records");
   }
-  problem = BuildProblem(*run, *observations, *m_req.topology);
+  problem = BuildProblem(*run, observations, *m_req.topology);
   Constraints& c = problem.constraints;
   if (m_req.budgetTb >= 0) c.storageBytes = m_req.budgetTb * 1e12;
   c.flowRetentionDays = m_req.flowRetentionDays;
@@ -95,7 +98,7 @@ core::Result<RunData> Pipeline::LoadObservations(const std::string& runDir, Prob
   if (m_req.maxDevices) c.maxDevices = *m_req.maxDevices;
   if (m_req.maxCost >= 0) c.maxCost = m_req.maxCost;
   PriceFlowLogs(problem);  // flow-log storage is priced for the retention asked
-  blindSpots = ComputeBlindSpots(*run, *observations);
+  blindSpots = ComputeBlindSpots(*run, observations);
   return run;
 }
 
@@ -113,7 +116,7 @@ Detectability Pipeline::ComputeDetectabilityFor(const RunData& run) {
     }
     rules = std::move(*r);
   }
-  auto d = ComputeDetectability(run, m_req.topology, rules);
+  auto d = ComputeDetectability(run, m_req.topology, rules, nullptr, &m_records);
   if (!d) {
     none.note = d.GetError().message;
     Say(PlanMessage::kWarning, "warning: detectability not computed: " + none.note);
@@ -168,10 +171,8 @@ ChosenPoints Choose(const Problem& problem, const Placement& modes, const model:
     if (m == Mode::kNone) continue;
     p.chosen.push_back(problem.points[i].name);
     if (!HasFlow(m)) continue;
-    bool layer2 = false;
-    for (const auto& n : topo.nodes) {
-      if (n.name == problem.points[i].node) layer2 = n.kind == model::NodeKind::kSwitch;
-    }
+    const model::Node* n = topo.FindNode(problem.points[i].node);
+    bool layer2 = n != nullptr && n->kind == model::NodeKind::kSwitch;
     (layer2 ? p.fileOnly : p.live).push_back(problem.points[i].name);
   }
   return p;

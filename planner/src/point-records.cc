@@ -53,11 +53,10 @@ core::Result<std::vector<core::FlowRecord>> ReadIpfixRecords(const std::string& 
   return records;
 }
 
-core::Result<std::vector<PointObservation>> ObserveRun(const RunData& run,
+core::Result<std::vector<PointRecords>> ReadRunRecords(const RunData& run,
                                                        core::AnomalyCounters* anomalies) {
   namespace fs = std::filesystem;
-  MatchIndex index(run);
-  std::vector<PointObservation> out;
+  std::vector<PointRecords> out;
   for (const auto& p : run.manifest.points) {
     std::string rel = p.ipfix.empty() ? "points/" + p.name + ".ipfix" : p.ipfix;
     std::string path = (fs::path(run.dir) / rel).string();
@@ -67,15 +66,41 @@ core::Result<std::vector<PointObservation>> ObserveRun(const RunData& run,
           core::ErrorCode::kNotFound,
           "run directory " + run.dir + " is missing " + rel + " (point " + p.name + ")");
     }
+    PointRecords pr;
     auto records = ReadIpfixRecords(path, anomalies);
     if (!records) return records.GetError();
-    PointObservation obs = MatchPoint(run, index, p.name, *records);
+    pr.ipfix = std::move(*records);
     auto size = fs::file_size(path, ec);
-    obs.recordFileBytes = ec ? p.ipfixBytes : size;
-    VANTAGE_RETURN_IF_ERROR(ObserveFlowLog(run, index, p, obs.flowLog, anomalies));
+    pr.ipfixFileBytes = ec ? p.ipfixBytes : size;
+    if (p.flowLog) {
+      auto log = ReadFlowLogFile(run, p, anomalies, &pr.flowLogFileBytes, &pr.flowLogBadLines);
+      if (!log) return log.GetError();
+      pr.flowLog = std::move(*log);
+    }
+    out.push_back(std::move(pr));
+  }
+  return out;
+}
+
+std::vector<PointObservation> ObserveRun(const RunData& run,
+                                         const std::vector<PointRecords>& records) {
+  MatchIndex index(run);
+  std::vector<PointObservation> out;
+  for (size_t i = 0; i < run.manifest.points.size() && i < records.size(); ++i) {
+    const ManifestPoint& p = run.manifest.points[i];
+    PointObservation obs = MatchPoint(run, index, p.name, records[i].ipfix);
+    obs.recordFileBytes = records[i].ipfixFileBytes;
+    if (p.flowLog) obs.flowLog = MatchFlowLogRecords(run, index, p, records[i]);
     out.push_back(std::move(obs));
   }
   return out;
+}
+
+core::Result<std::vector<PointObservation>> ObserveRun(const RunData& run,
+                                                       core::AnomalyCounters* anomalies) {
+  auto records = ReadRunRecords(run, anomalies);
+  if (!records) return records.GetError();
+  return ObserveRun(run, *records);
 }
 
 }  // namespace vantage::planner

@@ -32,10 +32,6 @@ void Document::Figure(std::string alt, std::string file) {
   m_blocks.push_back({Kind::kFigure, 0, std::move(alt), std::move(file), {}});
 }
 
-void Document::Append(const Document& other) {
-  m_blocks.insert(m_blocks.end(), other.m_blocks.begin(), other.m_blocks.end());
-}
-
 namespace {
 
 // An empty header cell is "| |" (the corner of a table whose rows are named), an empty data

@@ -34,7 +34,6 @@ class Document {
   /// A picture kept beside the report (`file`); the HTML inlines it.
   void Figure(std::string alt, std::string file);
   /// Appends another document's blocks (a section written elsewhere).
-  void Append(const Document& other);
 
   std::string ToMarkdown() const;
   /// @param figure returns the inline SVG for a figure's file.

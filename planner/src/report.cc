@@ -644,10 +644,18 @@ std::string RenderMarkdown(const ReportInput& in) {
   return ReportDocument(in).ToMarkdown();
 }
 
-std::string RenderHtml(const ReportInput& in) {
-  return ReportDocument(in).ToHtml("Vantage capture plan", [&](const std::string& file) {
+namespace {
+
+std::string HtmlOf(const Document& doc, const ReportInput& in) {
+  return doc.ToHtml("Vantage capture plan", [&](const std::string& file) {
     return file == "map.svg" ? RenderMapSvg(in, false) : RenderCoverageSvg(in, false);
   });
+}
+
+}  // namespace
+
+std::string RenderHtml(const ReportInput& in) {
+  return HtmlOf(ReportDocument(in), in);
 }
 
 std::string SummaryTable(const ReportInput& in) {
@@ -704,10 +712,11 @@ core::Status WriteReport(const std::string& dir, const ReportInput& in) {
   if (ec) {
     return core::MakeError(core::ErrorCode::kIo, "cannot create " + dir + ": " + ec.message());
   }
+  const Document doc = ReportDocument(in);  // one build, rendered as Markdown and HTML
   const std::pair<const char*, std::string> files[] = {
       {"plan.json", RenderPlanJson(in)},
-      {"report.md", RenderMarkdown(in)},
-      {"report.html", RenderHtml(in)},
+      {"report.md", doc.ToMarkdown()},
+      {"report.html", HtmlOf(doc, in)},
       {"map.svg", RenderMapSvg(in, true)},
       {"coverage.svg", RenderCoverageSvg(in, true)}};
   for (const auto& [name, text] : files) {

@@ -55,11 +55,11 @@ struct Detectability {
 };
 
 /// @brief Runs the detectors on every point's records of the run and scores each against the
-/// ground truth.
-core::Result<Detectability> ComputeDetectability(const RunData& run,
-                                                 const model::Topology* topology,
-                                                 const detect::Rules& rules,
-                                                 core::AnomalyCounters* anomalies = nullptr);
+/// ground truth. `records` are the run's point records if already read (ReadRunRecords);
+/// null reads them.
+core::Result<Detectability> ComputeDetectability(
+    const RunData& run, const model::Topology* topology, const detect::Rules& rules,
+    core::AnomalyCounters* anomalies = nullptr, const std::vector<PointRecords>* records = nullptr);
 
 /// @brief Fills Detectability::plan: a behaviour is detected by the plan when a point the plan
 /// uses (any mode) detects it; time to detect is the earliest.

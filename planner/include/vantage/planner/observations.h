@@ -63,7 +63,14 @@ class MatchIndex {
   /// @brief Every flow whose tuple (pre- or post-NAT, either direction) and time span fit the
   /// record, with whether the pre-NAT tuple matched: flows of one 5-tuple within one flow-log
   /// window share a record.
-  std::vector<std::pair<uint32_t, bool>> Candidates(const core::FlowRecord& r) const;
+  struct Candidate {
+    uint32_t flow = 0;
+    bool pre = false;      ///< the pre-NAT tuple matched
+    int64_t distance = 0;  ///< |record start - flow start| (0 without record times)
+  };
+  std::vector<Candidate> Candidates(const core::FlowRecord& r) const;
+  /// @brief The candidate Match would pick: nearest start, the pre-NAT tuple on a tie.
+  static const Candidate* Nearest(const std::vector<Candidate>& candidates);
   /// @brief True if a NAT binding event covers flow `flow`'s post-NAT tuple.
   bool NatLogged(uint32_t flow) const { return m_natLogged.at(flow); }
 
@@ -72,6 +79,9 @@ class MatchIndex {
     uint32_t flow;
     bool pre;
   };
+  /// Calls visit(entry, distance) for every flow of the record's tuple whose span fits it.
+  template <typename Visit>
+  void ForEachFit(const core::FlowRecord& r, Visit visit) const;
   static std::string Key(uint8_t proto, const core::IpAddress& a, uint16_t pa,
                          const core::IpAddress& b, uint16_t pb);
   const RunData* m_run;
@@ -89,7 +99,27 @@ PointObservation MatchPoint(const RunData& run, const MatchIndex& index, const s
 core::Result<std::vector<core::FlowRecord>> ReadIpfixRecords(const std::string& path,
                                                              core::AnomalyCounters* anomalies);
 
-/// @brief Observations of every manifest point of a run (reads points/NAME.ipfix).
+/// @brief What one manifest point's files hold, read once for observations and detectability.
+struct PointRecords {
+  std::vector<core::FlowRecord> ipfix;  ///< points/NAME.ipfix
+  uint64_t ipfixFileBytes = 0;
+  std::vector<wire::flowlog::FlowLogRecord> flowLog;  ///< the provider's log, if the point has one
+  uint64_t flowLogFileBytes = 0, flowLogBadLines = 0;
+};
+
+/// @brief Reads every manifest point's files, in manifest order. A missing or unreadable file
+/// is an error naming it; decoding problems are counted in `anomalies`.
+core::Result<std::vector<PointRecords>> ReadRunRecords(const RunData& run,
+                                                       core::AnomalyCounters* anomalies);
+
+/// @brief A flow-log point's observation from its already read records.
+FlowLogObservation MatchFlowLogRecords(const RunData& run, const MatchIndex& index,
+                                       const ManifestPoint& point, const PointRecords& records);
+
+/// @brief Observations of every manifest point of a run, from its records (ReadRunRecords).
+std::vector<PointObservation> ObserveRun(const RunData& run,
+                                         const std::vector<PointRecords>& records);
+/// @brief The same, reading the files.
 core::Result<std::vector<PointObservation>> ObserveRun(const RunData& run,
                                                        core::AnomalyCounters* anomalies);
 
