@@ -148,6 +148,7 @@ TEST(PlannerFlowLogOptimiser, ExactBoundAndGreedyOnRandomInstancesWithFlowLogs) 
 }
 
 TEST(PlannerFlowLogOptimiser, TighteningAndKneeHandleFlowLogs) {
+  int knees = 0;
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     Problem p = MakeSyntheticProblem(12, 120, 20, seed + 700, 0.5);
     Constraints c = p.constraints;
@@ -163,9 +164,11 @@ TEST(PlannerFlowLogOptimiser, TighteningAndKneeHandleFlowLogs) {
     EXPECT_NEAR(s.objective, Objective(p, s.modes), 1e-6 * std::max(1.0, s.objective));
     Knee k = FindKnee(p, c, Optimise(p, c).best, CostParetoFront(p, 8), 0.01);
     if (k.found) {
+      ++knees;
       EXPECT_TRUE(Feasible(p, c, k.plan.modes)) << "seed " << seed;
     }
   }
+  EXPECT_GT(knees, 0) << "no instance had a knee: the knee check above never ran";
 }
 
 TEST(PlannerFlowLogOptimiser, MultiSeedKeepsFlowLogs) {
