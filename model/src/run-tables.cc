@@ -26,40 +26,26 @@ std::string Addr(const core::IpAddress& a) {
   return a.IsSet() ? a.ToString() : std::string();
 }
 
-// Reads every record of `text`; `header` is filled from the first record when `hasHeader`.
+// The reader's remaining records as rows; `cells` holds an already read record that is a row
+// too when `pending`.
 template <typename Row, typename ReadRow>
-core::Result<std::vector<Row>> ReadRows(const std::string& text, const std::string& name,
-                                        const core::CsvColumns& columns, bool skipFirst,
+core::Result<std::vector<Row>> ReadRows(core::CsvReader& reader, const core::CsvColumns& columns,
+                                        std::vector<std::string> cells, bool pending,
                                         ReadRow readRow) {
-  core::CsvReader reader(text, name);
-  std::vector<std::string> cells;
   std::vector<Row> rows;
-  bool first = true;
   while (true) {
-    auto more = reader.Next(cells);
-    if (!more) return more.GetError();
-    if (!*more) break;
-    if (first && skipFirst) {
-      first = false;
-      continue;
+    if (!pending) {
+      auto more = reader.Next(cells);
+      if (!more) return more.GetError();
+      if (!*more) break;
     }
-    first = false;
+    pending = false;
     core::CsvRow row(cells, columns, reader.Where());
     Row r = readRow(row);
     if (!row.Ok()) return MakeError(ErrorCode::kParse, row.ErrorText());
     rows.push_back(std::move(r));
   }
   return rows;
-}
-
-// The first record of `text` as a header (empty when the text has none).
-core::Result<std::vector<std::string>> FirstRecord(const std::string& text,
-                                                   const std::string& name) {
-  core::CsvReader reader(text, name);
-  std::vector<std::string> cells;
-  auto more = reader.Next(cells);
-  if (!more) return more.GetError();
-  return cells;
 }
 
 GroundTruthFlow ReadGroundTruth(core::CsvRow& r) {
@@ -135,16 +121,18 @@ std::string FormatGroundTruth(const std::vector<GroundTruthFlow>& rows) {
 
 core::Result<std::vector<GroundTruthFlow>> ParseGroundTruth(const std::string& text,
                                                             const std::string& name) {
-  auto header = FirstRecord(text, name);
-  if (!header) return header.GetError();
-  if (header->empty()) return MakeError(ErrorCode::kParse, name + ":1: missing header line");
-  core::CsvColumns columns(*header);
+  core::CsvReader reader(text, name);
+  std::vector<std::string> header;
+  auto more = reader.Next(header);
+  if (!more) return more.GetError();
+  if (header.empty()) return MakeError(ErrorCode::kParse, name + ":1: missing header line");
+  core::CsvColumns columns(header);
   for (const char* required : {"id", "src_ip", "dst_ip", "protocol", "start_ns", "end_ns"}) {
     if (columns.Find(required) < 0) {
       return MakeError(ErrorCode::kParse, name + ":1: header has no column '" + required + "'");
     }
   }
-  return ReadRows<GroundTruthFlow>(text, name, columns, true, ReadGroundTruth);
+  return ReadRows<GroundTruthFlow>(reader, columns, {}, false, ReadGroundTruth);
 }
 
 std::string FormatNatEvents(const std::vector<NatEventRow>& rows) {
@@ -160,11 +148,13 @@ std::string FormatNatEvents(const std::vector<NatEventRow>& rows) {
 
 core::Result<std::vector<NatEventRow>> ParseNatEvents(const std::string& text,
                                                       const std::string& name) {
-  auto first = FirstRecord(text, name);
-  if (!first) return first.GetError();
-  const bool hasHeader = !first->empty() && (*first)[0].rfind("time_ns", 0) == 0;
-  core::CsvColumns columns(hasHeader ? *first : kNatColumns);
-  return ReadRows<NatEventRow>(text, name, columns, hasHeader, ReadNatEvent);
+  core::CsvReader reader(text, name);
+  std::vector<std::string> first;
+  auto more = reader.Next(first);
+  if (!more) return more.GetError();
+  const bool hasHeader = !first.empty() && first[0].rfind("time_ns", 0) == 0;
+  core::CsvColumns columns(hasHeader ? first : kNatColumns);
+  return ReadRows<NatEventRow>(reader, columns, first, *more && !hasHeader, ReadNatEvent);
 }
 
 std::string FormatFirewallLog(const std::vector<FirewallDropRow>& rows) {

@@ -71,12 +71,7 @@ void AddFlowLog(const Problem& p, PointInfo& pt, const PointObservation& obs, co
   if (!log.present) return;
   pt.canFlowLog = true;
   FlowLogInfo& info = pt.flowLog;
-  info.provider = wire::flowlog::ProviderName(log.provider);
   info.format = wire::flowlog::FileFormatName(log.format);
-  info.aggregationIntervalS = log.aggregationIntervalS;
-  info.sampleRate = log.sampleRate;
-  info.awsVersion = log.awsVersion;
-  info.hasPktSrcAddr = log.hasPktSrcAddr;
   pt.hits = MergeHits(pt.hits, log, run);
   // Records per day: every record in the file (NODATA, REJECT and unmatched too) is ingested
   // and billed; a flow's records weigh as many real flows as it stands for.
@@ -96,7 +91,6 @@ void AddFlowLog(const Problem& p, PointInfo& pt, const PointObservation& obs, co
 }  // namespace detail
 
 void PriceFlowLogs(Problem& problem) {
-  constexpr double kDaysPerMonth = 30.4375;  // 365.25 / 12
   for (auto& pt : problem.points) {
     if (!pt.canFlowLog) continue;
     FlowLogInfo& f = pt.flowLog;

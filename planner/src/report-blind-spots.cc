@@ -313,7 +313,7 @@ std::string BillSentence(const PointInfo& pt, const Problem& problem) {
   return fmt::format(
       "Turned on, it ingests {}/day ({} a month at {:.3g} USD/GB) and keeps {} for {:.0f} days "
       "({:.3g} USD/GB-month): {:.2f} USD a month, {:.3g} cost units at {:.3g} USD a unit.",
-      FormatBytes(f.bytesPerDay), FormatBytes(f.bytesPerDay * 30.4375), f.ingestUsdPerGb,
+      FormatBytes(f.bytesPerDay), FormatBytes(f.bytesPerDay * kDaysPerMonth), f.ingestUsdPerGb,
       FormatBytes(f.bytesPerDay * problem.constraints.flowRetentionDays),
       problem.constraints.flowRetentionDays, f.storageUsdPerGbMonth, f.usdPerMonth, pt.costFlowLog,
       f.usdPerCostUnit);

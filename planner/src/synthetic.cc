@@ -22,7 +22,6 @@ void AddSyntheticFlowLogs(Problem& p, uint64_t seed, double share) {
     if (!chance(share)) continue;
     pt.canFlowLog = true;
     const double cost = std::floor(uniform(0, 3)) * 0.5;
-    pt.flowLog.provider = "aws";
     pt.flowLog.format = "aws-vpc";
     for (Hit& h : pt.hits) {
       if (!chance(0.8)) continue;

@@ -379,7 +379,7 @@ TEST(PlannerFlowLog, GoogleCloudSamplingGivesEachFlowItsChance) {
   EXPECT_EQ(hits[1].flowLogProb, 0.0f);          // DNS to the resolver: never, not sampled
   EXPECT_FLOAT_EQ(hits[2].flowLogProb, 0.875f);  // sampled out: 1 - 0.5^3 windows expected
   EXPECT_EQ(hits[2].flowLogRecords, 0u);
-  EXPECT_EQ(p.points[0].flowLog.sampleRate, 0.5);
+  EXPECT_EQ(obs.flowLog.sampleRate, 0.5);
   EXPECT_EQ(p.points[0].flowLog.ingestUsdPerGb, 0.50);  // Google Cloud list price
   EXPECT_EQ(p.points[0].flowLog.storageUsdPerGbMonth, 0.01);
   auto spots = ComputeBlindSpots(*run, {obs});

@@ -68,13 +68,11 @@ struct Hit {
 };
 
 /// @brief The provider's flow log at a point: what it stores and what that costs.
+/// @brief Days in the average month (365.25 / 12): flow-log bills are monthly.
+inline constexpr double kDaysPerMonth = 30.4375;
+
 struct FlowLogInfo {
-  std::string provider;  ///< "aws", "gcp", "azure"
-  std::string format;    ///< "aws-vpc", "gcp-vpc", "azure-vnet"
-  uint32_t aggregationIntervalS = 600;
-  double sampleRate = 1.0;
-  int awsVersion = 0;               ///< AWS only
-  bool hasPktSrcAddr = false;       ///< AWS pkt-srcaddr in the fields (version 3+ or custom)
+  std::string format;               ///< "aws-vpc", "gcp-vpc", "azure-vnet" (for the report)
   double recordsPerDay = 0;         ///< scaled records per day
   double bytesPerRecord = 0;        ///< measured from the written file
   double bytesPerDay = 0;           ///< ingested (and stored) per day
