@@ -23,32 +23,17 @@ struct LogRecorder::Sink {
   void OnFirewallDrop(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p,
                       const std::string& rule) {
     const L4Info l4 = ParseL4(*p, header);
-    FirewallDrop d;
-    d.timeNs = Now();
-    d.node = node;
-    d.rule = rule;
-    d.protocol = l4.protocol;
-    d.srcIp = header.GetSource();
-    d.dstIp = header.GetDestination();
-    d.srcPort = l4.srcPort;
-    d.dstPort = l4.dstPort;
-    logs->firewallDrops.push_back(std::move(d));
+    logs->firewallDrops.push_back(
+        {Now(), node, rule, l4.protocol, core::IpAddress::V4(header.GetSource().Get()),
+         core::IpAddress::V4(header.GetDestination().Get()), l4.srcPort, l4.dstPort});
   }
 
   void OnNatBinding(int event, uint8_t protocol, ns3::Ipv4Address insideIp, uint16_t insidePort,
                     ns3::Ipv4Address outsideIp, uint16_t outsidePort) {
     if (event == 10) ++logs->natBindings;
     if (!logEvents) return;
-    NatEvent e;
-    e.timeNs = Now();
-    e.node = node;
-    e.event = event;
-    e.protocol = protocol;
-    e.insideIp = insideIp;
-    e.insidePort = insidePort;
-    e.outsideIp = outsideIp;
-    e.outsidePort = outsidePort;
-    logs->natEvents.push_back(std::move(e));
+    logs->natEvents.push_back({Now(), node, event, protocol, core::IpAddress::V4(insideIp.Get()),
+                               core::IpAddress::V4(outsideIp.Get()), insidePort, outsidePort});
   }
 
   void OnNatUnsolicited(const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>) {

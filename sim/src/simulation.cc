@@ -107,9 +107,9 @@ core::Result<std::vector<PointSetup>> SelectPoints(const model::Topology& topolo
 }
 
 /// The manifest as far as it is known before the run.
-Manifest StartManifest(const model::Topology& topology, const model::Scenario& scenario,
-                       const RunOptions& options, uint64_t seed, int64_t startUnixNs) {
-  Manifest manifest;
+model::RunManifest StartManifest(const model::Topology& topology, const model::Scenario& scenario,
+                                 const RunOptions& options, uint64_t seed, int64_t startUnixNs) {
+  model::RunManifest manifest = NewRunManifest();
   manifest.topologyPath = options.topologyPath;
   manifest.scenarioPath = options.scenarioPath;
   if (!options.topologyPath.empty()) {
@@ -140,8 +140,9 @@ void SetUpNs3(uint64_t seed) {
 }
 
 /// What the run produced, into the manifest.
-void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwork& network,
-                  const TrafficManager& traffic, const std::vector<PointSetup>& points) {
+void FillManifest(model::RunManifest& manifest, const RunSummary& summary,
+                  const SimNetwork& network, const TrafficManager& traffic,
+                  const std::vector<PointSetup>& points) {
   manifest.events = summary.events;
   manifest.wallS = summary.wallSeconds;
   manifest.groundTruthFlows = summary.groundTruthFlows;
@@ -152,15 +153,10 @@ void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwor
   manifest.natUnsolicitedDrops = network.Logs().natUnsolicitedDrops;
   manifest.sessions = traffic.SessionsStarted();
   for (size_t i = 0; i < summary.points.size(); ++i) {
-    Manifest::Point mp;
-    mp.summary = summary.points[i];
-    mp.interfaces = points[i].interfaces;
+    model::ManifestPoint mp = ToManifestPoint(summary.points[i], points[i]);
     if (const SimNode* sn = network.FindNode(points[i].node)) {
       for (const auto& itf : sn->interfaces) mp.interfaceNumbers.emplace_back(itf.link, itf.number);
     }
-    mp.pcap = points[i].capture;
-    mp.live = points[i].live;
-    mp.samplingRate = points[i].samplingRate;
     manifest.points.push_back(std::move(mp));
   }
 }
@@ -168,7 +164,8 @@ void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwor
 /// Ground truth, NAT events and the firewall log; then the manifest, complete unless the run
 /// was interrupted.
 core::Status WriteOutputs(const RunOptions& options, const GroundTruthLog& truth,
-                          const SimNetwork& network, bool interrupted, Manifest& manifest) {
+                          const SimNetwork& network, bool interrupted,
+                          model::RunManifest& manifest) {
   if (!truth.WriteCsv(options.outDir + "/ground_truth.csv")) {
     return MakeError(ErrorCode::kIo, "cannot write " + options.outDir + "/ground_truth.csv");
   }
@@ -181,7 +178,7 @@ core::Status WriteOutputs(const RunOptions& options, const GroundTruthLog& truth
                                          std::to_string(ns3::Simulator::Now().GetSeconds()) +
                                          " s; " + options.outDir + " is marked incomplete");
   }
-  manifest.complete = true;
+  manifest.status = "complete";
   VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
   return MarkComplete(options.outDir);
 }
@@ -200,9 +197,9 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
 
   // The run directory, marked incomplete from the start.
   VANTAGE_RETURN_IF_ERROR(PrepareRunDirectory(options.outDir));
-  Manifest manifest = StartManifest(topology, scenario, options, seed, startUnixNs);
+  model::RunManifest manifest = StartManifest(topology, scenario, options, seed, startUnixNs);
   auto fail = [&](const core::Error& e) -> core::Error {
-    manifest.complete = false;
+    manifest.status = "incomplete";
     manifest.error = e.message;
     (void)WriteManifest(options.outDir, manifest);
     ns3::Simulator::Destroy();
