@@ -16,7 +16,6 @@ struct LogRecorder::Sink {
   SimLogs* logs = nullptr;
   int64_t startUnixNs = 0;
   std::string node;
-  bool logEvents = true;
 
   int64_t Now() const { return startUnixNs + ns3::Simulator::Now().GetNanoSeconds(); }
 
@@ -30,14 +29,8 @@ struct LogRecorder::Sink {
 
   void OnNatBinding(int event, uint8_t protocol, ns3::Ipv4Address insideIp, uint16_t insidePort,
                     ns3::Ipv4Address outsideIp, uint16_t outsidePort) {
-    if (event == 10) ++logs->natBindings;
-    if (!logEvents) return;
     logs->natEvents.push_back({Now(), node, event, protocol, core::IpAddress::V4(insideIp.Get()),
                                core::IpAddress::V4(outsideIp.Get()), insidePort, outsidePort});
-  }
-
-  void OnNatUnsolicited(const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>) {
-    ++logs->natUnsolicitedDrops;
   }
 };
 
@@ -47,19 +40,16 @@ LogRecorder::LogRecorder(SimLogs* logs, int64_t startUnixNs)
 LogRecorder::~LogRecorder() = default;
 
 void LogRecorder::Hook(const ns3::Ptr<Firewall>& firewall) {
-  m_sinks.push_back(
-      std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, firewall->NodeName(), true}));
+  m_sinks.push_back(std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, firewall->NodeName()}));
   firewall->TraceConnectWithoutContext(
       "Drop", ns3::MakeCallback(&Sink::OnFirewallDrop, m_sinks.back().get()));
 }
 
 void LogRecorder::Hook(const ns3::Ptr<NatGateway>& nat, bool logEvents) {
-  m_sinks.push_back(
-      std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, nat->NodeName(), logEvents}));
+  if (!logEvents) return;
+  m_sinks.push_back(std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, nat->NodeName()}));
   nat->TraceConnectWithoutContext("Binding",
                                   ns3::MakeCallback(&Sink::OnNatBinding, m_sinks.back().get()));
-  nat->TraceConnectWithoutContext("UnsolicitedDrop",
-                                  ns3::MakeCallback(&Sink::OnNatUnsolicited, m_sinks.back().get()));
 }
 
 }  // namespace vantage::sim

@@ -71,8 +71,6 @@ struct BuildOptions {
 struct SimLogs {
   std::vector<model::NatEventRow> natEvents;          ///< nat_events.csv
   std::vector<model::FirewallDropRow> firewallDrops;  ///< firewall.log
-  uint64_t natBindings = 0;
-  uint64_t natUnsolicitedDrops = 0;
 };
 
 /// @brief The topology built in ns-3. Holds the nodes until destroyed (before

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "firewall/firewall.h"
+#include "nat/nat-gateway.h"
 #include "network-builder.h"
 #include "observation/observation.h"
 #include "run-directory.h"
@@ -150,7 +151,7 @@ void FillManifest(model::RunManifest& manifest, const RunSummary& summary,
   for (const auto& fw : network.Firewalls())
     manifest.firewallDropsByNode[fw->NodeName()] = fw->Drops();
   manifest.natBindings = summary.natBindings;
-  manifest.natUnsolicitedDrops = network.Logs().natUnsolicitedDrops;
+  for (const auto& nat : network.Nats()) manifest.natUnsolicitedDrops += nat->UnsolicitedDrops();
   manifest.sessions = traffic.SessionsStarted();
   for (size_t i = 0; i < summary.points.size(); ++i) {
     model::ManifestPoint mp = ToManifestPoint(summary.points[i], points[i]);
@@ -246,8 +247,8 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   summary.wallSeconds = loop.Wall();
   summary.events = ns3::Simulator::GetEventCount();
   summary.groundTruthFlows = truth.Flows().size();
-  summary.firewallDrops = network.Logs().firewallDrops.size();
-  summary.natBindings = network.Logs().natBindings;
+  for (const auto& fw : network.Firewalls()) summary.firewallDrops += fw->Drops();
+  for (const auto& nat : network.Nats()) summary.natBindings += nat->BindingsCreated();
   summary.points = obs.Summaries();
   FillManifest(manifest, summary, network, traffic, points);
   if (auto st = obs.FlowLogStatus(); !st) return fail(st.GetError());

@@ -129,9 +129,10 @@ ns3::Time NatGateway::TimeoutOf(const Binding& b) const {
   }
 }
 
-void NatGateway::Log(int event, const Binding& b) {
-  m_bindingTrace(event, std::get<0>(b.inside), ns3::Ipv4Address(std::get<1>(b.inside)),
-                 std::get<2>(b.inside), m_public, b.publicPort);
+void NatGateway::Log(core::NatEvent event, const Binding& b) {
+  m_bindingTrace(static_cast<int>(event), std::get<0>(b.inside),
+                 ns3::Ipv4Address(std::get<1>(b.inside)), std::get<2>(b.inside), m_public,
+                 b.publicPort);
 }
 
 void NatGateway::DropUnsolicited(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p) {
@@ -160,7 +161,7 @@ NatGateway::Binding* NatGateway::FindOrCreate(uint8_t proto, ns3::Ipv4Address in
     b.lastUsed = ns3::Simulator::Now();
     m_byInside[ik] = ok;
     ++m_created;
-    Log(10, b);
+    Log(core::NatEvent::kNat44BindingCreate, b);
     ns3::Simulator::Schedule(TimeoutOf(b), &NatGateway::Expire, this, ok);
     return &b;
   }
@@ -178,7 +179,7 @@ void NatGateway::Expire(OutsideKey key) {
     ns3::Simulator::Schedule(due - now, &NatGateway::Expire, this, key);
     return;
   }
-  Log(11, b);
+  Log(core::NatEvent::kNat44BindingDelete, b);
   m_byInside.erase(b.inside);
   m_byOutside.erase(it);
 }
