@@ -16,6 +16,7 @@
 #include <cstring>
 #include <vector>
 
+#include "observation/ip-checksums.h"
 #include "packet-tuple.h"
 
 namespace vantage::sim {
@@ -34,17 +35,13 @@ bool Translatable(const L4Info& l4) {
 uint16_t UdpChecksumHostOrder(const ns3::Packet& q, const ns3::Ipv4Header& h) {
   std::vector<uint8_t> seg(q.GetSize());
   q.CopyData(seg.data(), static_cast<uint32_t>(seg.size()));
-  uint32_t sum = 0;
-  auto add32 = [&sum](uint32_t v) { sum += (v >> 16) + (v & 0xffff); };
-  add32(h.GetSource().Get());
-  add32(h.GetDestination().Get());
-  sum += 17;
-  sum += static_cast<uint32_t>(seg.size());
-  for (size_t i = 0; i + 1 < seg.size(); i += 2) sum += (uint32_t{seg[i]} << 8) | seg[i + 1];
-  if (seg.size() % 2 == 1) sum += uint32_t{seg.back()} << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  uint16_t ck = static_cast<uint16_t>(~sum & 0xffff);
-  if (ck == 0) ck = 0xffff;
+  uint8_t addresses[8];
+  h.GetSource().Serialize(addresses);
+  h.GetDestination().Serialize(addresses + 4);
+  const uint32_t pseudo =
+      OnesComplementSum(addresses, sizeof(addresses)) + 17 + static_cast<uint32_t>(seg.size());
+  uint16_t ck = FinishChecksum(OnesComplementSum(seg.data(), seg.size(), pseudo));
+  if (ck == 0) ck = 0xffff;  // RFC 768: a computed zero is sent as all ones
   const uint8_t wire[2] = {static_cast<uint8_t>(ck >> 8), static_cast<uint8_t>(ck & 0xff)};
   uint16_t hostValue = 0;
   std::memcpy(&hostValue, wire, 2);
