@@ -219,14 +219,14 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
 
   Observation obs;
   if (auto st = obs.Setup(network, points, options.outDir, options.snapLength, startUnixNs); !st) {
-    obs.Close();
+    obs.Abandon();
     return fail(st.GetError());
   }
   GroundTruthLog truth;
   TrafficManager traffic(TrafficContext{&topology, &scenario, &network.Map(), &truth, startUnixNs,
                                         seed, options.warning});
   if (auto st = traffic.Install(); !st) {
-    obs.Close();
+    obs.Abandon();
     return fail(st.GetError());
   }
 
@@ -240,7 +240,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   ns3::Simulator::Stop(ns3::Seconds(total));
   ns3::Simulator::Run();
   traffic.Finish();
-  obs.Close();
+  const core::Status observed = obs.Close();
 
   RunSummary summary;
   summary.outDir = options.outDir;
@@ -251,7 +251,7 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   for (const auto& nat : network.Nats()) summary.natBindings += nat->BindingsCreated();
   summary.points = obs.Summaries();
   FillManifest(manifest, summary, network, traffic, points);
-  if (auto st = obs.FlowLogStatus(); !st) return fail(st.GetError());
+  if (!observed) return fail(observed.GetError());
   if (auto st = WriteOutputs(options, truth, network, loop.Interrupted(), manifest); !st) {
     return fail(st.GetError());
   }

@@ -166,8 +166,7 @@ CloudRun RunCloud(uint64_t seed, const std::string& dir) {
   ns3::Simulator::Schedule(ns3::Seconds(30), [&obs]() { obs.Advance(); });
   ns3::Simulator::Stop(ns3::Seconds(70));
   ns3::Simulator::Run();
-  obs.Close();
-  EXPECT_TRUE(obs.FlowLogStatus());
+  EXPECT_TRUE(obs.Close());
   for (const auto& s : obs.Summaries()) {
     if (!s.flowLog) continue;
     out.records[s.name] = obs.FlowLogOf(s.name)->Records();
