@@ -5,6 +5,8 @@
 
 #include <charconv>
 
+#include "vantage/core/fnv1a.h"
+
 namespace vantage::core {
 
 Result<IpAddress> IpAddress::Parse(std::string_view text) {
@@ -92,11 +94,7 @@ std::string IpPrefix::ToString() const {
 
 size_t std::hash<vantage::core::IpAddress>::operator()(
     const vantage::core::IpAddress& a) const noexcept {
-  // FNV-1a over family and the used bytes.
-  uint64_t h = 1469598103934665603ULL ^ a.family;
-  for (size_t i = 0; i < a.Length(); ++i) {
-    h ^= a.bytes[i];
-    h *= 1099511628211ULL;
-  }
-  return static_cast<size_t>(h);
+  // FNV-1a over family (folded into the seed) and the used bytes.
+  return static_cast<size_t>(
+      vantage::core::Fnv1a(a.bytes.data(), a.Length(), vantage::core::kFnv1aSeed ^ a.family));
 }

@@ -16,43 +16,21 @@ struct LogRecorder::Sink {
   SimLogs* logs = nullptr;
   int64_t startUnixNs = 0;
   std::string node;
-  bool logEvents = true;
 
   int64_t Now() const { return startUnixNs + ns3::Simulator::Now().GetNanoSeconds(); }
 
   void OnFirewallDrop(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p,
                       const std::string& rule) {
     const L4Info l4 = ParseL4(*p, header);
-    FirewallDrop d;
-    d.timeNs = Now();
-    d.node = node;
-    d.rule = rule;
-    d.protocol = l4.protocol;
-    d.srcIp = header.GetSource();
-    d.dstIp = header.GetDestination();
-    d.srcPort = l4.srcPort;
-    d.dstPort = l4.dstPort;
-    logs->firewallDrops.push_back(std::move(d));
+    logs->firewallDrops.push_back(
+        {Now(), node, rule, l4.protocol, core::IpAddress::V4(header.GetSource().Get()),
+         core::IpAddress::V4(header.GetDestination().Get()), l4.srcPort, l4.dstPort});
   }
 
   void OnNatBinding(int event, uint8_t protocol, ns3::Ipv4Address insideIp, uint16_t insidePort,
                     ns3::Ipv4Address outsideIp, uint16_t outsidePort) {
-    if (event == 10) ++logs->natBindings;
-    if (!logEvents) return;
-    NatEvent e;
-    e.timeNs = Now();
-    e.node = node;
-    e.event = event;
-    e.protocol = protocol;
-    e.insideIp = insideIp;
-    e.insidePort = insidePort;
-    e.outsideIp = outsideIp;
-    e.outsidePort = outsidePort;
-    logs->natEvents.push_back(std::move(e));
-  }
-
-  void OnNatUnsolicited(const ns3::Ipv4Header&, ns3::Ptr<const ns3::Packet>) {
-    ++logs->natUnsolicitedDrops;
+    logs->natEvents.push_back({Now(), node, event, protocol, core::IpAddress::V4(insideIp.Get()),
+                               core::IpAddress::V4(outsideIp.Get()), insidePort, outsidePort});
   }
 };
 
@@ -62,19 +40,16 @@ LogRecorder::LogRecorder(SimLogs* logs, int64_t startUnixNs)
 LogRecorder::~LogRecorder() = default;
 
 void LogRecorder::Hook(const ns3::Ptr<Firewall>& firewall) {
-  m_sinks.push_back(
-      std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, firewall->NodeName(), true}));
+  m_sinks.push_back(std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, firewall->NodeName()}));
   firewall->TraceConnectWithoutContext(
       "Drop", ns3::MakeCallback(&Sink::OnFirewallDrop, m_sinks.back().get()));
 }
 
 void LogRecorder::Hook(const ns3::Ptr<NatGateway>& nat, bool logEvents) {
-  m_sinks.push_back(
-      std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, nat->NodeName(), logEvents}));
+  if (!logEvents) return;
+  m_sinks.push_back(std::make_unique<Sink>(Sink{m_logs, m_startUnixNs, nat->NodeName()}));
   nat->TraceConnectWithoutContext("Binding",
                                   ns3::MakeCallback(&Sink::OnNatBinding, m_sinks.back().get()));
-  nat->TraceConnectWithoutContext("UnsolicitedDrop",
-                                  ns3::MakeCallback(&Sink::OnNatUnsolicited, m_sinks.back().get()));
 }
 
 }  // namespace vantage::sim

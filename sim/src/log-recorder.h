@@ -28,8 +28,8 @@ class LogRecorder {
 
   /// @brief Records the firewall's drops (firewall.log).
   void Hook(const ns3::Ptr<Firewall>& firewall);
-  /// @brief Counts the gateway's bindings and unsolicited drops; records binding events
-  /// (nat_events.csv) when `logEvents`.
+  /// @brief Records the gateway's binding events (nat_events.csv) when `logEvents`; its
+  /// counters (NatGateway::BindingsCreated, UnsolicitedDrops) hold the totals.
   void Hook(const ns3::Ptr<NatGateway>& nat, bool logEvents);
 
  private:

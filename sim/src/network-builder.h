@@ -22,6 +22,7 @@
 
 #include "network-map.h"
 #include "vantage/core/result.h"
+#include "vantage/model/run-tables.h"
 #include "vantage/model/topology.h"
 
 namespace vantage::sim {
@@ -66,34 +67,10 @@ struct BuildOptions {
   int64_t startUnixNs = 0;
 };
 
-/// @brief NAT binding created or deleted (nat_events.csv).
-struct NatEvent {
-  int64_t timeNs = 0;
-  std::string node;
-  int event = 10;  ///< RFC 8158 natEvent: 10 create, 11 delete
-  uint8_t protocol = 0;
-  ns3::Ipv4Address insideIp;
-  uint16_t insidePort = 0;
-  ns3::Ipv4Address outsideIp;
-  uint16_t outsidePort = 0;
-};
-
-/// @brief A packet a firewall dropped (firewall.log).
-struct FirewallDrop {
-  int64_t timeNs = 0;
-  std::string node;
-  std::string rule;
-  uint8_t protocol = 0;
-  ns3::Ipv4Address srcIp, dstIp;
-  uint16_t srcPort = 0, dstPort = 0;
-};
-
 /// @brief What NAT gateways and firewalls log during a run.
 struct SimLogs {
-  std::vector<NatEvent> natEvents;
-  std::vector<FirewallDrop> firewallDrops;
-  uint64_t natBindings = 0;
-  uint64_t natUnsolicitedDrops = 0;
+  std::vector<model::NatEventRow> natEvents;          ///< nat_events.csv
+  std::vector<model::FirewallDropRow> firewallDrops;  ///< firewall.log
 };
 
 /// @brief The topology built in ns-3. Holds the nodes until destroyed (before

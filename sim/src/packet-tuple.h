@@ -1,4 +1,5 @@
-// The transport tuple of a packet whose buffer starts at the L4 header (what RouteInput sees).
+// The transport tuple of a packet: from a buffer starting at the L4 header (what RouteInput
+// sees), or at the IPv4 header (what the Ipv4 "Tx" trace sees).
 #pragma once
 
 #include <ns3/ipv4-header.h>
@@ -18,12 +19,14 @@ struct L4Info {
   bool ok = false;      ///< enough bytes for the fields above
 };
 
-inline L4Info ParseL4(const ns3::Packet& p, const ns3::Ipv4Header& h) {
+/// Bytes of the L4 header ParseL4 reads (TCP up to its flags).
+constexpr uint32_t kL4TupleBytes = 14;
+
+/// @brief The tuple from the first `n` bytes (`b`) of the L4 header of a packet of `protocol`.
+inline L4Info ParseL4Bytes(uint8_t protocol, bool laterFragment, const uint8_t* b, uint32_t n) {
   L4Info info;
-  info.protocol = h.GetProtocol();
-  uint8_t b[14] = {};
-  uint32_t n = p.CopyData(b, sizeof(b));
-  if (h.GetFragmentOffset() != 0) return info;  // later fragments carry no L4 header
+  info.protocol = protocol;
+  if (laterFragment) return info;  // later fragments carry no L4 header
   switch (info.protocol) {
     case 6:
       if (n < 14) return info;
@@ -52,6 +55,30 @@ inline L4Info ParseL4(const ns3::Packet& p, const ns3::Ipv4Header& h) {
       break;
   }
   return info;
+}
+
+inline L4Info ParseL4(const ns3::Packet& p, const ns3::Ipv4Header& h) {
+  uint8_t b[kL4TupleBytes] = {};
+  const uint32_t n = p.CopyData(b, sizeof(b));
+  return ParseL4Bytes(h.GetProtocol(), h.GetFragmentOffset() != 0, b, n);
+}
+
+/// @brief The tuple of a packet whose buffer starts at its IPv4 header (what the Ipv4 "Tx"
+/// trace sees), reading only the headers; false if it does not start with one.
+inline bool ParseIpv4L4(const ns3::Packet& p, uint32_t* src, uint32_t* dst, L4Info* l4) {
+  uint8_t b[60 + kL4TupleBytes] = {};  // the longest IPv4 header, then the L4 tuple
+  const uint32_t n = p.CopyData(b, sizeof(b));
+  const uint32_t ihl = (b[0] & 0x0fu) * 4u;
+  if (n < 20 || (b[0] >> 4) != 4 || ihl < 20 || n < ihl) return false;
+  auto u32 = [&b](uint32_t o) {
+    return (uint32_t{b[o]} << 24) | (uint32_t{b[o + 1]} << 16) | (uint32_t{b[o + 2]} << 8) |
+           b[o + 3];
+  };
+  *src = u32(12);
+  *dst = u32(16);
+  const bool laterFragment = ((b[6] & 0x1fu) << 8 | b[7]) != 0;
+  *l4 = ParseL4Bytes(b[9], laterFragment, b + ihl, n - ihl);
+  return true;
 }
 
 }  // namespace vantage::sim

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "vantage/model/run-tables.h"
+#include "observation/observation.h"
 
 namespace vantage::sim {
 
@@ -75,59 +75,40 @@ core::Status PrepareRunDirectory(const std::string& dir) {
   return {};
 }
 
-model::RunManifest ToRunManifest(const Manifest& m) {
+model::RunManifest NewRunManifest() {
   model::RunManifest r;
   r.vantageVersion = VANTAGE_VERSION;
   r.ns3Version = "3.37";
-  r.status = m.complete ? "complete" : "incomplete";
-  r.error = m.error;
-  r.topologyPath = m.topologyPath;
-  r.topologySha256 = m.topologySha256;
-  r.scenarioPath = m.scenarioPath;
-  r.scenarioSha256 = m.scenarioSha256;
-  r.seed = m.seed;
-  r.startUnixNs = m.startUnixNs;
-  r.durationS = m.durationS;
-  r.representsS = m.representsS;
-  r.scale = m.scale;
-  r.addressPlan = m.addressPlan;
-  for (const auto& p : m.points) {
-    const auto& s = p.summary;
-    model::ManifestPoint& mp = r.points.emplace_back();
-    mp.name = s.name;
-    mp.node = s.node;
-    mp.interfaces = p.interfaces;
-    mp.interfaceNumbers = p.interfaceNumbers;
-    mp.ipfix = "points/" + s.name + ".ipfix";
-    if (p.pcap) mp.pcap = "points/" + s.name + ".pcap";
-    mp.samplingRate = p.samplingRate;
-    mp.flows = s.flows;
-    mp.packets = s.packets;
-    mp.octets = s.octets;
-    mp.ipfixBytes = s.ipfixBytes;
-    mp.pcapBytes = s.pcapBytes;
-    mp.exportStats = {true,
-                      p.live ? "udp" : "file",
-                      s.exportMessages,
-                      s.exportBytes,
-                      p.live ? s.exportReceived : s.exportMessages,
-                      s.exportLost};
-    if (s.flowLog) mp.flowLog = ToPointFlowLog(*s.flowLog);
-  }
-  r.events = m.events;
-  r.wallS = m.wallS;
-  r.groundTruthFlows = m.groundTruthFlows;
-  r.sessions = m.sessions;
-  r.firewallDrops = m.firewallDrops;
-  r.firewallDropsByNode = m.firewallDropsByNode;
-  r.natBindings = m.natBindings;
-  r.natUnsolicitedDrops = m.natUnsolicitedDrops;
+  r.status = "incomplete";
   return r;
 }
 
-core::Status WriteManifest(const std::string& dir, const Manifest& m) {
+model::ManifestPoint ToManifestPoint(const PointSummary& s, const PointSetup& setup) {
+  model::ManifestPoint mp;
+  mp.name = s.name;
+  mp.node = s.node;
+  mp.interfaces = setup.interfaces;
+  mp.ipfix = "points/" + s.name + ".ipfix";
+  if (setup.capture) mp.pcap = "points/" + s.name + ".pcap";
+  mp.samplingRate = setup.samplingRate;
+  mp.flows = s.flows;
+  mp.packets = s.packets;
+  mp.octets = s.octets;
+  mp.ipfixBytes = s.ipfixBytes;
+  mp.pcapBytes = s.pcapBytes;
+  mp.exportStats = {true,
+                    setup.live ? "udp" : "file",
+                    s.exportMessages,
+                    s.exportBytes,
+                    setup.live ? s.exportReceived : s.exportMessages,
+                    s.exportLost};
+  if (s.flowLog) mp.flowLog = ToPointFlowLog(*s.flowLog);
+  return mp;
+}
+
+core::Status WriteManifest(const std::string& dir, const model::RunManifest& m) {
   const std::string tmp = dir + "/manifest.json.tmp";
-  VANTAGE_RETURN_IF_ERROR(WriteText(tmp, model::FormatRunManifest(ToRunManifest(m))));
+  VANTAGE_RETURN_IF_ERROR(WriteText(tmp, model::FormatRunManifest(m)));
   std::error_code ec;
   fs::rename(tmp, dir + "/manifest.json", ec);
   if (ec)
@@ -135,23 +116,12 @@ core::Status WriteManifest(const std::string& dir, const Manifest& m) {
   return {};
 }
 
-core::Status WriteNatEvents(const std::string& path, const std::vector<NatEvent>& events) {
-  std::vector<model::NatEventRow> rows;
-  rows.reserve(events.size());
-  for (const auto& e : events) {
-    rows.push_back({e.timeNs, e.node, e.event, e.protocol, core::IpAddress::V4(e.insideIp.Get()),
-                    core::IpAddress::V4(e.outsideIp.Get()), e.insidePort, e.outsidePort});
-  }
+core::Status WriteNatEvents(const std::string& path, const std::vector<model::NatEventRow>& rows) {
   return WriteText(path, model::FormatNatEvents(rows));
 }
 
-core::Status WriteFirewallLog(const std::string& path, const std::vector<FirewallDrop>& drops) {
-  std::vector<model::FirewallDropRow> rows;
-  rows.reserve(drops.size());
-  for (const auto& d : drops) {
-    rows.push_back({d.timeNs, d.node, d.rule, d.protocol, core::IpAddress::V4(d.srcIp.Get()),
-                    core::IpAddress::V4(d.dstIp.Get()), d.srcPort, d.dstPort});
-  }
+core::Status WriteFirewallLog(const std::string& path,
+                              const std::vector<model::FirewallDropRow>& rows) {
   return WriteText(path, model::FormatFirewallLog(rows));
 }
 

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "firewall/firewall.h"
+#include "nat/nat-gateway.h"
 #include "network-builder.h"
 #include "observation/observation.h"
 #include "run-directory.h"
@@ -107,9 +108,9 @@ core::Result<std::vector<PointSetup>> SelectPoints(const model::Topology& topolo
 }
 
 /// The manifest as far as it is known before the run.
-Manifest StartManifest(const model::Topology& topology, const model::Scenario& scenario,
-                       const RunOptions& options, uint64_t seed, int64_t startUnixNs) {
-  Manifest manifest;
+model::RunManifest StartManifest(const model::Topology& topology, const model::Scenario& scenario,
+                                 const RunOptions& options, uint64_t seed, int64_t startUnixNs) {
+  model::RunManifest manifest = NewRunManifest();
   manifest.topologyPath = options.topologyPath;
   manifest.scenarioPath = options.scenarioPath;
   if (!options.topologyPath.empty()) {
@@ -140,8 +141,9 @@ void SetUpNs3(uint64_t seed) {
 }
 
 /// What the run produced, into the manifest.
-void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwork& network,
-                  const TrafficManager& traffic, const std::vector<PointSetup>& points) {
+void FillManifest(model::RunManifest& manifest, const RunSummary& summary,
+                  const SimNetwork& network, const TrafficManager& traffic,
+                  const std::vector<PointSetup>& points) {
   manifest.events = summary.events;
   manifest.wallS = summary.wallSeconds;
   manifest.groundTruthFlows = summary.groundTruthFlows;
@@ -149,18 +151,13 @@ void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwor
   for (const auto& fw : network.Firewalls())
     manifest.firewallDropsByNode[fw->NodeName()] = fw->Drops();
   manifest.natBindings = summary.natBindings;
-  manifest.natUnsolicitedDrops = network.Logs().natUnsolicitedDrops;
+  for (const auto& nat : network.Nats()) manifest.natUnsolicitedDrops += nat->UnsolicitedDrops();
   manifest.sessions = traffic.SessionsStarted();
   for (size_t i = 0; i < summary.points.size(); ++i) {
-    Manifest::Point mp;
-    mp.summary = summary.points[i];
-    mp.interfaces = points[i].interfaces;
+    model::ManifestPoint mp = ToManifestPoint(summary.points[i], points[i]);
     if (const SimNode* sn = network.FindNode(points[i].node)) {
       for (const auto& itf : sn->interfaces) mp.interfaceNumbers.emplace_back(itf.link, itf.number);
     }
-    mp.pcap = points[i].capture;
-    mp.live = points[i].live;
-    mp.samplingRate = points[i].samplingRate;
     manifest.points.push_back(std::move(mp));
   }
 }
@@ -168,7 +165,8 @@ void FillManifest(Manifest& manifest, const RunSummary& summary, const SimNetwor
 /// Ground truth, NAT events and the firewall log; then the manifest, complete unless the run
 /// was interrupted.
 core::Status WriteOutputs(const RunOptions& options, const GroundTruthLog& truth,
-                          const SimNetwork& network, bool interrupted, Manifest& manifest) {
+                          const SimNetwork& network, bool interrupted,
+                          model::RunManifest& manifest) {
   if (!truth.WriteCsv(options.outDir + "/ground_truth.csv")) {
     return MakeError(ErrorCode::kIo, "cannot write " + options.outDir + "/ground_truth.csv");
   }
@@ -181,7 +179,7 @@ core::Status WriteOutputs(const RunOptions& options, const GroundTruthLog& truth
                                          std::to_string(ns3::Simulator::Now().GetSeconds()) +
                                          " s; " + options.outDir + " is marked incomplete");
   }
-  manifest.complete = true;
+  manifest.status = "complete";
   VANTAGE_RETURN_IF_ERROR(WriteManifest(options.outDir, manifest));
   return MarkComplete(options.outDir);
 }
@@ -200,9 +198,9 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
 
   // The run directory, marked incomplete from the start.
   VANTAGE_RETURN_IF_ERROR(PrepareRunDirectory(options.outDir));
-  Manifest manifest = StartManifest(topology, scenario, options, seed, startUnixNs);
+  model::RunManifest manifest = StartManifest(topology, scenario, options, seed, startUnixNs);
   auto fail = [&](const core::Error& e) -> core::Error {
-    manifest.complete = false;
+    manifest.status = "incomplete";
     manifest.error = e.message;
     (void)WriteManifest(options.outDir, manifest);
     ns3::Simulator::Destroy();
@@ -221,14 +219,14 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
 
   Observation obs;
   if (auto st = obs.Setup(network, points, options.outDir, options.snapLength, startUnixNs); !st) {
-    obs.Close();
+    obs.Abandon();
     return fail(st.GetError());
   }
   GroundTruthLog truth;
   TrafficManager traffic(TrafficContext{&topology, &scenario, &network.Map(), &truth, startUnixNs,
                                         seed, options.warning});
   if (auto st = traffic.Install(); !st) {
-    obs.Close();
+    obs.Abandon();
     return fail(st.GetError());
   }
 
@@ -242,18 +240,18 @@ core::Result<RunSummary> RunSimulation(const model::Topology& topology,
   ns3::Simulator::Stop(ns3::Seconds(total));
   ns3::Simulator::Run();
   traffic.Finish();
-  obs.Close();
+  const core::Status observed = obs.Close();
 
   RunSummary summary;
   summary.outDir = options.outDir;
   summary.wallSeconds = loop.Wall();
   summary.events = ns3::Simulator::GetEventCount();
   summary.groundTruthFlows = truth.Flows().size();
-  summary.firewallDrops = network.Logs().firewallDrops.size();
-  summary.natBindings = network.Logs().natBindings;
+  for (const auto& fw : network.Firewalls()) summary.firewallDrops += fw->Drops();
+  for (const auto& nat : network.Nats()) summary.natBindings += nat->BindingsCreated();
   summary.points = obs.Summaries();
   FillManifest(manifest, summary, network, traffic, points);
-  if (auto st = obs.FlowLogStatus(); !st) return fail(st.GetError());
+  if (!observed) return fail(observed.GetError());
   if (auto st = WriteOutputs(options, truth, network, loop.Interrupted(), manifest); !st) {
     return fail(st.GetError());
   }

@@ -99,12 +99,10 @@ void Firewall::FilterLocalDelivery() {
 }
 
 void Firewall::OnLocalTx(ns3::Ptr<const ns3::Packet> p, ns3::Ptr<ns3::Ipv4>, uint32_t) {
-  ns3::Ptr<ns3::Packet> copy = p->Copy();
-  ns3::Ipv4Header h;
-  if (copy->RemoveHeader(h) == 0) return;
-  const L4Info l4 = ParseL4(*copy, h);
-  m_conns[ConnKey{l4.protocol, h.GetSource().Get(), l4.srcPort, h.GetDestination().Get(),
-                  l4.dstPort}] = ns3::Simulator::Now();
+  uint32_t src = 0, dst = 0;
+  L4Info l4;
+  if (!ParseIpv4L4(*p, &src, &dst, &l4)) return;
+  m_conns[ConnKey{l4.protocol, src, l4.srcPort, dst, l4.dstPort}] = ns3::Simulator::Now();
 }
 
 bool Firewall::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
@@ -125,9 +123,8 @@ bool Firewall::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& 
   ConnKey fwd{l4.protocol, src, l4.srcPort, dst.Get(), l4.dstPort};
   ConnKey rev{l4.protocol, dst.Get(), l4.dstPort, src, l4.srcPort};
   for (const ConnKey* k : {&fwd, &rev}) {
-    auto it = m_conns.find(*k);
-    if (it != m_conns.end() && now - it->second <= m_connIdle) {
-      it->second = now;
+    if (Known(*k, now)) {
+      m_conns[*k] = now;  // the connection stays open while packets flow
       return pass();
     }
   }

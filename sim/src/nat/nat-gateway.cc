@@ -16,6 +16,7 @@
 #include <cstring>
 #include <vector>
 
+#include "observation/ip-checksums.h"
 #include "packet-tuple.h"
 
 namespace vantage::sim {
@@ -34,17 +35,13 @@ bool Translatable(const L4Info& l4) {
 uint16_t UdpChecksumHostOrder(const ns3::Packet& q, const ns3::Ipv4Header& h) {
   std::vector<uint8_t> seg(q.GetSize());
   q.CopyData(seg.data(), static_cast<uint32_t>(seg.size()));
-  uint32_t sum = 0;
-  auto add32 = [&sum](uint32_t v) { sum += (v >> 16) + (v & 0xffff); };
-  add32(h.GetSource().Get());
-  add32(h.GetDestination().Get());
-  sum += 17;
-  sum += static_cast<uint32_t>(seg.size());
-  for (size_t i = 0; i + 1 < seg.size(); i += 2) sum += (uint32_t{seg[i]} << 8) | seg[i + 1];
-  if (seg.size() % 2 == 1) sum += uint32_t{seg.back()} << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  uint16_t ck = static_cast<uint16_t>(~sum & 0xffff);
-  if (ck == 0) ck = 0xffff;
+  uint8_t addresses[8];
+  h.GetSource().Serialize(addresses);
+  h.GetDestination().Serialize(addresses + 4);
+  const uint32_t pseudo =
+      OnesComplementSum(addresses, sizeof(addresses)) + 17 + static_cast<uint32_t>(seg.size());
+  uint16_t ck = FinishChecksum(OnesComplementSum(seg.data(), seg.size(), pseudo));
+  if (ck == 0) ck = 0xffff;  // RFC 768: a computed zero is sent as all ones
   const uint8_t wire[2] = {static_cast<uint8_t>(ck >> 8), static_cast<uint8_t>(ck & 0xff)};
   uint16_t hostValue = 0;
   std::memcpy(&hostValue, wire, 2);
@@ -129,9 +126,10 @@ ns3::Time NatGateway::TimeoutOf(const Binding& b) const {
   }
 }
 
-void NatGateway::Log(int event, const Binding& b) {
-  m_bindingTrace(event, std::get<0>(b.inside), ns3::Ipv4Address(std::get<1>(b.inside)),
-                 std::get<2>(b.inside), m_public, b.publicPort);
+void NatGateway::Log(core::NatEvent event, const Binding& b) {
+  m_bindingTrace(static_cast<int>(event), std::get<0>(b.inside),
+                 ns3::Ipv4Address(std::get<1>(b.inside)), std::get<2>(b.inside), m_public,
+                 b.publicPort);
 }
 
 void NatGateway::DropUnsolicited(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p) {
@@ -160,7 +158,7 @@ NatGateway::Binding* NatGateway::FindOrCreate(uint8_t proto, ns3::Ipv4Address in
     b.lastUsed = ns3::Simulator::Now();
     m_byInside[ik] = ok;
     ++m_created;
-    Log(10, b);
+    Log(core::NatEvent::kNat44BindingCreate, b);
     ns3::Simulator::Schedule(TimeoutOf(b), &NatGateway::Expire, this, ok);
     return &b;
   }
@@ -178,7 +176,7 @@ void NatGateway::Expire(OutsideKey key) {
     ns3::Simulator::Schedule(due - now, &NatGateway::Expire, this, key);
     return;
   }
-  Log(11, b);
+  Log(core::NatEvent::kNat44BindingDelete, b);
   m_byInside.erase(b.inside);
   m_byOutside.erase(it);
 }

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "routing-wrapper.h"
+#include "vantage/core/flow.h"
 
 namespace vantage::sim {
 
@@ -89,7 +90,7 @@ class NatGateway : public RoutingWrapper {
   Binding* FindOrCreate(uint8_t proto, ns3::Ipv4Address inside, uint16_t insidePort);
   ns3::Time TimeoutOf(const Binding& b) const;
   void Expire(OutsideKey key);
-  void Log(int event, const Binding& b);
+  void Log(core::NatEvent event, const Binding& b);
   bool IsInside(ns3::Ptr<const ns3::NetDevice> dev) const;
   void DropUnsolicited(const ns3::Ipv4Header& header, ns3::Ptr<const ns3::Packet> p);
 

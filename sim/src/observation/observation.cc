@@ -89,6 +89,11 @@ class ObservationPoint {
 
   void Close() {
     Finish();
+    Release();
+  }
+
+  /// Closes the pcap and the export socket; writes nothing more.
+  void Release() {
     if (dumper != nullptr) {
       pcap_dump_close(dumper);
       dumper = nullptr;
@@ -449,14 +454,21 @@ void Observation::FinishLive() {
   }
 }
 
-void Observation::Close() {
+core::Status Observation::Close() {
   const core::Timestamp now = core::Timestamp::FromNanos(NowUnixNs(m_start));
+  core::Status status;
   for (auto& p : m_points) {
     if (!p->flowLog) continue;
     auto st = p->flowLog->Finish(now, m_outDir);
-    if (!st && m_flowLogStatus) m_flowLogStatus = st;
+    if (!st && status) status = st;
   }
   for (auto& p : m_points) p->Close();
+  if (m_collector) m_collector->Close();
+  return status;
+}
+
+void Observation::Abandon() {
+  for (auto& p : m_points) p->Release();
   if (m_collector) m_collector->Close();
 }
 

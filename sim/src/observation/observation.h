@@ -87,11 +87,13 @@ class Observation {
   /// @brief Finishes live points' exporters now (inside the simulation, so the last export
   /// crosses the network); later packets at those points are ignored.
   void FinishLive();
-  /// @brief After the run: finishes every exporter, closes pcaps and the collector store.
-  void Close();
+  /// @brief After the run: finishes every exporter, writes the flow-log files, closes pcaps
+  /// and the collector store. Fails on the first flow-log file that could not be written.
+  core::Status Close();
+  /// @brief After a failure: closes pcaps, sockets and the collector store without finishing
+  /// exporters or writing flow logs (the run directory stays incomplete).
+  void Abandon();
   std::vector<PointSummary> Summaries() const;
-  /// @brief Whether every flow-log file was written (after Close).
-  const core::Status& FlowLogStatus() const { return m_flowLogStatus; }
   /// @brief The flow-log tap of a point, or nullptr (tests read its records).
   const FlowLogTap* FlowLogOf(const std::string& point) const;
 
@@ -101,7 +103,6 @@ class Observation {
   std::unique_ptr<CollectorSink> m_collector;
   int64_t m_start = 0;
   std::string m_outDir;
-  core::Status m_flowLogStatus;  ///< the first flow-log file that could not be written
 };
 
 }  // namespace vantage::sim

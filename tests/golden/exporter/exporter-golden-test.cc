@@ -7,15 +7,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <sstream>
 
 #include "packet-builder.h"
 #include "vantage/exporter/exporter.h"
 #include "vantage/exporter/pcap-io.h"
+#include "vantage/test/golden.h"
 #include "vantage/test/temp-dir.h"
 #include "vantage/wire/ipfix/file.h"
 #include "vantage/wire/ipfix/message-reader.h"
@@ -62,21 +60,9 @@ std::string HexDump(const std::string& bytes) {
   return o.str();
 }
 
-/// Compares `text` with the golden file; VANTAGE_UPDATE_GOLDENS=1 rewrites it instead.
+/// Compares `text` with the golden file `file`; VANTAGE_UPDATE_GOLDENS=1 rewrites it instead.
 void CompareGolden(const std::string& file, const std::string& text) {
-  fs::path golden = GoldenDir() / file;
-  const char* update = std::getenv("VANTAGE_UPDATE_GOLDENS");
-  if (update && std::string(update) == "1") {
-    std::ofstream out(golden);
-    out << text;
-    std::cout << "rewrote " << golden.string() << "\n";
-    return;
-  }
-  std::ifstream in(golden);
-  ASSERT_TRUE(in.good()) << "missing " << golden << " (run with VANTAGE_UPDATE_GOLDENS=1)";
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(text, want.str()) << "golden " << golden;
+  test::CompareGolden((GoldenDir() / file).string(), text);
 }
 
 void RunGolden(const std::string& name, LinkType link, const std::vector<TimedPacket>& packets,

@@ -4,17 +4,12 @@
 // VANTAGE_UPDATE_GOLDENS=1 rewrites the golden files (review the diff).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "flow-log-samples.h"
+#include "vantage/test/golden.h"
 
 namespace vantage::wire::flowlog {
 namespace {
 
-namespace fs = std::filesystem;
 using namespace testing;
 
 void CheckGolden(const std::string& name, FileFormat format, const Settings& s,
@@ -22,18 +17,8 @@ void CheckGolden(const std::string& name, FileFormat format, const Settings& s,
   const std::string text = WriteFile(format, s, records);
   // Byte-stable: the same input writes the same bytes.
   ASSERT_EQ(text, WriteFile(format, s, records));
-  fs::path golden = fs::path(VANTAGE_GOLDEN_DIR) / name;
-  const char* update = std::getenv("VANTAGE_UPDATE_GOLDENS");
-  if (update && std::string(update) == "1") {
-    std::ofstream(golden, std::ios::binary) << text;
-    GTEST_SKIP() << "rewrote " << golden;
-  }
-  std::ifstream in(golden, std::ios::binary);
-  ASSERT_TRUE(in.good()) << "missing " << golden << " (run with VANTAGE_UPDATE_GOLDENS=1)";
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(text, want.str()) << "golden " << golden;
-  ReadResult rr = ParseFile(format, want.str());
+  test::CompareGolden(std::string(VANTAGE_GOLDEN_DIR) + "/" + name, text);
+  ReadResult rr = ParseFile(format, text);
   EXPECT_EQ(rr.fatal, "");
   EXPECT_TRUE(rr.errors.empty()) << rr.errors.front().line << ": " << rr.errors.front().message;
 }

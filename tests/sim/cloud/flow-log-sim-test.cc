@@ -13,12 +13,9 @@
 #include <ns3/simulator.h>
 #include <ns3/udp-echo-helper.h>
 #include <ns3/uinteger.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 #include "network-builder.h"
@@ -27,6 +24,7 @@
 #include "vantage/collector/query.h"
 #include "vantage/collector/store.h"
 #include "vantage/model/topology.h"
+#include "vantage/test/temp-dir.h"
 #include "vantage/wire/flowlog/flow-log.h"
 
 namespace vantage::sim {
@@ -132,7 +130,8 @@ void InstallTraffic(const SimNetwork& net) {
   }
 }
 
-CloudRun RunCloud(uint64_t seed, const std::string& dir) {
+CloudRun RunCloud(uint64_t seed, const test::TempDir& tmp) {
+  const std::string dir = tmp.Path();
   CloudRun out;
   model::Diagnostics diags;
   auto topo = model::ParseTopology(kTopology, "cloud-test.yaml", diags);
@@ -166,47 +165,37 @@ CloudRun RunCloud(uint64_t seed, const std::string& dir) {
   ns3::Simulator::Schedule(ns3::Seconds(30), [&obs]() { obs.Advance(); });
   ns3::Simulator::Stop(ns3::Seconds(70));
   ns3::Simulator::Run();
-  obs.Close();
-  EXPECT_TRUE(obs.FlowLogStatus());
+  EXPECT_TRUE(obs.Close());
   for (const auto& s : obs.Summaries()) {
     if (!s.flowLog) continue;
     out.records[s.name] = obs.FlowLogOf(s.name)->Records();
     out.summaries[s.name] = *s.flowLog;
-    std::ifstream in(dir + "/" + s.flowLog->path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.files[s.name] = ss.str();
+    out.files[s.name] = tmp.Read(s.flowLog->path);
   }
   ns3::Simulator::Destroy();
   return out;
 }
 
-std::string TestDir(const std::string& name) {
-  // One directory per process: ctest runs each test in its own process, in parallel.
-  return (fs::temp_directory_path() /
-          ("vantage-cloud-" + name + "-" + std::to_string(static_cast<long>(::getpid()))))
-      .string();
-}
-
 class CloudFlowLogs : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    s_dir = TestDir("run");
-    s_run = new CloudRun(RunCloud(1, s_dir));
+    s_dir = new test::TempDir("cloud-run");
+    s_run = new CloudRun(RunCloud(1, *s_dir));
   }
   static void TearDownTestSuite() {
     delete s_run;
     s_run = nullptr;
-    if (std::getenv("VANTAGE_KEEP_TEST_OUTPUT") == nullptr) fs::remove_all(s_dir);
+    delete s_dir;
+    s_dir = nullptr;
   }
   static const std::vector<FlowLogRecord>& Of(const std::string& point) {
     return s_run->records[point];
   }
   static CloudRun* s_run;
-  static std::string s_dir;
+  static test::TempDir* s_dir;
 };
 CloudRun* CloudFlowLogs::s_run = nullptr;
-std::string CloudFlowLogs::s_dir;
+test::TempDir* CloudFlowLogs::s_dir = nullptr;
 
 std::vector<const FlowLogRecord*> Find(const std::vector<FlowLogRecord>& all,
                                        const core::IpAddress& src, const core::IpAddress& dst,
@@ -391,12 +380,12 @@ std::vector<std::string> StoreRow(const FlowLogRecord& r) {
 TEST_F(CloudFlowLogs, CollectThenQueryEqualsTheMetersRecords) {
   for (const char* point : {"app-aws", "nat-aws", "app-gcp", "app-azure"}) {
     const wfl::Provider p = s_run->summaries[point].settings.provider;
-    const std::string db = s_dir + "/" + point + ".sqlite";
+    const std::string db = s_dir->File(std::string(point) + ".sqlite");
     {
       auto store = collector::Store::Open(db);
       ASSERT_TRUE(store) << store.GetError().message;
-      auto rep = collector::IngestFlowLogFile(**store, s_dir + "/points/" + point + ".flowlog",
-                                              wfl::FileFormatOf(p));
+      auto rep = collector::IngestFlowLogFile(
+          **store, s_dir->File(std::string("points/") + point + ".flowlog"), wfl::FileFormatOf(p));
       ASSERT_TRUE(rep) << rep.GetError().message;
       EXPECT_EQ(rep->malformed, 0u) << point;
       ASSERT_TRUE((*store)->Close());
@@ -423,7 +412,7 @@ TEST_F(CloudFlowLogs, CollectThenQueryEqualsTheMetersRecords) {
 }
 
 TEST(CloudFlowLogRuns, SameSeedSameFiles) {
-  const std::string d1 = TestDir("a"), d2 = TestDir("b");
+  const test::TempDir d1("cloud-a"), d2("cloud-b");
   CloudRun r1 = RunCloud(3, d1);
   CloudRun r2 = RunCloud(3, d2);
   ASSERT_EQ(r1.files.size(), 4u);
@@ -431,8 +420,6 @@ TEST(CloudFlowLogRuns, SameSeedSameFiles) {
     EXPECT_FALSE(text.empty()) << point;
     EXPECT_EQ(text, r2.files[point]) << point << " differs between identical runs";
   }
-  fs::remove_all(d1);
-  fs::remove_all(d2);
 }
 
 }  // namespace

@@ -28,6 +28,11 @@ namespace {
 
 using ns3::Ipv4Address;
 
+/// The logs hold core addresses (model::NatEventRow, model::FirewallDropRow).
+core::IpAddress V4(Ipv4Address a) {
+  return core::IpAddress::V4(a.Get());
+}
+
 struct SeenAt {
   std::set<std::pair<uint32_t, uint16_t>> sources;  // (address, port) of UDP packets
   uint64_t badChecksums = 0;
@@ -193,7 +198,7 @@ TEST_F(SimTest, NatTranslatesRepliesAndDropsUnsolicited) {
   EXPECT_EQ(ev[2].event, 11);
   EXPECT_EQ(ev[3].event, 11);
   EXPECT_EQ(ev[0].insidePort, 5555);
-  EXPECT_EQ(ev[0].outsideIp, publicAddr);
+  EXPECT_EQ(ev[0].outsideIp, V4(publicAddr));
   EXPECT_GE(ev[2].timeNs - ev[0].timeNs, 30'000'000'000LL);
 
   // Ground truth can ask which public endpoint a flow used.
@@ -266,14 +271,14 @@ TEST_F(SimTest, FirewallDropsAndLogsDeniedTrafficAndPassesReplies) {
   EXPECT_EQ(drops[0].node, "fw");
   EXPECT_EQ(drops[0].rule, "default");
   EXPECT_EQ(drops[0].protocol, 17);
-  EXPECT_EQ(drops[0].srcIp, ha);
+  EXPECT_EQ(drops[0].srcIp, V4(ha));
   EXPECT_EQ(drops[0].srcPort, 4444);
-  EXPECT_EQ(drops[0].dstIp, hb);
+  EXPECT_EQ(drops[0].dstIp, V4(hb));
   EXPECT_EQ(drops[0].dstPort, 9999);
   // Sent at 2 s, dropped after one link's delay and transmission.
   EXPECT_GE(drops[0].timeNs, opt.startUnixNs + 2'000'000'000LL);
   EXPECT_LT(drops[0].timeNs, opt.startUnixNs + 2'100'000'000LL);
-  EXPECT_EQ(drops[1].srcIp, hb);
+  EXPECT_EQ(drops[1].srcIp, V4(hb));
   EXPECT_EQ(drops[1].dstPort, 22);
   EXPECT_EQ(net.Firewalls()[0]->Drops(), 2u);
 }
@@ -311,7 +316,7 @@ TEST_P(DenyRuleTest, DenyRuleDropsAndLogsOnEveryFilteringKind) {
     EXPECT_EQ(d.node, "x");
     EXPECT_EQ(d.rule, "no-9999");
     EXPECT_EQ(d.protocol, 17);
-    EXPECT_EQ(d.srcIp, ha);  // judged before NAT translates the source
+    EXPECT_EQ(d.srcIp, V4(ha));  // judged before NAT translates the source
     EXPECT_EQ(d.dstPort, 9999);
   }
 }

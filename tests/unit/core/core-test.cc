@@ -6,6 +6,7 @@
 #include "vantage/core/anomaly.h"
 #include "vantage/core/byte-reader.h"
 #include "vantage/core/flow.h"
+#include "vantage/core/fnv1a.h"
 #include "vantage/core/result.h"
 #include "vantage/core/time.h"
 
@@ -152,4 +153,17 @@ TEST(FlowRecord, CanonicalStringListsSetFieldsOnly) {
   EXPECT_EQ(r.ToCanonicalString(),
             "proto=6 src=10.0.0.1 sport=1234 dst=10.0.0.2 dport=80 pkts=3 octets=180 "
             "start=1000000000 end=2000000000 flags=.S..A... end_reason=end");
+}
+
+TEST(Fnv1a, MatchesThePublishedVectorsAndContinues) {
+  // Test vectors of the FNV reference (64-bit FNV-1a, from the standard offset basis).
+  EXPECT_EQ(kFnv1aOffsetBasis, 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a("a", kFnv1aOffsetBasis), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(Fnv1a("foobar", kFnv1aOffsetBasis), 0x85944171f73967e8ULL);
+  // Vantage's default seed, on which written identifiers depend.
+  EXPECT_EQ(Fnv1a(""), kFnv1aSeed);
+  EXPECT_EQ(Fnv1a("a"), (kFnv1aSeed ^ 'a') * kFnv1aPrime);
+  EXPECT_EQ(Fnv1a("bar", Fnv1a("foo")), Fnv1a("foobar"));
+  const uint8_t bytes[] = {'f', 'o', 'o'};
+  EXPECT_EQ(Fnv1a(bytes, sizeof(bytes)), Fnv1a("foo"));
 }

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "vantage/core/fnv1a.h"
 #include "vantage/core/ip-address.h"
 #include "vantage/core/result.h"
 
@@ -29,9 +30,7 @@ std::array<uint8_t, 16> MaskedBytes(const IpAddress& a, unsigned length);
 namespace detail {
 struct MaskedHash {
   size_t operator()(const std::array<uint8_t, 16>& b) const {
-    uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (uint8_t c : b) h = (h ^ c) * 1099511628211ull;
-    return static_cast<size_t>(h);
+    return static_cast<size_t>(Fnv1a(b.data(), b.size()));
   }
 };
 }  // namespace detail

@@ -19,14 +19,12 @@ namespace vantage::sim {
 
 /// @brief RunOptions from plain fields; the rest keep RunOptions' defaults.
 inline RunOptions MakeRunOptions(std::string outDir, std::vector<std::string> points,
-                                 bool fullCapture, std::optional<uint64_t> seed = std::nullopt,
-                                 std::vector<std::string> liveExportPoints = {}) {
+                                 bool fullCapture, std::optional<uint64_t> seed = std::nullopt) {
   RunOptions opt;
   opt.outDir = std::move(outDir);
   opt.points = std::move(points);
   opt.fullCapture = fullCapture;
   opt.seed = seed;
-  opt.liveExportPoints = std::move(liveExportPoints);
   return opt;
 }
 
