@@ -25,34 +25,6 @@ constexpr int64_t kNsPerS = 1000000000LL;
 constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kEsp = 50, kGre = 47;
 constexpr uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
 
-core::IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  return core::IpAddress::V4((uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d);
-}
-
-/// Link-local service addresses each provider answers in its hypervisor and never logs.
-std::vector<core::IpAddress> WellKnownExclusions(Provider p) {
-  switch (p) {
-    case Provider::kAws:
-      // Instance metadata, Amazon Time Sync, the link-local DNS resolver, and the KMS
-      // servers of Windows license activation.
-      return {V4(169, 254, 169, 254), V4(169, 254, 169, 123), V4(169, 254, 169, 253),
-              V4(169, 254, 169, 250), V4(169, 254, 169, 251)};
-    case Provider::kGcp:
-      // The metadata server, which is also every VM's internal DNS resolver.
-      return {V4(169, 254, 169, 254)};
-    case Provider::kAzure:
-      // The platform's virtual public IP (DNS, DHCP, health probes) and IMDS.
-      return {V4(168, 63, 129, 16), V4(169, 254, 169, 254)};
-  }
-  return {};
-}
-
-bool IsDhcp(const FlowLogPacket& p) {
-  if (p.protocol != kUdp) return false;
-  auto dhcpPort = [](uint16_t port) { return port == 67 || port == 68; };
-  return dhcpPort(p.srcPort) && dhcpPort(p.dstPort);
-}
-
 /// AWS `tcp-flags`: FIN, SYN and RST, and ACK only as part of SYN-ACK (18).
 uint8_t AwsTcpFlags(uint8_t flags) {
   uint8_t f = flags & (kFin | kSyn | kRst);
@@ -129,7 +101,7 @@ struct FlowLogMeter::Impl {
   FlowLogMeterStats stats;
   int64_t windowNs = 600 * kNsPerS;
   std::set<std::string> interfaces;
-  std::set<core::IpAddress> excluded;
+  std::set<core::IpAddress> excluded;  ///< addresses the deployment places (VPC+2, ...)
   std::optional<core::IpPrefix> vpc;
   uint64_t recordLimit = 0;
   std::optional<int64_t> nextToClose;  ///< start of the oldest window not yet closed
@@ -154,25 +126,29 @@ struct FlowLogMeter::Impl {
 // ---------------------------------------------------------------- what is logged
 
 bool FlowLogMeter::Impl::Excluded(const FlowLogPacket& p) const {
+  // The provider's own services and DHCP (wire's one rule set), by the interface's view of
+  // the addresses and by the packet's own; then the addresses the deployment places.
+  auto packets = [](const core::IpAddress& pkt, const core::IpAddress& seen) {
+    return pkt.IsSet() ? pkt : seen;
+  };
+  const Provider provider = settings.provider;
+  if (wire::flowlog::UnloggedReason(provider, p.src, p.dst, p.srcPort, p.dstPort, p.protocol) ||
+      wire::flowlog::UnloggedReason(provider, packets(p.pktSrc, p.src), packets(p.pktDst, p.dst),
+                                    p.srcPort, p.dstPort, p.protocol)) {
+    return true;
+  }
   if (excluded.count(p.src) != 0 || excluded.count(p.dst) != 0) return true;
   for (const auto& a : {p.pktSrc, p.pktDst}) {
     if (a.IsSet() && excluded.count(a) != 0) return true;
   }
-  switch (settings.provider) {
-    case Provider::kAws:
-      return IsDhcp(p);
-    case Provider::kGcp:
-      // Google Cloud samples TCP, UDP, ICMP, ESP and GRE only, and logs what the firewall
-      // allowed (denied packets belong to Firewall Rules Logging).
-      if (p.protocol != kTcp && p.protocol != kUdp && p.protocol != kIcmp && p.protocol != kEsp &&
-          p.protocol != kGre) {
-        return true;
-      }
-      return p.action == Action::kReject || IsDhcp(p);
-    case Provider::kAzure:
-      return IsDhcp(p);
+  // Google Cloud samples TCP, UDP, ICMP, ESP and GRE only, and logs what the firewall
+  // allowed (denied packets belong to Firewall Rules Logging).
+  if (provider != Provider::kGcp) return false;
+  if (p.protocol != kTcp && p.protocol != kUdp && p.protocol != kIcmp && p.protocol != kEsp &&
+      p.protocol != kGre) {
+    return true;
   }
-  return false;
+  return p.action == Action::kReject;
 }
 
 bool FlowLogMeter::Impl::Filtered(const FlowLogPacket& p) const {
@@ -410,7 +386,6 @@ FlowLogMeter::FlowLogMeter(const Settings& settings, uint64_t seed)
   m_impl->seed = SplitMix64(seed);
   m_impl->windowNs =
       static_cast<int64_t>(std::max<uint32_t>(1, settings.aggregationIntervalS)) * kNsPerS;
-  for (const auto& a : WellKnownExclusions(settings.provider)) m_impl->excluded.insert(a);
 }
 
 FlowLogMeter::~FlowLogMeter() = default;
