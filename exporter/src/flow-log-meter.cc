@@ -9,6 +9,8 @@
 #include <set>
 #include <tuple>
 
+#include "vantage/wire/packet-decoder.h"
+
 namespace vantage::exporter {
 
 using wire::flowlog::Action;
@@ -451,6 +453,31 @@ std::vector<FlowLogRecord> FlowLogMeter::Finish(core::Timestamp end) {
     m.nextToClose = std::max(*m.nextToClose, start + m.windowNs);
   }
   return TakeRecords();
+}
+
+FlowLogPacket MakeFlowLogPacket(const wire::DecodedPacket& d, core::Timestamp time,
+                                const std::string& interfaceId, Direction direction,
+                                const core::IpAddress& own, Provider provider) {
+  FlowLogPacket f;
+  f.time = time;
+  f.interfaceId = interfaceId;
+  f.direction = direction;
+  f.src = d.src;
+  f.dst = d.dst;
+  f.protocol = d.protocol;
+  f.srcPort = d.hasIcmp ? 0 : d.srcPort;
+  f.dstPort = d.hasIcmp ? 0 : d.dstPort;
+  f.tcpFlags = d.tcpFlags;
+  f.ipBytes = d.ipOctets;
+  if (provider != Provider::kAws || !own.IsSet()) return f;
+  if (direction == Direction::kEgress && d.src != own) {
+    f.pktSrc = d.src;
+    f.src = own;
+  } else if (direction == Direction::kIngress && d.dst != own) {
+    f.pktDst = d.dst;
+    f.dst = own;
+  }
+  return f;
 }
 
 const FlowLogMeterStats& FlowLogMeter::Stats() const {

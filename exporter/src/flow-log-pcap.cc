@@ -12,27 +12,12 @@ namespace {
 
 FlowLogPacket ToFlowLogPacket(const PcapPacket& pkt, const wire::DecodedPacket& d,
                               const FlowLogPcapOptions& o) {
-  FlowLogPacket f;
-  f.time = pkt.ts;
-  f.interfaceId = o.interfaceId;
-  f.src = d.src;
-  f.dst = d.dst;
-  f.protocol = d.protocol;
-  f.srcPort = d.hasIcmp ? 0 : d.srcPort;
-  f.dstPort = d.hasIcmp ? 0 : d.dstPort;
-  f.tcpFlags = d.tcpFlags;
-  f.ipBytes = d.ipOctets;
-  f.direction = wfl::Direction::kEgress;
-  if (!o.interfaceAddress) return f;
-  const core::IpAddress& own = *o.interfaceAddress;
-  f.direction = d.src == own ? wfl::Direction::kEgress : wfl::Direction::kIngress;
-  if (o.settings.provider != wfl::Provider::kAws) return f;
-  // AWS names the interface's own address on its side; the packet's stays in pkt-*.
-  if (f.direction == wfl::Direction::kIngress && d.dst != own) {
-    f.pktDst = d.dst;
-    f.dst = own;
-  }
-  return f;
+  // Without the interface's address every packet is taken as leaving it.
+  const core::IpAddress own = o.interfaceAddress.value_or(core::IpAddress{});
+  const bool egress = !own.IsSet() || d.src == own;
+  return MakeFlowLogPacket(d, pkt.ts, o.interfaceId,
+                           egress ? wfl::Direction::kEgress : wfl::Direction::kIngress, own,
+                           o.settings.provider);
 }
 
 }  // namespace

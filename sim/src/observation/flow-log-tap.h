@@ -27,6 +27,7 @@
 #include "vantage/exporter/flow-log-meter.h"
 #include "vantage/model/topology.h"
 #include "vantage/sim/simulation.h"
+#include "vantage/wire/packet-decoder.h"
 
 namespace vantage::sim {
 
@@ -76,7 +77,7 @@ class FlowLogTap {
   };
   FlowLogTap(const FlowLogSetup& setup, const std::string& pointName, int64_t startUnixNs);
   std::optional<exporter::FlowLogPacket> Decode(const ns3::Ptr<const ns3::Packet>& p,
-                                                const Interface& itf, bool egress) const;
+                                                const Interface& itf, bool egress);
   int TrafficPath(ns3::Ipv4Address dst) const;
   void ExcludeReserved(const SimNetwork& net, const SimNode& node);
   void Flush();
@@ -86,6 +87,7 @@ class FlowLogTap {
   int64_t m_start = 0;
   const SimNetwork* m_net = nullptr;
   exporter::FlowLogMeter m_meter;
+  wire::PacketDecoder m_decoder;
   std::map<uint32_t, Interface> m_interfaces;  ///< by IPv4 interface index
   std::set<uint32_t> m_resolvers;              ///< provider resolver addresses (host order)
   std::optional<exporter::FlowLogPacket> m_pending;
