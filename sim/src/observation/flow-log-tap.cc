@@ -73,7 +73,6 @@ FlowLogSetup MakeFlowLogSetup(const model::Topology& topology, const model::Cand
   fs.nodeIsNat = node != nullptr && topology.FindNat(node->name) != nullptr;
   FillIdentity(fs.settings, fs.zone);
   for (const auto& z : topology.zones) {
-    fs.zoneKinds[z.name] = z.kind;
     if (z.name != fs.zone) continue;
     for (const auto& c : z.cidrs) {
       if (c.network.IsV4() && !fs.vpc) fs.vpc = c;
@@ -83,6 +82,20 @@ FlowLogSetup MakeFlowLogSetup(const model::Topology& topology, const model::Cand
     if (n.zone != fs.zone) continue;
     if (n.kind == model::NodeKind::kServer && n.role == "dns") fs.resolvers.push_back(n.name);
     if (topology.FindNat(n.name) != nullptr) fs.natInZone = true;
+  }
+  // AWS traffic-path by destination zone: 1 another resource of the VPC (a NAT gateway
+  // included), 2 the internet gateway, 3 the virtual private gateway (a VPN to anything
+  // else). In reverse so that, as in SimNetwork::ZoneOf, the first zone naming a prefix wins.
+  for (auto z = topology.zones.rbegin(); z != topology.zones.rend(); ++z) {
+    int path = 3;
+    if (z->name == fs.zone) {
+      path = 1;
+    } else if (z->kind == model::ZoneKind::kInternet) {
+      path = fs.natInZone && !fs.nodeIsNat ? 1 : 2;
+    }
+    for (const auto& c : z->cidrs) {
+      if (c.network.IsV4()) fs.trafficPaths.Add(c, path);
+    }
   }
   return fs;
 }
@@ -97,7 +110,6 @@ core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
     const FlowLogSetup& setup, const std::string& pointName, const SimNetwork& net,
     const SimNode& node, const std::set<uint32_t>& numbers, int64_t startUnixNs) {
   std::unique_ptr<FlowLogTap> t(new FlowLogTap(setup, pointName, startUnixNs));
-  t->m_net = &net;
   const wfl::Provider provider = setup.settings.provider;
   for (const auto& i : node.interfaces) {
     if (i.ipInterface == 0 || (!numbers.empty() && numbers.count(i.number) == 0)) continue;
@@ -128,7 +140,6 @@ core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
       for (const auto& i : sn->interfaces) {
         if (i.ipInterface == 0) continue;
         t->m_meter.AddProviderAddress(FromNs3(i.address));
-        t->m_resolvers.insert(i.address.Get());
       }
     }
   }
@@ -176,15 +187,9 @@ std::optional<exporter::FlowLogPacket> FlowLogTap::Decode(const ns3::Ptr<const n
 }
 
 int FlowLogTap::TrafficPath(ns3::Ipv4Address dst) const {
-  // 1 another resource of the VPC (a NAT gateway included), 2 the internet gateway, 3 the
-  // virtual private gateway (a VPN to anything else).
-  const std::string zone = m_net->ZoneOf(dst);
-  if (zone == m_setup.zone) return 1;
-  auto it = m_setup.zoneKinds.find(zone);
-  if (it != m_setup.zoneKinds.end() && it->second == model::ZoneKind::kInternet) {
-    return m_setup.natInZone && !m_setup.nodeIsNat ? 1 : 2;
-  }
-  return 3;
+  const int* path = m_setup.trafficPaths.Lookup(FromNs3(dst));
+  if (path != nullptr) return *path;
+  return m_setup.zone.empty() ? 1 : 3;  // no zone's address: as SimNetwork::ZoneOf's ""
 }
 
 void FlowLogTap::Flush() {
