@@ -48,15 +48,12 @@ core::Result<FlowLogPcapResult> MeterPcapFlowLog(const std::string& pcapPath,
       ++res.undecodable;
       continue;
     }
-    if (last.ns == 0) meter.Advance(pkt.ts);  // windows (and NODATA) start at the first packet
+    // Windows (and NODATA) start at the first packet's: its OnPacket or Advance opens them.
     last = std::max(last, pkt.ts);
     meter.OnPacket(ToFlowLogPacket(pkt, d, options));
     meter.Advance(last);
   }
-  res.records = meter.TakeRecords();
-  for (auto& rec : meter.Finish(core::Timestamp::FromNanos(last.ns + 1))) {
-    res.records.push_back(std::move(rec));
-  }
+  res.records = meter.Finish(core::Timestamp::FromNanos(last.ns + 1));  // every record
   res.stats = meter.Stats();
   return res;
 }
