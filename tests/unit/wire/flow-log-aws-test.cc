@@ -244,13 +244,15 @@ TEST(AwsFlowLog, NamesRoundTrip) {
   for (Provider p : {Provider::kAws, Provider::kGcp, Provider::kAzure}) {
     EXPECT_EQ(ProviderFromName(ProviderName(p)), p);
     EXPECT_EQ(FileFormatFromName(FileFormatName(FileFormatOf(p))), FileFormatOf(p));
-    EXPECT_EQ(Settings::Defaults(p).provider, p);
   }
   EXPECT_FALSE(ProviderFromName("ibm"));
   EXPECT_FALSE(FileFormatFromName("aws"));
   EXPECT_EQ(Settings::Defaults(Provider::kAws).aggregationIntervalS, 600u);
   EXPECT_EQ(Settings::Defaults(Provider::kGcp).aggregationIntervalS, 5u);
   EXPECT_EQ(Settings::Defaults(Provider::kGcp).sampleRate, 0.5);
+  EXPECT_EQ(Settings::Defaults(Provider::kAzure).aggregationIntervalS, 60u);
+  EXPECT_EQ(Settings::Defaults(Provider::kAws).awsVersion, 2);
+  EXPECT_EQ(Settings::Defaults(Provider::kAws).trafficType, TrafficType::kAll);
 }
 
 TEST(FlowLogExclusions, EachProviderLeavesOutItsOwnServices) {
