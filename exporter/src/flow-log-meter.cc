@@ -60,22 +60,29 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
-/// One record's identity inside a window: the interface, the 5-tuple as the interface sees
-/// it, the direction, the decision and the packet's own addresses.
+/// One record's identity inside a window: the interface (its index in Impl::names), the
+/// 5-tuple as the interface sees it, the direction, the decision and the packet's own
+/// addresses.
 struct RecordKey {
-  std::string interfaceId;
-  core::IpAddress src, dst;
-  uint16_t srcPort = 0, dstPort = 0;
-  uint8_t protocol = 0;
+  uint32_t itf = 0;
+  core::FlowKey key;  ///< src, dst, ports and protocol only
   Direction direction = Direction::kUnknown;
   Action action = Action::kNone;
   core::IpAddress pktSrc, pktDst;
 
   auto Tie() const {
-    return std::tie(interfaceId, src, dst, srcPort, dstPort, protocol, direction, action, pktSrc,
-                    pktDst);
+    return std::tie(key.src, key.dst, key.srcPort, key.dstPort, key.protocol, direction, action,
+                    pktSrc, pktDst);
   }
-  bool operator<(const RecordKey& o) const { return Tie() < o.Tie(); }
+};
+
+/// Records in file order: by interface name, then tuple (the names outlive the maps).
+struct RecordOrder {
+  const std::vector<std::string>* names = nullptr;
+  bool operator()(const RecordKey& a, const RecordKey& b) const {
+    if (a.itf != b.itf) return (*names)[a.itf] < (*names)[b.itf];
+    return a.Tie() < b.Tie();
+  }
 };
 
 struct Accumulator {
@@ -87,9 +94,17 @@ struct Accumulator {
   bool ended = false;  ///< Azure: FIN or RST seen in the window
 };
 
+using WindowFlows = std::map<RecordKey, Accumulator, RecordOrder>;
+
 /// Azure: a connection's orientation (who began it) and whether it was seen before.
-using ConnKey =
-    std::tuple<std::string, core::IpAddress, uint16_t, core::IpAddress, uint16_t, uint8_t>;
+struct ConnKey {
+  uint32_t itf = 0;
+  core::FlowKey key;
+  bool operator<(const ConnKey& o) const {
+    return std::tie(itf, key.src, key.srcPort, key.dst, key.dstPort, key.protocol) <
+           std::tie(o.itf, o.key.src, o.key.srcPort, o.key.dst, o.key.dstPort, o.key.protocol);
+  }
+};
 struct ConnState {
   bool begun = false;     ///< a window already reported it (later windows say C)
   bool outbound = false;  ///< its first packet left the NIC
@@ -102,28 +117,42 @@ struct FlowLogMeter::Impl {
   uint64_t seed = 0;
   FlowLogMeterStats stats;
   int64_t windowNs = 600 * kNsPerS;
-  std::set<std::string> interfaces;
+  std::set<std::string> interfaces;  ///< declared (AWS NODATA)
+  std::vector<std::string> names;    ///< every interface seen or declared, by index
+  std::map<std::string, uint32_t> indexOf;
+  uint32_t lastItf = UINT32_MAX;       ///< the previous packet's: most packets repeat it
   std::set<core::IpAddress> excluded;  ///< addresses the deployment places (VPC+2, ...)
-  std::optional<core::IpPrefix> vpc;
   uint64_t recordLimit = 0;
   std::optional<int64_t> nextToClose;  ///< start of the oldest window not yet closed
-  std::map<int64_t, std::map<RecordKey, Accumulator>> open;
+  std::map<int64_t, WindowFlows> open;
   std::map<ConnKey, ConnState> connections;  ///< Azure only
   std::vector<FlowLogRecord> ready;
 
   int64_t WindowOf(core::Timestamp t) const { return FloorDiv(t.ns, windowNs) * windowNs; }
+  uint32_t IndexOf(const std::string& interfaceId);
+  WindowFlows& Window(int64_t start) {
+    return open.try_emplace(start, RecordOrder{&names}).first->second;
+  }
 
   bool Excluded(const FlowLogPacket& p) const;
   bool Filtered(const FlowLogPacket& p) const;
   void Meter(const FlowLogPacket& p);
-  void MeterAzure(const FlowLogPacket& p, int64_t window);
+  void MeterAzure(const FlowLogPacket& p, uint32_t itf, int64_t window);
   void CloseUpTo(int64_t limitNs);
   void CloseWindow(int64_t start);
-  void SettleAzureStates(std::map<RecordKey, Accumulator>& flows);
+  void SettleAzureStates(WindowFlows& flows);
   FlowLogRecord MakeRecord(int64_t start, const RecordKey& k, const Accumulator& a) const;
   FlowLogRecord StatusRecord(int64_t start, const std::string& itf, LogStatus status) const;
   bool SampledOut(int64_t start, const RecordKey& k) const;
 };
+
+uint32_t FlowLogMeter::Impl::IndexOf(const std::string& interfaceId) {
+  if (lastItf < names.size() && names[lastItf] == interfaceId) return lastItf;
+  auto [it, fresh] = indexOf.try_emplace(interfaceId, static_cast<uint32_t>(names.size()));
+  if (fresh) names.push_back(interfaceId);
+  lastItf = it->second;
+  return lastItf;
+}
 
 // ---------------------------------------------------------------- what is logged
 
@@ -175,22 +204,23 @@ void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
     ++stats.latePackets;  // its window is closed: the provider counts it in the next one
     window = *nextToClose;
   }
+  const uint32_t itf = IndexOf(p.interfaceId);
   if (settings.provider == Provider::kAzure) {
-    MeterAzure(p, window);
+    MeterAzure(p, itf, window);
     return;
   }
   RecordKey k;
-  k.interfaceId = p.interfaceId;
-  k.src = p.src;
-  k.dst = p.dst;
-  k.srcPort = p.srcPort;
-  k.dstPort = p.dstPort;
-  k.protocol = p.protocol;
+  k.itf = itf;
+  k.key.src = p.src;
+  k.key.dst = p.dst;
+  k.key.srcPort = p.srcPort;
+  k.key.dstPort = p.dstPort;
+  k.key.protocol = p.protocol;
   k.direction = p.direction;
   k.action = p.action == Action::kNone ? Action::kAccept : p.action;
   k.pktSrc = p.pktSrc;
   k.pktDst = p.pktDst;
-  Accumulator& a = open[window][k];
+  Accumulator& a = Window(window)[k];
   if (a.packets == 0) a.first = p.time;
   a.last = std::max(a.last, p.time);
   ++a.packets;
@@ -201,10 +231,15 @@ void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
   if (a.trafficPath == 0) a.trafficPath = p.trafficPath;
 }
 
-void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
+void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, uint32_t itf, int64_t window) {
   // One tuple per connection, oriented as it began; replies count in the reverse columns.
-  const ConnKey fwd{p.interfaceId, p.src, p.srcPort, p.dst, p.dstPort, p.protocol};
-  const ConnKey rev{p.interfaceId, p.dst, p.dstPort, p.src, p.srcPort, p.protocol};
+  ConnKey fwd{itf, {}};
+  fwd.key.src = p.src;
+  fwd.key.dst = p.dst;
+  fwd.key.srcPort = p.srcPort;
+  fwd.key.dstPort = p.dstPort;
+  fwd.key.protocol = p.protocol;
+  const ConnKey rev{itf, fwd.key.Reversed()};
   const bool reply = connections.count(fwd) == 0 && connections.count(rev) != 0;
   const ConnKey& ck = reply ? rev : fwd;
   auto [it, fresh] = connections.try_emplace(ck);
@@ -212,15 +247,11 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
   // The connection's direction relative to the NIC is its first packet's.
   if (fresh) cs.outbound = p.direction != Direction::kIngress;
   RecordKey k;
-  k.interfaceId = p.interfaceId;
-  k.src = std::get<1>(ck);
-  k.srcPort = std::get<2>(ck);
-  k.dst = std::get<3>(ck);
-  k.dstPort = std::get<4>(ck);
-  k.protocol = p.protocol;
+  k.itf = itf;
+  k.key = ck.key;
   k.direction = cs.outbound ? Direction::kEgress : Direction::kIngress;
   k.action = p.action == Action::kReject ? Action::kReject : Action::kAccept;
-  Accumulator& a = open[window][k];
+  Accumulator& a = Window(window)[k];
   if (a.packets + a.reversePackets == 0) a.first = p.time;
   a.last = std::max(a.last, p.time);
   if (reply) {
@@ -236,12 +267,11 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
   }
 }
 
-void FlowLogMeter::Impl::SettleAzureStates(std::map<RecordKey, Accumulator>& flows) {
+void FlowLogMeter::Impl::SettleAzureStates(WindowFlows& flows) {
   // Begin in the connection's first window, End once FIN or RST was seen, Continuing between;
   // a denied tuple is D. The tuple after an end begins a new flow.
   for (auto& [k, a] : flows) {
-    const ConnKey ck{k.interfaceId, k.src, k.srcPort, k.dst, k.dstPort, k.protocol};
-    auto it = connections.find(ck);
+    auto it = connections.find(ConnKey{k.itf, k.key});
     if (k.action == Action::kReject) {
       a.azureState = 'D';
       if (it != connections.end()) connections.erase(it);
@@ -263,10 +293,10 @@ void FlowLogMeter::Impl::SettleAzureStates(std::map<RecordKey, Accumulator>& flo
 bool FlowLogMeter::Impl::SampledOut(int64_t start, const RecordKey& k) const {
   if (settings.provider != Provider::kGcp || settings.sampleRate >= 1.0) return false;
   uint64_t h = Mix(seed, static_cast<uint64_t>(start));
-  h = HashString(h, k.interfaceId);
-  h = HashAddress(h, k.src);
-  h = HashAddress(h, k.dst);
-  h = Mix(h, (uint64_t{k.srcPort} << 24) | (uint64_t{k.dstPort} << 8) | k.protocol);
+  h = HashString(h, names[k.itf]);
+  h = HashAddress(h, k.key.src);
+  h = HashAddress(h, k.key.dst);
+  h = Mix(h, (uint64_t{k.key.srcPort} << 24) | (uint64_t{k.key.dstPort} << 8) | k.key.protocol);
   h = Mix(h, static_cast<uint64_t>(k.direction));
   const double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
   return u >= settings.sampleRate;
@@ -276,12 +306,12 @@ FlowLogRecord FlowLogMeter::Impl::MakeRecord(int64_t start, const RecordKey& k,
                                              const Accumulator& a) const {
   FlowLogRecord r;
   r.provider = settings.provider;
-  r.interfaceId = k.interfaceId;
-  r.src = k.src;
-  r.dst = k.dst;
-  r.srcPort = k.srcPort;
-  r.dstPort = k.dstPort;
-  r.protocol = k.protocol;
+  r.interfaceId = names[k.itf];
+  r.src = k.key.src;
+  r.dst = k.key.dst;
+  r.srcPort = k.key.srcPort;
+  r.dstPort = k.key.dstPort;
+  r.protocol = k.key.protocol;
   r.packets = a.packets;
   r.octets = a.octets;
   r.reversePackets = a.reversePackets;
@@ -321,22 +351,22 @@ FlowLogRecord FlowLogMeter::Impl::StatusRecord(int64_t start, const std::string&
 }
 
 void FlowLogMeter::Impl::CloseWindow(int64_t start) {
-  std::map<RecordKey, Accumulator> flows;
+  WindowFlows flows(RecordOrder{&names});
   if (auto it = open.find(start); it != open.end()) {
     flows = std::move(it->second);
     open.erase(it);
   }
   if (settings.provider == Provider::kAzure) SettleAzureStates(flows);
-  std::map<std::string, uint64_t> perInterface;
+  std::vector<uint64_t> perInterface(names.size());  ///< records by interface index
   std::set<std::string> skipped;
   for (const auto& [k, a] : flows) {
     if (SampledOut(start, k)) {
       ++stats.sampledOutRecords;
       continue;
     }
-    uint64_t& n = perInterface[k.interfaceId];
+    uint64_t& n = perInterface[k.itf];
     if (recordLimit != 0 && n >= recordLimit) {
-      skipped.insert(k.interfaceId);
+      skipped.insert(names[k.itf]);
       continue;
     }
     ++n;
@@ -350,7 +380,7 @@ void FlowLogMeter::Impl::CloseWindow(int64_t start) {
   }
   if (settings.provider == Provider::kAws) {
     for (const auto& itf : interfaces) {
-      if (perInterface.count(itf) != 0) continue;
+      if (perInterface[indexOf.at(itf)] != 0) continue;
       ready.push_back(StatusRecord(start, itf, LogStatus::kNoData));
       ++stats.noDataRecords;
       ++stats.records;
@@ -394,10 +424,10 @@ FlowLogMeter::~FlowLogMeter() = default;
 
 void FlowLogMeter::AddInterface(const std::string& interfaceId) {
   m_impl->interfaces.insert(interfaceId);
+  m_impl->IndexOf(interfaceId);
 }
 
 void FlowLogMeter::SetVpc(const core::IpPrefix& vpcCidr) {
-  m_impl->vpc = vpcCidr;
   if (vpcCidr.network.IsV4()) {
     m_impl->excluded.insert(core::IpAddress::V4(vpcCidr.network.V4Value() + 2));
   }
