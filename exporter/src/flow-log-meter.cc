@@ -9,6 +9,8 @@
 #include <set>
 #include <tuple>
 
+#include "vantage/wire/packet-decoder.h"
+
 namespace vantage::exporter {
 
 using wire::flowlog::Action;
@@ -24,34 +26,6 @@ namespace {
 constexpr int64_t kNsPerS = 1000000000LL;
 constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kEsp = 50, kGre = 47;
 constexpr uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
-
-core::IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  return core::IpAddress::V4((uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d);
-}
-
-/// Link-local service addresses each provider answers in its hypervisor and never logs.
-std::vector<core::IpAddress> WellKnownExclusions(Provider p) {
-  switch (p) {
-    case Provider::kAws:
-      // Instance metadata, Amazon Time Sync, the link-local DNS resolver, and the KMS
-      // servers of Windows license activation.
-      return {V4(169, 254, 169, 254), V4(169, 254, 169, 123), V4(169, 254, 169, 253),
-              V4(169, 254, 169, 250), V4(169, 254, 169, 251)};
-    case Provider::kGcp:
-      // The metadata server, which is also every VM's internal DNS resolver.
-      return {V4(169, 254, 169, 254)};
-    case Provider::kAzure:
-      // The platform's virtual public IP (DNS, DHCP, health probes) and IMDS.
-      return {V4(168, 63, 129, 16), V4(169, 254, 169, 254)};
-  }
-  return {};
-}
-
-bool IsDhcp(const FlowLogPacket& p) {
-  if (p.protocol != kUdp) return false;
-  auto dhcpPort = [](uint16_t port) { return port == 67 || port == 68; };
-  return dhcpPort(p.srcPort) && dhcpPort(p.dstPort);
-}
 
 /// AWS `tcp-flags`: FIN, SYN and RST, and ACK only as part of SYN-ACK (18).
 uint8_t AwsTcpFlags(uint8_t flags) {
@@ -86,22 +60,29 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
-/// One record's identity inside a window: the interface, the 5-tuple as the interface sees
-/// it, the direction, the decision and the packet's own addresses.
+/// One record's identity inside a window: the interface (its index in Impl::names), the
+/// 5-tuple as the interface sees it, the direction, the decision and the packet's own
+/// addresses.
 struct RecordKey {
-  std::string interfaceId;
-  core::IpAddress src, dst;
-  uint16_t srcPort = 0, dstPort = 0;
-  uint8_t protocol = 0;
+  uint32_t itf = 0;
+  core::FlowKey key;  ///< src, dst, ports and protocol only
   Direction direction = Direction::kUnknown;
   Action action = Action::kNone;
   core::IpAddress pktSrc, pktDst;
 
   auto Tie() const {
-    return std::tie(interfaceId, src, dst, srcPort, dstPort, protocol, direction, action, pktSrc,
-                    pktDst);
+    return std::tie(key.src, key.dst, key.srcPort, key.dstPort, key.protocol, direction, action,
+                    pktSrc, pktDst);
   }
-  bool operator<(const RecordKey& o) const { return Tie() < o.Tie(); }
+};
+
+/// Records in file order: by interface name, then tuple (the names outlive the maps).
+struct RecordOrder {
+  const std::vector<std::string>* names = nullptr;
+  bool operator()(const RecordKey& a, const RecordKey& b) const {
+    if (a.itf != b.itf) return (*names)[a.itf] < (*names)[b.itf];
+    return a.Tie() < b.Tie();
+  }
 };
 
 struct Accumulator {
@@ -113,9 +94,17 @@ struct Accumulator {
   bool ended = false;  ///< Azure: FIN or RST seen in the window
 };
 
+using WindowFlows = std::map<RecordKey, Accumulator, RecordOrder>;
+
 /// Azure: a connection's orientation (who began it) and whether it was seen before.
-using ConnKey =
-    std::tuple<std::string, core::IpAddress, uint16_t, core::IpAddress, uint16_t, uint8_t>;
+struct ConnKey {
+  uint32_t itf = 0;
+  core::FlowKey key;
+  bool operator<(const ConnKey& o) const {
+    return std::tie(itf, key.src, key.srcPort, key.dst, key.dstPort, key.protocol) <
+           std::tie(o.itf, o.key.src, o.key.srcPort, o.key.dst, o.key.dstPort, o.key.protocol);
+  }
+};
 struct ConnState {
   bool begun = false;     ///< a window already reported it (later windows say C)
   bool outbound = false;  ///< its first packet left the NIC
@@ -128,51 +117,69 @@ struct FlowLogMeter::Impl {
   uint64_t seed = 0;
   FlowLogMeterStats stats;
   int64_t windowNs = 600 * kNsPerS;
-  std::set<std::string> interfaces;
-  std::set<core::IpAddress> excluded;
-  std::optional<core::IpPrefix> vpc;
+  std::set<std::string> interfaces;  ///< declared (AWS NODATA)
+  std::vector<std::string> names;    ///< every interface seen or declared, by index
+  std::map<std::string, uint32_t> indexOf;
+  uint32_t lastItf = UINT32_MAX;       ///< the previous packet's: most packets repeat it
+  std::set<core::IpAddress> excluded;  ///< addresses the deployment places (VPC+2, ...)
   uint64_t recordLimit = 0;
   std::optional<int64_t> nextToClose;  ///< start of the oldest window not yet closed
-  std::map<int64_t, std::map<RecordKey, Accumulator>> open;
+  std::map<int64_t, WindowFlows> open;
   std::map<ConnKey, ConnState> connections;  ///< Azure only
   std::vector<FlowLogRecord> ready;
 
   int64_t WindowOf(core::Timestamp t) const { return FloorDiv(t.ns, windowNs) * windowNs; }
+  uint32_t IndexOf(const std::string& interfaceId);
+  WindowFlows& Window(int64_t start) {
+    return open.try_emplace(start, RecordOrder{&names}).first->second;
+  }
 
   bool Excluded(const FlowLogPacket& p) const;
   bool Filtered(const FlowLogPacket& p) const;
   void Meter(const FlowLogPacket& p);
-  void MeterAzure(const FlowLogPacket& p, int64_t window);
+  void MeterAzure(const FlowLogPacket& p, uint32_t itf, int64_t window);
   void CloseUpTo(int64_t limitNs);
   void CloseWindow(int64_t start);
-  void SettleAzureStates(std::map<RecordKey, Accumulator>& flows);
+  void SettleAzureStates(WindowFlows& flows);
   FlowLogRecord MakeRecord(int64_t start, const RecordKey& k, const Accumulator& a) const;
   FlowLogRecord StatusRecord(int64_t start, const std::string& itf, LogStatus status) const;
   bool SampledOut(int64_t start, const RecordKey& k) const;
 };
 
+uint32_t FlowLogMeter::Impl::IndexOf(const std::string& interfaceId) {
+  if (lastItf < names.size() && names[lastItf] == interfaceId) return lastItf;
+  auto [it, fresh] = indexOf.try_emplace(interfaceId, static_cast<uint32_t>(names.size()));
+  if (fresh) names.push_back(interfaceId);
+  lastItf = it->second;
+  return lastItf;
+}
+
 // ---------------------------------------------------------------- what is logged
 
 bool FlowLogMeter::Impl::Excluded(const FlowLogPacket& p) const {
+  // The provider's own services and DHCP (wire's one rule set), by the interface's view of
+  // the addresses and by the packet's own; then the addresses the deployment places.
+  auto packets = [](const core::IpAddress& pkt, const core::IpAddress& seen) {
+    return pkt.IsSet() ? pkt : seen;
+  };
+  const Provider provider = settings.provider;
+  if (wire::flowlog::UnloggedReason(provider, p.src, p.dst, p.srcPort, p.dstPort, p.protocol) ||
+      wire::flowlog::UnloggedReason(provider, packets(p.pktSrc, p.src), packets(p.pktDst, p.dst),
+                                    p.srcPort, p.dstPort, p.protocol)) {
+    return true;
+  }
   if (excluded.count(p.src) != 0 || excluded.count(p.dst) != 0) return true;
   for (const auto& a : {p.pktSrc, p.pktDst}) {
     if (a.IsSet() && excluded.count(a) != 0) return true;
   }
-  switch (settings.provider) {
-    case Provider::kAws:
-      return IsDhcp(p);
-    case Provider::kGcp:
-      // Google Cloud samples TCP, UDP, ICMP, ESP and GRE only, and logs what the firewall
-      // allowed (denied packets belong to Firewall Rules Logging).
-      if (p.protocol != kTcp && p.protocol != kUdp && p.protocol != kIcmp && p.protocol != kEsp &&
-          p.protocol != kGre) {
-        return true;
-      }
-      return p.action == Action::kReject || IsDhcp(p);
-    case Provider::kAzure:
-      return IsDhcp(p);
+  // Google Cloud samples TCP, UDP, ICMP, ESP and GRE only, and logs what the firewall
+  // allowed (denied packets belong to Firewall Rules Logging).
+  if (provider != Provider::kGcp) return false;
+  if (p.protocol != kTcp && p.protocol != kUdp && p.protocol != kIcmp && p.protocol != kEsp &&
+      p.protocol != kGre) {
+    return true;
   }
-  return false;
+  return p.action == Action::kReject;
 }
 
 bool FlowLogMeter::Impl::Filtered(const FlowLogPacket& p) const {
@@ -197,22 +204,23 @@ void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
     ++stats.latePackets;  // its window is closed: the provider counts it in the next one
     window = *nextToClose;
   }
+  const uint32_t itf = IndexOf(p.interfaceId);
   if (settings.provider == Provider::kAzure) {
-    MeterAzure(p, window);
+    MeterAzure(p, itf, window);
     return;
   }
   RecordKey k;
-  k.interfaceId = p.interfaceId;
-  k.src = p.src;
-  k.dst = p.dst;
-  k.srcPort = p.srcPort;
-  k.dstPort = p.dstPort;
-  k.protocol = p.protocol;
+  k.itf = itf;
+  k.key.src = p.src;
+  k.key.dst = p.dst;
+  k.key.srcPort = p.srcPort;
+  k.key.dstPort = p.dstPort;
+  k.key.protocol = p.protocol;
   k.direction = p.direction;
   k.action = p.action == Action::kNone ? Action::kAccept : p.action;
   k.pktSrc = p.pktSrc;
   k.pktDst = p.pktDst;
-  Accumulator& a = open[window][k];
+  Accumulator& a = Window(window)[k];
   if (a.packets == 0) a.first = p.time;
   a.last = std::max(a.last, p.time);
   ++a.packets;
@@ -223,10 +231,15 @@ void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
   if (a.trafficPath == 0) a.trafficPath = p.trafficPath;
 }
 
-void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
+void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, uint32_t itf, int64_t window) {
   // One tuple per connection, oriented as it began; replies count in the reverse columns.
-  const ConnKey fwd{p.interfaceId, p.src, p.srcPort, p.dst, p.dstPort, p.protocol};
-  const ConnKey rev{p.interfaceId, p.dst, p.dstPort, p.src, p.srcPort, p.protocol};
+  ConnKey fwd{itf, {}};
+  fwd.key.src = p.src;
+  fwd.key.dst = p.dst;
+  fwd.key.srcPort = p.srcPort;
+  fwd.key.dstPort = p.dstPort;
+  fwd.key.protocol = p.protocol;
+  const ConnKey rev{itf, fwd.key.Reversed()};
   const bool reply = connections.count(fwd) == 0 && connections.count(rev) != 0;
   const ConnKey& ck = reply ? rev : fwd;
   auto [it, fresh] = connections.try_emplace(ck);
@@ -234,15 +247,11 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
   // The connection's direction relative to the NIC is its first packet's.
   if (fresh) cs.outbound = p.direction != Direction::kIngress;
   RecordKey k;
-  k.interfaceId = p.interfaceId;
-  k.src = std::get<1>(ck);
-  k.srcPort = std::get<2>(ck);
-  k.dst = std::get<3>(ck);
-  k.dstPort = std::get<4>(ck);
-  k.protocol = p.protocol;
+  k.itf = itf;
+  k.key = ck.key;
   k.direction = cs.outbound ? Direction::kEgress : Direction::kIngress;
   k.action = p.action == Action::kReject ? Action::kReject : Action::kAccept;
-  Accumulator& a = open[window][k];
+  Accumulator& a = Window(window)[k];
   if (a.packets + a.reversePackets == 0) a.first = p.time;
   a.last = std::max(a.last, p.time);
   if (reply) {
@@ -258,12 +267,11 @@ void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, int64_t window) {
   }
 }
 
-void FlowLogMeter::Impl::SettleAzureStates(std::map<RecordKey, Accumulator>& flows) {
+void FlowLogMeter::Impl::SettleAzureStates(WindowFlows& flows) {
   // Begin in the connection's first window, End once FIN or RST was seen, Continuing between;
   // a denied tuple is D. The tuple after an end begins a new flow.
   for (auto& [k, a] : flows) {
-    const ConnKey ck{k.interfaceId, k.src, k.srcPort, k.dst, k.dstPort, k.protocol};
-    auto it = connections.find(ck);
+    auto it = connections.find(ConnKey{k.itf, k.key});
     if (k.action == Action::kReject) {
       a.azureState = 'D';
       if (it != connections.end()) connections.erase(it);
@@ -285,10 +293,10 @@ void FlowLogMeter::Impl::SettleAzureStates(std::map<RecordKey, Accumulator>& flo
 bool FlowLogMeter::Impl::SampledOut(int64_t start, const RecordKey& k) const {
   if (settings.provider != Provider::kGcp || settings.sampleRate >= 1.0) return false;
   uint64_t h = Mix(seed, static_cast<uint64_t>(start));
-  h = HashString(h, k.interfaceId);
-  h = HashAddress(h, k.src);
-  h = HashAddress(h, k.dst);
-  h = Mix(h, (uint64_t{k.srcPort} << 24) | (uint64_t{k.dstPort} << 8) | k.protocol);
+  h = HashString(h, names[k.itf]);
+  h = HashAddress(h, k.key.src);
+  h = HashAddress(h, k.key.dst);
+  h = Mix(h, (uint64_t{k.key.srcPort} << 24) | (uint64_t{k.key.dstPort} << 8) | k.key.protocol);
   h = Mix(h, static_cast<uint64_t>(k.direction));
   const double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
   return u >= settings.sampleRate;
@@ -298,12 +306,12 @@ FlowLogRecord FlowLogMeter::Impl::MakeRecord(int64_t start, const RecordKey& k,
                                              const Accumulator& a) const {
   FlowLogRecord r;
   r.provider = settings.provider;
-  r.interfaceId = k.interfaceId;
-  r.src = k.src;
-  r.dst = k.dst;
-  r.srcPort = k.srcPort;
-  r.dstPort = k.dstPort;
-  r.protocol = k.protocol;
+  r.interfaceId = names[k.itf];
+  r.src = k.key.src;
+  r.dst = k.key.dst;
+  r.srcPort = k.key.srcPort;
+  r.dstPort = k.key.dstPort;
+  r.protocol = k.key.protocol;
   r.packets = a.packets;
   r.octets = a.octets;
   r.reversePackets = a.reversePackets;
@@ -343,22 +351,22 @@ FlowLogRecord FlowLogMeter::Impl::StatusRecord(int64_t start, const std::string&
 }
 
 void FlowLogMeter::Impl::CloseWindow(int64_t start) {
-  std::map<RecordKey, Accumulator> flows;
+  WindowFlows flows(RecordOrder{&names});
   if (auto it = open.find(start); it != open.end()) {
     flows = std::move(it->second);
     open.erase(it);
   }
   if (settings.provider == Provider::kAzure) SettleAzureStates(flows);
-  std::map<std::string, uint64_t> perInterface;
+  std::vector<uint64_t> perInterface(names.size());  ///< records by interface index
   std::set<std::string> skipped;
   for (const auto& [k, a] : flows) {
     if (SampledOut(start, k)) {
       ++stats.sampledOutRecords;
       continue;
     }
-    uint64_t& n = perInterface[k.interfaceId];
+    uint64_t& n = perInterface[k.itf];
     if (recordLimit != 0 && n >= recordLimit) {
-      skipped.insert(k.interfaceId);
+      skipped.insert(names[k.itf]);
       continue;
     }
     ++n;
@@ -372,7 +380,7 @@ void FlowLogMeter::Impl::CloseWindow(int64_t start) {
   }
   if (settings.provider == Provider::kAws) {
     for (const auto& itf : interfaces) {
-      if (perInterface.count(itf) != 0) continue;
+      if (perInterface[indexOf.at(itf)] != 0) continue;
       ready.push_back(StatusRecord(start, itf, LogStatus::kNoData));
       ++stats.noDataRecords;
       ++stats.records;
@@ -410,17 +418,16 @@ FlowLogMeter::FlowLogMeter(const Settings& settings, uint64_t seed)
   m_impl->seed = SplitMix64(seed);
   m_impl->windowNs =
       static_cast<int64_t>(std::max<uint32_t>(1, settings.aggregationIntervalS)) * kNsPerS;
-  for (const auto& a : WellKnownExclusions(settings.provider)) m_impl->excluded.insert(a);
 }
 
 FlowLogMeter::~FlowLogMeter() = default;
 
 void FlowLogMeter::AddInterface(const std::string& interfaceId) {
   m_impl->interfaces.insert(interfaceId);
+  m_impl->IndexOf(interfaceId);
 }
 
 void FlowLogMeter::SetVpc(const core::IpPrefix& vpcCidr) {
-  m_impl->vpc = vpcCidr;
   if (vpcCidr.network.IsV4()) {
     m_impl->excluded.insert(core::IpAddress::V4(vpcCidr.network.V4Value() + 2));
   }
@@ -476,6 +483,31 @@ std::vector<FlowLogRecord> FlowLogMeter::Finish(core::Timestamp end) {
     m.nextToClose = std::max(*m.nextToClose, start + m.windowNs);
   }
   return TakeRecords();
+}
+
+FlowLogPacket MakeFlowLogPacket(const wire::DecodedPacket& d, core::Timestamp time,
+                                const std::string& interfaceId, Direction direction,
+                                const core::IpAddress& own, Provider provider) {
+  FlowLogPacket f;
+  f.time = time;
+  f.interfaceId = interfaceId;
+  f.direction = direction;
+  f.src = d.src;
+  f.dst = d.dst;
+  f.protocol = d.protocol;
+  f.srcPort = d.hasIcmp ? 0 : d.srcPort;
+  f.dstPort = d.hasIcmp ? 0 : d.dstPort;
+  f.tcpFlags = d.tcpFlags;
+  f.ipBytes = d.ipOctets;
+  if (provider != Provider::kAws || !own.IsSet()) return f;
+  if (direction == Direction::kEgress && d.src != own) {
+    f.pktSrc = d.src;
+    f.src = own;
+  } else if (direction == Direction::kIngress && d.dst != own) {
+    f.pktDst = d.dst;
+    f.dst = own;
+  }
+  return f;
 }
 
 const FlowLogMeterStats& FlowLogMeter::Stats() const {

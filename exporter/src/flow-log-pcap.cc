@@ -12,27 +12,12 @@ namespace {
 
 FlowLogPacket ToFlowLogPacket(const PcapPacket& pkt, const wire::DecodedPacket& d,
                               const FlowLogPcapOptions& o) {
-  FlowLogPacket f;
-  f.time = pkt.ts;
-  f.interfaceId = o.interfaceId;
-  f.src = d.src;
-  f.dst = d.dst;
-  f.protocol = d.protocol;
-  f.srcPort = d.hasIcmp ? 0 : d.srcPort;
-  f.dstPort = d.hasIcmp ? 0 : d.dstPort;
-  f.tcpFlags = d.tcpFlags;
-  f.ipBytes = d.ipOctets;
-  f.direction = wfl::Direction::kEgress;
-  if (!o.interfaceAddress) return f;
-  const core::IpAddress& own = *o.interfaceAddress;
-  f.direction = d.src == own ? wfl::Direction::kEgress : wfl::Direction::kIngress;
-  if (o.settings.provider != wfl::Provider::kAws) return f;
-  // AWS names the interface's own address on its side; the packet's stays in pkt-*.
-  if (f.direction == wfl::Direction::kIngress && d.dst != own) {
-    f.pktDst = d.dst;
-    f.dst = own;
-  }
-  return f;
+  // Without the interface's address every packet is taken as leaving it.
+  const core::IpAddress own = o.interfaceAddress.value_or(core::IpAddress{});
+  const bool egress = !own.IsSet() || d.src == own;
+  return MakeFlowLogPacket(d, pkt.ts, o.interfaceId,
+                           egress ? wfl::Direction::kEgress : wfl::Direction::kIngress, own,
+                           o.settings.provider);
 }
 
 }  // namespace
@@ -63,15 +48,12 @@ core::Result<FlowLogPcapResult> MeterPcapFlowLog(const std::string& pcapPath,
       ++res.undecodable;
       continue;
     }
-    if (last.ns == 0) meter.Advance(pkt.ts);  // windows (and NODATA) start at the first packet
+    // Windows (and NODATA) start at the first packet's: its OnPacket or Advance opens them.
     last = std::max(last, pkt.ts);
     meter.OnPacket(ToFlowLogPacket(pkt, d, options));
     meter.Advance(last);
   }
-  res.records = meter.TakeRecords();
-  for (auto& rec : meter.Finish(core::Timestamp::FromNanos(last.ns + 1))) {
-    res.records.push_back(std::move(rec));
-  }
+  res.records = meter.Finish(core::Timestamp::FromNanos(last.ns + 1));  // every record
   res.stats = meter.Stats();
   return res;
 }

@@ -144,27 +144,18 @@ FlowLogPrices FlowLogListPrice(fl::Provider provider) {
 }
 
 std::string UnloggedReason(const GroundTruthFlow& flow, const FlowLogObservation& log) {
+  // The provider's own rules first: the meter leaves out exactly what they name.
+  if (const char* reason = fl::UnloggedReason(log.provider, flow.srcIp, flow.dstIp, flow.srcPort,
+                                              flow.dstPort, flow.protocol)) {
+    return reason;
+  }
+  // The deployment's resolver (AWS VPC+2, the simulated zone's DNS server) is an address the
+  // run's tables do not name: an unlogged DNS flow is taken to have used it.
+  const bool udpOrTcp = flow.protocol == 6 || flow.protocol == 17;
+  if (udpOrTcp && (flow.dstPort == 53 || flow.srcPort == 53)) return "provider-dns";
   auto isLinkLocal = [](const core::IpAddress& a) {
     return a.IsV4() && a.bytes[0] == 169 && a.bytes[1] == 254;
   };
-  auto isAddress = [&](uint8_t third, uint8_t fourth) {
-    for (const core::IpAddress* a : {&flow.dstIp, &flow.srcIp}) {
-      if (isLinkLocal(*a) && a->bytes[2] == third && a->bytes[3] == fourth) return true;
-    }
-    return false;
-  };
-  // DNS first: Google Cloud's resolver is the metadata server's address.
-  bool udpOrTcp = flow.protocol == 6 || flow.protocol == 17;
-  if (udpOrTcp && (flow.dstPort == 53 || flow.srcPort == 53)) return "provider-dns";
-  auto azurePlatform = [](const core::IpAddress& a) {  // 168.63.129.16
-    return a.IsV4() && a.bytes[0] == 168 && a.bytes[1] == 63 && a.bytes[2] == 129 &&
-           a.bytes[3] == 16;
-  };
-  if (isAddress(169, 254) || azurePlatform(flow.dstIp) || azurePlatform(flow.srcIp)) {
-    return "metadata-service";  // 169.254.169.254, Azure's 168.63.129.16
-  }
-  if (isAddress(169, 123)) return "time-service";  // 169.254.169.123
-  if (flow.protocol == 17 && (flow.dstPort == 67 || flow.dstPort == 68)) return "dhcp";
   if (isLinkLocal(flow.dstIp) || isLinkLocal(flow.srcIp)) return "link-local";
   if (log.trafficType != "ALL") return "filtered";
   if (log.sampleRate < 1.0) return "sampled-out";

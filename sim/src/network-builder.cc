@@ -336,7 +336,7 @@ void SimNetwork::AddZonePrefixes(BuildState& st) {
     auto& za = st.alloc[z.name];
     for (const auto& c : z.cidrs) {
       if (!c.network.IsV4()) continue;
-      const uint32_t mask = c.length == 0 ? 0 : ~uint32_t{0} << (32 - c.length);
+      const uint32_t mask = PrefixMask(c.length).Get();
       m_zonePrefixes.push_back({c.network.V4Value() & mask, mask, c.length, z.name});
       za.ranges.push_back({c.network.V4Value() & mask, uint64_t{1} << (32 - c.length)});
     }

@@ -1,6 +1,7 @@
 # `vantage plan` on the hybrid cloud (an on-premises site, an AWS VPC and a Google Cloud VPC):
-# every flow-log point gets the flow-log mode, its bill and its blind spots in plan.json and
-# report.md. Run by CTest from the source root with -DVANTAGE=... -DOUT=... -DHAVE_SIM=0|1.
+# every flow-log point is listed in plan.json with the mode the plan chose for it (a known
+# mode name; "none" when the plan does not use the point), its flow log's measured bill and
+# its blind spots, and report.md has the blind-spot section. Run by CTest from the source root with -DVANTAGE=... -DOUT=... -DHAVE_SIM=0|1.
 cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
 if(NOT HAVE_SIM)
   message("SKIPPED: this build has no simulator (VANTAGE_WITH_SIM=OFF)")
@@ -32,7 +33,7 @@ foreach(i RANGE ${last})
   string(JSON spots TYPE "${json}" flow_logs ${i} blind_spots)
   list(APPEND providers ${provider})
   if(NOT mode MATCHES "^(none|flow|full|both|flow-log)$")
-    message(FATAL_ERROR "${point}: mode '${mode}'")
+    message(FATAL_ERROR "${point}: unknown mode '${mode}'")
   endif()
   if(NOT usd GREATER 0 OR NOT bytes GREATER 0 OR NOT logFlows GREATER 0)
     message(FATAL_ERROR "${point}: no measured flow log (usd ${usd}, bytes ${bytes}, flows ${logFlows})")

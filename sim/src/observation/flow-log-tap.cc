@@ -15,8 +15,6 @@ namespace wfl = wire::flowlog;
 
 namespace {
 
-constexpr uint8_t kTcp = 6, kUdp = 17;
-
 /// Stable identifiers from names: the same topology gives the same ENI ids on every run.
 std::string HexId(const std::string& prefix, const std::string& seed, size_t digits) {
   std::string hex;
@@ -75,7 +73,6 @@ FlowLogSetup MakeFlowLogSetup(const model::Topology& topology, const model::Cand
   fs.nodeIsNat = node != nullptr && topology.FindNat(node->name) != nullptr;
   FillIdentity(fs.settings, fs.zone);
   for (const auto& z : topology.zones) {
-    fs.zoneKinds[z.name] = z.kind;
     if (z.name != fs.zone) continue;
     for (const auto& c : z.cidrs) {
       if (c.network.IsV4() && !fs.vpc) fs.vpc = c;
@@ -85,6 +82,20 @@ FlowLogSetup MakeFlowLogSetup(const model::Topology& topology, const model::Cand
     if (n.zone != fs.zone) continue;
     if (n.kind == model::NodeKind::kServer && n.role == "dns") fs.resolvers.push_back(n.name);
     if (topology.FindNat(n.name) != nullptr) fs.natInZone = true;
+  }
+  // AWS traffic-path by destination zone: 1 another resource of the VPC (a NAT gateway
+  // included), 2 the internet gateway, 3 the virtual private gateway (a VPN to anything
+  // else). In reverse so that, as in SimNetwork::ZoneOf, the first zone naming a prefix wins.
+  for (auto z = topology.zones.rbegin(); z != topology.zones.rend(); ++z) {
+    int path = 3;
+    if (z->name == fs.zone) {
+      path = 1;
+    } else if (z->kind == model::ZoneKind::kInternet) {
+      path = fs.natInZone && !fs.nodeIsNat ? 1 : 2;
+    }
+    for (const auto& c : z->cidrs) {
+      if (c.network.IsV4()) fs.trafficPaths.Add(c, path);
+    }
   }
   return fs;
 }
@@ -99,7 +110,6 @@ core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
     const FlowLogSetup& setup, const std::string& pointName, const SimNetwork& net,
     const SimNode& node, const std::set<uint32_t>& numbers, int64_t startUnixNs) {
   std::unique_ptr<FlowLogTap> t(new FlowLogTap(setup, pointName, startUnixNs));
-  t->m_net = &net;
   const wfl::Provider provider = setup.settings.provider;
   for (const auto& i : node.interfaces) {
     if (i.ipInterface == 0 || (!numbers.empty() && numbers.count(i.number) == 0)) continue;
@@ -130,7 +140,6 @@ core::Result<std::unique_ptr<FlowLogTap>> FlowLogTap::Create(
       for (const auto& i : sn->interfaces) {
         if (i.ipInterface == 0) continue;
         t->m_meter.AddProviderAddress(FromNs3(i.address));
-        t->m_resolvers.insert(i.address.Get());
       }
     }
   }
@@ -158,58 +167,29 @@ void FlowLogTap::ExcludeReserved(const SimNetwork& net, const SimNode& node) {
 // ---------------------------------------------------------------- packets
 
 std::optional<exporter::FlowLogPacket> FlowLogTap::Decode(const ns3::Ptr<const ns3::Packet>& p,
-                                                          const Interface& itf, bool egress) const {
-  uint8_t b[40] = {};
+                                                          const Interface& itf, bool egress) {
+  // IPv4 with the longest header and a TCP header's flags fit in 80 bytes.
+  uint8_t b[80] = {};
   const uint32_t n = p->CopyData(b, sizeof(b));
-  if (n < 20 || (b[0] >> 4) != 4) return std::nullopt;
-  const uint32_t ihl = (b[0] & 0x0fu) * 4u;
-  if (ihl < 20) return std::nullopt;
-  auto u16 = [&](uint32_t o) { return static_cast<uint16_t>((b[o] << 8) | b[o + 1]); };
-  auto u32 = [&](uint32_t o) {
-    return (uint32_t{b[o]} << 24) | (uint32_t{b[o + 1]} << 16) | (uint32_t{b[o + 2]} << 8) |
-           b[o + 3];
-  };
-  const ns3::Ipv4Address src(u32(12)), dst(u32(16));
+  wire::DecodedPacket d;
+  if (m_decoder.Decode(wire::LinkType::kRawIp, b, n, p->GetSize(), d) != wire::DecodeResult::kOk ||
+      !d.dst.IsV4()) {
+    return std::nullopt;
+  }
+  const ns3::Ipv4Address dst(d.dst.V4Value());
   if (dst.IsBroadcast() || dst.IsMulticast()) return std::nullopt;
-  exporter::FlowLogPacket f;
-  f.time = core::Timestamp::FromNanos(m_start + ns3::Simulator::Now().GetNanoSeconds());
-  f.interfaceId = itf.id;
-  f.direction = egress ? wfl::Direction::kEgress : wfl::Direction::kIngress;
-  f.protocol = b[9];
-  f.ipBytes = u16(2);
-  const bool firstFragment = (u16(6) & 0x1fff) == 0;
-  if (firstFragment && (f.protocol == kTcp || f.protocol == kUdp) && n >= ihl + 4) {
-    f.srcPort = u16(ihl);
-    f.dstPort = u16(ihl + 2);
-    if (f.protocol == kTcp && n >= ihl + 14) f.tcpFlags = b[ihl + 13];
-  }
-  f.src = FromNs3(src);
-  f.dst = FromNs3(dst);
-  if (m_setup.settings.provider == wfl::Provider::kAws) {
-    // AWS names the interface's own address on its side of the record and keeps the
-    // packet's addresses in pkt-srcaddr / pkt-dstaddr (a NAT gateway's interface).
-    if (egress && src != itf.address) {
-      f.pktSrc = f.src;
-      f.src = FromNs3(itf.address);
-    } else if (!egress && dst != itf.address) {
-      f.pktDst = f.dst;
-      f.dst = FromNs3(itf.address);
-    }
-    if (egress) f.trafficPath = TrafficPath(dst);
-  }
+  const wfl::Provider provider = m_setup.settings.provider;
+  exporter::FlowLogPacket f = exporter::MakeFlowLogPacket(
+      d, core::Timestamp::FromNanos(m_start + ns3::Simulator::Now().GetNanoSeconds()), itf.id,
+      egress ? wfl::Direction::kEgress : wfl::Direction::kIngress, FromNs3(itf.address), provider);
+  if (provider == wfl::Provider::kAws && egress) f.trafficPath = TrafficPath(dst);
   return f;
 }
 
 int FlowLogTap::TrafficPath(ns3::Ipv4Address dst) const {
-  // 1 another resource of the VPC (a NAT gateway included), 2 the internet gateway, 3 the
-  // virtual private gateway (a VPN to anything else).
-  const std::string zone = m_net->ZoneOf(dst);
-  if (zone == m_setup.zone) return 1;
-  auto it = m_setup.zoneKinds.find(zone);
-  if (it != m_setup.zoneKinds.end() && it->second == model::ZoneKind::kInternet) {
-    return m_setup.natInZone && !m_setup.nodeIsNat ? 1 : 2;
-  }
-  return 3;
+  const int* path = m_setup.trafficPaths.Lookup(FromNs3(dst));
+  if (path != nullptr) return *path;
+  return m_setup.zone.empty() ? 1 : 3;  // no zone's address: as SimNetwork::ZoneOf's ""
 }
 
 void FlowLogTap::Flush() {

@@ -23,10 +23,12 @@
 #include <vector>
 
 #include "network-builder.h"
+#include "vantage/core/prefix-map.h"
 #include "vantage/core/result.h"
 #include "vantage/exporter/flow-log-meter.h"
 #include "vantage/model/topology.h"
 #include "vantage/sim/simulation.h"
+#include "vantage/wire/packet-decoder.h"
 
 namespace vantage::sim {
 
@@ -37,7 +39,7 @@ struct FlowLogSetup {
   std::string zone;                    ///< the point's node's zone
   std::optional<core::IpPrefix> vpc;   ///< the zone's first IPv4 CIDR (AWS: VPC+2 resolver)
   std::vector<std::string> resolvers;  ///< dns servers in the zone: the provider's resolver
-  std::map<std::string, model::ZoneKind> zoneKinds;
+  core::PrefixMap<int> trafficPaths;   ///< AWS traffic-path by destination (IPv4 zone CIDRs)
   bool natInZone = false;  ///< a NAT gateway in the zone (AWS traffic-path 1 to the internet)
   bool nodeIsNat = false;
 };
@@ -76,7 +78,7 @@ class FlowLogTap {
   };
   FlowLogTap(const FlowLogSetup& setup, const std::string& pointName, int64_t startUnixNs);
   std::optional<exporter::FlowLogPacket> Decode(const ns3::Ptr<const ns3::Packet>& p,
-                                                const Interface& itf, bool egress) const;
+                                                const Interface& itf, bool egress);
   int TrafficPath(ns3::Ipv4Address dst) const;
   void ExcludeReserved(const SimNetwork& net, const SimNode& node);
   void Flush();
@@ -84,10 +86,9 @@ class FlowLogTap {
   FlowLogSetup m_setup;
   std::string m_point;
   int64_t m_start = 0;
-  const SimNetwork* m_net = nullptr;
   exporter::FlowLogMeter m_meter;
+  wire::PacketDecoder m_decoder;
   std::map<uint32_t, Interface> m_interfaces;  ///< by IPv4 interface index
-  std::set<uint32_t> m_resolvers;              ///< provider resolver addresses (host order)
   std::optional<exporter::FlowLogPacket> m_pending;
   uint64_t m_pendingUid = 0;
   std::vector<wire::flowlog::FlowLogRecord> m_records;

@@ -331,9 +331,18 @@ TEST(PlannerFlowLog, WhyAFlowIsNotInTheLog) {
   EXPECT_EQ(UnloggedReason(flow("10.0.0.2", 53, 17), all), "provider-dns");
   EXPECT_EQ(UnloggedReason(flow("169.254.169.254", 53, 17), all), "provider-dns");  // GCP's
   EXPECT_EQ(UnloggedReason(flow("169.254.169.254", 80, 6), all), "metadata-service");
-  EXPECT_EQ(UnloggedReason(flow("168.63.129.16", 80, 6), all), "metadata-service");
   EXPECT_EQ(UnloggedReason(flow("169.254.169.123", 123, 17), all), "time-service");
-  EXPECT_EQ(UnloggedReason(flow("10.0.0.1", 67, 17), all), "dhcp");
+  EXPECT_EQ(UnloggedReason(flow("169.254.169.253", 53, 17), all), "provider-dns");
+  // The provider's own rules: Azure's platform address is Azure's alone.
+  EXPECT_EQ(UnloggedReason(flow("168.63.129.16", 80, 6), all), "not-logged");
+  FlowLogObservation azure;
+  azure.provider = wire::flowlog::Provider::kAzure;
+  EXPECT_EQ(UnloggedReason(flow("168.63.129.16", 80, 6), azure), "metadata-service");
+  // DHCP is client port 68 to server port 67; another source port to 67 is logged.
+  GroundTruthFlow dhcp = flow("10.0.0.1", 67, 17);
+  dhcp.srcPort = 68;
+  EXPECT_EQ(UnloggedReason(dhcp, all), "dhcp");
+  EXPECT_EQ(UnloggedReason(flow("10.0.0.1", 67, 17), all), "not-logged");
   EXPECT_EQ(UnloggedReason(flow("169.254.10.1", 443, 6), all), "link-local");
   EXPECT_EQ(UnloggedReason(flow("10.0.2.20", 22, 6), all), "not-logged");
   FlowLogObservation accept;

@@ -244,13 +244,40 @@ TEST(AwsFlowLog, NamesRoundTrip) {
   for (Provider p : {Provider::kAws, Provider::kGcp, Provider::kAzure}) {
     EXPECT_EQ(ProviderFromName(ProviderName(p)), p);
     EXPECT_EQ(FileFormatFromName(FileFormatName(FileFormatOf(p))), FileFormatOf(p));
-    EXPECT_EQ(Settings::Defaults(p).provider, p);
   }
   EXPECT_FALSE(ProviderFromName("ibm"));
   EXPECT_FALSE(FileFormatFromName("aws"));
   EXPECT_EQ(Settings::Defaults(Provider::kAws).aggregationIntervalS, 600u);
   EXPECT_EQ(Settings::Defaults(Provider::kGcp).aggregationIntervalS, 5u);
   EXPECT_EQ(Settings::Defaults(Provider::kGcp).sampleRate, 0.5);
+  EXPECT_EQ(Settings::Defaults(Provider::kAzure).aggregationIntervalS, 60u);
+  EXPECT_EQ(Settings::Defaults(Provider::kAws).awsVersion, 2);
+  EXPECT_EQ(Settings::Defaults(Provider::kAws).trafficType, TrafficType::kAll);
+}
+
+TEST(FlowLogExclusions, EachProviderLeavesOutItsOwnServices) {
+  auto ip = [](const char* s) { return *core::IpAddress::Parse(s); };
+  const core::IpAddress vm = ip("10.0.1.10");
+  auto reason = [&](Provider p, const char* dst, uint16_t dstPort, uint8_t proto) {
+    const char* r = UnloggedReason(p, vm, ip(dst), 40000, dstPort, proto);
+    return std::string(r == nullptr ? "logged" : r);
+  };
+  EXPECT_EQ(reason(Provider::kAws, "169.254.169.254", 80, 6), "metadata-service");
+  EXPECT_EQ(reason(Provider::kAws, "169.254.169.123", 123, 17), "time-service");
+  EXPECT_EQ(reason(Provider::kAws, "169.254.169.253", 53, 17), "provider-dns");
+  EXPECT_EQ(reason(Provider::kAws, "169.254.169.250", 1688, 6), "link-local");
+  EXPECT_EQ(reason(Provider::kAws, "168.63.129.16", 53, 17), "logged");
+  EXPECT_EQ(reason(Provider::kGcp, "169.254.169.254", 53, 17), "provider-dns");
+  EXPECT_EQ(reason(Provider::kGcp, "169.254.169.123", 123, 17), "logged");
+  EXPECT_EQ(reason(Provider::kAzure, "168.63.129.16", 80, 6), "metadata-service");
+  EXPECT_EQ(reason(Provider::kAzure, "8.8.8.8", 53, 17), "logged");
+  // Either end may be the service: the reply is left out too.
+  EXPECT_STREQ(UnloggedReason(Provider::kAws, ip("169.254.169.254"), vm, 80, 40000, 6),
+               "metadata-service");
+  // DHCP: UDP between ports 67 and 68 only.
+  EXPECT_STREQ(UnloggedReason(Provider::kGcp, vm, ip("10.0.1.1"), 68, 67, 17), "dhcp");
+  EXPECT_EQ(UnloggedReason(Provider::kGcp, vm, ip("10.0.1.1"), 40000, 67, 17), nullptr);
+  EXPECT_EQ(UnloggedReason(Provider::kGcp, vm, ip("10.0.1.1"), 68, 67, 6), nullptr);
 }
 
 }  // namespace

@@ -202,18 +202,15 @@ struct ReadCtx {
   LineFinder lines;
 };
 
-void Native(FlowLogRecord& r, const Json& rec, const std::string& acl, const std::string& rule,
-            std::string_view tuple) {
-  for (auto it = rec.begin(); it != rec.end(); ++it) {
-    if (it.key() != "flowRecords") Flatten(it.value(), it.key(), r.native);
-  }
-  r.native.emplace_back("aclID", acl);
-  r.native.emplace_back("rule", rule);
+// The record's own fields were flattened into the prototype's `native` once per record.
+void Native(FlowLogRecord& r, std::string_view tuple) {
+  r.native.emplace_back("aclID", r.aclId);
+  r.native.emplace_back("rule", r.rule);
   r.native.emplace_back("flowTuple", std::string(tuple));
 }
 
 // Tuples of one flow group; `where` names record, flow and group for messages.
-void ReadGroup(ReadCtx& c, const Json& rec, const FlowLogRecord& proto, const Json& group,
+void ReadGroup(ReadCtx& c, const FlowLogRecord& proto, const Json& group,
                const std::string& where) {
   const uint64_t line = c.lines.LineOfKey(group, "flowTuples");
   const Json* tuples =
@@ -237,7 +234,7 @@ void ReadGroup(ReadCtx& c, const Json& rec, const FlowLogRecord& proto, const Js
       c.rr.errors.push_back({tupleLine, at + ": " + err});
       continue;
     }
-    if (c.options.keepNative) Native(r, rec, r.aclId, r.rule, text);
+    if (c.options.keepNative) Native(r, text);
     c.sink(r);
   }
 }
@@ -261,6 +258,11 @@ void ReadRecord(ReadCtx& c, const Json& rec, size_t index) {
   if (const std::string* t = JsonString(rec, "time")) {
     if (auto ts = ParseRfc3339(*t)) proto.delivered = *ts;
   }
+  if (c.options.keepNative) {
+    for (auto it = rec.begin(); it != rec.end(); ++it) {
+      if (it.key() != "flowRecords") Flatten(it.value(), it.key(), proto.native);
+    }
+  }
   const Json& flows = (*fr)["flows"];
   for (size_t f = 0; f < flows.size(); ++f) {
     const Json& flow = flows[f];
@@ -276,7 +278,7 @@ void ReadRecord(ReadCtx& c, const Json& rec, size_t index) {
     for (size_t g = 0; g < groups->size(); ++g) {
       const Json& group = (*groups)[g];
       proto.rule = JsonString(group, "rule") ? *JsonString(group, "rule") : "";
-      ReadGroup(c, rec, proto, group, fw + " group " + std::to_string(g));
+      ReadGroup(c, proto, group, fw + " group " + std::to_string(g));
     }
   }
 }

@@ -25,6 +25,50 @@ std::optional<Provider> ProviderFromName(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+constexpr uint32_t V4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+/// What a provider's link-local or platform service address is, or nullptr if `a` is none.
+const char* ServiceAt(Provider p, const core::IpAddress& a) {
+  if (!a.IsV4()) return nullptr;
+  const uint32_t v = a.V4Value();
+  if (v == V4(169, 254, 169, 254)) return "metadata-service";  // every provider's IMDS
+  switch (p) {
+    case Provider::kAws:
+      if (v == V4(169, 254, 169, 123)) return "time-service";  // Amazon Time Sync
+      if (v == V4(169, 254, 169, 253)) return "provider-dns";  // the link-local resolver
+      // The KMS servers of Windows license activation.
+      if (v == V4(169, 254, 169, 250) || v == V4(169, 254, 169, 251)) return "link-local";
+      return nullptr;
+    case Provider::kGcp:
+      return nullptr;  // the metadata server is also every VM's DNS resolver
+    case Provider::kAzure:
+      // The platform's virtual public IP: DNS, DHCP, health probes.
+      return v == V4(168, 63, 129, 16) ? "metadata-service" : nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* UnloggedReason(Provider provider, const core::IpAddress& src,
+                           const core::IpAddress& dst, uint16_t srcPort, uint16_t dstPort,
+                           uint8_t protocol) {
+  constexpr uint8_t kTcp = 6, kUdp = 17;
+  const char* service = ServiceAt(provider, dst);
+  if (service == nullptr) service = ServiceAt(provider, src);
+  if (service != nullptr) {
+    const bool dns = (protocol == kTcp || protocol == kUdp) && (srcPort == 53 || dstPort == 53);
+    return dns ? "provider-dns" : service;
+  }
+  auto dhcpPort = [](uint16_t port) { return port == 67 || port == 68; };
+  if (protocol == kUdp && dhcpPort(srcPort) && dhcpPort(dstPort)) return "dhcp";
+  return nullptr;
+}
+
 const char* FileFormatName(FileFormat f) {
   switch (f) {
     case FileFormat::kAwsVpc:

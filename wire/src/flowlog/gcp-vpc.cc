@@ -69,9 +69,11 @@ std::string WriteEntry(const Settings& s, const FlowLogRecord& r, size_t index) 
     received = core::Timestamp::FromNanos(r.end.ns + static_cast<int64_t>(s.deliveryDelayS * 1e9));
   }
   e["receiveTimestamp"] = FormatRfc3339(received, 9);
-  // Deterministic, unique within the file (Cloud Logging's are opaque strings).
-  e["insertId"] = Hex(Fnv1a(e.dump(), Fnv1a(std::to_string(index))), 14);
-  return e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Deterministic, unique within the file (Cloud Logging's are opaque strings): a hash of the
+  // entry without it. "insertId" sorts first, so it goes in front of the entry's other keys.
+  const std::string body = e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string id = Hex(Fnv1a(body, Fnv1a(std::to_string(index))), 14);
+  return "{\"insertId\":\"" + id + "\"," + body.substr(1);
 }
 
 bool Addr(const Json& conn, const char* key, core::IpAddress& a, std::string& err) {

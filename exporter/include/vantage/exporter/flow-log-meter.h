@@ -20,6 +20,10 @@
 #include "vantage/core/time.h"
 #include "vantage/wire/flowlog/flow-log.h"
 
+namespace vantage::wire {
+struct DecodedPacket;
+}
+
 namespace vantage::exporter {
 
 /// @brief One packet at a flow-logged interface, with what the provider knows of it.
@@ -39,6 +43,14 @@ struct FlowLogPacket {
   core::IpAddress pktSrc, pktDst;
   int trafficPath = 0;  ///< AWS v5: where egress traffic goes (1..8), 0 = unknown
 };
+
+/// @brief The FlowLogPacket of a decoded packet leaving (kEgress) or reaching (kIngress)
+/// interface `interfaceId` whose address is `own` (unset: none known). For AWS the record
+/// names the interface's own address on its side and keeps the packet's in pktSrc / pktDst
+/// (a NAT gateway's interface forwards packets that are not its own). ICMP has no ports.
+FlowLogPacket MakeFlowLogPacket(const wire::DecodedPacket& d, core::Timestamp time,
+                                const std::string& interfaceId, wire::flowlog::Direction direction,
+                                const core::IpAddress& own, wire::flowlog::Provider provider);
 
 /// @brief Counters of what the meter saw, kept and left out.
 struct FlowLogMeterStats {

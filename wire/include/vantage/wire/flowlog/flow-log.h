@@ -74,6 +74,17 @@ struct Settings {
   static Settings Defaults(Provider p);
 };
 
+/// @brief Why `provider` never logs a packet between these endpoints by its own rules, or
+/// nullptr if it does: "metadata-service" (169.254.169.254; Azure's 168.63.129.16 too),
+/// "time-service" (AWS 169.254.169.123), "provider-dns" (AWS 169.254.169.253, and DNS to
+/// any of the provider's service addresses: Google's and Azure's resolvers are those),
+/// "link-local" (AWS's KMS servers 169.254.169.250/251) and "dhcp" (UDP between ports 67 and
+/// 68). Addresses a deployment places (AWS VPC+2, a subnet's router) are the caller's to know.
+/// The meter leaves such packets out; the planner names why a flow is not in a log with it.
+const char* UnloggedReason(Provider provider, const core::IpAddress& src,
+                           const core::IpAddress& dst, uint16_t srcPort, uint16_t dstPort,
+                           uint8_t protocol);
+
 /// @brief One flow-log record, normalised: one 5-tuple on one interface in one window.
 struct FlowLogRecord {
   Provider provider = Provider::kAws;
