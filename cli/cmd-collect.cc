@@ -43,7 +43,6 @@ struct CollectOptions {
   size_t maxQueued = 1000000;
   bool rescale = false;
   bool syncWrite = false;
-  bool noIndexes = false;
   bool quiet = false;
 };
 
@@ -76,7 +75,6 @@ int MakeStoreConfig(const CollectOptions& o, vantage::collector::StoreConfig& sc
   using vantage::collector::PrefixTable;
   scfg.batchSize = o.batch;
   scfg.asyncWrite = !o.syncWrite;
-  scfg.buildIndexesOnClose = !o.noIndexes;
   if (o.partition <= 0 || o.retention < 0) {
     std::cerr << "vantage collect: --partition must be positive and --retention not negative\n";
     return 2;
@@ -340,11 +338,9 @@ vantage::cli::Registrar reg{
       app.add_flag("--rescale-sampling", o->rescale,
                    "multiply packets and bytes by the announced sampling interval");
       app.add_flag("--sync-write", o->syncWrite, "write the store in the receive thread");
-      app.add_flag("--no-indexes", o->noIndexes,
-                   "do not index the last partition at exit (closed partitions always are)");
       app.add_option("--partition", o->partition,
                      "seconds of record time per store partition; a closed partition gets its "
-                     "indexes and per-minute roll-ups in the background")
+                     "per-minute roll-ups in the background")
           ->capture_default_str();
       app.add_option("--retention", o->retention,
                      "drop partitions whose flows ended more than this many seconds before the "

@@ -81,7 +81,6 @@ int Decode(uint64_t n, const std::string& db) {
   if (!db.empty()) {
     collector::StoreConfig cfg;
     cfg.asyncWrite = false;  // measure the store on this thread
-    cfg.buildIndexesOnClose = false;
     auto s = collector::Store::Open(db, cfg);
     if (!s) {
       std::fprintf(stderr, "%s\n", s.GetError().ToString().c_str());

@@ -47,7 +47,6 @@ int Generate(uint64_t n, const std::string& path) {
   std::remove(path.c_str());
   vantage::collector::StoreConfig cfg;
   cfg.batchSize = 200000;
-  cfg.buildIndexesOnClose = false;
   auto store = vantage::collector::Store::Open(path, cfg);
   if (!store) {
     std::fprintf(stderr, "%s\n", store.GetError().message.c_str());

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "query-internal.h"
+#include "vantage/collector/flow-store-module.h"
 #include "vantage/core/ip-address.h"
 #include "vantage/core/time.h"
 
@@ -235,6 +236,7 @@ core::Result<QueryTable> RunQuery(sqlite3* db, const std::string& text,
 core::Result<QueryTable> RunQueryOnFile(const std::string& dbPath, const std::string& text,
                                         const QueryOptions& options) {
   sqlite3* db = nullptr;
+  collector::EnableFlowStoreModule();  // the `flows` view reads the flow blocks
   if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);

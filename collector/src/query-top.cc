@@ -221,11 +221,16 @@ core::Status AccumulateFromRollups(sqlite3* db, const ParsedQuery& q, const Dime
     return core::MakeError(core::ErrorCode::kIo,
                            std::string("query failed: ") + sqlite3_errmsg(db));
   }
+  // The rows of a block partition are `flow_store` rows of that partition; an older partition
+  // is a table of its own.
   std::vector<std::string> raw;
-  auto parts = Prepare(db, "SELECT table_name FROM partitions WHERE rolled_up = 0", false);
+  auto parts = Prepare(db, "SELECT id, table_name FROM partitions WHERE rolled_up = 0", false);
   if (!parts) return parts.GetError();
   while (sqlite3_step(*parts) == SQLITE_ROW) {
-    raw.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(*parts, 0)));
+    const std::string table = reinterpret_cast<const char*>(sqlite3_column_text(*parts, 1));
+    raw.push_back(table == "flow_store" ? "flow_store WHERE partition = " +
+                                              std::to_string(sqlite3_column_int64(*parts, 0))
+                                        : table);
   }
   sqlite3_finalize(*parts);
   std::string cols;

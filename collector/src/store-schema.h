@@ -1,7 +1,7 @@
-// The store's schema in one place: the columns of a flow row (every partition table and the
-// `flows` view have exactly these), the bookkeeping tables, and the partition catalogue.
-// Adding a flow column: add it to kFlowColumns and bind it in BindFlowRow (store.cc), in the
-// same position; nothing else names the columns one by one. A store written before a column
+// The store's schema in one place: the columns of a flow row (the `flow_store` virtual table,
+// every older partition table and the `flows` view have exactly these), the bookkeeping tables,
+// and the partition catalogue. Adding a flow column: add it to kFlowColumns and give its value
+// in FlowValues (flow-block.cc), in the same position; nothing else names the columns one by one. A store written before a column
 // existed gets it on open (NULL in old rows), so new columns are nullable and come last.
 #pragma once
 
@@ -58,8 +58,11 @@ inline constexpr const char* kFlowColumns = R"sql(
   native TEXT
 )sql";
 
-/// Tables beside the flows. `flow_columns` is an always-empty table with the flow columns: the
-/// `flows` view selects from it while there is no partition yet.
+/// Tables beside the flows. `flow_blocks` holds the flows: blocks of binary rows (flow-block.h),
+/// id = partition << 32 | sequence, with the block's time bounds before the data so that a scan
+/// of the bounds never reads the data's overflow pages. Partitions written before the block
+/// store are tables of their own (`flows_pN`, in `partitions.table_name`); block partitions
+/// name `flow_store`, the virtual table that reads the blocks.
 inline constexpr const char* kBookkeepingSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS loss(
@@ -101,6 +104,15 @@ CREATE TABLE IF NOT EXISTS partitions(
   closed INTEGER NOT NULL DEFAULT 0,
   rolled_up INTEGER NOT NULL DEFAULT 0,
   indexed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS flow_blocks(
+  id INTEGER PRIMARY KEY,
+  rows INTEGER NOT NULL,
+  min_start_ns INTEGER NOT NULL,
+  max_start_ns INTEGER NOT NULL,
+  min_end_ns INTEGER NOT NULL,
+  max_end_ns INTEGER NOT NULL,
+  data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rollups(
   partition INTEGER NOT NULL,

@@ -18,8 +18,10 @@
 #include <set>
 #include <thread>
 
+#include "flow-block.h"
 #include "rollup.h"
 #include "store-schema.h"
+#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/prefix-table.h"
 
 namespace vantage::collector {
@@ -27,54 +29,30 @@ namespace vantage::collector {
 namespace {
 
 using detail::kBookkeepingSchema;
-using detail::kFlowColumns;
+
+// Block partitions name the virtual table in `partitions.table_name`; older ones their table.
+constexpr const char* kBlockTable = "flow_store";
+// A block is written when it holds this many rows (or at every commit, so that queries see
+// recent rows): about 60 bytes a row, so blocks of about 0.5 MB.
+constexpr size_t kBlockRows = 8192;
 
 // Terms of one compound SELECT in the `flows` view, under SQLite's default
 // SQLITE_MAX_COMPOUND_SELECT (500): past it the view is a union of views of this many
 // partitions each (the limit counts the terms of one statement, not of the views it reads).
 constexpr size_t kViewTerms = 400;
 
-/// One column of kFlowColumns: its name and its whole definition.
-struct ColumnDef {
-  std::string name;
-  std::string definition;
-};
-
-// kFlowColumns split at its commas (no definition holds one).
-const std::vector<ColumnDef>& FlowColumnDefs() {
-  static const std::vector<ColumnDef> kDefs = [] {
-    std::vector<ColumnDef> defs;
-    const std::string all = kFlowColumns;
-    size_t pos = 0;
-    while (pos < all.size()) {
-      size_t end = all.find(',', pos);
-      if (end == std::string::npos) end = all.size();
-      std::string d = all.substr(pos, end - pos);
-      const size_t a = d.find_first_not_of(" \n\t");
-      const size_t b = d.find_last_not_of(" \n\t");
-      if (a != std::string::npos) {
-        d = d.substr(a, b - a + 1);
-        defs.push_back(ColumnDef{d.substr(0, d.find(' ')), d});
-      }
-      pos = end + 1;
-    }
-    return defs;
-  }();
-  return kDefs;
-}
-
 // "start_ns, end_ns, ...": the flow columns by name, in kFlowColumns order.
 const std::string& FlowColumnList() {
   static const std::string kList = [] {
     std::string out;
-    for (const auto& c : FlowColumnDefs()) out += (out.empty() ? "" : ", ") + c.name;
+    for (const auto& c : detail::FlowColumns()) out += (out.empty() ? "" : ", ") + c.name;
     return out;
   }();
   return kList;
 }
 
 // A column added to an existing table: SQLite refuses NOT NULL without a default.
-std::string AddedColumnDefinition(const ColumnDef& c) {
+std::string AddedColumnDefinition(const detail::FlowColumn& c) {
   const bool notNull = c.definition.find("NOT NULL") != std::string::npos;
   const bool hasDefault = c.definition.find("DEFAULT") != std::string::npos;
   return notNull && !hasDefault ? c.definition + " DEFAULT 0" : c.definition;
@@ -93,127 +71,8 @@ void BindAddr(sqlite3_stmt* st, int i, const core::IpAddress& a) {
   }
 }
 
-void BindMac(sqlite3_stmt* st, int i, const std::array<uint8_t, 6>& m) {
-  bool any = false;
-  for (auto b : m) any = any || b != 0;
-  if (any) {
-    sqlite3_bind_blob(st, i, m.data(), 6, SQLITE_STATIC);
-  } else {
-    sqlite3_bind_null(st, i);
-  }
-}
-
-void BindText(sqlite3_stmt* st, int i, const std::string* s) {
-  if (s)
-    sqlite3_bind_text(st, i, s->c_str(), -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(st, i);
-}
-
-// Elements no column holds, as JSON: [{"id":61,"pen":0,"hex":"01"},...]; NULL if none.
-void BindRawElements(sqlite3_stmt* st, int i, const std::vector<core::RawElement>& raw) {
-  if (raw.empty()) {
-    sqlite3_bind_null(st, i);
-    return;
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string json = "[";
-  for (const auto& e : raw) {
-    if (json.size() > 1) json += ',';
-    json += "{\"id\":" + std::to_string(e.id) + ",\"pen\":" + std::to_string(e.enterprise) +
-            ",\"hex\":\"";
-    for (uint8_t b : e.bytes) {
-      json += kHex[b >> 4];
-      json += kHex[b & 15];
-    }
-    json += "\"}";
-  }
-  json += ']';
-  sqlite3_bind_text(st, i, json.c_str(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
-}
-
-void BindOptionalText(sqlite3_stmt* st, int i, const std::string& s) {
-  if (s.empty())
-    sqlite3_bind_null(st, i);
-  else
-    sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_STATIC);
-}
-
-// The flow-log columns (provider ... native); all NULL for NetFlow and IPFIX records.
-void BindCloud(sqlite3_stmt* st, int i, const core::CloudFlowFields* c) {
-  if (!c) {
-    for (int k = 0; k < 8; ++k) sqlite3_bind_null(st, i + k);
-    return;
-  }
-  BindOptionalText(st, i++, c->provider);
-  BindOptionalText(st, i++, c->action);
-  BindOptionalText(st, i++, c->logStatus);
-  BindOptionalText(st, i++, c->direction);
-  BindAddr(st, i++, c->pktSrc);
-  BindAddr(st, i++, c->pktDst);
-  BindOptionalText(st, i++, c->interfaceId);
-  BindOptionalText(st, i, c->nativeJson);
-}
-
 int64_t I(uint64_t v) {
   return static_cast<int64_t>(v);
-}
-
-// Binds one row in the order of kFlowColumns (store-schema.h).
-void BindFlowRow(sqlite3_stmt* st, const detail::RollupRow& row) {
-  const core::FlowRecord& r = *row.record;
-  const auto& k = r.key;
-  int i = 1;
-  sqlite3_bind_int64(st, i++, r.start.ns);
-  sqlite3_bind_int64(st, i++, r.end.ns);
-  sqlite3_bind_int(st, i++, k.src.family ? k.src.family : k.dst.family);
-  BindAddr(st, i++, k.src);
-  BindAddr(st, i++, k.dst);
-  sqlite3_bind_int(st, i++, k.srcPort);
-  sqlite3_bind_int(st, i++, k.dstPort);
-  sqlite3_bind_int(st, i++, k.protocol);
-  sqlite3_bind_int(st, i++, k.tos);
-  sqlite3_bind_int(st, i++, r.tcpFlags);
-  sqlite3_bind_int64(st, i++, I(r.packets));
-  sqlite3_bind_int64(st, i++, I(r.octets));
-  sqlite3_bind_int64(st, i++, I(r.reversePackets));
-  sqlite3_bind_int64(st, i++, I(r.reverseOctets));
-  sqlite3_bind_int64(st, i++, k.ingressInterface);
-  sqlite3_bind_int64(st, i++, r.egressInterface);
-  sqlite3_bind_int64(st, i++, row.srcAs);
-  sqlite3_bind_int64(st, i++, row.dstAs);
-  sqlite3_bind_int(st, i++, r.icmpType);
-  sqlite3_bind_int(st, i++, r.icmpCode);
-  sqlite3_bind_int(st, i++, k.vlan);
-  BindAddr(st, i++, r.nextHop);
-  sqlite3_bind_int(st, i++, r.minTtl);
-  sqlite3_bind_int(st, i++, r.maxTtl);
-  BindMac(st, i++, r.srcMac);
-  BindMac(st, i++, r.dstMac);
-  BindAddr(st, i++, r.postNatSrc);
-  BindAddr(st, i++, r.postNatDst);
-  sqlite3_bind_int(st, i++, r.postNatSrcPort);
-  sqlite3_bind_int(st, i++, r.postNatDstPort);
-  sqlite3_bind_int(st, i++, static_cast<int>(r.natEvent));
-  sqlite3_bind_int(st, i++, static_cast<int>(r.endReason));
-  sqlite3_bind_int64(st, i++, r.samplingInterval);
-  BindAddr(st, i++, r.exporter);
-  sqlite3_bind_int64(st, i++, r.observationDomain);
-  BindText(st, i++, row.srcCountry);
-  BindText(st, i++, row.dstCountry);
-  sqlite3_bind_int(st, i++, r.samplingRateUnknown ? 1 : 0);
-  BindRawElements(st, i++, r.rawElements);
-  BindCloud(st, i, r.cloud.get());
-}
-
-// "?,?,...": one placeholder per column of kFlowColumns.
-std::string Placeholders() {
-  std::string cols = kFlowColumns;
-  size_t n = 1;
-  for (char c : cols) n += c == ',' ? 1 : 0;
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
-  return out;
 }
 
 uint32_t LookupAs(const PrefixTable* table, uint32_t given, const core::IpAddress& a) {
@@ -250,11 +109,11 @@ struct Store::Impl {
   int64_t lastEnd = std::numeric_limits<int64_t>::min();
   uint64_t partRows = 0;
   detail::RollupBuilder rollup;
-  std::vector<std::pair<int64_t, std::string>> toIndex;  ///< closed, indexed after commit
+  detail::BlockWriter block;  ///< rows of the open partition not yet written
+  int64_t blockSeq = 0;       ///< next block of the open partition
   /// Tables whose columns are not kFlowColumns in order (written by an older schema and
   /// migrated): the view names their columns instead of `SELECT *`.
   std::set<std::string> reordered;
-  bool viewStale = false;  ///< a partition was opened: the `flows` view lacks it
   /// Emptied batches kept with their capacity (under `mu`): a fresh 50,000-row vector per
   /// batch cost its page faults every time (15% of ingest CPU in `perf`).
   std::vector<std::vector<core::FlowRecord>> spare;
@@ -314,11 +173,15 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
   std::string pragmas = s->m_cfg.walMode ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                          : "PRAGMA synchronous=FULL;";
   pragmas += "PRAGMA cache_size=-65536;";
-  const std::string schema = std::string(kBookkeepingSchema) +
-                             "CREATE TABLE IF NOT EXISTS flow_columns(" + kFlowColumns + ");";
+  EnableFlowStoreModule();
+  RegisterFlowStoreModule(s->m_db);  // this connection was opened before any auto-extension
   core::Status st = s->Exec(pragmas, "cannot set pragmas");
-  if (st) st = s->Exec(schema, "cannot create schema");
+  if (st) st = s->Exec(kBookkeepingSchema, "cannot create schema");
   if (st) st = s->AdoptExisting();
+  if (st && sqlite3_prepare_v2(s->m_db, "INSERT INTO flow_blocks VALUES(?,?,?,?,?,?,?)", -1,
+                               &s->m_insert, nullptr) != SQLITE_OK) {
+    st = SqlError(s->m_db, "prepare block insert in '" + path + "'");
+  }
   if (!st) {
     sqlite3_close(s->m_db);
     s->m_db = nullptr;
@@ -374,7 +237,7 @@ core::Status Store::AdoptExisting() {
   std::vector<std::pair<int64_t, std::string>> unindexed;
   if (sqlite3_prepare_v2(m_db,
                          "SELECT id, table_name, indexed, coalesce(last_end_ns, 0) FROM partitions",
-                         -1, &q, nullptr) == SQLITE_OK) {
+                         -1, &q, nullptr) == SQLITE_OK) {  // block partitions are always indexed
     while (sqlite3_step(q) == SQLITE_ROW) {
       m_impl->clock = std::max<int64_t>(m_impl->clock, sqlite3_column_int64(q, 3));
       if (sqlite3_column_int(q, 2) == 0) {
@@ -387,8 +250,9 @@ core::Status Store::AdoptExisting() {
   for (const auto& [id, table] : unindexed) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
   VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin"));
   core::Status st;
-  for (const auto& table : Names("SELECT table_name FROM partitions UNION ALL "
-                                 "SELECT 'flow_columns'")) {
+  for (const auto& table : Names(std::string("SELECT table_name FROM partitions WHERE table_name "
+                                             "<> '") +
+                                 kBlockTable + "'")) {
     if (st) st = MigrateFlowTable(table);
   }
   if (st) st = RecreateView();
@@ -416,14 +280,14 @@ core::Status Store::MigrateFlowTable(const std::string& table) {
   const auto have = Names("SELECT name FROM pragma_table_info('" + table + "')");
   std::string alter;
   std::vector<std::string> after = have;
-  for (const auto& c : FlowColumnDefs()) {
+  for (const auto& c : detail::FlowColumns()) {
     if (std::find(have.begin(), have.end(), c.name) != have.end()) continue;
     alter += "ALTER TABLE " + table + " ADD COLUMN " + AddedColumnDefinition(c) + ";";
     after.push_back(c.name);
   }
   if (!alter.empty()) VANTAGE_RETURN_IF_ERROR(Exec(alter, "add columns to " + table));
   std::vector<std::string> want;
-  for (const auto& c : FlowColumnDefs()) want.push_back(c.name);
+  for (const auto& c : detail::FlowColumns()) want.push_back(c.name);
   if (after != want) m_impl->reordered.insert(table);
   return {};
 }
@@ -453,9 +317,11 @@ core::Status Store::CreateUnionView(const std::string& name,
   return Exec(view, "create view " + name);
 }
 
-// The `flows` view: every partition, oldest first (see CreateUnionView past kViewTerms).
+// The `flows` view: the tables of partitions older than the block store, oldest first (see
+// CreateUnionView past kViewTerms), then every block partition through `flow_store`.
 core::Status Store::RecreateView() {
-  const auto tables = Names("SELECT table_name FROM partitions ORDER BY id");
+  const auto tables = Names(std::string("SELECT table_name FROM partitions WHERE table_name <> '") +
+                            kBlockTable + "' ORDER BY id");
   std::string drop = "DROP VIEW IF EXISTS flows;";
   for (const auto& v : Names("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE "
                              "'flows\\_v\\_%' ESCAPE '\\'")) {
@@ -463,10 +329,11 @@ core::Status Store::RecreateView() {
   }
   VANTAGE_RETURN_IF_ERROR(Exec(drop, "drop view flows"));
   std::vector<std::string> selects;
-  for (const auto& t : tables.empty() ? std::vector<std::string>{"flow_columns"} : tables) {
+  for (const auto& t : tables) {
     const bool named = m_impl->reordered.count(t) > 0;
     selects.push_back("SELECT " + (named ? FlowColumnList() : std::string("*")) + " FROM " + t);
   }
+  selects.push_back(std::string("SELECT * FROM ") + kBlockTable);
   return CreateUnionView("flows", selects);
 }
 
@@ -482,32 +349,46 @@ core::Status Store::OpenPartition(int64_t clockNs) {
   sqlite3_finalize(q);
   const int64_t interval = std::max<int64_t>(m_cfg.partitionInterval.ns, 1);
   d.partId = id;
-  d.partTable = "flows_p" + std::to_string(id);
+  d.partTable = "partition " + std::to_string(id);
   d.partStart = clockNs >= 0 ? clockNs / interval * interval : clockNs;
   d.firstStart = std::numeric_limits<int64_t>::max();
   d.lastEnd = std::numeric_limits<int64_t>::min();
   d.partRows = 0;
-  VANTAGE_RETURN_IF_ERROR(Exec("CREATE TABLE " + d.partTable + "(" + kFlowColumns +
-                                   ");INSERT INTO partitions(id, table_name, clock_start_ns) "
-                                   "VALUES(" +
-                                   std::to_string(id) + ",'" + d.partTable + "'," +
+  d.blockSeq = 0;
+  d.block.Clear();
+  VANTAGE_RETURN_IF_ERROR(Exec("INSERT INTO partitions(id, table_name, clock_start_ns) VALUES(" +
+                                   std::to_string(id) + ",'" + kBlockTable + "'," +
                                    std::to_string(d.partStart) + ");",
-                               "create partition " + d.partTable));
-  d.viewStale = true;  // recreated once per batch: a batch may open many partitions
-  sqlite3_finalize(m_insert);
-  m_insert = nullptr;
-  const std::string insert = "INSERT INTO " + d.partTable + " VALUES(" + Placeholders() + ")";
-  if (sqlite3_prepare_v2(m_db, insert.c_str(), -1, &m_insert, nullptr) != SQLITE_OK) {
-    return SqlError(m_db, "prepare insert into " + d.partTable);
-  }
+                               "create " + d.partTable));
   d.partitionsCreated.fetch_add(1, std::memory_order_relaxed);
   return {};
 }
 
+// The open partition's pending rows as one block (inside the caller's transaction).
+core::Status Store::WriteBlock() {
+  Impl& d = *m_impl;
+  if (d.partId < 0 || d.block.Rows() == 0) return {};
+  sqlite3_bind_int64(m_insert, 1, (d.partId << 32) | d.blockSeq);
+  sqlite3_bind_int64(m_insert, 2, static_cast<int64_t>(d.block.Rows()));
+  sqlite3_bind_int64(m_insert, 3, d.block.MinStart());
+  sqlite3_bind_int64(m_insert, 4, d.block.MaxStart());
+  sqlite3_bind_int64(m_insert, 5, d.block.MinEnd());
+  sqlite3_bind_int64(m_insert, 6, d.block.MaxEnd());
+  sqlite3_bind_blob64(m_insert, 7, d.block.Data().data(), d.block.Data().size(), SQLITE_STATIC);
+  const int rc = sqlite3_step(m_insert);
+  sqlite3_reset(m_insert);
+  if (rc != SQLITE_DONE)
+    return SqlError(m_db, "write a block of " + d.partTable + " in '" + m_path + "'");
+  ++d.blockSeq;
+  d.block.Clear();
+  return {};
+}
+
 // Inside the caller's transaction: the partition's counts, its roll-ups, closed.
-core::Status Store::ClosePartition(bool buildIndexes) {
+core::Status Store::ClosePartition() {
   Impl& d = *m_impl;
   if (d.partId < 0) return {};
+  VANTAGE_RETURN_IF_ERROR(WriteBlock());
   std::string error;
   if (!d.rollup.Write(m_db, d.partId, error)) {
     return core::MakeError(core::ErrorCode::kIo,
@@ -515,19 +396,21 @@ core::Status Store::ClosePartition(bool buildIndexes) {
   }
   const bool any = d.partRows > 0;
   VANTAGE_RETURN_IF_ERROR(
-      Exec("UPDATE partitions SET closed = 1, rolled_up = 1, rows = " + std::to_string(d.partRows) +
+      Exec("UPDATE partitions SET closed = 1, rolled_up = 1, indexed = 1, rows = " +
+               std::to_string(d.partRows) +
                ", first_start_ns = " + (any ? std::to_string(d.firstStart) : "NULL") +
                ", last_end_ns = " + (any ? std::to_string(d.lastEnd) : "NULL") +
                " WHERE id = " + std::to_string(d.partId),
            "close partition " + d.partTable));
-  if (buildIndexes) d.toIndex.emplace_back(d.partId, d.partTable);
-  sqlite3_finalize(m_insert);
-  m_insert = nullptr;
   d.partId = -1;
   return {};
 }
 
 core::Status Store::IndexPartition(int64_t id, const std::string& t) {
+  if (t == kBlockTable) {  // its blocks' time bounds are its index
+    return Exec("UPDATE partitions SET indexed = 1 WHERE id = " + std::to_string(id),
+                "mark partition " + std::to_string(id) + " indexed");
+  }
   return Exec("BEGIN; CREATE INDEX IF NOT EXISTS " + t + "_start ON " + t +
                   "(start_ns); CREATE INDEX IF NOT EXISTS " + t + "_src ON " + t +
                   "(src); CREATE INDEX IF NOT EXISTS " + t + "_dst ON " + t +
@@ -556,7 +439,10 @@ core::Status Store::ApplyRetention() {
   std::string sql = "BEGIN;";
   for (const auto& [id, table] : old) {
     const std::string n = std::to_string(id);
-    sql += "DROP TABLE IF EXISTS " + table + "; DELETE FROM partitions WHERE id = " + n +
+    sql += table == kBlockTable ? "DELETE FROM flow_blocks WHERE id >= (" + n +
+                                      " << 32) AND id <= (" + n + " << 32) + 4294967295;"
+                                : "DROP TABLE IF EXISTS " + table + ";";
+    sql += "DELETE FROM partitions WHERE id = " + n +
            "; DELETE FROM rollups WHERE partition = " + n + ";";
   }
   VANTAGE_RETURN_IF_ERROR(Exec(sql, "drop expired partitions"));
@@ -573,9 +459,13 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
   const PrefixTable* asTable = m_cfg.asTable.get();
   const PrefixTable* countries = m_cfg.countryTable.get();
   core::Status st;
+  bool closedSome = false;
   for (const auto& r : rows) {
     d.clock = std::max(d.clock, r.end.ns);
-    if (d.partId >= 0 && d.clock - d.partStart >= interval) st = ClosePartition(true);
+    if (d.partId >= 0 && d.clock - d.partStart >= interval) {
+      st = ClosePartition();
+      closedSome = true;
+    }
     if (st && d.partId < 0) st = OpenPartition(d.clock);
     if (!st) break;
     detail::RollupRow row;
@@ -584,20 +474,15 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
     row.dstAs = LookupAs(asTable, r.dstAs, r.key.dst);
     row.srcCountry = countries ? countries->Lookup(r.key.src) : nullptr;
     row.dstCountry = countries ? countries->Lookup(r.key.dst) : nullptr;
-    BindFlowRow(m_insert, row);
-    const int rc = sqlite3_step(m_insert);
-    sqlite3_reset(m_insert);
-    if (rc != SQLITE_DONE) {
-      st = SqlError(m_db, "insert into '" + m_path + "'");
-      break;
-    }
+    d.block.Append(row);
     d.rollup.Add(row);
     d.firstStart = std::min(d.firstStart, r.start.ns);
     d.lastEnd = std::max(d.lastEnd, r.end.ns);
     ++d.partRows;
+    if (d.block.Rows() >= kBlockRows) st = WriteBlock();
+    if (!st) break;
   }
-  if (st && d.viewStale) st = RecreateView();
-  if (st) d.viewStale = false;
+  if (st) st = WriteBlock();  // the rest: visible to queries from this commit
   if (st && d.partId >= 0) {
     st = Exec("UPDATE partitions SET rows = " + std::to_string(d.partRows) + ", first_start_ns = " +
                   std::to_string(d.firstStart) + ", last_end_ns = " + std::to_string(d.lastEnd) +
@@ -609,11 +494,7 @@ core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     return st;
   }
-  auto closed = std::move(d.toIndex);
-  d.toIndex.clear();
-  for (const auto& [id, table] : closed) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
-  if (!closed.empty()) VANTAGE_RETURN_IF_ERROR(ApplyRetention());
-  return {};
+  return closedSome ? ApplyRetention() : core::Status();
 }
 
 core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
@@ -717,13 +598,9 @@ core::Status Store::Close() {
   }
   // The writer has stopped: its state is this thread's now.
   core::Status st = Exec("BEGIN", "begin");
-  if (st) st = ClosePartition(m_cfg.buildIndexesOnClose);
+  if (st) st = ClosePartition();
   if (st) st = Exec("COMMIT", "commit");
   if (!st) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-  for (const auto& [id, table] : m_impl->toIndex) {
-    if (st) st = IndexPartition(id, table);
-  }
-  m_impl->toIndex.clear();
   if (st) st = ApplyRetention();
   if (const uint64_t lost = DroppedRows(); lost > 0 && st) {
     st = Exec(

@@ -8,6 +8,8 @@
 #include <map>
 #include <tuple>
 
+#include "vantage/collector/flow-store-module.h"
+
 namespace vantage::detect {
 
 namespace {
@@ -83,6 +85,7 @@ core::Result<FlowSet> ReadStore(const std::string& path, const ReadOptions& opti
                            path + ": not an SQLite database (no SQLite header)");
   }
   Db h;
+  collector::EnableFlowStoreModule();  // the `flows` view reads the flow blocks
   if (sqlite3_open_v2(path.c_str(), &h.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     return core::MakeError(core::ErrorCode::kIo, path + ": " + sqlite3_errmsg(h.db));
   }

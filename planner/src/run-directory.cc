@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "vantage/collector/flow-store-module.h"
+
 namespace vantage::planner {
 namespace {
 
@@ -38,17 +40,22 @@ double RunData::GroupScale(const std::string& group) const {
 
 namespace {
 
-// Rows of the largest table of an SQLite store (its flow table, whatever its name).
+// Flows in an SQLite store: its `flows` view, or else its largest table.
 void MeasureSqlite(const std::string& path, RunData& run) {
   sqlite3* db = nullptr;
+  collector::EnableFlowStoreModule();  // the `flows` view reads the flow blocks
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     return;
   }
   std::vector<std::string> tables;
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table'", -1, &st,
-                         nullptr) == SQLITE_OK) {
+  // A collector store's flows are its `flows` view (the largest table may be the roll-ups).
+  if (sqlite3_prepare_v2(db,
+                         "SELECT name FROM sqlite_master WHERE name = 'flows' UNION ALL SELECT "
+                         "name FROM sqlite_master WHERE type = 'table' AND NOT EXISTS (SELECT 1 "
+                         "FROM sqlite_master WHERE name = 'flows')",
+                         -1, &st, nullptr) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
       const unsigned char* t = sqlite3_column_text(st, 0);
       if (t) tables.emplace_back(reinterpret_cast<const char*>(t));

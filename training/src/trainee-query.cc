@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "vantage/collector/flow-store-module.h"
+
 namespace vantage::training::detail {
 namespace {
 
@@ -39,6 +41,7 @@ struct Db {
 };
 
 core::Status OpenLimited(const std::string& path, const QueryLimits& limits, Db& out) {
+  collector::EnableFlowStoreModule();  // the `flows` view reads the flow blocks
   if (sqlite3_open_v2(path.c_str(), &out.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     return core::MakeError(core::ErrorCode::kIo, "cannot open the store");
   }

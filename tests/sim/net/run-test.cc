@@ -10,6 +10,7 @@
 
 #include "test-topologies.h"
 #include "vantage/collector/collecting-process.h"
+#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/store.h"
 #include "vantage/sim/simulation.h"
 
@@ -57,6 +58,7 @@ void Cleanup(const fs::path& d) {
 uint64_t StoredFlows(const fs::path& db) {
   sqlite3* h = nullptr;
   uint64_t n = 0;
+  collector::EnableFlowStoreModule();
   if (sqlite3_open_v2(db.string().c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM flows", -1, &st, nullptr) == SQLITE_OK &&

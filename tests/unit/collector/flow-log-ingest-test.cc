@@ -10,6 +10,7 @@
 
 #include "flow-log-samples.h"
 #include "test-util.h"
+#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/query.h"
 
 namespace vantage::collector {
@@ -263,14 +264,17 @@ TEST(FlowLogIngest, OlderStoresGainTheFlowLogColumns) {
     ASSERT_TRUE((*store)->Close());
   }
   {
+    // The partition as a table of its own (as stores were before the block store), without
+    // the flow-log columns.
+    EnableFlowStoreModule();
     sqlite3* h = nullptr;
     ASSERT_EQ(sqlite3_open(db.str().c_str(), &h), SQLITE_OK);
-    std::string sql = "DROP VIEW flows;";
-    for (const char* t : {"flow_columns", "flows_p1"}) {
-      for (const char* c : {"provider", "action", "log_status", "flow_direction", "pkt_src",
-                            "pkt_dst", "interface_id", "native"}) {
-        sql += std::string("ALTER TABLE ") + t + " DROP COLUMN " + c + ";";
-      }
+    std::string sql =
+        "DROP VIEW flows; CREATE TABLE flows_p1 AS SELECT * FROM flow_store; DELETE FROM "
+        "flow_blocks; UPDATE partitions SET table_name = 'flows_p1' WHERE id = 1;";
+    for (const char* c : {"provider", "action", "log_status", "flow_direction", "pkt_src",
+                          "pkt_dst", "interface_id", "native"}) {
+      sql += std::string("ALTER TABLE flows_p1 DROP COLUMN ") + c + ";";
     }
     sql += "CREATE VIEW flows AS SELECT * FROM flows_p1;";
     char* err = nullptr;

@@ -8,6 +8,7 @@
 
 #include "test-util.h"
 #include "vantage/collector/collecting-process.h"
+#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/prefix-table.h"
 
 namespace vantage::collector {
@@ -43,6 +44,7 @@ core::FlowRecord FullRecord() {
 }
 
 std::string Hex(const std::string& db, const std::string& col) {
+  EnableFlowStoreModule();
   sqlite3* h = nullptr;
   sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* st = nullptr;
@@ -115,11 +117,9 @@ TEST(Store, EveryFieldStored) {
   EXPECT_EQ(q("sampling"), 10);
   EXPECT_EQ(Hex(db.str(), "exporter"), "7F000001");
   EXPECT_EQ(q("obs_domain"), 99);
-  // Indexes were built at close.
-  EXPECT_EQ(
-      QueryInt(db.str(),
-               "SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE 'flows_%'"),
-      3);
+  // One block, its partition closed.
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flow_blocks"), 1);
+  EXPECT_EQ(QueryInt(db.str(), "SELECT closed + rolled_up + indexed FROM partitions"), 3);
   EXPECT_EQ(QueryInt(db.str(), "SELECT value FROM meta WHERE key='schema_version'"),
             kStoreSchemaVersion);
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "vantage/collector/flow-store-module.h"
 #include "vantage/core/flow.h"
 #include "vantage/wire/flow-codec.h"
 #include "vantage/wire/ipfix/message-writer.h"
@@ -95,6 +96,7 @@ struct TempPath {
 
 /// Runs a single-value integer SQL query.
 inline int64_t QueryInt(const std::string& db, const std::string& sql) {
+  EnableFlowStoreModule();
   sqlite3* h = nullptr;
   sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* st = nullptr;

@@ -1,9 +1,11 @@
-// The SQLite flow store: one file, WAL mode, rows inserted in batched transactions into time
-// partitions (a new table every interval of record time, default 5 minutes, seen together
-// through the `flows` view). When a partition closes, its per-minute roll-ups are written and
-// its indexes built, on the writer thread, so the receive path never waits and a store that
-// runs for days stays fast to query. Old partitions are dropped after the retention. Loss
-// accounting, exporter and options (sampling, exporter statistics) rows live beside the flows.
+// The SQLite flow store: one file, WAL mode, flows written in batched transactions as blocks of
+// compact binary rows (about 60 bytes a flow, table `flow_blocks`) in time partitions (a new
+// one every interval of record time, default 5 minutes), read as rows through the `flow_store`
+// virtual table and the `flows` view (flow-store-module.h). When a partition closes, its
+// per-minute roll-ups are written on the writer thread, so the receive path never waits and a
+// store that runs for days stays fast to query; blocks carry their time bounds, so a time
+// condition skips the others. Old partitions are dropped after the retention. Loss accounting,
+// exporter and options (sampling, exporter statistics) rows live beside the flows.
 // Schema: docs/collector.md.
 //
 //   StoreConfig cfg;
@@ -37,9 +39,6 @@ class PrefixTable;
 struct StoreConfig {
   size_t batchSize = 50000;  ///< rows per transaction
   bool walMode = true;       ///< journal_mode=WAL, synchronous=NORMAL
-  /// The last (open) partition's indexes are built at Close(); closed partitions always get
-  /// theirs when they close.
-  bool buildIndexesOnClose = true;
   /// Record time per partition: a partition closes when a record ends this much after the
   /// partition's first record (the store's clock is the latest record end, not the wall).
   core::Duration partitionInterval = core::Duration::Seconds(300);
@@ -116,7 +115,8 @@ class Store {
   uint64_t DroppedRows() const;
   /// @brief Partitions created by this Store so far.
   uint64_t PartitionCount() const;
-  /// @brief Creates the time and address indexes of every partition that lacks them.
+  /// @brief Creates the time and address indexes of every partition written before the block
+  /// store that lacks them (block partitions need none: their blocks carry time bounds).
   core::Status BuildIndexes();
 
   /// @brief Replaces the loss-accounting rows (one per exporter + domain).
@@ -141,7 +141,8 @@ class Store {
   core::Status WriteBatch(const std::vector<core::FlowRecord>& rows);
   core::Status Enqueue(std::vector<core::FlowRecord> rows);
   core::Status OpenPartition(int64_t clockNs);
-  core::Status ClosePartition(bool buildIndexes);
+  core::Status ClosePartition();
+  core::Status WriteBlock();
   core::Status IndexPartition(int64_t id, const std::string& table);
   core::Status ApplyRetention();
   core::Status RecreateView();
