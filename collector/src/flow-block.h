@@ -51,8 +51,8 @@ class BlockWriter {
   /// @brief Encodes one stored flow (the record and its ingest enrichment).
   void Append(const RollupRow& row);
   size_t Rows() const { return m_rows; }
-  size_t Bytes() const { return m_data.size(); }
-  const std::vector<uint8_t>& Data() const { return m_data; }
+  size_t Bytes() const { return m_size; }
+  const uint8_t* Data() const { return m_data.data(); }
   int64_t MinStart() const { return m_minStart; }
   int64_t MaxStart() const { return m_maxStart; }
   int64_t MinEnd() const { return m_minEnd; }
@@ -61,7 +61,8 @@ class BlockWriter {
   void Clear();
 
  private:
-  std::vector<uint8_t> m_data;
+  std::vector<uint8_t> m_data;  ///< the block in its first m_size bytes (never shrinks)
+  size_t m_size = 0;
   std::string m_scratch;  ///< raw elements as JSON
   size_t m_rows = 0;
   int64_t m_minStart = 0, m_maxStart = 0, m_minEnd = 0, m_maxEnd = 0;

@@ -374,7 +374,7 @@ core::Status Store::WriteBlock() {
   sqlite3_bind_int64(m_insert, 4, d.block.MaxStart());
   sqlite3_bind_int64(m_insert, 5, d.block.MinEnd());
   sqlite3_bind_int64(m_insert, 6, d.block.MaxEnd());
-  sqlite3_bind_blob64(m_insert, 7, d.block.Data().data(), d.block.Data().size(), SQLITE_STATIC);
+  sqlite3_bind_blob64(m_insert, 7, d.block.Data(), d.block.Bytes(), SQLITE_STATIC);
   const int rc = sqlite3_step(m_insert);
   sqlite3_reset(m_insert);
   if (rc != SQLITE_DONE)
