@@ -75,17 +75,23 @@ int64_t UnZigZag(uint64_t v) {
 class RowValues {
  public:
   void Int(int64_t v) {
-    Cell& c = m_values[m_count++];
-    c.null = v == 0;
+    Cell& c = m_values[m_count];
     c.integer = v;
-    c.bytes = nullptr;
-    c.size = 0;
+    if (v != 0) {
+      m_mask |= uint64_t{1} << m_count;
+      m_bound += kMaxVarint;
+    }
+    ++m_count;
   }
   void Bytes(const void* p, size_t n, bool null) {
-    Cell& c = m_values[m_count++];
-    c.null = null;
+    Cell& c = m_values[m_count];
     c.bytes = static_cast<const uint8_t*>(p);
     c.size = static_cast<uint32_t>(n);
+    if (!null) {
+      m_mask |= uint64_t{1} << m_count;
+      m_bound += kMaxVarint + n;
+    }
+    ++m_count;
   }
   void Addr(const core::IpAddress& a) { Bytes(a.bytes.data(), a.Length(), !a.IsSet()); }
   void Mac(const std::array<uint8_t, 6>& m) {
@@ -101,22 +107,22 @@ class RowValues {
   // Appends the length-prefixed row at out[size] (written in place: no byte-by-byte push_back,
   // which was most of the encoding time in perf); `out` grows, never shrinks.
   void Encode(std::vector<uint8_t>& out, size_t& size) const {
-    uint64_t mask = 0;
-    size_t bound = 2 * kMaxVarint;
-    for (size_t i = 0; i < m_count; ++i) {
-      if (m_values[i].null) continue;
-      mask |= uint64_t{1} << i;
-      bound += kMaxVarint + (m_values[i].bytes ? m_values[i].size : 0);
-    }
+    static const uint64_t kIntegers = [] {
+      uint64_t bits = 0;
+      for (size_t i = 0; i < FlowColumns().size() && i < kMaxFlowColumns; ++i) {
+        if (FlowColumns()[i].type == ColumnType::kInteger) bits |= uint64_t{1} << i;
+      }
+      return bits;
+    }();
     const size_t at = size;
-    if (out.size() < at + kMaxVarint + bound) out.resize(2 * (at + kMaxVarint + bound));
+    const size_t need = at + 3 * kMaxVarint + m_bound;
+    if (out.size() < need) out.resize(2 * need);
     uint8_t* const row = out.data() + at + kMaxVarint;  // the row, its length put before it
-    uint8_t* p = PutVarint(row, mask);
-    const auto& cols = FlowColumns();
-    for (size_t i = 0; i < m_count; ++i) {
+    uint8_t* p = PutVarint(row, m_mask);
+    for (uint64_t left = m_mask; left != 0; left &= left - 1) {  // the present columns only
+      const auto i = static_cast<size_t>(__builtin_ctzll(left));
       const Cell& c = m_values[i];
-      if (c.null) continue;
-      if (cols[i].type == ColumnType::kInteger) {
+      if (kIntegers >> i & 1) {
         p = PutVarint(p, ZigZag(c.integer));
       } else {
         p = PutVarint(p, c.size);
@@ -131,17 +137,17 @@ class RowValues {
     std::memmove(out.data() + at + lenSize, row, rowSize);
     size = at + lenSize + rowSize;
   }
-  size_t Count() const { return m_count; }
 
  private:
   struct Cell {
-    bool null;
     int64_t integer;
     const uint8_t* bytes;
     uint32_t size;
   };
   Cell m_values[kMaxFlowColumns];
   size_t m_count = 0;
+  uint64_t m_mask = 0;  ///< bit i: column i present
+  size_t m_bound = 0;   ///< most bytes the present columns take
 };
 
 // Elements no column holds, as JSON: [{"id":61,"pen":0,"hex":"01"},...].
