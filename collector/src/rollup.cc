@@ -6,6 +6,7 @@
 #include <array>
 #include <bitset>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -30,10 +31,11 @@ enum Dim : uint8_t {
   kDstCountry
 };
 
-// Floor division: minute -1 holds [-60 s, 0). No negation, so INT64_MIN is safe too.
+// Floor division: minute -1 holds [-60 s, 0). The first partial minute of the int64 range
+// (before -2^63 + 28 s) counts as the next one, whose start `* kMinuteNs` can still represent.
 int64_t MinuteNumber(int64_t ns) {
   int64_t q = ns / kMinuteNs;
-  if (ns % kMinuteNs != 0 && ns < 0) --q;
+  if (ns % kMinuteNs != 0 && ns < 0 && q > INT64_MIN / kMinuteNs) --q;
   return q;
 }
 
