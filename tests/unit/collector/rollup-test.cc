@@ -217,7 +217,7 @@ class RollupDb {
 };
 
 TEST(Rollup, WriteEqualsAReferenceAggregationOverMixedRows) {
-  const Input in = MakeInput(30000, 7);
+  const Input in = MakeInput(15000, 7);
   RollupDb db;
   RollupBuilder b;
   AddRows(b, in, 0, in.records.size());
@@ -273,7 +273,7 @@ TEST(Rollup, ExtremeTimesAreBucketedWithoutOverflow) {
 
 TEST(Rollup, CachedAppPortEqualsAppPort) {
   std::vector<uint16_t> ports;
-  for (uint32_t p = 0; p < 700; ++p) ports.push_back(static_cast<uint16_t>(p));
+  for (uint32_t p = 0; p < 400; ++p) ports.push_back(static_cast<uint16_t>(p));
   for (uint32_t p : {1023u, 1024u, 1433u, 2055u, 3306u, 3389u, 4739u, 5353u, 5432u, 6379u, 8080u,
                      8443u, 51820u, 65534u, 65535u}) {
     ports.push_back(static_cast<uint16_t>(p));
@@ -287,7 +287,7 @@ TEST(Rollup, CachedAppPortEqualsAppPort) {
     }
   }
   std::mt19937_64 rng(5);
-  for (int i = 0; i < 100000; ++i) {
+  for (int i = 0; i < 50000; ++i) {
     const auto s = static_cast<uint16_t>(rng()), d = static_cast<uint16_t>(rng());
     const auto proto = static_cast<uint8_t>(rng() % 3 == 0 ? 6 : rng() % 2 ? 17 : 132);
     ASSERT_EQ(CachedAppPort(proto, s, d), AppPort(proto, s, d));
