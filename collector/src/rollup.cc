@@ -67,8 +67,9 @@ bool TextKey(uint64_t minuteBits, const std::string* s, uint64_t& key) {
   const size_t n = s->size();
   if (n > 4) return false;
   uint32_t v = 0;
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
     v |= static_cast<uint32_t>(static_cast<uint8_t>((*s)[i])) << (8 * i);
+  }
   if (n == 4) {
     key = minuteBits | kTagText4 << 32 | v;
   } else {
