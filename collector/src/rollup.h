@@ -3,11 +3,9 @@
 // instead of every flow.
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "vantage/core/flow.h"
 
@@ -22,6 +20,10 @@ inline constexpr const char* kRollupDims[] = {"srcip",      "dstip",     "srcpor
 /// @brief True if `dim` (query-language name) has a roll-up.
 bool HasRollup(const std::string& dim);
 
+/// @brief AppPort(protocol, srcPort, dstPort) from a table of known ports built once: the
+/// same value without its two map lookups per call (see query.h).
+uint16_t CachedAppPort(uint8_t protocol, uint16_t srcPort, uint16_t dstPort);
+
 /// @brief Values of one stored row that the roll-ups group by (after ingest enrichment).
 struct RollupRow {
   const core::FlowRecord* record = nullptr;
@@ -31,42 +33,32 @@ struct RollupRow {
   const std::string* dstCountry = nullptr;
 };
 
+/// @brief Flows, packets and bytes per (dimension, minute, value) of the rows added.
+///
+/// One small hash table per dimension, so the small ones (protocol, application, AS,
+/// country, destination port) stay in L1/L2 and only addresses and source ports miss; a
+/// value that fits 32 bits (IPv4, ports, AS, texts up to 4 bytes, NULL) is one 8-byte key.
+/// Rows are applied a few Adds late, after their slots were prefetched, so the misses of
+/// consecutive rows overlap. Usage:
+///   RollupBuilder b;  for (each row) b.Add(row);  b.Write(db, partition, error);
 class RollupBuilder {
  public:
+  RollupBuilder();
+  ~RollupBuilder();
+  RollupBuilder(RollupBuilder&&) noexcept;
+  RollupBuilder& operator=(RollupBuilder&&) noexcept;
+
   void Add(const RollupRow& row);
   /// @brief Inserts every group as rows of `rollups` for `partition` (inside the caller's
   /// transaction) and clears; false with `error` set on an SQLite failure.
   bool Write(sqlite3* db, int64_t partition, std::string& error);
-  size_t Groups() const { return m_count; }
+  /// @brief Groups so far (rows Write would insert).
+  size_t Groups() const;
   void Clear();
 
  private:
-  enum Kind : uint8_t { kNull, kInt, kBlob, kText, kApp, kLongText };
-  /// A group: minute, dimension, value (an integer, up to 16 bytes of address or text, or the
-  /// hash of a longer text kept in m_longText).
-  struct Key {
-    int64_t minute = 0;
-    uint8_t dim = 0, kind = 0, len = 0;
-    std::array<uint8_t, 16> value{};
-    bool operator==(const Key& o) const {
-      return minute == o.minute && dim == o.dim && kind == o.kind && len == o.len &&
-             value == o.value;
-    }
-  };
-  struct Slot {
-    Key key;
-    uint64_t flows = 0, packets = 0, bytes = 0;  ///< flows == 0: empty slot
-  };
-  void Put(const Key& key, uint64_t hash, const core::FlowRecord& r);
-  static Key IntKey(uint8_t dim, int64_t minute, int64_t v);
-  Key BytesKey(uint8_t dim, int64_t minute, Kind kind, const void* p, size_t n);
-  void Grow();
-  static uint64_t Hash(const Key& key);
-
-  // Open addressing with linear probing: one cache line per group, no allocation per record.
-  std::vector<Slot> m_slots;
-  size_t m_count = 0;
-  std::unordered_map<uint64_t, std::string> m_longText;
+  class Impl;
+  std::unique_ptr<Impl> m_impl;  ///< behind a pointer: Groups() applies pending rows
 };
 
 }  // namespace vantage::collector::detail
