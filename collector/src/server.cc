@@ -22,6 +22,16 @@ namespace {
 constexpr size_t kMaxDatagram = 65536;
 constexpr size_t kMaxStreamMessage = 65535;
 constexpr int kBatch = 64;
+// Hand-off between the receive thread and the decoder without a wake-up per datagram (context
+// switches were 14% of ingest CPU in perf at 40k datagrams/s): the receive thread wakes the
+// decoder once this many datagrams wait, and the decoder otherwise looks every kDecodeWaitMs.
+constexpr size_t kWakeDatagrams = 64;
+constexpr int kDecodeWaitMs = 10;
+// After a poll round that found only a few datagrams, the receive thread lets more gather
+// (the socket buffer, 16 MiB by default, holds far more than this pause brings at any rate a
+// loopback or NIC delivers) instead of waking for each one.
+constexpr int kFewDatagrams = 16;
+constexpr auto kGatherPause = std::chrono::microseconds(1000);
 
 core::Error Errno(const std::string& what) {
   return core::MakeError(core::ErrorCode::kIo, what + ": " + std::strerror(errno));
@@ -143,7 +153,8 @@ uint16_t Server::BoundPort(size_t index) const {
   return index < m_listeners.size() ? m_listeners[index].boundPort : 0;
 }
 
-void Server::ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink) {
+size_t Server::ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink) {
+  size_t total = 0;
   if (m_buf.size() < kMaxDatagram * kBatch) m_buf.resize(kMaxDatagram * kBatch);
   mmsghdr msgs[kBatch];
   iovec iovs[kBatch];
@@ -160,7 +171,8 @@ void Server::ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink) {
       msgs[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
     }
     int n = ::recvmmsg(l.fd, msgs, kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) return;
+    if (n <= 0) return total;
+    total += static_cast<size_t>(n);
     core::Timestamp now = WallClockNow();
     for (int i = 0; i < n; ++i) {
       Datagram d;
@@ -170,8 +182,9 @@ void Server::ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink) {
       d.bytes.assign(p, p + msgs[i].msg_len);
       sink(std::move(d));
     }
-    if (n < kBatch) return;
+    if (n < kBatch) return total;
   }
+  return total;
 }
 
 void Server::ReceiveLoop(const std::atomic<bool>& stop) {
@@ -192,16 +205,18 @@ void Server::ReceiveLoop(const std::atomic<bool>& stop) {
   };
   for (bool last = false; !last;) {
     last = stop.load();
+    size_t read = 0;
     if (last) {
       // Stopping: take what the kernel still holds, then end.
-      for (size_t i : index) ReadUdp(m_listeners[i], sink);
+      for (size_t i : index) read += ReadUdp(m_listeners[i], sink);
     } else {
       if (::poll(fds.data(), fds.size(), 100) <= 0) continue;
       for (size_t i = 0; i < fds.size(); ++i) {
-        if (fds[i].revents & POLLIN) ReadUdp(m_listeners[index[i]], sink);
+        if (fds[i].revents & POLLIN) read += ReadUdp(m_listeners[index[i]], sink);
       }
     }
     if (batch.empty()) continue;
+    bool wake = last;
     {
       std::lock_guard<std::mutex> lock(m_qmu);
       if (m_queuedBytes + batchBytes > maxQueuedBytes) {
@@ -210,10 +225,14 @@ void Server::ReceiveLoop(const std::atomic<bool>& stop) {
         m_queuedBytes += batchBytes;
         for (auto& d : batch) m_queue.push_back(std::move(d));
       }
+      wake = wake || m_queue.size() >= kWakeDatagrams;
     }
-    m_qcv.notify_one();
+    if (wake) m_qcv.notify_one();
     batch.clear();
     batchBytes = 0;
+    if (read < static_cast<size_t>(kFewDatagrams) && !last) {
+      std::this_thread::sleep_for(kGatherPause);
+    }
   }
 }
 
@@ -316,7 +335,7 @@ void Server::Run(const std::atomic<bool>& stop, core::Duration tick,
     bool stopping = stop.load();
     if (receiveThread) {
       if (anyTcp) PollOnce(0, false);
-      drain(anyTcp ? 10 : 100);
+      drain(kDecodeWaitMs);
     } else {
       PollOnce(100);
     }

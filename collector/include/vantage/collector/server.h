@@ -81,7 +81,8 @@ class Server {
     std::vector<uint8_t> bytes;
   };
   /// Reads what is waiting on a UDP socket; each datagram goes to `sink`.
-  void ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink);
+  /// Reads what the socket holds (bounded per call); returns the datagrams read.
+  size_t ReadUdp(Listener& l, const std::function<void(Datagram&&)>& sink);
   void ReceiveLoop(const std::atomic<bool>& stop);
   void Accept(Listener& l);
   bool ReadTcp(Connection& c);  ///< false when the connection must close
