@@ -8,9 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 
+#include "flow-decode-scope.h"
 #include "vantage/wire/packet-section.h"
 
 namespace vantage::wire {
@@ -126,7 +129,9 @@ enum class FieldKind : uint8_t {
   kIcmpType,
   kIcmpCode,
   kMplsLabel,  ///< 3-octet label stack entry: FlowRecord::encap.mplsLabels[id - 70] (RFC 7012)
-  // A sampled packet header and what describes it (PacketSection), decoded after the walk.
+  // A sampled packet header and what describes it (PacketSection), decoded after the walk;
+  // contiguous, as DecodeSectionField tests the range
+  // kDataLinkFrameSection..kSectionExportedOctets.
   kDataLinkFrameSection,
   kIpHeaderSection,
   kIpPayloadSection,
@@ -431,22 +436,27 @@ void EncodeField(const FlowFieldIndex& index, const FieldSpec& f, const FlowReco
 
 // --- Decoding: one case per kind, then what needs the whole record ---
 
-/// What a record walk collects besides the members it sets directly.
+/// What a record walk collects besides the members it sets directly. Built per record, so
+/// only the flags are initialised: `upTimes` is read below `upTimeCount`, the section exists
+/// once a section element was seen (zeroing both cost a `rep stos` per record).
 struct DecodeState {
+  DecodeState(FlowRecord& record, core::AnomalyCounters* counters)
+      : out(record), anomalies(counters) {}
+
   FlowRecord& out;
   core::AnomalyCounters* anomalies;
   struct UpTime {
     Timestamp* target;
     uint32_t value;
   };
-  std::array<UpTime, 2> upTimes{};  ///< sysUpTime fields, resolved once the base is known
+  std::array<UpTime, 2> upTimes;  ///< sysUpTime fields, resolved once the base is known
   size_t upTimeCount = 0;
   bool haveInit = false;
   int64_t initMs = 0;
   bool haveIcmp = false;
   uint16_t icmp = 0;
   bool clamped = false;
-  PacketSection section{};
+  std::optional<PacketSection> section;
 
   void Count(const char* name) const {
     if (anomalies != nullptr) anomalies->Count(name);
@@ -491,7 +501,9 @@ void DecodeTime(const FlowField& field, size_t n, uint64_t x, DecodeState& s) {
 // Sections are octet arrays of any length; the fields describing them are unsigned.
 bool DecodeSectionField(const FlowField& field, ByteReader v, bool isUnsigned, uint64_t x,
                         DecodeState& s) {
-  PacketSection& sec = s.section;
+  if (field.kind < K::kDataLinkFrameSection || field.kind > K::kSectionExportedOctets) return false;
+  if (!s.section) s.section.emplace();
+  PacketSection& sec = *s.section;
   switch (field.kind) {
     case K::kDataLinkFrameSection:
       sec.frame = v.Data();
@@ -826,23 +838,43 @@ struct FixedPlan {
 
 // The plan for `tmpl`, found by content among the last few templates this thread decoded
 // (a template can be replaced under the same id, so its id or address is not the key). The
-// plan that matched last is tried first: a data set's records share their template.
-const FixedPlan& PlanFor(const Template& tmpl) {
+// plan that matched last is tried first: a data set's records share their template. A plan is
+// never changed once built, so one a FlowDecodeScope holds stays valid when its slot is reused.
+// The reference is valid until the next call.
+const std::shared_ptr<const FixedPlan>& SharedPlanFor(const Template& tmpl) {
   constexpr size_t kPlans = 8;
-  thread_local std::array<FixedPlan, kPlans> plans;
+  thread_local std::array<std::shared_ptr<const FixedPlan>, kPlans> plans;
   thread_local size_t last = 0;
   thread_local size_t next = 0;
-  if (plans[last].Matches(tmpl)) return plans[last];
+  auto matches = [&tmpl](const std::shared_ptr<const FixedPlan>& p) {
+    return p != nullptr && p->Matches(tmpl);
+  };
+  if (matches(plans[last])) return plans[last];
   for (size_t i = 0; i < kPlans; ++i) {
-    if (plans[i].Matches(tmpl)) {
+    if (matches(plans[i])) {
       last = i;
       return plans[i];
     }
   }
+  auto plan = std::make_shared<FixedPlan>();
+  plan->Build(tmpl);
   last = next;
   next = (next + 1) % kPlans;
-  plans[last].Build(tmpl);
+  plans[last] = std::move(plan);
   return plans[last];
+}
+
+/// The template of the innermost FlowDecodeScope of this thread and its plan (plain
+/// pointers: a thread_local without constructor needs no initialisation check per access).
+struct ActivePlan {
+  const Template* tmpl;
+  const FixedPlan* plan;
+};
+thread_local ActivePlan tActivePlan{nullptr, nullptr};
+
+const FixedPlan& PlanFor(const Template& tmpl) {
+  if (tActivePlan.tmpl == &tmpl) return *tActivePlan.plan;
+  return *SharedPlanFor(tmpl);
 }
 
 template <typename T>
@@ -960,10 +992,25 @@ void FinishRecord(DecodeState& state, const TimeContext& ctx, core::AnomalyCount
   if (state.clamped) state.Count("flow.time_out_of_range");
   ResolveIcmp(state);
   // The section fills only what the record's own elements left empty.
-  (void)ApplyPacketSection(state.section, state.out, anomalies);
+  if (state.section) (void)ApplyPacketSection(*state.section, state.out, anomalies);
 }
 
 }  // namespace
+
+namespace detail {
+
+FlowDecodeScope::FlowDecodeScope(const Template& tmpl)
+    : m_outerTemplate(tActivePlan.tmpl), m_outerPlan(tActivePlan.plan) {
+  std::shared_ptr<const FixedPlan> plan = SharedPlanFor(tmpl);
+  tActivePlan = {&tmpl, plan.get()};
+  m_plan = std::move(plan);
+}
+
+FlowDecodeScope::~FlowDecodeScope() {
+  tActivePlan = {m_outerTemplate, static_cast<const FixedPlan*>(m_outerPlan)};
+}
+
+}  // namespace detail
 
 core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const TimeContext& ctx,
                               FlowRecord& out, core::AnomalyCounters* anomalies) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "flow-decode-scope.h"
+
 namespace vantage::wire::detail {
 namespace {
 
@@ -69,6 +71,7 @@ size_t WalkDataSet(const SetWalk& w, uint16_t setId, size_t setOffset, ByteReade
   }
   // Copy: a handler may not change templates, but keep the record walk independent of the store.
   const Template t = *tmpl;
+  const FlowDecodeScope plan(t);  // the records' decode plan, resolved once for the set
   const bool variable = t.HasVariableLength();
   size_t records = 0;
   while (body.Remaining() >= minLength) {
