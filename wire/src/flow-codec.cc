@@ -745,7 +745,11 @@ void KeepRawElement(const FieldSpec& spec, ByteReader v, DecodeState& state) {
 /// at the member's byte offset (a switch rather than an indirect call per field); the others
 /// take DecodeField, which does the same for every kind, only slower.
 enum class StepOp : uint8_t {
-  kUnsigned,      ///< big-endian integer of 1-8 bytes into an integer member
+  kCopy1,         ///< big-endian integer into an integer member of the same width (1 byte)
+  kCopy2,         ///< ... 2 bytes
+  kCopy4,         ///< ... 4 bytes
+  kCopy8,         ///< ... 8 bytes
+  kUnsigned,      ///< big-endian integer of 1-8 bytes into an integer member of any width
   kVlan,          ///< as kUnsigned, keeping the 12-bit VLAN id
   kIpv4,          ///< 4 bytes into an IpAddress member
   kIpv6,          ///< 16 bytes into an IpAddress member
@@ -801,6 +805,19 @@ struct FixedPlan {
  private:
   // Picks the op for a mapped field; the conditions are those under which DecodeField stores
   // the value without counting an anomaly.
+  static StepOp CopyOp(uint8_t width) {
+    switch (width) {
+      case 1:
+        return StepOp::kCopy1;
+      case 2:
+        return StepOp::kCopy2;
+      case 4:
+        return StepOp::kCopy4;
+      default:
+        return StepOp::kCopy8;
+    }
+  }
+
   static void Resolve(Step& step) {
     static const FlowRecord kProbe;
     const Member& m = step.field->member;
@@ -813,6 +830,7 @@ struct FixedPlan {
         step.op = step.field->kind == K::kVlanId ? StepOp::kVlan : StepOp::kUnsigned;
         step.width = m.unsignedWidth;
         step.target = m.unsignedOffset;
+        if (step.op == StepOp::kUnsigned && step.length == step.width) step.op = CopyOp(step.width);
         return;
       case K::kIpv4Address:
       case K::kIpv6Address: {
@@ -890,8 +908,20 @@ T FromBigEndian(T v) {
   }
 }
 
+// The loads and stores below are called once per field: always inlined into the plan's loop.
+#define VANTAGE_INLINE [[gnu::always_inline]] inline
+
+// Copies a big-endian integer of sizeof(T) bytes into a member of the same width.
 template <typename T>
-uint64_t LoadBigEndian(const uint8_t* p) {
+VANTAGE_INLINE void CopyBigEndian(uint8_t* dst, const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  v = FromBigEndian(v);
+  std::memcpy(dst, &v, sizeof(T));
+}
+
+template <typename T>
+VANTAGE_INLINE uint64_t LoadBigEndian(const uint8_t* p) {
   T v;
   std::memcpy(&v, p, sizeof(T));
   return FromBigEndian(v);
@@ -899,7 +929,7 @@ uint64_t LoadBigEndian(const uint8_t* p) {
 
 // The unsigned value of the n (1-8) bytes at p, which the caller knows to be in the record:
 // one load for the common widths (the byte loop was the hottest spot of the decode).
-uint64_t LoadBigEndian(const uint8_t* p, size_t n) {
+VANTAGE_INLINE uint64_t LoadBigEndian(const uint8_t* p, size_t n) {
   switch (n) {
     case 1:
       return p[0];
@@ -919,7 +949,7 @@ uint64_t LoadBigEndian(const uint8_t* p, size_t n) {
 
 // Stores v in the integer (or enum) member of `width` bytes at dst, truncated as the member's
 // static_cast would.
-void StoreUnsigned(uint8_t* dst, uint8_t width, uint64_t v) {
+VANTAGE_INLINE void StoreUnsigned(uint8_t* dst, uint8_t width, uint64_t v) {
   auto store = [dst](auto x) { std::memcpy(dst, &x, sizeof(x)); };
   switch (width) {
     case 1:
@@ -935,7 +965,7 @@ void StoreUnsigned(uint8_t* dst, uint8_t width, uint64_t v) {
 
 // Fills the IpAddress at dst in place: a temporary copied as a whole stalled on store
 // forwarding (`perf annotate`).
-void StoreAddress(uint8_t* dst, uint8_t family, const uint8_t* p, size_t n) {
+VANTAGE_INLINE void StoreAddress(uint8_t* dst, uint8_t family, const uint8_t* p, size_t n) {
   static_assert(std::is_standard_layout_v<IpAddress> && std::is_trivially_copyable_v<IpAddress>);
   uint8_t* bytes = dst + offsetof(IpAddress, bytes);
   dst[offsetof(IpAddress, family)] = family;
@@ -943,19 +973,34 @@ void StoreAddress(uint8_t* dst, uint8_t family, const uint8_t* p, size_t n) {
   std::memset(bytes + n, 0, sizeof(IpAddress::bytes) - n);
 }
 
-void StoreTime(uint8_t* dst, Timestamp t) {
+VANTAGE_INLINE void StoreTime(uint8_t* dst, Timestamp t) {
   static_assert(std::is_trivially_copyable_v<Timestamp>);
   std::memcpy(dst, &t, sizeof(t));
 }
 
-// Decodes a record of exactly plan.length bytes: every step reads inside it.
-void DecodeFixed(const FixedPlan& plan, ByteReader record, DecodeState& s) {
-  const uint8_t* in = record.Data();
+#undef VANTAGE_INLINE
+
+// Decodes a record of exactly plan.length bytes at `in` (stream offset `offset`): every step
+// reads inside it. Plain pointers rather than a ByteReader by value: copying the reader
+// stalled on store forwarding at every call.
+void DecodeFixed(const FixedPlan& plan, const uint8_t* in, size_t offset, DecodeState& s) {
   auto* out = reinterpret_cast<uint8_t*>(&s.out);
   for (const FixedPlan::Step& step : plan.steps) {
     const uint8_t* p = in + step.offset;
     uint8_t* dst = out + step.target;
     switch (step.op) {
+      case StepOp::kCopy1:
+        *dst = *p;
+        break;
+      case StepOp::kCopy2:
+        CopyBigEndian<uint16_t>(dst, p);
+        break;
+      case StepOp::kCopy4:
+        CopyBigEndian<uint32_t>(dst, p);
+        break;
+      case StepOp::kCopy8:
+        CopyBigEndian<uint64_t>(dst, p);
+        break;
       case StepOp::kUnsigned:
         StoreUnsigned(dst, step.width, LoadBigEndian(p, step.length));
         break;
@@ -977,10 +1022,10 @@ void DecodeFixed(const FixedPlan& plan, ByteReader record, DecodeState& s) {
         s.haveIcmp = true;
         break;
       case StepOp::kField:
-        DecodeField(*step.field, ByteReader(p, step.length, record.Offset() + step.offset), s);
+        DecodeField(*step.field, ByteReader(p, step.length, offset + step.offset), s);
         break;
       case StepOp::kRaw:
-        KeepRawElement(*step.spec, ByteReader(p, step.length, record.Offset() + step.offset), s);
+        KeepRawElement(*step.spec, ByteReader(p, step.length, offset + step.offset), s);
         break;
     }
   }
@@ -1017,7 +1062,7 @@ core::Status DecodeFlowRecord(const Template& tmpl, ByteReader record, const Tim
   DecodeState state{out, anomalies};
   const FixedPlan& plan = PlanFor(tmpl);
   if (plan.fixed && record.Size() == plan.length) {
-    DecodeFixed(plan, record, state);
+    DecodeFixed(plan, record.Data(), record.Offset(), state);
     FinishRecord(state, ctx, anomalies);
     return {};
   }
