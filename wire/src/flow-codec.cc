@@ -772,33 +772,39 @@ struct FixedPlan {
     uint8_t width;           ///< kUnsigned, kVlan: bytes of the member
     uint16_t target;         ///< kUnsigned .. kMillis: byte offset of the member in a FlowRecord
     const FlowField* field;  ///< nullptr: a raw element
-    const FieldSpec* spec;   ///< into `fields`
+    const FieldSpec* spec;   ///< into `tmpl.fields`
   };
   struct Run {
     StepOp op;
     uint16_t begin;  ///< steps[begin, end) have this op
     uint16_t end;
   };
-  std::vector<FieldSpec> fields;
+  Template tmpl;  ///< what the plan was built from; a FlowDecodeScope hands it out
+  size_t minLength = 0;
+  bool variable = false;
   size_t length = 0;
   bool fixed = false;
   std::vector<Step> steps;
   std::vector<Run> runs;
 
-  bool Matches(const Template& tmpl) const {
+  bool Matches(const Template& t) const {
     // FieldSpec has no padding, so comparing bytes is comparing fields.
     static_assert(std::has_unique_object_representations_v<FieldSpec>);
-    return !fields.empty() && fields.size() == tmpl.fields.size() &&
-           std::memcmp(fields.data(), tmpl.fields.data(), fields.size() * sizeof(FieldSpec)) == 0;
+    return tmpl.id == t.id && tmpl.scopeFieldCount == t.scopeFieldCount &&
+           tmpl.fields.size() == t.fields.size() &&
+           (t.fields.empty() || std::memcmp(tmpl.fields.data(), t.fields.data(),
+                                            t.fields.size() * sizeof(FieldSpec)) == 0);
   }
 
-  void Build(const Template& tmpl) {
-    fields = tmpl.fields;
+  void Build(const Template& t) {
+    tmpl = t;
+    minLength = tmpl.MinRecordLength();
+    variable = tmpl.HasVariableLength();
     steps.clear();
     runs.clear();
     length = 0;
     fixed = true;
-    for (const FieldSpec& f : fields) {
+    for (const FieldSpec& f : tmpl.fields) {
       if (f.length == kVariableLength || length + f.length > 0xffff) {
         fixed = false;
         return;
@@ -1116,7 +1122,10 @@ namespace detail {
 FlowDecodeScope::FlowDecodeScope(const Template& tmpl)
     : m_outerTemplate(tActivePlan.tmpl), m_outerPlan(tActivePlan.plan) {
   std::shared_ptr<const FixedPlan> plan = SharedPlanFor(tmpl);
-  tActivePlan = {&tmpl, plan.get()};
+  m_template = &plan->tmpl;
+  m_minRecordLength = plan->minLength;
+  m_variableLength = plan->variable;
+  tActivePlan = {m_template, plan.get()};
   m_plan = std::move(plan);
 }
 

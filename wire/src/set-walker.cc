@@ -59,7 +59,11 @@ size_t WalkDataSet(const SetWalk& w, uint16_t setId, size_t setOffset, ByteReade
     w.handler.OnMissingTemplate(w.info, setId, body);
     return 0;
   }
-  const size_t minLength = tmpl->MinRecordLength();
+  // A copy: a handler may not change templates, but keep the record walk independent of the
+  // store. The scope's copy also carries the records' decode plan.
+  const FlowDecodeScope scope(*tmpl);
+  const Template& t = scope.HeldTemplate();
+  const size_t minLength = scope.MinRecordLength();
   if (minLength == 0) {
     // Unreachable: readers refuse such templates; kept so no template can make this loop spin.
     w.errors.Fail(
@@ -69,10 +73,7 @@ size_t WalkDataSet(const SetWalk& w, uint16_t setId, size_t setOffset, ByteReade
                   setOffset));
     return 0;
   }
-  // Copy: a handler may not change templates, but keep the record walk independent of the store.
-  const Template t = *tmpl;
-  const FlowDecodeScope plan(t);  // the records' decode plan, resolved once for the set
-  const bool variable = t.HasVariableLength();
+  const bool variable = scope.HasVariableLength();
   size_t records = 0;
   while (body.Remaining() >= minLength) {
     const size_t recordLength = variable ? VariableRecordLength(w, t, setId, body) : minLength;
