@@ -158,11 +158,18 @@ struct Member {
   uint8_t unsignedWidth = 0;
 };
 
-// Byte offset of `member` inside `record` (FlowRecord is not standard-layout, so no offsetof;
-// the offset is measured on a real object instead).
-size_t OffsetIn(const FlowRecord& record, const void* member) {
-  return static_cast<size_t>(static_cast<const uint8_t*>(member) -
-                             reinterpret_cast<const uint8_t*>(&record));
+// A record to measure member offsets on (FlowRecord is not standard-layout, so no offsetof).
+const FlowRecord& Probe() {
+  static const FlowRecord kProbe;
+  return kProbe;
+}
+
+// Byte offset of `member`, a member (or a member's member) of Probe().
+uint16_t ProbeOffset(const void* member) {
+  const auto offset =
+      static_cast<const uint8_t*>(member) - reinterpret_cast<const uint8_t*>(&Probe());
+  static_assert(sizeof(FlowRecord) <= 0xffff);
+  return static_cast<uint16_t>(offset);
 }
 
 // A member path such as <&FlowRecord::key, &FlowKey::srcPort> (a fold over ".*").
@@ -174,10 +181,10 @@ Member Unsigned() {
     auto& dst = (r.*....*Path);
     dst = static_cast<std::remove_reference_t<decltype(dst)>>(v);
   };
-  static const FlowRecord kProbe;
-  using T = std::remove_cv_t<std::remove_reference_t<decltype((kProbe.*....*Path))>>;
+  const FlowRecord& probe = Probe();
+  using T = std::remove_cv_t<std::remove_reference_t<decltype((probe.*....*Path))>>;
   static_assert(std::is_integral_v<T> || std::is_enum_v<T>);
-  m.unsignedOffset = static_cast<uint16_t>(OffsetIn(kProbe, &(kProbe.*....*Path)));
+  m.unsignedOffset = ProbeOffset(&(probe.*....*Path));
   m.unsignedWidth = sizeof(T);
   return m;
 }
@@ -861,8 +868,6 @@ struct FixedPlan {
     return true;
   }
 
-  // Picks the op for a mapped field; the conditions are those under which DecodeField stores
-  // the value without counting an anomaly.
   static StepOp CopyOp(uint8_t width) {
     switch (width) {
       case 1:
@@ -876,8 +881,9 @@ struct FixedPlan {
     }
   }
 
+  // Picks the op for a mapped field; the conditions are those under which DecodeField stores
+  // the value without counting an anomaly.
   static void Resolve(Step& step) {
-    static const FlowRecord kProbe;
     const Member& m = step.field->member;
     const bool isUnsigned = step.length >= 1 && step.length <= 8;
     step.op = StepOp::kField;
@@ -895,13 +901,13 @@ struct FixedPlan {
         const bool v4 = step.field->kind == K::kIpv4Address;
         if (step.length != (v4 ? 4 : 16)) return;
         step.op = v4 ? StepOp::kIpv4 : StepOp::kIpv6;
-        step.target = static_cast<uint16_t>(OffsetIn(kProbe, &m.address.get(kProbe)));
+        step.target = ProbeOffset(&m.address.get(Probe()));
         return;
       }
       case K::kDateTimeMilliseconds:
         if (!isUnsigned) return;
         step.op = StepOp::kMillis;
-        step.target = static_cast<uint16_t>(OffsetIn(kProbe, &m.time.get(kProbe)));
+        step.target = ProbeOffset(&m.time.get(Probe()));
         return;
       case K::kIcmpTypeCode:
         if (isUnsigned) step.op = StepOp::kIcmpTypeCode;
@@ -966,12 +972,11 @@ T FromBigEndian(T v) {
   }
 }
 
-// The loads and stores below are called once per field: always inlined into the plan's loop.
-#define VANTAGE_INLINE [[gnu::always_inline]] inline
+// The loads and stores below run once per field: always inlined into the plan's loops.
 
 // Copies a big-endian integer of sizeof(T) bytes into a member of the same width.
 template <typename T>
-VANTAGE_INLINE void CopyBigEndian(uint8_t* dst, const uint8_t* p) {
+[[gnu::always_inline]] inline void CopyBigEndian(uint8_t* dst, const uint8_t* p) {
   T v;
   std::memcpy(&v, p, sizeof(T));
   v = FromBigEndian(v);
@@ -979,7 +984,7 @@ VANTAGE_INLINE void CopyBigEndian(uint8_t* dst, const uint8_t* p) {
 }
 
 template <typename T>
-VANTAGE_INLINE uint64_t LoadBigEndian(const uint8_t* p) {
+[[gnu::always_inline]] inline uint64_t LoadBigEndian(const uint8_t* p) {
   T v;
   std::memcpy(&v, p, sizeof(T));
   return FromBigEndian(v);
@@ -987,7 +992,7 @@ VANTAGE_INLINE uint64_t LoadBigEndian(const uint8_t* p) {
 
 // The unsigned value of the n (1-8) bytes at p, which the caller knows to be in the record:
 // one load for the common widths (the byte loop was the hottest spot of the decode).
-VANTAGE_INLINE uint64_t LoadBigEndian(const uint8_t* p, size_t n) {
+[[gnu::always_inline]] inline uint64_t LoadBigEndian(const uint8_t* p, size_t n) {
   switch (n) {
     case 1:
       return p[0];
@@ -1007,7 +1012,7 @@ VANTAGE_INLINE uint64_t LoadBigEndian(const uint8_t* p, size_t n) {
 
 // Stores v in the integer (or enum) member of `width` bytes at dst, truncated as the member's
 // static_cast would.
-VANTAGE_INLINE void StoreUnsigned(uint8_t* dst, uint8_t width, uint64_t v) {
+[[gnu::always_inline]] inline void StoreUnsigned(uint8_t* dst, uint8_t width, uint64_t v) {
   auto store = [dst](auto x) { std::memcpy(dst, &x, sizeof(x)); };
   switch (width) {
     case 1:
@@ -1023,7 +1028,8 @@ VANTAGE_INLINE void StoreUnsigned(uint8_t* dst, uint8_t width, uint64_t v) {
 
 // Fills the IpAddress at dst in place: a temporary copied as a whole stalled on store
 // forwarding (`perf annotate`).
-VANTAGE_INLINE void StoreAddress(uint8_t* dst, uint8_t family, const uint8_t* p, size_t n) {
+[[gnu::always_inline]] inline void StoreAddress(uint8_t* dst, uint8_t family, const uint8_t* p,
+                                                size_t n) {
   static_assert(std::is_standard_layout_v<IpAddress> && std::is_trivially_copyable_v<IpAddress>);
   uint8_t* bytes = dst + offsetof(IpAddress, bytes);
   dst[offsetof(IpAddress, family)] = family;
@@ -1031,12 +1037,10 @@ VANTAGE_INLINE void StoreAddress(uint8_t* dst, uint8_t family, const uint8_t* p,
   std::memset(bytes + n, 0, sizeof(IpAddress::bytes) - n);
 }
 
-VANTAGE_INLINE void StoreTime(uint8_t* dst, Timestamp t) {
+[[gnu::always_inline]] inline void StoreTime(uint8_t* dst, Timestamp t) {
   static_assert(std::is_trivially_copyable_v<Timestamp>);
   std::memcpy(dst, &t, sizeof(t));
 }
-
-#undef VANTAGE_INLINE
 
 // Decodes a record of exactly plan.length bytes at `in` (stream offset `offset`): every step
 // reads inside it. Plain pointers rather than a ByteReader by value: copying the reader
