@@ -739,13 +739,18 @@ void EncodeFlowRecord(const Template& tmpl, const FlowRecord& r, ByteWriter& out
 
 namespace {
 
-// An element no table row maps: kept as sent; one the registry does not know is counted.
+// An element no table row maps: kept as sent, padding apart.
+void KeepRawBytes(const FieldSpec& spec, const uint8_t* p, size_t n, DecodeState& state) {
+  if (spec.enterprise != 0 || spec.id != ie::kPaddingOctets) {
+    state.out.rawElements.push_back(
+        core::RawElement{spec.id, spec.enterprise, std::vector<uint8_t>(p, p + n)});
+  }
+}
+
+// As KeepRawBytes; an element the registry does not know is also counted.
 void KeepRawElement(const FieldSpec& spec, ByteReader v, DecodeState& state) {
   if (FindInformationElement(spec.enterprise, spec.id) == nullptr) state.Count("flow.unknown_ie");
-  if (spec.enterprise != 0 || spec.id != ie::kPaddingOctets) {
-    state.out.rawElements.push_back(core::RawElement{
-        spec.id, spec.enterprise, std::vector<uint8_t>(v.Data(), v.Data() + v.Size())});
-  }
+  KeepRawBytes(spec, v.Data(), v.Size(), state);
 }
 
 /// How one field of a fixed plan is stored. The common kinds go straight into the FlowRecord
@@ -763,7 +768,8 @@ enum class StepOp : uint8_t {
   kMillis,        ///< dateTimeMilliseconds of 1-8 bytes into a Timestamp member
   kIcmpTypeCode,  ///< type * 256 + code of 1-8 bytes, resolved after the walk
   kField,         ///< DecodeField
-  kRaw,           ///< no table row: KeepRawElement
+  kRaw,           ///< no table row, known to the registry: KeepRawBytes
+  kRawUnknown,    ///< no table row, unknown to the registry: counted, then KeepRawBytes
 };
 
 /// A template without variable-length fields, resolved once: each field's offset in the
@@ -818,9 +824,15 @@ struct FixedPlan {
       }
       Step step{static_cast<uint16_t>(length),    f.length, StepOp::kRaw, 0, 0,
                 Index().Find(f.enterprise, f.id), &f};
-      if (step.field != nullptr) Resolve(step);
-      steps.push_back(step);
+      if (step.field != nullptr) {
+        Resolve(step);
+      } else if (FindInformationElement(f.enterprise, f.id) == nullptr) {
+        step.op = StepOp::kRawUnknown;
+      }
       length += f.length;
+      // Padding leaves no trace in the record: no step.
+      if (step.op == StepOp::kRaw && f.enterprise == 0 && f.id == ie::kPaddingOctets) continue;
+      steps.push_back(step);
     }
     if (Independent()) {
       std::stable_sort(steps.begin(), steps.end(),
@@ -845,6 +857,7 @@ struct FixedPlan {
       switch (step.op) {
         case StepOp::kField:
         case StepOp::kRaw:
+        case StepOp::kRawUnknown:
           return false;
         case StepOp::kIpv4:
         case StepOp::kIpv6:
@@ -1102,8 +1115,14 @@ void DecodeFixed(const FixedPlan& plan, const uint8_t* in, size_t offset, Decode
         });
         break;
       case StepOp::kRaw:
-        each([&s, offset](const Step& st, const uint8_t* p, uint8_t*) {
-          KeepRawElement(*st.spec, ByteReader(p, st.length, offset + st.offset), s);
+        each([&s](const Step& st, const uint8_t* p, uint8_t*) {
+          KeepRawBytes(*st.spec, p, st.length, s);
+        });
+        break;
+      case StepOp::kRawUnknown:
+        each([&s](const Step& st, const uint8_t* p, uint8_t*) {
+          s.Count("flow.unknown_ie");
+          KeepRawBytes(*st.spec, p, st.length, s);
         });
         break;
     }
