@@ -59,6 +59,11 @@ struct Session {
   uint64_t records = 0;
   std::map<uint32_t, ExporterOptions> options;  // per domain
   detail::SamplingState sampling;
+  /// The loss tracker of the last message's domain and version, which most messages repeat
+  /// (a map lookup per message otherwise); an entry of Impl::m_loss, never erased.
+  SequenceTracker* loss = nullptr;
+  uint32_t lossDomain = 0;
+  uint16_t lossVersion = 0;
 };
 
 // A flow key needs an address, a MAC address, a protocol or a port; without any of them the
@@ -258,7 +263,12 @@ class CollectingProcess::Impl {
     void OnDataRecord(const wire::MessageInfo& info, const wire::Template& tmpl,
                       core::ByteReader record) override {
       ++m_records;
-      m_impl.HandleRecord(m_s, info, tmpl, record);
+      // One options lookup per message: its records share the domain (map entries are stable).
+      if (m_options == nullptr || m_optionsDomain != info.observationDomain) {
+        m_options = &m_s.options[info.observationDomain];
+        m_optionsDomain = info.observationDomain;
+      }
+      m_impl.HandleRecord(m_s, info, tmpl, record, *m_options);
     }
     void OnMissingTemplate(const wire::MessageInfo& info, uint16_t setId,
                            core::ByteReader body) override {
@@ -271,6 +281,8 @@ class CollectingProcess::Impl {
     wire::MessageInfo m_info;
     bool m_sawMessage = false;
     uint32_t m_records = 0;
+    ExporterOptions* m_options = nullptr;
+    uint32_t m_optionsDomain = 0;
   };
 
   Session& GetSession(const SessionKey& key, core::Timestamp now) {
@@ -357,7 +369,7 @@ class CollectingProcess::Impl {
     }
     uint32_t domain = (static_cast<uint32_t>(h.engineType) << 8) | h.engineId;
     if (st || !m_v5Records.empty()) {
-      m_loss[LossKey{s.key.addr, s.key.port, domain, 5}].OnMessage(h.sequence, h.count);
+      LossFor(s, domain, 5).OnMessage(h.sequence, h.count);
     }
     uint32_t sampling = h.samplingInterval & 0x3fff;
     for (auto& r : m_v5Records) {
@@ -378,9 +390,17 @@ class CollectingProcess::Impl {
     if (h.m_sawMessage) {
       // IPFIX counts data records, v9 counts export packets.
       uint32_t units = version == 9 ? 1 : h.m_records;
-      m_loss[LossKey{s.key.addr, s.key.port, h.m_info.observationDomain, version}].OnMessage(
-          h.m_info.sequence, units);
+      LossFor(s, h.m_info.observationDomain, version).OnMessage(h.m_info.sequence, units);
     }
+  }
+
+  SequenceTracker& LossFor(Session& s, uint32_t domain, uint16_t version) {
+    if (s.loss == nullptr || s.lossDomain != domain || s.lossVersion != version) {
+      s.loss = &m_loss[LossKey{s.key.addr, s.key.port, domain, version}];
+      s.lossDomain = domain;
+      s.lossVersion = version;
+    }
+    return *s.loss;
   }
 
   void HoldPending(Session& s, const wire::MessageInfo& info, uint16_t setId, core::ByteReader body,
@@ -417,12 +437,13 @@ class CollectingProcess::Impl {
       }
       ++m_stats.pendingReplayed;
       uint32_t n = 0;
+      ExporterOptions& opts = s.options[it->info.observationDomain];
       ForEachRecord(tmpl, Whole(it->body), [&](core::ByteReader rec) {
         ++n;
-        HandleRecord(s, it->info, tmpl, rec);
+        HandleRecord(s, it->info, tmpl, rec, opts);
       });
       if (info.version == 10) {
-        m_loss[LossKey{s.key.addr, s.key.port, info.observationDomain, 10}].AddReceived(n);
+        LossFor(s, info.observationDomain, 10).AddReceived(n);
       }
       s.pendingBytes -= it->body.size();
       it = s.pending.erase(it);
@@ -458,9 +479,9 @@ class CollectingProcess::Impl {
     }
   }
 
+  // `opts`: s.options[info.observationDomain].
   void HandleRecord(Session& s, const wire::MessageInfo& info, const wire::Template& tmpl,
-                    core::ByteReader record) {
-    auto& opts = s.options[info.observationDomain];
+                    core::ByteReader record, ExporterOptions& opts) {
     if (tmpl.IsOptions()) {
       HandleOptions(s, info, tmpl, record, opts);
       return;

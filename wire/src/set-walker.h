@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 
 #include "vantage/core/anomaly.h"
@@ -49,8 +48,22 @@ class DecodeErrors {
   core::Status m_first;
 };
 
-/// @brief A template or options template set body, handed back to the reader.
-using TemplateSetFn = std::function<void(uint16_t setId, core::ByteReader body)>;
+/// @brief A template or options template set body, handed back to the reader: a reference to
+/// the reader's callable, which outlives the walk (a std::function of the reader's lambda
+/// allocated once per message).
+class TemplateSetFn {
+ public:
+  template <typename Fn>
+  explicit TemplateSetFn(Fn& fn)
+      : m_fn(&fn), m_call([](void* f, uint16_t setId, core::ByteReader body) {
+          (*static_cast<Fn*>(f))(setId, body);
+        }) {}
+  void operator()(uint16_t setId, core::ByteReader body) const { m_call(m_fn, setId, body); }
+
+ private:
+  void* m_fn;
+  void (*m_call)(void*, uint16_t, core::ByteReader);
+};
 
 /// @brief Everything one message's set walk needs.
 struct SetWalk {

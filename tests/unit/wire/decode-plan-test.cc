@@ -3,9 +3,12 @@
 // both must give the same record, raw elements and anomaly counts, for every template shape.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
+#include "test-util.h"
 #include "vantage/wire/flow-codec.h"
+#include "vantage/wire/ipfix/message-reader.h"
 
 namespace vantage::wire {
 namespace {
@@ -72,6 +75,88 @@ TEST(DecodePlan, SameRecordsAsTheFieldWalkForEveryTemplateShape) {
     t.fields.push_back(FieldSpec{ie::kSourceIPv4Address, 3, 0});  // bad length: counted
     for (uint64_t seed = 1; seed <= 200; ++seed) ExpectSameDecode(t, Arbitrary(t, seed), ctx);
   }
+}
+
+// Templates whose fields all store into distinct members (padding aside): the plan decodes them
+// grouped by kind rather than in template order, which must not change the record.
+TEST(DecodePlan, GroupedPlansGiveTheSameRecordsAsTheFieldWalk) {
+  std::vector<FlowTemplateOptions> shapes(4);
+  shapes[1].ipv6 = shapes[1].biflow = shapes[1].nat = shapes[1].vlan = shapes[1].macs = true;
+  shapes[2].sampling = shapes[2].asNumbers = true;
+  shapes[3].layer2Segment = true;
+  shapes[3].tunnelFamily = 6;
+  TimeContext ctx;
+  ctx.exportTimeSeconds = 1700000000;
+  uint16_t id = 300;
+  for (const auto& o : shapes) {
+    Template t = MakeFlowTemplate(id++, o);
+    for (uint64_t seed = 1; seed <= 200; ++seed) ExpectSameDecode(t, Arbitrary(t, seed), ctx);
+    t.fields.insert(t.fields.begin() + 2, FieldSpec{ie::kPaddingOctets, 3, 0});  // no trace
+    for (uint64_t seed = 1; seed <= 50; ++seed) ExpectSameDecode(t, Arbitrary(t, seed), ctx);
+  }
+}
+
+// Appends one set (id, body) to `out`.
+void AppendSet(std::vector<uint8_t>& out, uint16_t setId, const std::vector<uint8_t>& body) {
+  ByteWriter w(out);
+  w.WriteU16(setId);
+  w.WriteU16(static_cast<uint16_t>(4 + body.size()));
+  w.WriteBytes(body.data(), body.size());
+}
+
+std::vector<uint8_t> TemplateRecord(const Template& t) {
+  std::vector<uint8_t> b;
+  ByteWriter w(b);
+  w.WriteU16(t.id);
+  w.WriteU16(static_cast<uint16_t>(t.fields.size()));
+  for (const FieldSpec& f : t.fields) {
+    w.WriteU16(f.id);
+    w.WriteU16(f.length);
+  }
+  return b;
+}
+
+// A template redefined between two data sets of one message, to the same fields in another
+// order (so the same record length): the second set's records are decoded with the new
+// definition, although the walk holds each set's template at the same place.
+TEST(DecodePlan, TemplateRedefinedWithinAMessageDecodesWithTheNewDefinition) {
+  const Template t4 = MakeFlowTemplate(256, FlowTemplateOptions{});
+  Template t6 = t4;  // reordered
+  std::reverse(t6.fields.begin(), t6.fields.end());
+  FlowRecord a, b;
+  a.key.src = core::IpAddress::V4(0x0a000001);
+  a.key.dst = core::IpAddress::V4(0x0a000002);
+  a.packets = 3;
+  b.key.src = core::IpAddress::V4(0xc0a80001);
+  b.key.dst = core::IpAddress::V4(0xc0a80002);
+  b.packets = 7;
+  b.octets = 1234;
+  std::vector<uint8_t> sets;
+  AppendSet(sets, 2, TemplateRecord(t4));
+  AppendSet(sets, 256, Reencode(t4, a, {}));
+  AppendSet(sets, 2, TemplateRecord(t6));
+  AppendSet(sets, 256, Reencode(t6, b, {}));
+  std::vector<uint8_t> msg;
+  ByteWriter w(msg);
+  w.WriteU16(10);
+  w.WriteU16(static_cast<uint16_t>(16 + sets.size()));
+  w.WriteU32(1700000000);
+  w.WriteU32(0);
+  w.WriteU32(1);
+  w.WriteBytes(sets.data(), sets.size());
+
+  ipfix::Session session;
+  test::RecordingHandler h;
+  ASSERT_TRUE(session.Decode(ByteReader(msg), h));
+  ASSERT_EQ(h.flows.size(), 2u);
+  EXPECT_EQ(h.flows[0].key.src, a.key.src);
+  EXPECT_EQ(h.flows[0].key.dst, a.key.dst);
+  EXPECT_EQ(h.flows[0].packets, 3u);
+  EXPECT_EQ(h.flows[1].key.src, b.key.src);
+  EXPECT_EQ(h.flows[1].key.dst, b.key.dst);
+  EXPECT_EQ(h.flows[1].packets, 7u);
+  EXPECT_EQ(h.flows[1].octets, 1234u);
+  EXPECT_TRUE(h.errors.empty());
 }
 
 }  // namespace

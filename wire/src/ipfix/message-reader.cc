@@ -111,10 +111,11 @@ core::Status Session::Decode(ByteReader message, MessageHandler& handler) {
   handler.OnMessage(info);
 
   detail::DecodeErrors errors(m_anomalies, "ipfix");
+  auto onTemplateSet = [&](uint16_t setId, ByteReader body) {
+    errors.Keep(DecodeTemplateSet(info, setId, body, handler));
+  };
   const detail::SetWalk walk{
-      kDialect, info, m_templates, m_limits, handler, errors, [&](uint16_t setId, ByteReader body) {
-        errors.Keep(DecodeTemplateSet(info, setId, body, handler));
-      }};
+      kDialect, info, m_templates, m_limits, handler, errors, detail::TemplateSetFn(onTemplateSet)};
   (void)detail::WalkSets(walk, msg);
   return errors.First();
 }

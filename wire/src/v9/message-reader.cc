@@ -97,10 +97,11 @@ core::Status Session::Decode(ByteReader packet, MessageHandler& handler) {
 
   detail::DecodeErrors errors(m_anomalies, "v9");
   size_t templateRecords = 0;
+  auto onTemplateSet = [&](uint16_t setId, ByteReader body) {
+    templateRecords += DecodeTemplateSet(info, setId, body, handler, errors);
+  };
   const detail::SetWalk walk{
-      kDialect, info, m_templates, m_limits, handler, errors, [&](uint16_t setId, ByteReader body) {
-        templateRecords += DecodeTemplateSet(info, setId, body, handler, errors);
-      }};
+      kDialect, info, m_templates, m_limits, handler, errors, detail::TemplateSetFn(onTemplateSet)};
   const size_t dataRecords = detail::WalkSets(walk, packet);
   // softflowd leaves template records out of the count (see docs/wire.md): accept both.
   if (info.count != templateRecords + dataRecords && info.count != dataRecords) {
