@@ -76,9 +76,9 @@ struct SetWalk {
   TemplateSetFn onTemplateSet;
 };
 
-/// @brief Walks the sets of `body` (the message after its header) and returns how many data
+/// @brief Walks the sets of `msg` (the message after its header) and returns how many data
 /// records were handed to the handler.
-size_t WalkSets(const SetWalk& walk, core::ByteReader body);
+size_t WalkSets(const SetWalk& w, core::ByteReader msg);
 
 /// @brief True if every remaining byte of `r` is zero (padding).
 bool AllZero(const core::ByteReader& r);
