@@ -256,8 +256,10 @@ void BlockWriter::Clear() {
 bool BlockReader::Next() {
   if (m_damaged || m_pos >= m_end) return false;
   uint64_t n = 0;
+  const uint8_t* row = m_pos;
   if (!GetVarint(m_pos, m_end, n) || n > static_cast<uint64_t>(m_end - m_pos)) {
     m_damaged = true;
+    m_damageAt = static_cast<size_t>(row - m_begin);
     return false;
   }
   m_row = m_pos;
@@ -304,7 +306,10 @@ void BlockReader::DecodeRow() {
     c.size = static_cast<uint32_t>(v);
     p += v;
   }
-  if (!ok) m_damaged = true;
+  if (!ok) {
+    m_damaged = true;
+    m_damageAt = static_cast<size_t>(m_row - m_begin);
+  }
 }
 
 }  // namespace vantage::collector::detail

@@ -72,21 +72,25 @@ class BlockWriter {
 /// and sets Damaged()).
 class BlockReader {
  public:
-  BlockReader(const uint8_t* data, size_t size) : m_pos(data), m_end(data + size) {}
+  BlockReader(const uint8_t* data, size_t size) : m_begin(data), m_pos(data), m_end(data + size) {}
   /// @brief Steps to the next row; false at the end of the block (or at damage).
   bool Next();
   /// @brief Column `i` of the current row (decoded on first use).
   const ColumnValue& Column(size_t i);
   bool Damaged() const { return m_damaged; }
+  /// @brief Where the damage is: the offset in the block of the row that could not be read.
+  size_t DamageOffset() const { return m_damageAt; }
 
  private:
   void DecodeRow();
+  const uint8_t* m_begin;
   const uint8_t* m_pos;
   const uint8_t* m_end;
   const uint8_t* m_row = nullptr;
   const uint8_t* m_rowEnd = nullptr;
   bool m_decoded = false;
   bool m_damaged = false;
+  size_t m_damageAt = 0;
   ColumnValue m_values[kMaxFlowColumns];
 };
 

@@ -122,12 +122,26 @@ int Close(sqlite3_vtab_cursor* base) {
 }
 
 // Steps to the next row, reading blocks as needed.
+// A damaged block (a store file changed by something else, a bad disk) fails the query with
+// the block and the offset named, rather than answering from part of the data.
+int Damaged(Cursor* cur) {
+  sqlite3_vtab* vtab = cur->pVtab;
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg =
+      sqlite3_mprintf("flow_store: block %lld of partition %lld is damaged at byte %llu",
+                      static_cast<long long>(cur->blockId & 0xffffffffLL),
+                      static_cast<long long>(cur->blockId >> kPartitionShift),
+                      static_cast<unsigned long long>(cur->reader->DamageOffset()));
+  return SQLITE_CORRUPT;
+}
+
 int Advance(Cursor* cur) {
   for (;;) {
     if (cur->reader && cur->reader->Next()) {
       ++cur->rowid;
       return SQLITE_OK;
     }
+    if (cur->reader && cur->reader->Damaged()) return Damaged(cur);
     const int rc = sqlite3_step(cur->blocks);
     if (rc == SQLITE_DONE) {
       cur->eof = true;
@@ -212,6 +226,7 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int i) {
     return SQLITE_OK;
   }
   const detail::ColumnValue& v = cur->reader->Column(col);
+  if (cur->reader->Damaged()) return Damaged(cur);
   if (v.null) {
     sqlite3_result_null(ctx);
   } else if (FlowColumns()[col].type == ColumnType::kInteger) {
