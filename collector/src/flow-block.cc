@@ -248,6 +248,15 @@ void BlockWriter::Append(const RollupRow& row) {
   ++m_rows;
 }
 
+std::vector<uint8_t> BlockWriter::Take(std::vector<uint8_t>&& spare) {
+  std::vector<uint8_t> out = std::move(m_data);
+  out.resize(m_size);
+  m_data = std::move(spare);
+  m_data.clear();
+  Clear();
+  return out;
+}
+
 void BlockWriter::Clear() {
   m_size = 0;
   m_rows = 0;

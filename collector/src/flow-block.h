@@ -59,6 +59,9 @@ class BlockWriter {
   int64_t MaxEnd() const { return m_maxEnd; }
   /// @brief Empties the block, keeping its buffer.
   void Clear();
+  /// @brief The block's bytes, moved out; `spare` (an emptied buffer, or none) takes their
+  /// place and the block is empty.
+  std::vector<uint8_t> Take(std::vector<uint8_t>&& spare);
 
  private:
   std::vector<uint8_t> m_data;  ///< the block in its first m_size bytes (never shrinks)

@@ -1,8 +1,9 @@
 // The store's schema in one place: the columns of a flow row (the `flow_store` virtual table,
 // every older partition table and the `flows` view have exactly these), the bookkeeping tables,
 // and the partition catalogue. Adding a flow column: add it to kFlowColumns and give its value
-// in FlowValues (flow-block.cc), in the same position; nothing else names the columns one by one. A store written before a column
-// existed gets it on open (NULL in old rows), so new columns are nullable and come last.
+// in FlowValues (flow-block.cc), in the same position; nothing else names the columns one by
+// one. A store written before a column existed gets it on open (NULL in old rows), so new
+// columns are nullable and come last.
 #pragma once
 
 namespace vantage::collector::detail {

@@ -83,60 +83,62 @@ uint32_t LookupAs(const PrefixTable* table, uint32_t given, const core::IpAddres
 
 }  // namespace
 
+// A block handed to the writer: its rows and the partition's counts once they are written.
+struct Store::BlockJob {
+  int64_t partition = 0;
+  int64_t seq = 0;
+  std::vector<uint8_t> data;
+  size_t rows = 0;
+  int64_t minStart = 0, maxStart = 0, minEnd = 0, maxEnd = 0;
+  uint64_t partRows = 0;  ///< the partition's rows with this block
+  int64_t firstStart = 0, lastEnd = 0;
+};
+
+// A closed partition: its roll-ups to write.
+struct Store::CloseJob {
+  int64_t partition = 0;
+  int64_t clock = 0;  ///< the store's clock when it closed (for the retention)
+  uint64_t partRows = 0;
+  int64_t firstStart = 0, lastEnd = 0;
+  detail::RollupBuilder rollup;
+};
+
 struct Store::Impl {
-  std::vector<core::FlowRecord> pending;
   std::atomic<uint64_t> rows{0};
   std::atomic<uint64_t> dropped{0};
   std::atomic<uint64_t> partitionsCreated{0};
-  // Async writer: tasks run in order on one thread (batches and bookkeeping writes alike, so
-  // they never share a transaction). queuedRows bounds the queue.
+  // Async writer: tasks run in order on one thread (blocks and bookkeeping writes alike, so
+  // they never share a transaction). `queued` (rows in queued blocks) bounds the queue.
   std::mutex mu;
   std::condition_variable cv;
   std::condition_variable idle;
   std::deque<std::function<void()>> tasks;
-  size_t queuedRows = 0;
+  std::atomic<size_t> queued{0};
   bool busy = false;
   bool stop = false;
   std::thread worker;
-  core::Status lastError;
+  core::Status lastError;             ///< under `mu`
+  std::atomic<bool> hasError{false};  ///< lastError is set (read without the lock per row)
+  /// Emptied block buffers and roll-up builders the writer gives back (under `mu`): fresh
+  /// ones would pay their page faults again for every block and partition.
+  std::vector<std::vector<uint8_t>> spareBuffers;
+  std::vector<detail::RollupBuilder> spareRollups;
 
-  // Writer state (writer thread, or the caller in sync mode).
+  // Ingest state (the inserting thread): the open partition, its block and roll-ups.
   int64_t clock = std::numeric_limits<int64_t>::min();  ///< latest record end seen
-  int64_t partId = -1;                                  ///< open partition, -1 none
-  std::string partTable;
+  int64_t nextPartId = 1;
+  int64_t partId = -1;  ///< open partition, -1 none
   int64_t partStart = 0;
   int64_t firstStart = std::numeric_limits<int64_t>::max();
   int64_t lastEnd = std::numeric_limits<int64_t>::min();
   uint64_t partRows = 0;
+  int64_t blockSeq = 0;  ///< next block of the open partition
+  detail::BlockWriter block;
   detail::RollupBuilder rollup;
-  detail::BlockWriter block;  ///< rows of the open partition not yet written
-  int64_t blockSeq = 0;       ///< next block of the open partition
+
   /// Tables whose columns are not kFlowColumns in order (written by an older schema and
   /// migrated): the view names their columns instead of `SELECT *`.
   std::set<std::string> reordered;
-  /// Emptied batches kept with their capacity (under `mu`): a fresh 50,000-row vector per
-  /// batch cost its page faults every time (15% of ingest CPU in `perf`).
-  std::vector<std::vector<core::FlowRecord>> spare;
-
-  std::vector<core::FlowRecord> TakeSpare(size_t capacity) {
-    std::vector<core::FlowRecord> v;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!spare.empty()) {
-        v = std::move(spare.back());
-        spare.pop_back();
-      }
-    }
-    v.reserve(capacity);
-    return v;
-  }
-  /// Keeps a few (caller holds `mu`): enough for a writer that keeps up; batches queued
-  /// beyond them while the writer lags are allocated afresh and freed (peak RSS stays that of
-  /// the bounded queue, not held for the whole run).
-  void GiveBack(std::vector<core::FlowRecord>&& v) {
-    v.clear();
-    if (spare.size() < 4) spare.push_back(std::move(v));
-  }
 };
 
 Store::Store(std::string path, StoreConfig cfg)
@@ -240,6 +242,7 @@ core::Status Store::AdoptExisting() {
                          -1, &q, nullptr) == SQLITE_OK) {  // block partitions are always indexed
     while (sqlite3_step(q) == SQLITE_ROW) {
       m_impl->clock = std::max<int64_t>(m_impl->clock, sqlite3_column_int64(q, 3));
+      m_impl->nextPartId = std::max<int64_t>(m_impl->nextPartId, sqlite3_column_int64(q, 0) + 1);
       if (sqlite3_column_int(q, 2) == 0) {
         unindexed.emplace_back(sqlite3_column_int64(q, 0),
                                reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
@@ -337,73 +340,202 @@ core::Status Store::RecreateView() {
   return CreateUnionView("flows", selects);
 }
 
-core::Status Store::OpenPartition(int64_t clockNs) {
-  Impl& d = *m_impl;
-  sqlite3_stmt* q = nullptr;
-  int64_t id = 1;
-  if (sqlite3_prepare_v2(m_db, "SELECT coalesce(max(id), 0) + 1 FROM partitions", -1, &q,
-                         nullptr) == SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW) {
-    id = sqlite3_column_int64(q, 0);
+// --- writer side: SQL only, in the order the inserting thread submitted ---
+
+core::Status Store::WriteOpen(int64_t id, int64_t clockStart) {
+  return Exec("INSERT INTO partitions(id, table_name, clock_start_ns) VALUES(" +
+                  std::to_string(id) + ",'" + kBlockTable + "'," + std::to_string(clockStart) +
+                  ");",
+              "create partition " + std::to_string(id));
+}
+
+// One block and the partition's counts, in one transaction.
+core::Status Store::WriteBlock(const BlockJob& job) {
+  const std::string part = "partition " + std::to_string(job.partition);
+  VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin transaction"));
+  sqlite3_bind_int64(m_insert, 1, (job.partition << 32) | job.seq);
+  sqlite3_bind_int64(m_insert, 2, static_cast<int64_t>(job.rows));
+  sqlite3_bind_int64(m_insert, 3, job.minStart);
+  sqlite3_bind_int64(m_insert, 4, job.maxStart);
+  sqlite3_bind_int64(m_insert, 5, job.minEnd);
+  sqlite3_bind_int64(m_insert, 6, job.maxEnd);
+  sqlite3_bind_blob64(m_insert, 7, job.data.data(), job.data.size(), SQLITE_STATIC);
+  const int rc = sqlite3_step(m_insert);
+  sqlite3_reset(m_insert);
+  core::Status st;
+  if (rc != SQLITE_DONE) st = SqlError(m_db, "write a block of " + part + " in '" + m_path + "'");
+  if (st) {
+    st = Exec("UPDATE partitions SET rows = " + std::to_string(job.partRows) +
+                  ", first_start_ns = " + std::to_string(job.firstStart) + ", last_end_ns = " +
+                  std::to_string(job.lastEnd) + " WHERE id = " + std::to_string(job.partition),
+              "count the rows of " + part);
   }
-  sqlite3_finalize(q);
+  if (st) st = Exec("COMMIT", "commit");
+  if (!st) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return st;
+}
+
+// The partition's roll-ups, and it is closed; then the retention.
+core::Status Store::WriteClose(CloseJob& job) {
+  const std::string part = "partition " + std::to_string(job.partition);
+  VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin transaction"));
+  std::string error;
+  core::Status st;
+  if (!job.rollup.Write(m_db, job.partition, error)) {
+    st = core::MakeError(core::ErrorCode::kIo,
+                         "roll-ups of " + part + " in '" + m_path + "': " + error);
+  }
+  const bool any = job.partRows > 0;
+  if (st) {
+    st = Exec("UPDATE partitions SET closed = 1, rolled_up = 1, indexed = 1, rows = " +
+                  std::to_string(job.partRows) +
+                  ", first_start_ns = " + (any ? std::to_string(job.firstStart) : "NULL") +
+                  ", last_end_ns = " + (any ? std::to_string(job.lastEnd) : "NULL") +
+                  " WHERE id = " + std::to_string(job.partition),
+              "close " + part);
+  }
+  if (st) st = Exec("COMMIT", "commit");
+  if (!st) {
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
+  }
+  return ApplyRetention(job.clock);
+}
+
+// --- inserting side ---
+
+// Runs `task` on the writer (queued, `rows` counted against the bound) or, in sync mode, now.
+void Store::Submit(std::function<core::Status()> task, size_t rows) {
+  Impl& d = *m_impl;
+  if (!m_cfg.asyncWrite) {
+    auto st = task();
+    if (!st) {
+      d.lastError = st;
+      d.hasError.store(true, std::memory_order_release);
+    }
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(d.mu);
+    d.queued.fetch_add(rows, std::memory_order_relaxed);
+    d.tasks.push_back([this, task = std::move(task), rows] {
+      auto st = task();
+      std::lock_guard<std::mutex> l(m_impl->mu);
+      m_impl->queued.fetch_sub(rows, std::memory_order_relaxed);
+      if (!st) {
+        m_impl->lastError = st;
+        m_impl->hasError.store(true, std::memory_order_release);
+      }
+      m_impl->idle.notify_all();  // a producer waiting for room
+    });
+  }
+  d.cv.notify_one();
+}
+
+core::Status Store::TakeError() {
+  if (!m_impl->hasError.load(std::memory_order_acquire)) return {};
+  std::lock_guard<std::mutex> lock(m_impl->mu);
+  m_impl->hasError.store(false, std::memory_order_relaxed);
+  auto err = m_impl->lastError;
+  m_impl->lastError = core::Status();
+  return err;
+}
+
+// Whether one more row fits under the bound: rows waiting for the writer plus the block being
+// filled. Checked before a row is rolled up, so that the roll-ups count exactly the rows kept.
+bool Store::HasRoom() {
+  if (!m_cfg.asyncWrite) return true;
+  Impl& d = *m_impl;
+  auto fits = [&] {
+    const size_t waiting = d.queued.load(std::memory_order_relaxed) + d.block.Rows();
+    return waiting < m_cfg.maxQueuedRows;
+  };
+  if (fits()) return true;
+  if (!m_cfg.waitWhenFull) return false;
+  HandOffBlock();  // the writer must have it before waiting can end
+  std::unique_lock<std::mutex> lock(d.mu);
+  d.idle.wait(lock, fits);
+  return true;
+}
+
+void Store::StartPartition() {
+  Impl& d = *m_impl;
   const int64_t interval = std::max<int64_t>(m_cfg.partitionInterval.ns, 1);
-  d.partId = id;
-  d.partTable = "partition " + std::to_string(id);
-  d.partStart = clockNs >= 0 ? clockNs / interval * interval : clockNs;
+  d.partId = d.nextPartId++;
+  d.partStart = d.clock >= 0 ? d.clock / interval * interval : d.clock;
   d.firstStart = std::numeric_limits<int64_t>::max();
   d.lastEnd = std::numeric_limits<int64_t>::min();
   d.partRows = 0;
   d.blockSeq = 0;
-  d.block.Clear();
-  VANTAGE_RETURN_IF_ERROR(Exec("INSERT INTO partitions(id, table_name, clock_start_ns) VALUES(" +
-                                   std::to_string(id) + ",'" + kBlockTable + "'," +
-                                   std::to_string(d.partStart) + ");",
-                               "create " + d.partTable));
-  d.partitionsCreated.fetch_add(1, std::memory_order_relaxed);
-  return {};
-}
-
-// The open partition's pending rows as one block (inside the caller's transaction).
-core::Status Store::WriteBlock() {
-  Impl& d = *m_impl;
-  if (d.partId < 0 || d.block.Rows() == 0) return {};
-  sqlite3_bind_int64(m_insert, 1, (d.partId << 32) | d.blockSeq);
-  sqlite3_bind_int64(m_insert, 2, static_cast<int64_t>(d.block.Rows()));
-  sqlite3_bind_int64(m_insert, 3, d.block.MinStart());
-  sqlite3_bind_int64(m_insert, 4, d.block.MaxStart());
-  sqlite3_bind_int64(m_insert, 5, d.block.MinEnd());
-  sqlite3_bind_int64(m_insert, 6, d.block.MaxEnd());
-  sqlite3_bind_blob64(m_insert, 7, d.block.Data(), d.block.Bytes(), SQLITE_STATIC);
-  const int rc = sqlite3_step(m_insert);
-  sqlite3_reset(m_insert);
-  if (rc != SQLITE_DONE)
-    return SqlError(m_db, "write a block of " + d.partTable + " in '" + m_path + "'");
-  ++d.blockSeq;
-  d.block.Clear();
-  return {};
-}
-
-// Inside the caller's transaction: the partition's counts, its roll-ups, closed.
-core::Status Store::ClosePartition() {
-  Impl& d = *m_impl;
-  if (d.partId < 0) return {};
-  VANTAGE_RETURN_IF_ERROR(WriteBlock());
-  std::string error;
-  if (!d.rollup.Write(m_db, d.partId, error)) {
-    return core::MakeError(core::ErrorCode::kIo,
-                           "roll-ups of " + d.partTable + " in '" + m_path + "': " + error);
+  {
+    std::lock_guard<std::mutex> lock(d.mu);
+    if (!d.spareRollups.empty()) {
+      d.rollup = std::move(d.spareRollups.back());
+      d.spareRollups.pop_back();
+    }
   }
-  const bool any = d.partRows > 0;
-  VANTAGE_RETURN_IF_ERROR(
-      Exec("UPDATE partitions SET closed = 1, rolled_up = 1, indexed = 1, rows = " +
-               std::to_string(d.partRows) +
-               ", first_start_ns = " + (any ? std::to_string(d.firstStart) : "NULL") +
-               ", last_end_ns = " + (any ? std::to_string(d.lastEnd) : "NULL") +
-               " WHERE id = " + std::to_string(d.partId),
-           "close partition " + d.partTable));
+  Submit([this, id = d.partId, start = d.partStart] { return WriteOpen(id, start); }, 0);
+  d.partitionsCreated.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The open block to the writer (the rows in it become visible once it is written).
+void Store::HandOffBlock() {
+  Impl& d = *m_impl;
+  if (d.partId < 0 || d.block.Rows() == 0) return;
+  auto job = std::make_shared<BlockJob>();
+  job->partition = d.partId;
+  job->seq = d.blockSeq++;
+  job->rows = d.block.Rows();
+  job->minStart = d.block.MinStart();
+  job->maxStart = d.block.MaxStart();
+  job->minEnd = d.block.MinEnd();
+  job->maxEnd = d.block.MaxEnd();
+  job->partRows = d.partRows;
+  job->firstStart = d.firstStart;
+  job->lastEnd = d.lastEnd;
+  std::vector<uint8_t> spare;
+  {
+    std::lock_guard<std::mutex> lock(d.mu);
+    if (!d.spareBuffers.empty()) {
+      spare = std::move(d.spareBuffers.back());
+      d.spareBuffers.pop_back();
+    }
+  }
+  job->data = d.block.Take(std::move(spare));
+  Submit(
+      [this, job] {
+        auto st = WriteBlock(*job);
+        std::lock_guard<std::mutex> lock(m_impl->mu);
+        if (m_impl->spareBuffers.size() < 4) m_impl->spareBuffers.push_back(std::move(job->data));
+        return st;
+      },
+      job->rows);
+}
+
+// Closes the open partition: its last block and its roll-ups to the writer.
+void Store::FinishPartition() {
+  Impl& d = *m_impl;
+  if (d.partId < 0) return;
+  HandOffBlock();
+  auto job = std::make_shared<CloseJob>();
+  job->partition = d.partId;
+  job->partRows = d.partRows;
+  job->firstStart = d.firstStart;
+  job->lastEnd = d.lastEnd;
+  job->clock = d.clock;
+  job->rollup = std::move(d.rollup);
+  d.rollup = detail::RollupBuilder();
+  Submit(
+      [this, job] {
+        auto st = WriteClose(*job);
+        std::lock_guard<std::mutex> lock(m_impl->mu);
+        if (st && m_impl->spareRollups.empty()) {
+          m_impl->spareRollups.push_back(std::move(job->rollup));
+        }
+        return st;
+      },
+      0);
   d.partId = -1;
-  return {};
 }
 
 core::Status Store::IndexPartition(int64_t id, const std::string& t) {
@@ -419,9 +551,9 @@ core::Status Store::IndexPartition(int64_t id, const std::string& t) {
               "build indexes of " + t);
 }
 
-core::Status Store::ApplyRetention() {
-  if (m_cfg.retention.ns <= 0 || m_impl->clock == std::numeric_limits<int64_t>::min()) return {};
-  const int64_t cut = m_impl->clock - m_cfg.retention.ns;
+core::Status Store::ApplyRetention(int64_t clock) {
+  if (m_cfg.retention.ns <= 0 || clock == std::numeric_limits<int64_t>::min()) return {};
+  const int64_t cut = clock - m_cfg.retention.ns;
   std::vector<std::pair<int64_t, std::string>> old;
   sqlite3_stmt* q = nullptr;
   if (sqlite3_prepare_v2(m_db,
@@ -451,121 +583,54 @@ core::Status Store::ApplyRetention() {
   return st;
 }
 
-core::Status Store::WriteBatch(const std::vector<core::FlowRecord>& rows) {
-  if (rows.empty()) return {};
-  Impl& d = *m_impl;
-  VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin transaction"));
-  const int64_t interval = std::max<int64_t>(m_cfg.partitionInterval.ns, 1);
-  const PrefixTable* asTable = m_cfg.asTable.get();
-  const PrefixTable* countries = m_cfg.countryTable.get();
-  core::Status st;
-  bool closedSome = false;
-  for (const auto& r : rows) {
-    d.clock = std::max(d.clock, r.end.ns);
-    if (d.partId >= 0 && d.clock - d.partStart >= interval) {
-      st = ClosePartition();
-      closedSome = true;
-    }
-    if (st && d.partId < 0) st = OpenPartition(d.clock);
-    if (!st) break;
-    detail::RollupRow row;
-    row.record = &r;
-    row.srcAs = LookupAs(asTable, r.srcAs, r.key.src);
-    row.dstAs = LookupAs(asTable, r.dstAs, r.key.dst);
-    row.srcCountry = countries ? countries->Lookup(r.key.src) : nullptr;
-    row.dstCountry = countries ? countries->Lookup(r.key.dst) : nullptr;
-    d.block.Append(row);
-    d.rollup.Add(row);
-    d.firstStart = std::min(d.firstStart, r.start.ns);
-    d.lastEnd = std::max(d.lastEnd, r.end.ns);
-    ++d.partRows;
-    if (d.block.Rows() >= kBlockRows) st = WriteBlock();
-    if (!st) break;
-  }
-  if (st) st = WriteBlock();  // the rest: visible to queries from this commit
-  if (st && d.partId >= 0) {
-    st = Exec("UPDATE partitions SET rows = " + std::to_string(d.partRows) + ", first_start_ns = " +
-                  std::to_string(d.firstStart) + ", last_end_ns = " + std::to_string(d.lastEnd) +
-                  " WHERE id = " + std::to_string(d.partId),
-              "count partition rows");
-  }
-  if (st) st = Exec("COMMIT", "commit");
-  if (!st) {
-    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-    return st;
-  }
-  return closedSome ? ApplyRetention() : core::Status();
-}
-
-core::Status Store::Enqueue(std::vector<core::FlowRecord> rows) {
-  const size_t n = rows.size();
-  if (n == 0) return {};
-  auto batch = std::make_shared<std::vector<core::FlowRecord>>(std::move(rows));
-  std::unique_lock<std::mutex> lock(m_impl->mu);
-  if (m_cfg.waitWhenFull) {
-    m_impl->idle.wait(lock, [&] {
-      return m_impl->queuedRows == 0 || m_impl->queuedRows + n <= m_cfg.maxQueuedRows;
-    });
-  }
-  const bool fits = m_impl->queuedRows + n <= m_cfg.maxQueuedRows ||
-                    (m_cfg.waitWhenFull && m_impl->queuedRows == 0);  // a batch over the cap
-  if (!fits) {
-    // The writer is behind (disk, index building): the batch is lost, and counted.
-    m_impl->dropped.fetch_add(n, std::memory_order_relaxed);
-    m_impl->rows.fetch_sub(n, std::memory_order_relaxed);
-    m_impl->GiveBack(std::move(*batch));
-  } else {
-    m_impl->queuedRows += n;
-    m_impl->tasks.push_back([this, batch, n] {
-      auto st = WriteBatch(*batch);
-      std::lock_guard<std::mutex> l(m_impl->mu);
-      m_impl->GiveBack(std::move(*batch));
-      m_impl->queuedRows -= n;
-      if (!st) m_impl->lastError = st;
-      m_impl->idle.notify_all();  // a producer waiting for room
-    });
-    m_impl->cv.notify_one();
-  }
-  if (!m_impl->lastError) {
-    auto err = m_impl->lastError;
-    m_impl->lastError = core::Status();
-    return err;
-  }
-  return {};
-}
-
 core::Status Store::Insert(const core::FlowRecord& r) {
   return Insert(core::FlowRecord(r));
 }
 
 core::Status Store::Insert(core::FlowRecord&& r) {
   if (!m_db) return core::MakeError(core::ErrorCode::kIo, "store '" + m_path + "' is closed");
-  m_impl->pending.push_back(std::move(r));
-  m_impl->rows.fetch_add(1, std::memory_order_relaxed);
-  if (m_impl->pending.size() >= m_cfg.batchSize) return Commit();
-  return {};
+  Impl& d = *m_impl;
+  if (!HasRoom()) {
+    // The writer is behind (disk): the flow is lost, and counted.
+    d.dropped.fetch_add(1, std::memory_order_relaxed);
+    return TakeError();
+  }
+  d.clock = std::max(d.clock, r.end.ns);
+  const int64_t interval = std::max<int64_t>(m_cfg.partitionInterval.ns, 1);
+  if (d.partId >= 0 && d.clock - d.partStart >= interval) FinishPartition();
+  if (d.partId < 0) StartPartition();
+  const PrefixTable* asTable = m_cfg.asTable.get();
+  const PrefixTable* countries = m_cfg.countryTable.get();
+  detail::RollupRow row;
+  row.record = &r;
+  row.srcAs = LookupAs(asTable, r.srcAs, r.key.src);
+  row.dstAs = LookupAs(asTable, r.dstAs, r.key.dst);
+  row.srcCountry = countries ? countries->Lookup(r.key.src) : nullptr;
+  row.dstCountry = countries ? countries->Lookup(r.key.dst) : nullptr;
+  d.block.Append(row);
+  d.rollup.Add(row);
+  d.firstStart = std::min(d.firstStart, r.start.ns);
+  d.lastEnd = std::max(d.lastEnd, r.end.ns);
+  ++d.partRows;
+  d.rows.fetch_add(1, std::memory_order_relaxed);
+  if (d.block.Rows() >= std::min(m_cfg.batchSize, kBlockRows)) HandOffBlock();
+  return TakeError();
 }
 
 core::Status Store::Commit() {
-  if (!m_db || m_impl->pending.empty()) return {};
-  std::vector<core::FlowRecord> batch = m_impl->TakeSpare(m_cfg.batchSize);
-  batch.swap(m_impl->pending);
-  if (m_cfg.asyncWrite) return Enqueue(std::move(batch));
-  auto st = WriteBatch(batch);
-  std::lock_guard<std::mutex> lock(m_impl->mu);
-  m_impl->GiveBack(std::move(batch));
-  return st;
+  if (!m_db) return {};
+  HandOffBlock();
+  return TakeError();
 }
 
 core::Status Store::Flush() {
   if (!m_db) return {};
-  core::Status st = Commit();
-  if (!m_cfg.asyncWrite) return st;
-  std::unique_lock<std::mutex> lock(m_impl->mu);
-  m_impl->idle.wait(lock, [this] { return m_impl->tasks.empty() && !m_impl->busy; });
-  auto err = m_impl->lastError;
-  m_impl->lastError = core::Status();
-  return st ? err : st;
+  HandOffBlock();
+  if (m_cfg.asyncWrite) {
+    std::unique_lock<std::mutex> lock(m_impl->mu);
+    m_impl->idle.wait(lock, [this] { return m_impl->tasks.empty() && !m_impl->busy; });
+  }
+  return TakeError();
 }
 
 core::Status Store::BuildIndexes() {
@@ -587,6 +652,7 @@ core::Status Store::BuildIndexes() {
 
 core::Status Store::Close() {
   if (!m_db) return {};
+  FinishPartition();
   core::Status result = Flush();
   if (m_impl->worker.joinable()) {
     {
@@ -596,13 +662,8 @@ core::Status Store::Close() {
     m_impl->cv.notify_all();
     m_impl->worker.join();
   }
-  // The writer has stopped: its state is this thread's now.
-  core::Status st = Exec("BEGIN", "begin");
-  if (st) st = ClosePartition();
-  if (st) st = Exec("COMMIT", "commit");
-  if (!st) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-  if (st) st = ApplyRetention();
-  if (const uint64_t lost = DroppedRows(); lost > 0 && st) {
+  core::Status st;
+  if (const uint64_t lost = DroppedRows(); lost > 0) {
     st = Exec(
         "INSERT OR REPLACE INTO anomalies VALUES('store.queue_full', " + std::to_string(lost) + ")",
         "count dropped rows");

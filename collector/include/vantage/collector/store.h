@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,22 +38,25 @@ class PrefixTable;
 
 /// @brief Store tuning.
 struct StoreConfig {
-  size_t batchSize = 50000;  ///< rows per transaction
-  bool walMode = true;       ///< journal_mode=WAL, synchronous=NORMAL
+  /// Flows per block (one transaction each; at most 8,192): a full block goes to the writer.
+  size_t batchSize = 50000;
+  bool walMode = true;  ///< journal_mode=WAL, synchronous=NORMAL
   /// Record time per partition: a partition closes when a record ends this much after the
   /// partition's first record (the store's clock is the latest record end, not the wall).
   core::Duration partitionInterval = core::Duration::Seconds(300);
   /// Partitions whose last record ended longer ago than this (by the store's clock) are
   /// dropped, with their roll-ups; 0 keeps everything.
   core::Duration retention{};
-  /// Async mode: most rows waiting for the writer; a batch that would pass it is dropped and
-  /// counted (DroppedRows). About 200 bytes per row.
+  /// Async mode: most flows waiting for the writer (the block being filled included); a flow
+  /// that would pass it is dropped and counted (DroppedRows), before it is rolled up. About 60
+  /// bytes per flow.
   size_t maxQueuedRows = 1000000;
   /// Async mode, queue full: wait for the writer instead of dropping (for inputs that can
   /// wait, such as files; a UDP receive path must not).
   bool waitWhenFull = false;
-  /// Write in a background thread: Insert only queues rows (the receive path never waits for
-  /// the disk). Flush waits until everything queued is committed.
+  /// Write in a background thread: Insert encodes the flow into the open block and its
+  /// roll-ups, and only full blocks go to the writer (the receive path never waits for the
+  /// disk). Flush waits until everything queued is committed.
   bool asyncWrite = false;
   /// Enrichment at ingest: fills src/dst AS (when 0) and country from these tables.
   std::shared_ptr<const PrefixTable> asTable;
@@ -138,13 +142,21 @@ class Store {
                               const std::vector<std::pair<std::string, uint64_t>>& counts);
   struct Impl;
   Store(std::string path, StoreConfig cfg);
-  core::Status WriteBatch(const std::vector<core::FlowRecord>& rows);
-  core::Status Enqueue(std::vector<core::FlowRecord> rows);
-  core::Status OpenPartition(int64_t clockNs);
-  core::Status ClosePartition();
-  core::Status WriteBlock();
+  struct BlockJob;
+  struct CloseJob;
+  // The inserting thread: rows become block rows and roll-ups here; the writer gets blocks.
+  bool HasRoom();
+  void StartPartition();
+  void FinishPartition();
+  void HandOffBlock();
+  void Submit(std::function<core::Status()> task, size_t rows);
+  core::Status TakeError();
+  // The writer (its thread, or the inserting thread in sync mode): SQL only.
+  core::Status WriteOpen(int64_t id, int64_t clockStart);
+  core::Status WriteBlock(const BlockJob& job);
+  core::Status WriteClose(CloseJob& job);
   core::Status IndexPartition(int64_t id, const std::string& table);
-  core::Status ApplyRetention();
+  core::Status ApplyRetention(int64_t clock);
   core::Status RecreateView();
   core::Status CreateUnionView(const std::string& name, const std::vector<std::string>& selects);
   core::Status MigrateFlowTable(const std::string& table);
@@ -156,7 +168,7 @@ class Store {
   std::string m_path;
   StoreConfig m_cfg;
   sqlite3* m_db = nullptr;
-  sqlite3_stmt* m_insert = nullptr;  ///< into the open partition
+  sqlite3_stmt* m_insert = nullptr;  ///< a block into flow_blocks
   std::unique_ptr<Impl> m_impl;
 };
 
