@@ -117,7 +117,9 @@ class RowValues {
     const size_t at = size;
     const size_t need = at + 3 * kMaxVarint + m_bound;
     if (out.size() < need) out.resize(2 * need);
-    uint8_t* const row = out.data() + at + kMaxVarint;  // the row, its length put before it
+    // The row goes one byte after `at`, where a length under 128 (most rows) fits; a longer
+    // row is moved up to make room for its length.
+    uint8_t* const row = out.data() + at + 1;
     uint8_t* p = PutVarint(row, m_mask);
     for (uint64_t left = m_mask; left != 0; left &= left - 1) {  // the present columns only
       const auto i = static_cast<size_t>(__builtin_ctzll(left));
@@ -133,8 +135,8 @@ class RowValues {
     const auto rowSize = static_cast<size_t>(p - row);
     uint8_t len[kMaxVarint];
     const auto lenSize = static_cast<size_t>(PutVarint(len, rowSize) - len);
+    if (lenSize > 1) std::memmove(out.data() + at + lenSize, row, rowSize);
     std::memcpy(out.data() + at, len, lenSize);
-    std::memmove(out.data() + at + lenSize, row, rowSize);
     size = at + lenSize + rowSize;
   }
 
@@ -250,9 +252,7 @@ void BlockWriter::Append(const RollupRow& row) {
 
 std::vector<uint8_t> BlockWriter::Take(std::vector<uint8_t>&& spare) {
   std::vector<uint8_t> out = std::move(m_data);
-  out.resize(m_size);
-  m_data = std::move(spare);
-  m_data.clear();
+  m_data = std::move(spare);  // its size kept: no zeroing when it is written again
   Clear();
   return out;
 }

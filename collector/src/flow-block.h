@@ -59,8 +59,8 @@ class BlockWriter {
   int64_t MaxEnd() const { return m_maxEnd; }
   /// @brief Empties the block, keeping its buffer.
   void Clear();
-  /// @brief The block's bytes, moved out; `spare` (an emptied buffer, or none) takes their
-  /// place and the block is empty.
+  /// @brief The block's buffer, moved out (its first Bytes() bytes are the block: read Bytes()
+  /// first); `spare` (a used buffer, or none) takes its place and the block is empty.
   std::vector<uint8_t> Take(std::vector<uint8_t>&& spare);
 
  private:

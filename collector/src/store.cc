@@ -87,7 +87,8 @@ uint32_t LookupAs(const PrefixTable* table, uint32_t given, const core::IpAddres
 struct Store::BlockJob {
   int64_t partition = 0;
   int64_t seq = 0;
-  std::vector<uint8_t> data;
+  std::vector<uint8_t> data;  ///< the block in its first `size` bytes
+  size_t size = 0;
   size_t rows = 0;
   int64_t minStart = 0, maxStart = 0, minEnd = 0, maxEnd = 0;
   uint64_t partRows = 0;  ///< the partition's rows with this block
@@ -359,7 +360,7 @@ core::Status Store::WriteBlock(const BlockJob& job) {
   sqlite3_bind_int64(m_insert, 4, job.maxStart);
   sqlite3_bind_int64(m_insert, 5, job.minEnd);
   sqlite3_bind_int64(m_insert, 6, job.maxEnd);
-  sqlite3_bind_blob64(m_insert, 7, job.data.data(), job.data.size(), SQLITE_STATIC);
+  sqlite3_bind_blob64(m_insert, 7, job.data.data(), job.size, SQLITE_STATIC);
   const int rc = sqlite3_step(m_insert);
   sqlite3_reset(m_insert);
   core::Status st;
@@ -501,6 +502,7 @@ void Store::HandOffBlock() {
       d.spareBuffers.pop_back();
     }
   }
+  job->size = d.block.Bytes();
   job->data = d.block.Take(std::move(spare));
   Submit(
       [this, job] {
