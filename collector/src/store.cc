@@ -175,7 +175,7 @@ core::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreC
   sqlite3_busy_timeout(s->m_db, 5000);
   std::string pragmas = s->m_cfg.walMode ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                          : "PRAGMA synchronous=FULL;";
-  pragmas += "PRAGMA cache_size=-65536;";
+  pragmas += "PRAGMA cache_size=-16384;";
   EnableFlowStoreModule();
   RegisterFlowStoreModule(s->m_db);  // this connection was opened before any auto-extension
   core::Status st = s->Exec(pragmas, "cannot set pragmas");
