@@ -334,7 +334,8 @@ vantage::cli::Registrar reg{
       app.add_option("--template-lifetime", o->templateLifetime,
                      "UDP template lifetime in seconds (0: forever)");
       app.add_option("--duration", o->duration, "stop after this many seconds (0: until signal)");
-      app.add_option("--batch", o->batch, "rows per SQLite transaction");
+      app.add_option("--batch", o->batch,
+                     "flows per store block, one SQLite transaction each (at most 8192)");
       app.add_flag("--rescale-sampling", o->rescale,
                    "multiply packets and bytes by the announced sampling interval");
       app.add_flag("--sync-write", o->syncWrite, "write the store in the receive thread");
@@ -347,8 +348,8 @@ vantage::cli::Registrar reg{
                      "newest (0: keep everything)")
           ->capture_default_str();
       app.add_option("--max-queued", o->maxQueued,
-                     "most records waiting for the store writer; beyond it records are dropped "
-                     "and counted")
+                     "most flows waiting for the store writer (about 60 bytes each); beyond it "
+                     "flows are dropped and counted")
           ->capture_default_str();
       app.add_flag("-q,--quiet", o->quiet, "no status output");
       return [o] { return RunCollect(*o); };
