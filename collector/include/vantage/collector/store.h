@@ -47,9 +47,10 @@ struct StoreConfig {
   /// Partitions whose last record ended longer ago than this (by the store's clock) are
   /// dropped, with their roll-ups; 0 keeps everything.
   core::Duration retention{};
-  /// Async mode: most flows waiting for the writer (the block being filled included); a flow
-  /// that would pass it is dropped and counted (DroppedRows), before it is rolled up. About 60
-  /// bytes per flow.
+  /// Async mode: most flows waiting for the writer (the block being filled included), and at
+  /// most 64 bytes of blocks per flow of it (an IPFIX flow takes about 60; wider flow-log rows
+  /// meet the byte bound first); a flow that would pass either is dropped and counted
+  /// (DroppedRows), before it is rolled up.
   size_t maxQueuedRows = 1000000;
   /// Async mode, queue full: wait for the writer instead of dropping (for inputs that can
   /// wait, such as files; a UDP receive path must not).
@@ -149,7 +150,7 @@ class Store {
   void StartPartition();
   void FinishPartition();
   void HandOffBlock();
-  void Submit(std::function<core::Status()> task, size_t rows);
+  void Submit(std::function<core::Status()> task, size_t rows, size_t bytes);
   core::Status TakeError();
   // The writer (its thread, or the inserting thread in sync mode): SQL only.
   core::Status WriteOpen(int64_t id, int64_t clockStart);
