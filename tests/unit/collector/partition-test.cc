@@ -226,6 +226,33 @@ TEST(StorePartitions, FullWriterQueueDropsAndCounts) {
             static_cast<int64_t>(kInserted - 50));
 }
 
+// Wide rows (here 300 bytes of elements no column holds, as flow logs carry their native
+// JSON) meet the queue's byte bound, 64 bytes per queued flow, before its row bound.
+TEST(StorePartitions, FullWriterQueueIsBoundedInBytesToo) {
+  TempPath db("bytes.sqlite");
+  StoreConfig cfg = FiveMinutes(true);
+  cfg.maxQueuedRows = 50;  // 50 narrow flows, or 3,200 bytes
+  constexpr uint64_t kInserted = 40;
+  uint64_t stored = 0;
+  {
+    auto s = Store::Open(db.str(), cfg);
+    ASSERT_TRUE(s);
+    for (uint32_t i = 0; i < kInserted; ++i) {
+      core::FlowRecord r = Spread(i, 100);
+      r.rawElements.push_back(core::RawElement{999, 0, std::vector<uint8_t>(150, 0xab)});
+      ASSERT_TRUE((*s)->Insert(std::move(r)));
+    }
+    ASSERT_TRUE((*s)->Flush());
+    stored = (*s)->RowCount();
+    EXPECT_GT((*s)->DroppedRows(), 0u) << "40 rows of over 300 bytes pass 3,200 bytes";
+    EXPECT_EQ(stored + (*s)->DroppedRows(), kInserted);
+    ASSERT_TRUE((*s)->Close());
+  }
+  EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM flows"), static_cast<int64_t>(stored));
+  EXPECT_EQ(QueryInt(db.str(), "SELECT sum(flows) FROM rollups WHERE dim = 'dstport'"),
+            static_cast<int64_t>(stored));
+}
+
 TEST(StorePartitions, FullWriterQueueCanMakeTheProducerWait) {
   TempPath db("wait.sqlite");
   StoreConfig cfg = FiveMinutes(true);
