@@ -21,6 +21,26 @@
 
 namespace vantage::collector::detail {
 
+/// @brief The virtual table that reads the blocks (flow-store-module.h); also the
+/// `partitions.table_name` of a block partition.
+inline constexpr const char* kFlowStoreTable = "flow_store";
+
+/// @brief A block's id in `flow_blocks`: partition << 32 | sequence, so that one partition is
+/// one id range and blocks sort in insert order.
+inline int64_t BlockId(int64_t partition, int64_t seq) {
+  return (partition << 32) | seq;
+}
+inline int64_t PartitionOfBlock(int64_t blockId) {
+  return blockId >> 32;
+}
+inline int64_t SequenceOfBlock(int64_t blockId) {
+  return blockId & 0xffffffffLL;
+}
+/// @brief SQL condition on `flow_blocks.id` for partition `p` (an integer or a parameter).
+inline std::string BlocksOfPartition(const std::string& p) {
+  return "id >= (" + p + " << 32) AND id <= (" + p + " << 32) + 4294967295";
+}
+
 /// @brief Storage class of a flow column (from its declared type in kFlowColumns).
 enum class ColumnType : uint8_t { kInteger, kBlob, kText };
 

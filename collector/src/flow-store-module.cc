@@ -21,9 +21,6 @@ using detail::BlockReader;
 using detail::ColumnType;
 using detail::FlowColumns;
 
-// A block's id is partition << 32 | sequence, so one partition is one id range.
-constexpr int64_t kPartitionShift = 32;
-
 size_t PartitionColumn() {
   return FlowColumns().size();
 }
@@ -129,8 +126,8 @@ int Damaged(Cursor* cur) {
   sqlite3_free(vtab->zErrMsg);
   vtab->zErrMsg =
       sqlite3_mprintf("flow_store: block %lld of partition %lld is damaged at byte %llu",
-                      static_cast<long long>(cur->blockId & 0xffffffffLL),
-                      static_cast<long long>(cur->blockId >> kPartitionShift),
+                      static_cast<long long>(detail::SequenceOfBlock(cur->blockId)),
+                      static_cast<long long>(detail::PartitionOfBlock(cur->blockId)),
                       static_cast<unsigned long long>(cur->reader->DamageOffset()));
   return SQLITE_CORRUPT;
 }
@@ -176,7 +173,7 @@ std::string BlockQuery(const char* plan, int argc, sqlite3_value** argv, int64_t
       if (!p) return sql + " AND 0";  // partition = 'text': no partition
       bounds[i] = *p;
       const std::string n = "?" + std::to_string(i + 1);
-      sql += " AND id >= (" + n + " << 32) AND id <= (" + n + " << 32) + 4294967295";
+      sql += " AND " + detail::BlocksOfPartition(n);
       continue;
     }
     const auto b = Bound(argv[i], op == '=' ? '>' : op);
@@ -222,7 +219,7 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int i) {
   auto* cur = static_cast<Cursor*>(base);
   const auto col = static_cast<size_t>(i);
   if (col == PartitionColumn()) {
-    sqlite3_result_int64(ctx, cur->blockId >> kPartitionShift);
+    sqlite3_result_int64(ctx, detail::PartitionOfBlock(cur->blockId));
     return SQLITE_OK;
   }
   const detail::ColumnValue& v = cur->reader->Column(col);
@@ -272,7 +269,7 @@ int AutoRegister(sqlite3* db, char**, const sqlite3_api_routines*) {
 }  // namespace
 
 int RegisterFlowStoreModule(sqlite3* db) {
-  return sqlite3_create_module(db, "flow_store", &kModule, nullptr);
+  return sqlite3_create_module(db, detail::kFlowStoreTable, &kModule, nullptr);
 }
 
 void EnableFlowStoreModule() {

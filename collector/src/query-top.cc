@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "flow-block.h"
 #include "query-internal.h"
 #include "rollup.h"
 #include "vantage/collector/prefix-table.h"
@@ -228,9 +229,10 @@ core::Status AccumulateFromRollups(sqlite3* db, const ParsedQuery& q, const Dime
   if (!parts) return parts.GetError();
   while (sqlite3_step(*parts) == SQLITE_ROW) {
     const std::string table = reinterpret_cast<const char*>(sqlite3_column_text(*parts, 1));
-    raw.push_back(table == "flow_store" ? "flow_store WHERE partition = " +
-                                              std::to_string(sqlite3_column_int64(*parts, 0))
-                                        : table);
+    raw.push_back(table == detail::kFlowStoreTable
+                      ? table +
+                            " WHERE partition = " + std::to_string(sqlite3_column_int64(*parts, 0))
+                      : table);
   }
   sqlite3_finalize(*parts);
   std::string cols;

@@ -31,7 +31,7 @@ namespace {
 using detail::kBookkeepingSchema;
 
 // Block partitions name the virtual table in `partitions.table_name`; older ones their table.
-constexpr const char* kBlockTable = "flow_store";
+constexpr const char* kBlockTable = detail::kFlowStoreTable;
 // A block is written when it holds this many rows (or at every commit, so that queries see
 // recent rows): about 60 bytes a row, so blocks of about 0.5 MB.
 constexpr size_t kBlockRows = 8192;
@@ -239,12 +239,15 @@ core::Status Store::AdoptExisting() {
         " count(*), 1 FROM flows_p0; COMMIT;",
         "adopt version-1 flows table"));
   }
-  VANTAGE_RETURN_IF_ERROR(
-      Exec("UPDATE partitions SET closed = 1, rows = rows WHERE closed = 0;", "close partitions"));
+  // A block partition needs no index: its blocks' time bounds are written with them.
+  VANTAGE_RETURN_IF_ERROR(Exec(std::string("UPDATE partitions SET closed = 1, indexed = indexed OR "
+                                           "table_name = '") +
+                                   kBlockTable + "' WHERE closed = 0;",
+                               "close partitions"));
   std::vector<std::pair<int64_t, std::string>> unindexed;
   if (sqlite3_prepare_v2(m_db,
                          "SELECT id, table_name, indexed, coalesce(last_end_ns, 0) FROM partitions",
-                         -1, &q, nullptr) == SQLITE_OK) {  // block partitions are always indexed
+                         -1, &q, nullptr) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW) {
       m_impl->clock = std::max<int64_t>(m_impl->clock, sqlite3_column_int64(q, 3));
       m_impl->nextPartId = std::max<int64_t>(m_impl->nextPartId, sqlite3_column_int64(q, 0) + 1);
@@ -358,7 +361,7 @@ core::Status Store::WriteOpen(int64_t id, int64_t clockStart) {
 core::Status Store::WriteBlock(const BlockJob& job) {
   const std::string part = "partition " + std::to_string(job.partition);
   VANTAGE_RETURN_IF_ERROR(Exec("BEGIN", "begin transaction"));
-  sqlite3_bind_int64(m_insert, 1, (job.partition << 32) | job.seq);
+  sqlite3_bind_int64(m_insert, 1, detail::BlockId(job.partition, job.seq));
   sqlite3_bind_int64(m_insert, 2, static_cast<int64_t>(job.rows));
   sqlite3_bind_int64(m_insert, 3, job.minStart);
   sqlite3_bind_int64(m_insert, 4, job.maxStart);
@@ -550,11 +553,8 @@ void Store::FinishPartition() {
   d.partId = -1;
 }
 
+// A partition table written before the block store.
 core::Status Store::IndexPartition(int64_t id, const std::string& t) {
-  if (t == kBlockTable) {  // its blocks' time bounds are its index
-    return Exec("UPDATE partitions SET indexed = 1 WHERE id = " + std::to_string(id),
-                "mark partition " + std::to_string(id) + " indexed");
-  }
   return Exec("BEGIN; CREATE INDEX IF NOT EXISTS " + t + "_start ON " + t +
                   "(start_ns); CREATE INDEX IF NOT EXISTS " + t + "_src ON " + t +
                   "(src); CREATE INDEX IF NOT EXISTS " + t + "_dst ON " + t +
@@ -583,9 +583,9 @@ core::Status Store::ApplyRetention(int64_t clock) {
   std::string sql = "BEGIN;";
   for (const auto& [id, table] : old) {
     const std::string n = std::to_string(id);
-    sql += table == kBlockTable ? "DELETE FROM flow_blocks WHERE id >= (" + n +
-                                      " << 32) AND id <= (" + n + " << 32) + 4294967295;"
-                                : "DROP TABLE IF EXISTS " + table + ";";
+    sql += table == kBlockTable
+               ? "DELETE FROM flow_blocks WHERE " + detail::BlocksOfPartition(n) + ";"
+               : "DROP TABLE IF EXISTS " + table + ";";
     sql += "DELETE FROM partitions WHERE id = " + n +
            "; DELETE FROM rollups WHERE partition = " + n + ";";
   }
@@ -643,23 +643,6 @@ core::Status Store::Flush() {
     m_impl->idle.wait(lock, [this] { return m_impl->tasks.empty() && !m_impl->busy; });
   }
   return TakeError();
-}
-
-core::Status Store::BuildIndexes() {
-  if (!m_db) return {};
-  VANTAGE_RETURN_IF_ERROR(Flush());
-  std::vector<std::pair<int64_t, std::string>> todo;
-  sqlite3_stmt* q = nullptr;
-  if (sqlite3_prepare_v2(m_db, "SELECT id, table_name FROM partitions WHERE indexed = 0", -1, &q,
-                         nullptr) == SQLITE_OK) {
-    while (sqlite3_step(q) == SQLITE_ROW) {
-      todo.emplace_back(sqlite3_column_int64(q, 0),
-                        reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
-    }
-  }
-  sqlite3_finalize(q);
-  for (const auto& [id, table] : todo) VANTAGE_RETURN_IF_ERROR(IndexPartition(id, table));
-  return {};
 }
 
 core::Status Store::Close() {

@@ -120,9 +120,6 @@ class Store {
   uint64_t DroppedRows() const;
   /// @brief Partitions created by this Store so far.
   uint64_t PartitionCount() const;
-  /// @brief Creates the time and address indexes of every partition written before the block
-  /// store that lacks them (block partitions need none: their blocks carry time bounds).
-  core::Status BuildIndexes();
 
   /// @brief Replaces the loss-accounting rows (one per exporter + domain).
   core::Status SaveLoss(const std::vector<LossReport>& loss);
