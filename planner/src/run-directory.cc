@@ -8,8 +8,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "vantage/collector/flow-store-module.h"
-
 namespace vantage::planner {
 namespace {
 
@@ -40,30 +38,30 @@ double RunData::GroupScale(const std::string& group) const {
 
 namespace {
 
-// Flows in an SQLite store: its `flows` view, or else its largest table.
+// Flows in an SQLite store: a collector store's catalogue counts them per partition (no scan
+// of the flows); any other store's largest table.
 void MeasureSqlite(const std::string& path, RunData& run) {
   sqlite3* db = nullptr;
-  collector::EnableFlowStoreModule();  // the `flows` view reads the flow blocks
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     return;
   }
-  std::vector<std::string> tables;
+  std::vector<std::string> counts;
   sqlite3_stmt* st = nullptr;
-  // A collector store's flows are its `flows` view (the largest table may be the roll-ups).
-  if (sqlite3_prepare_v2(db,
-                         "SELECT name FROM sqlite_master WHERE name = 'flows' UNION ALL SELECT "
-                         "name FROM sqlite_master WHERE type = 'table' AND NOT EXISTS (SELECT 1 "
-                         "FROM sqlite_master WHERE name = 'flows')",
-                         -1, &st, nullptr) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(
+          db,
+          "SELECT 'SELECT sum(rows) FROM partitions' FROM sqlite_master WHERE name = "
+          "'partitions' UNION ALL SELECT 'SELECT count(*) FROM \"' || name || '\"' "
+          "FROM sqlite_master WHERE type = 'table' AND NOT EXISTS (SELECT 1 FROM "
+          "sqlite_master WHERE name = 'partitions')",
+          -1, &st, nullptr) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(st, 0);
-      if (t) tables.emplace_back(reinterpret_cast<const char*>(t));
+      const unsigned char* q = sqlite3_column_text(st, 0);
+      if (q) counts.emplace_back(reinterpret_cast<const char*>(q));
     }
   }
   sqlite3_finalize(st);
-  for (const auto& t : tables) {
-    std::string q = "SELECT COUNT(*) FROM \"" + t + "\"";
+  for (const auto& q : counts) {
     if (sqlite3_prepare_v2(db, q.c_str(), -1, &st, nullptr) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
       auto n = static_cast<uint64_t>(sqlite3_column_int64(st, 0));

@@ -3,6 +3,7 @@
 #include "vantage/planner/run-directory.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "test-util.h"
 
@@ -57,6 +58,30 @@ TEST(PlannerRunDirectory, LoadsACompleteRun) {
   ASSERT_EQ(run->manifest.points.size(), 1u);
   EXPECT_EQ(run->manifest.points[0].exportStats.lost, 1u);
   EXPECT_FALSE(run->hasSqlite);
+}
+
+// A collector store's flows are counted from its partition catalogue, not from its largest
+// table (here the roll-ups, which outnumber the flows).
+TEST(PlannerRunDirectory, CountsACollectorStoreFromItsPartitions) {
+  TempDir d("store");
+  d.Write("manifest.json", Manifest("complete"));
+  d.Write("ground_truth.csv", kGroundTruth);
+  const std::string db = d.Path() + "/collector.sqlite";
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h,
+                         "CREATE TABLE partitions(id INTEGER PRIMARY KEY, rows INTEGER);"
+                         "INSERT INTO partitions VALUES(1, 30), (2, 12);"
+                         "CREATE TABLE rollups(k);"
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                         "i < 100) INSERT INTO rollups SELECT i FROM n;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  auto run = LoadRunDirectory(d.Path());
+  ASSERT_TRUE(run) << run.GetError().message;
+  EXPECT_TRUE(run->hasSqlite);
+  EXPECT_EQ(run->sqliteRecords, 42u);
 }
 
 TEST(PlannerRunDirectory, MissingDirectory) {
