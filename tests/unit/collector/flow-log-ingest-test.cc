@@ -10,7 +10,6 @@
 
 #include "flow-log-samples.h"
 #include "test-util.h"
-#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/query.h"
 
 namespace vantage::collector {
@@ -266,9 +265,6 @@ TEST(FlowLogIngest, OlderStoresGainTheFlowLogColumns) {
   {
     // The partition as a table of its own (as stores were before the block store), without
     // the flow-log columns.
-    EnableFlowStoreModule();
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open(db.str().c_str(), &h), SQLITE_OK);
     std::string sql =
         "DROP VIEW flows; CREATE TABLE flows_p1 AS SELECT * FROM flow_store; DELETE FROM "
         "flow_blocks; UPDATE partitions SET table_name = 'flows_p1' WHERE id = 1;";
@@ -277,9 +273,7 @@ TEST(FlowLogIngest, OlderStoresGainTheFlowLogColumns) {
       sql += std::string("ALTER TABLE flows_p1 DROP COLUMN ") + c + ";";
     }
     sql += "CREATE VIEW flows AS SELECT * FROM flows_p1;";
-    char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-    sqlite3_close(h);
+    ASSERT_EQ(test::ExecSql(db.str(), sql), "");
   }
   EXPECT_EQ(QueryInt(db.str(), "SELECT count(*) FROM pragma_table_info('flows_p1')"), 39);
   auto store = Store::Open(db.str());

@@ -5,7 +5,6 @@
 #include <sqlite3.h>
 
 #include "test-util.h"
-#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/query.h"
 #include "vantage/collector/store.h"
 #include "vantage/test/child-process.h"
@@ -139,17 +138,11 @@ TEST(StorePartitions, DamagedBlockIsAnErrorNamingTheBlock) {
     for (uint32_t i = 0; i < 50; ++i) ASSERT_TRUE((*s)->Insert(Spread(i, 100)));
     ASSERT_TRUE((*s)->Close());
   }
-  EnableFlowStoreModule();
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.str().c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "UPDATE flow_blocks SET data = substr(data, 1, length(data) - 3)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_NE(sqlite3_exec(h, "SELECT sum(octets) FROM flows", nullptr, nullptr, &err), SQLITE_OK);
-  const std::string message = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(h);
+  ASSERT_EQ(test::ExecSql(db.str(),
+                          "UPDATE flow_blocks SET data = substr(data, 1, "
+                          "length(data) - 3)"),
+            "");
+  const std::string message = test::ExecSql(db.str(), "SELECT sum(octets) FROM flows");
   EXPECT_NE(message.find("block 0 of partition 1 is damaged at byte"), std::string::npos)
       << message;
   EXPECT_EQ(QueryInt(db.str(), "SELECT sum(rows) FROM partitions"), 50);

@@ -8,13 +8,13 @@
 #include <string>
 
 #include "test-util.h"
-#include "vantage/collector/flow-store-module.h"
 #include "vantage/collector/query.h"
 #include "vantage/collector/store.h"
 
 namespace vantage::collector {
 namespace {
 
+using test::ExecSql;
 using test::QueryInt;
 using test::TempPath;
 
@@ -35,14 +35,6 @@ constexpr const char* kOldRow =
     "(1, 2, 4, x'0a000001', x'0a000002', 1, 2, 6, 0, 0, 3, 400, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
     "NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL";
 
-void RunSql(const std::string& path, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(h);
-  sqlite3_close(h);
-}
-
 // A store in the partitioned layout whose one closed partition has the old columns plus
 // `extra` (column definitions appended after the old ones, or empty) and one row.
 void MakeOldStore(const std::string& path, const std::string& extra,
@@ -52,12 +44,15 @@ void MakeOldStore(const std::string& path, const std::string& extra,
     ASSERT_TRUE(s);
     ASSERT_TRUE((*s)->Close());
   }
-  RunSql(path, std::string("DROP VIEW flows; CREATE TABLE flow_columns(") + kOldColumns +
-                   ");CREATE TABLE flows_p1(" + kOldColumns + extra +
-                   ");INSERT INTO flows_p1 VALUES" + kOldRow + extraValues +
-                   ");INSERT INTO partitions(id, table_name, clock_start_ns, first_start_ns, "
-                   "last_end_ns, rows, closed, indexed) VALUES(1, 'flows_p1', 0, 1, 2, 1, 1, 1);"
-                   "CREATE VIEW flows AS SELECT * FROM flows_p1;");
+  ASSERT_EQ(
+      ExecSql(path,
+              std::string("DROP VIEW flows; CREATE TABLE flow_columns(") + kOldColumns +
+                  ");CREATE TABLE flows_p1(" + kOldColumns + extra +
+                  ");INSERT INTO flows_p1 VALUES" + kOldRow + extraValues +
+                  ");INSERT INTO partitions(id, table_name, clock_start_ns, first_start_ns, "
+                  "last_end_ns, rows, closed, indexed) VALUES(1, 'flows_p1', 0, 1, 2, 1, 1, 1);"
+                  "CREATE VIEW flows AS SELECT * FROM flows_p1;"),
+      "");
 }
 
 TEST(StoreSchema, PartitionWithoutNewColumnsIsMigratedOnReopen) {
@@ -122,8 +117,7 @@ TEST(StoreSchema, FlowsViewSpansMoreThan500OlderPartitionTables) {
            "rows, closed, indexed) VALUES(" +
            std::to_string(i) + ", '" + t + "', 0, 1, 2, 1, 1, 1);";
   }
-  EnableFlowStoreModule();
-  RunSql(db.str(), sql + "COMMIT;");
+  ASSERT_EQ(ExecSql(db.str(), sql + "COMMIT;"), "");
   StoreConfig cfg;
   cfg.partitionInterval = core::Duration::Seconds(1);
   {

@@ -94,6 +94,21 @@ struct TempPath {
   std::string str() const { return path.string(); }
 };
 
+/// Runs SQL statements on a store (with `flow_store`); SQLite's error message, "" on success.
+inline std::string ExecSql(const std::string& db, const std::string& sql) {
+  EnableFlowStoreModule();
+  sqlite3* h = nullptr;
+  std::string error;
+  char* msg = nullptr;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK ||
+      sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    error = msg ? msg : sqlite3_errmsg(h);
+  }
+  sqlite3_free(msg);
+  sqlite3_close(h);
+  return error;
+}
+
 /// Runs a single-value integer SQL query.
 inline int64_t QueryInt(const std::string& db, const std::string& sql) {
   EnableFlowStoreModule();
