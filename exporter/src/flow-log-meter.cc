@@ -25,6 +25,16 @@ namespace {
 
 constexpr int64_t kNsPerS = 1000000000LL;
 constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kEsp = 50, kGre = 47;
+
+core::FlowKey KeyOf(const FlowLogPacket& p) {
+  core::FlowKey k;
+  k.src = p.src;
+  k.dst = p.dst;
+  k.srcPort = p.srcPort;
+  k.dstPort = p.dstPort;
+  k.protocol = p.protocol;
+  return k;
+}
 constexpr uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
 
 /// AWS `tcp-flags`: FIN, SYN and RST, and ACK only as part of SYN-ACK (18).
@@ -211,11 +221,7 @@ void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
   }
   RecordKey k;
   k.itf = itf;
-  k.key.src = p.src;
-  k.key.dst = p.dst;
-  k.key.srcPort = p.srcPort;
-  k.key.dstPort = p.dstPort;
-  k.key.protocol = p.protocol;
+  k.key = KeyOf(p);
   k.direction = p.direction;
   k.action = p.action == Action::kNone ? Action::kAccept : p.action;
   k.pktSrc = p.pktSrc;
@@ -233,12 +239,7 @@ void FlowLogMeter::Impl::Meter(const FlowLogPacket& p) {
 
 void FlowLogMeter::Impl::MeterAzure(const FlowLogPacket& p, uint32_t itf, int64_t window) {
   // One tuple per connection, oriented as it began; replies count in the reverse columns.
-  ConnKey fwd{itf, {}};
-  fwd.key.src = p.src;
-  fwd.key.dst = p.dst;
-  fwd.key.srcPort = p.srcPort;
-  fwd.key.dstPort = p.dstPort;
-  fwd.key.protocol = p.protocol;
+  const ConnKey fwd{itf, KeyOf(p)};
   const ConnKey rev{itf, fwd.key.Reversed()};
   const bool reply = connections.count(fwd) == 0 && connections.count(rev) != 0;
   const ConnKey& ck = reply ? rev : fwd;
@@ -307,11 +308,7 @@ FlowLogRecord FlowLogMeter::Impl::MakeRecord(int64_t start, const RecordKey& k,
   FlowLogRecord r;
   r.provider = settings.provider;
   r.interfaceId = names[k.itf];
-  r.src = k.key.src;
-  r.dst = k.key.dst;
-  r.srcPort = k.key.srcPort;
-  r.dstPort = k.key.dstPort;
-  r.protocol = k.key.protocol;
+  r.SetKey(k.key);
   r.packets = a.packets;
   r.octets = a.octets;
   r.reversePackets = a.reversePackets;

@@ -25,11 +25,7 @@ std::string TempStore(const std::string& name) {
 // What the VPC's flow log says of a record (times in whole seconds, as AWS writes them).
 fl::FlowLogRecord AsFlowLog(const core::FlowRecord& r) {
   fl::FlowLogRecord f;
-  f.src = r.key.src;
-  f.dst = r.key.dst;
-  f.srcPort = r.key.srcPort;
-  f.dstPort = r.key.dstPort;
-  f.protocol = r.key.protocol;
+  f.SetKey(r.key);
   f.packets = r.packets;
   f.octets = r.octets;
   f.start = core::Timestamp::FromSeconds(r.start.Seconds());

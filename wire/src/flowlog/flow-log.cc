@@ -191,13 +191,27 @@ std::string WriteFile(FileFormat format, const Settings& settings,
   return detail::WriteAws(settings, records);
 }
 
+core::FlowKey FlowLogRecord::Key() const {
+  core::FlowKey k;
+  k.src = src;
+  k.dst = dst;
+  k.srcPort = srcPort;
+  k.dstPort = dstPort;
+  k.protocol = protocol;
+  return k;
+}
+
+void FlowLogRecord::SetKey(const core::FlowKey& key) {
+  src = key.src;
+  dst = key.dst;
+  srcPort = key.srcPort;
+  dstPort = key.dstPort;
+  protocol = key.protocol;
+}
+
 core::FlowRecord ToFlowRecord(const FlowLogRecord& r) {
   core::FlowRecord f;
-  f.key.src = r.src;
-  f.key.dst = r.dst;
-  f.key.srcPort = r.srcPort;
-  f.key.dstPort = r.dstPort;
-  f.key.protocol = r.protocol;
+  f.key = r.Key();
   f.packets = r.packets;
   f.octets = r.octets;
   f.reversePackets = r.reversePackets;

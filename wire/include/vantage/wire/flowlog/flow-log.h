@@ -115,6 +115,11 @@ struct FlowLogRecord {
   /// Native fields as read from a file (name, text), in file order: what the collector keeps
   /// beside the normalised columns. Writers ignore it.
   std::vector<std::pair<std::string, std::string>> native;
+
+  /// @brief The 5-tuple as a flow key (no VLAN, ToS or interface: logs carry none).
+  core::FlowKey Key() const;
+  /// @brief Sets src, dst, ports and protocol from `key`.
+  void SetKey(const core::FlowKey& key);
 };
 
 /// @brief Every AWS field name the reader and writer know (versions 2 to 5), in version order.
